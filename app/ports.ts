@@ -1,0 +1,28 @@
+import type { Actor } from '../core/ledger';
+import type { KeywardDatabase } from '../db/connection';
+import type { LedgerTimestamp } from '../db/ledger';
+import { formatUtcOffset } from '../core/ledger';
+
+/** Time, injected so that tests and drills are repeatable. */
+export interface Clock {
+  now(): Date;
+  /** Minutes east of UTC at that instant on this machine. */
+  utcOffsetMinutes(at: Date): number;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  utcOffsetMinutes: (at) => -at.getTimezoneOffset(),
+};
+
+/** What every use case is given: the database, the clock, and who is acting. */
+export interface Session {
+  readonly db: KeywardDatabase;
+  readonly clock: Clock;
+  readonly actor: Actor;
+}
+
+export function timestamp(clock: Clock): LedgerTimestamp {
+  const at = clock.now();
+  return { recordedAt: at.toISOString(), utcOffset: formatUtcOffset(clock.utcOffsetMinutes(at)) };
+}

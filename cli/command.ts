@@ -1,0 +1,43 @@
+import type { Session } from '../app/ports';
+import type { LedgerVerification } from '../core/ledger-verification';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly platform: NodeJS.Platform;
+  readonly home: string;
+  readonly username: string;
+}
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly required?: boolean;
+  readonly value?: string;
+  readonly help: string;
+}
+
+export interface CommandContext {
+  readonly options: Record<string, string | boolean | undefined>;
+  readonly databasePath: string;
+  readonly io: CliIo;
+  /** Opens the existing database (once) as the acting operator. */
+  readonly session: () => Session;
+  /** Creates the database when missing; the init command's way in. */
+  readonly initSession: () => { session: Session; created: boolean };
+}
+
+/** What a command hands back: the value to print, and optionally a verification finding. */
+export interface CommandResult {
+  readonly value: unknown;
+  readonly human: string;
+  readonly finding?: LedgerVerification;
+  readonly exitCode?: 0 | 2;
+}
+
+export interface Command {
+  readonly path: readonly string[];
+  readonly summary: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly run: (context: CommandContext) => CommandResult;
+}

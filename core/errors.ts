@@ -1,0 +1,26 @@
+/** What kind of failure a use case reports; the CLI and IPC map these to exit codes and replies. */
+export type KeywardErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'conflict'
+  | 'database_too_new'
+  | 'not_a_keyward_database'
+  | 'verification_failed';
+
+/** One error type for the domain: a code, a human message, and the field at fault when there is one. */
+export class KeywardError extends Error {
+  readonly code: KeywardErrorCode;
+  readonly field: string | undefined;
+
+  constructor(code: KeywardErrorCode, message: string, field?: string) {
+    super(message);
+    this.name = 'KeywardError';
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export const invalidInput = (field: string, message: string): KeywardError =>
+  new KeywardError('invalid_input', message, field);
+
+export const isKeywardError = (value: unknown): value is KeywardError => value instanceof KeywardError;

@@ -1,0 +1,13 @@
+import type { Database } from 'better-sqlite3';
+import { m001Foundation } from './001-foundation';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database) => void;
+}
+
+/** Ordered; a migration's version is its position. Never edit a released one: add the next. */
+export const MIGRATIONS: readonly Migration[] = [m001Foundation];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
