@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KeywardError } from '../core/errors';
+import { temporaryDirectory } from '../test/support/session';
+import { openDatabase, schemaVersion } from './connection';
+import { SCHEMA_VERSION } from './migrations/index';
+
+const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+describe('openDatabase', () => {
+  const dir = temporaryDirectory();
+  afterAll(() => dir.remove());
+
+  it('creates a file with WAL, synchronous=FULL, foreign keys on and every migration applied', () => {
+    const db = openDatabase(join(dir.path, 'fresh.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['accounts', 'authenticators', 'custodians', 'ledger_entries', 'places', 'seals']);
+    db.close();
+  });
+
+  it('opens its own database again without re-running migrations', () => {
+    const path = join(dir.path, 'again.db');
+    openDatabase(path).close();
+    const db = openDatabase(path);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('refuses a database from a newer version with a clear message and leaves the file untouched', () => {
+    const path = join(dir.path, 'newer.db');
+    const db = openDatabase(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const before = fileHash(path);
+    let error: unknown;
+    try {
+      openDatabase(path);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KeywardError);
+    expect((error as KeywardError).code).toBe('database_too_new');
+    expect((error as KeywardError).message).toMatch(new RegExp(`schema version ${SCHEMA_VERSION + 1}.*knows up to ${SCHEMA_VERSION}.*left untouched`));
+    expect(fileHash(path)).toBe(before);
+  });
+
+  it('refuses an SQLite database of another application and leaves it untouched', () => {
+    const path = join(dir.path, 'foreign.db');
+    const foreign = new Database(path);
+    foreign.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)');
+    foreign.close();
+    const before = fileHash(path);
+    expect(() => openDatabase(path)).toThrow(/another application/);
+    expect(fileHash(path)).toBe(before);
+  });
+
+  it('refuses a file that is not a database', () => {
+    const path = join(dir.path, 'garbage.db');
+    writeFileSync(path, 'this is not an SQLite file, just text that is long enough to have a header'.repeat(20));
+    const before = fileHash(path);
+    expect(() => openDatabase(path)).toThrow(/is not a Keyward database: file is not a database/);
+    expect(fileHash(path)).toBe(before);
+  });
+});

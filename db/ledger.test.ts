@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addAccount, addCustodian, addPlace } from '../app/inventory';
+import { ACCOUNT_1, ACCOUNT_2, openTestSession } from '../test/support/session';
+import { tamper } from '../test/support/tamper';
+import { openDatabase } from './connection';
+import { appendEntry, readHead, verifyLedger } from './ledger';
+
+type TestSession = ReturnType<typeof openTestSession>;
+
+describe('the ledger', () => {
+  let s: TestSession;
+  beforeEach(() => {
+    s = openTestSession();
+    addAccount(s, ACCOUNT_1);
+    addAccount(s, ACCOUNT_2);
+    addPlace(s, { name: 'HQ safe A', site: 'HQ' });
+    addCustodian(s, { name: 'Alice Example' });
+    addCustodian(s, { name: 'Bob Example' });
+    addCustodian(s, { name: 'Carol Example' });
+  });
+  afterEach(() => s.close());
+
+  const reopenAndVerify = (expectHead?: string) => {
+    s.db.close();
+    s = { ...s, db: openDatabase(s.path) };
+    return verifyLedger(s.db, { expectHead });
+  };
+
+  it('links every entry to the one before and verifies', () => {
+    const result = verifyLedger(s.db);
+    expect(result).toMatchObject({ ok: true, entries: 7, headSeq: 7 });
+    const rows = s.db.prepare('SELECT seq, prev_hash AS prev, hash FROM ledger_entries ORDER BY id').all() as { seq: number; prev: string; hash: string }[];
+    rows.slice(1).forEach((row, i) => expect(row.prev).toBe(rows[i]!.hash));
+    expect(result.headHash).toBe(rows.at(-1)!.hash);
+  });
+
+  it('stores the UTC instant and the local offset of every entry', () => {
+    const row = s.db.prepare('SELECT recorded_at AS at, utc_offset AS off FROM ledger_entries WHERE seq = 2').get() as { at: string; off: string };
+    expect(row.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(row.off).toBe('+01:00');
+  });
+
+  it('refuses UPDATE and DELETE through its triggers', () => {
+    expect(() => s.db.prepare("UPDATE ledger_entries SET kind = 'x' WHERE seq = 2").run()).toThrow(/append-only: UPDATE refused/);
+    expect(() => s.db.prepare('DELETE FROM ledger_entries WHERE seq = 7').run()).toThrow(/append-only: DELETE refused/);
+    expect(verifyLedger(s.db).ok).toBe(true);
+  });
+
+  it('refuses a payload that cannot be hashed canonically and writes nothing', () => {
+    const head = readHead(s.db);
+    expect(() => appendEntry(s.db, { kind: 'x', actors: [s.actor], payload: { ratio: 0.5 } }, { recordedAt: '2026-01-01T00:00:00.000Z', utcOffset: '+00:00' })).toThrow(
+      /not a safe integer/,
+    );
+    expect(readHead(s.db)).toEqual(head);
+  });
+
+  it('names the entry whose payload lost or gained one byte in the file', () => {
+    tamper(s.path, (db) => db.prepare("UPDATE ledger_entries SET payload = replace(payload, 'Bob', 'Bab') WHERE seq = 6").run());
+    expect(reopenAndVerify()).toMatchObject({ ok: false, firstBadSeq: 6, reason: 'content_changed', entries: 5 });
+  });
+
+  it('names a deleted row as a gap', () => {
+    tamper(s.path, (db) => db.prepare('DELETE FROM ledger_entries WHERE seq = 4').run());
+    expect(reopenAndVerify()).toMatchObject({ ok: false, firstBadSeq: 4, reason: 'gap' });
+  });
+
+  it('names two swapped rows as reordered', () => {
+    tamper(s.path, (db) => {
+      const rowid = (seq: number) => db.prepare('SELECT id FROM ledger_entries WHERE seq = ?').pluck().get(seq) as number;
+      const [a, b] = [rowid(3), rowid(4)];
+      db.prepare('UPDATE ledger_entries SET id = -1 WHERE id = ?').run(a);
+      db.prepare('UPDATE ledger_entries SET id = ? WHERE id = ?').run(a, b);
+      db.prepare('UPDATE ledger_entries SET id = ? WHERE id = -1').run(b);
+    });
+    expect(reopenAndVerify()).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'reordered' });
+  });
+
+  it('names a truncated tail when verified against the head printed earlier', () => {
+    const printedHead = readHead(s.db).hash;
+    tamper(s.path, (db) => db.prepare('DELETE FROM ledger_entries WHERE seq >= 6').run());
+    expect(reopenAndVerify().ok).toBe(true);
+    expect(verifyLedger(s.db, { expectHead: printedHead })).toMatchObject({ ok: false, firstBadSeq: 6, reason: 'head_mismatch', headSeq: 5 });
+  });
+
+  it('names the first entry after one that was rewritten with a fresh hash', () => {
+    tamper(s.path, (db) => {
+      db.prepare("UPDATE ledger_entries SET hash = 'e' || substr(hash, 2) WHERE seq = 3").run();
+    });
+    // Entry 3's stored hash no longer matches its content: caught at 3 itself.
+    expect(reopenAndVerify()).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'content_changed' });
+  });
+});
