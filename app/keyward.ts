@@ -6,6 +6,8 @@ import { appendEntry, readHead } from '../db/ledger';
 import { timestamp, type Clock } from './ports';
 import type { Actor } from '../core/ledger';
 
+export type { KeywardDatabase };
+
 export const KEYWARD_VERSION = '0.1.0';
 
 /**

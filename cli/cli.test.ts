@@ -24,7 +24,7 @@ async function keyward(...args: string[]) {
     { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' },
     steppingClock(),
   );
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> & unknown[] };
+  return { code, stdout, stderr, json: <T = unknown>() => JSON.parse(stdout) as T };
 }
 
 const UPN = 'bg1@contoso.onmicrosoft.com';
@@ -56,7 +56,7 @@ describe('keyward CLI', () => {
     expect((await keyward('key', 'list', '--json')).json()).toEqual([expect.objectContaining({ label: 'YK-01', state: 'in_safe', placeName: 'HQ safe A' })]);
     const status = (await keyward('status', '--json')).json();
     expect(status).toMatchObject({ accounts: 1, activeCustodians: 1, authenticators: { total: 1, byState: { in_safe: 1 } }, ledger: { entries: 6 } });
-    const shown = (await keyward('ledger', 'show', '--limit', '2', '--json')).json() as unknown as { seq: number }[];
+    const shown = (await keyward('ledger', 'show', '--limit', '2', '--json')).json<{ seq: number }[]>();
     expect(shown.map((e) => e.seq)).toEqual([6, 5]);
   });
 
@@ -80,7 +80,7 @@ describe('keyward CLI', () => {
 
   it('exits 2 when the expected head is gone and 0 when it is there', async () => {
     await seed();
-    const head = ((await keyward('status', '--json')).json() as { ledger: { headHash: string } }).ledger.headHash;
+    const head = (await keyward('status', '--json')).json<{ ledger: { headHash: string } }>().ledger.headHash;
     expect((await keyward('ledger', 'verify', '--expect-head', head)).code).toBe(0);
     tamper(dbPath, (db) => db.prepare('DELETE FROM ledger_entries WHERE seq = 6').run());
     const result = await keyward('ledger', 'verify', '--expect-head', head, '--json');
@@ -95,7 +95,7 @@ describe('keyward CLI', () => {
     expect(exported.json()).toMatchObject({ entries: 6, out });
     const verified = await keyward('ledger', 'verify', '--file', out, '--json');
     expect(verified.code).toBe(0);
-    expect(verified.json()).toMatchObject({ ok: true, entries: 6, headHash: (exported.json() as { headHash: string }).headHash });
+    expect(verified.json()).toMatchObject({ ok: true, entries: 6, headHash: exported.json<{ headHash: string }>().headHash });
   });
 
   describe('refuses bad usage and bad input with exit 1, a specific message, and nothing written', () => {
@@ -114,11 +114,11 @@ describe('keyward CLI', () => {
       [['seal', 'add', '--serial', 'A B'], /not a seal serial/],
     ])('keyward %j', async (args, message) => {
       await keyward('init');
-      const before = ((await keyward('status', '--json')).json() as { ledger: unknown }).ledger;
+      const before = (await keyward('status', '--json')).json<{ ledger: unknown }>().ledger;
       const result = await keyward(...args);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(message);
-      expect(((await keyward('status', '--json')).json() as { ledger: unknown }).ledger).toEqual(before);
+      expect((await keyward('status', '--json')).json<{ ledger: unknown }>().ledger).toEqual(before);
     });
 
     it('reports errors as JSON with --json', async () => {

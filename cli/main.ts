@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { initDatabase, openExistingDatabase } from '../app/keyward';
+import { initDatabase, openExistingDatabase, type KeywardDatabase } from '../app/keyward';
 import { resolveDatabasePath } from '../app/paths';
 import { systemClock, type Clock, type Session } from '../app/ports';
 import { isKeywardError } from '../core/errors';
-import type { KeywardDatabase } from '../db/connection';
+
 import type { CliIo, Command, OptionSpec } from './command';
 import { inventoryCommands } from './commands/inventory';
 import { ledgerCommands } from './commands/ledger';
