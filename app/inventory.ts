@@ -8,6 +8,7 @@ import {
   type Authenticator,
   type Custodian,
   type EmergencyAccount,
+  type Inventory,
   type Seal,
   type StoragePlace,
 } from '../core/inventory';
@@ -97,14 +98,6 @@ export function registerSeal(session: Session, input: Input): Seal {
     appendEntry(session.db, { kind: 'seal.registered', actors: [session.actor], payload: { sealId: seal.id, serial } }, at);
     return seal;
   });
-}
-
-export interface Inventory {
-  readonly accounts: EmergencyAccount[];
-  readonly authenticators: Authenticator[];
-  readonly custodians: Custodian[];
-  readonly places: StoragePlace[];
-  readonly seals: Seal[];
 }
 
 export function listInventory(session: Pick<Session, 'db'>): Inventory {

@@ -48,6 +48,15 @@ export interface Seal {
   readonly createdAt: string;
 }
 
+/** The whole inventory as screens show it. */
+export interface Inventory {
+  readonly accounts: EmergencyAccount[];
+  readonly authenticators: Authenticator[];
+  readonly custodians: Custodian[];
+  readonly places: StoragePlace[];
+  readonly seals: Seal[];
+}
+
 const UPN = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 // C0/C1 control characters and the line/paragraph separators have no place in a printed label.

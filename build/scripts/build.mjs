@@ -1,0 +1,33 @@
+// Builds what Electron loads: main and preload as CommonJS bundles, the renderer with Vite.
+import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+await Promise.all([
+  build({
+    entryPoints: [`${root}/electron/main/main.ts`],
+    outfile: `${root}/dist/main/main.cjs`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['electron', 'better-sqlite3'],
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+  build({
+    // Sandboxed preloads must be a single CommonJS file that requires only 'electron'.
+    entryPoints: [`${root}/electron/preload/preload.ts`],
+    outfile: `${root}/dist/preload/preload.cjs`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['electron'],
+    logLevel: 'warning',
+  }),
+  viteBuild({ configFile: `${root}/renderer/vite.config.ts`, logLevel: 'warn' }),
+]);
+console.log('built dist/main, dist/preload, dist/renderer');

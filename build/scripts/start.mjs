@@ -1,0 +1,43 @@
+// `npm start`: build, make sure SQLite is compiled for Electron's ABI, then open the app.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const require = createRequire(import.meta.url);
+const run = (command, args, options = {}) => {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+
+let electronBinary;
+try {
+  electronBinary = require('electron');
+} catch {
+  electronBinary = undefined;
+}
+if (!electronBinary || !existsSync(electronBinary)) {
+  console.error('keyward: the Electron binary is not installed (was ELECTRON_SKIP_BINARY_DOWNLOAD set?). Run "npm ci" with network access to fetch it; the CLI works without it: npx keyward --help');
+  process.exit(1);
+}
+
+run(process.execPath, ['build/scripts/build.mjs']);
+
+// The better-sqlite3 in node_modules is built for Node (CLI and tests); Electron gets its own copy.
+const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
+const stamp = `${root}/dist/native/electron-${electronVersion}`;
+const binding = `${root}/dist/native/better_sqlite3.node`;
+if (!existsSync(stamp) || !existsSync(binding)) {
+  const work = `${root}/dist/native/build-better-sqlite3`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const source = `${root}/node_modules/better-sqlite3`;
+  cpSync(source, work, { recursive: true, filter: (src) => !src.startsWith(`${source}/build`) });
+  console.log(`keyward: compiling better-sqlite3 for Electron ${electronVersion} (once)`);
+  run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: work });
+  cpSync(`${work}/build/Release/better_sqlite3.node`, binding);
+  cpSync(binding, stamp);
+}
+
+run(electronBinary, ['.'], { env: { ...process.env, KEYWARD_SQLITE_BINDING: binding } });

@@ -1,0 +1,8 @@
+/** The counts and the ledger head that the dashboard and `keyward status` show. */
+export interface KeywardStatus {
+  readonly schemaVersion: number;
+  readonly ledger: { readonly entries: number; readonly headHash: string };
+  readonly authenticators: { readonly total: number; readonly byState: Record<string, number> };
+  readonly accounts: number;
+  readonly activeCustodians: number;
+}

@@ -1,0 +1,45 @@
+import type { Channel, ChannelArgs, ChannelResults } from './channels';
+
+// Kept free of zod so that the sandboxed preload stays small: it needs only names, not schemas.
+
+/** Every channel name of the map in channels.ts (a test keeps the two equal). */
+export const CHANNEL_NAMES: readonly Channel[] = [
+  'status:get',
+  'inventory:list',
+  'account:add',
+  'place:add',
+  'authenticator:add',
+  'custodian:add',
+  'seal:register',
+  'ledger:list',
+  'ledger:verify',
+];
+
+/** Channels that write to the ledger; main announces `ledger:appended` after each success. */
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register']);
+
+export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
+
+export interface ReplyError {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+}
+
+export type Reply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ReplyError };
+
+/** Events main sends to the renderer. */
+export interface KeywardEvents {
+  'ledger:appended': { readonly headSeq: number; readonly headHash: string };
+}
+export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended'];
+
+/** The one object the preload exposes on `window.keyward`. */
+export interface KeywardBridge {
+  invoke<C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<Reply<ChannelResults[C]>>;
+  on<E extends keyof KeywardEvents>(event: E, listener: (payload: KeywardEvents[E]) => void): () => void;
+}
+
+/** The Electron IPC channel names that carry the bridge. */
+export const IPC_INVOKE = 'keyward:invoke';
+export const IPC_EVENT = 'keyward:event';

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { Authenticator, Custodian, EmergencyAccount, Inventory, Seal, StoragePlace } from '../../core/inventory';
+import type { LedgerEntry } from '../../core/ledger';
+import type { LedgerVerification } from '../../core/ledger-verification';
+import type { KeywardStatus } from '../../core/status';
+
+// Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
+const text = (max: number) => z.string().max(max);
+const optionalText = (max: number) => z.string().max(max).optional();
+
+/**
+ * The IPC channel map, `domain:verb`: the single source of truth for what the renderer may ask
+ * and in what shape. Main validates every call against it; the preload and renderer share it.
+ */
+export const CHANNELS = {
+  'status:get': z.object({}).strict(),
+  'inventory:list': z.object({}).strict(),
+  'account:add': z.object({ upn: text(200), objectId: text(100), label: optionalText(200) }).strict(),
+  'place:add': z.object({ name: text(200), site: optionalText(200), safe: optionalText(200), slot: optionalText(200) }).strict(),
+  'authenticator:add': z
+    .object({ kind: text(20), label: text(200), serial: optionalText(200), place: optionalText(200), account: optionalText(200) })
+    .strict(),
+  'custodian:add': z.object({ name: text(200) }).strict(),
+  'seal:register': z.object({ serial: text(100) }).strict(),
+  'ledger:list': z.object({ limit: z.number().int().min(1).max(1000).optional(), beforeSeq: z.number().int().min(1).optional() }).strict(),
+  'ledger:verify': z.object({ expectHead: optionalText(200) }).strict(),
+} as const;
+
+export type Channel = keyof typeof CHANNELS;
+export type { Reply, ReplyError } from './bridge';
+export type ChannelArgs<C extends Channel> = z.input<(typeof CHANNELS)[C]>;
+
+export interface ChannelResults {
+  'status:get': KeywardStatus;
+  'inventory:list': Inventory;
+  'account:add': EmergencyAccount;
+  'place:add': StoragePlace;
+  'authenticator:add': Authenticator;
+  'custodian:add': Custodian;
+  'seal:register': Seal;
+  'ledger:list': LedgerEntry[];
+  'ledger:verify': LedgerVerification;
+}
+

@@ -1,0 +1,89 @@
+// The composition root: wires the database, the IPC router and one locked-down window.
+// Everything it calls is plain Node code under app/, tested without Electron.
+import { readFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
+import { initDatabase } from '../../app/keyward';
+import { ledgerHead } from '../../app/ledger';
+import { DATABASE_FILE_NAME, defaultDataDirectory } from '../../app/paths';
+import { systemClock } from '../../app/ports';
+import { IPC_EVENT, IPC_INVOKE } from '../common/bridge';
+import { APP_ORIGIN, APP_SCHEME } from '../common/security';
+import { resolveAppResource } from './app-protocol';
+import { createIpcRouter } from './router';
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
+
+// The app and the CLI share one data folder and so one ledger.
+app.setPath('userData', defaultDataDirectory(process.platform, process.env, homedir()));
+app.enableSandbox();
+
+const RENDERER_ROOT = join(__dirname, '..', 'renderer');
+const SQLITE_BINDING = process.env.KEYWARD_SQLITE_BINDING ?? join(__dirname, '..', 'native', 'better_sqlite3.node');
+
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const resource = resolveAppResource(request.url, RENDERER_ROOT);
+    if (resource.status !== 200) return new Response(resource.reason, { status: resource.status });
+    try {
+      return new Response(await readFile(resource.path), { headers: resource.headers });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+
+  const databasePath = process.env.KEYWARD_DB ?? join(app.getPath('userData'), DATABASE_FILE_NAME);
+  const actor = { role: 'operator' as const, name: process.env.KEYWARD_OPERATOR || userInfo().username };
+  const { db } = initDatabase(databasePath, systemClock, actor, { nativeBinding: SQLITE_BINDING });
+  app.on('will-quit', () => db.close());
+
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    title: 'Keyward',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, '..', 'preload', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+
+  const router = createIpcRouter({
+    session: { db, clock: systemClock, actor },
+    trustedOrigin: APP_ORIGIN,
+    onLedgerAppended: () => {
+      const head = ledgerHead(db);
+      window.webContents.send(IPC_EVENT, 'ledger:appended', { headSeq: head.seq, headHash: head.hash });
+    },
+    onInternalError: (channel, error) => console.error(`keyward: ${channel} failed:`, error instanceof Error ? error.message : 'unknown error'),
+  });
+  ipcMain.handle(IPC_INVOKE, (event, channel: unknown, args: unknown) => router.handle(channel, args, { url: event.senderFrame?.url ?? '' }));
+
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+start().catch((error: unknown) => {
+  console.error('keyward: could not start:', error instanceof Error ? error.message : error);
+  app.exit(1);
+});
+app.on('window-all-closed', () => app.quit());

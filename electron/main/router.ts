@@ -1,0 +1,66 @@
+import { isKeywardError } from '../../core/errors';
+import type { Session } from '../../app/ports';
+import { WRITING_CHANNELS, isChannel, type Reply } from '../common/bridge';
+import { CHANNELS, type Channel } from '../common/channels';
+import { HANDLERS } from './handlers';
+
+export interface Sender {
+  /** URL of the frame that sent the message. */
+  readonly url: string;
+}
+
+export interface RouterOptions {
+  readonly session: Session;
+  /** The only origin whose frames may call in, e.g. `app://keyward`. */
+  readonly trustedOrigin: string;
+  /** Told after each successful write, so main can announce the new head. */
+  readonly onLedgerAppended?: (channel: Channel) => void;
+  /** Told of failures that are not the caller's fault (logged by main; never sent to the renderer). */
+  readonly onInternalError?: (channel: Channel, error: unknown) => void;
+}
+
+export interface IpcRouter {
+  handle(channel: unknown, args: unknown, sender: Sender): Promise<Reply<unknown>>;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const refuse = (code: string, message: string, field?: string): Reply<never> => ({ ok: false, error: field ? { code, message, field } : { code, message } });
+
+/**
+ * Checks the sender, validates the arguments against the channel map, runs the use case, and
+ * turns every outcome into a reply. Nothing reaches a use case unvalidated; no exception escapes.
+ */
+export function createIpcRouter(options: RouterOptions): IpcRouter {
+  return {
+    async handle(channel, args, sender) {
+      if (originOf(sender.url) !== options.trustedOrigin) return refuse('forbidden_sender', `calls from ${sender.url || 'an unknown frame'} are refused`);
+      if (!isChannel(channel)) return refuse('unknown_channel', `there is no channel ${JSON.stringify(channel)}`);
+      const parsed = CHANNELS[channel].safeParse(args ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = issue?.path.map(String).join('.') || undefined;
+        const keys = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : undefined;
+        const message = keys ? `unexpected field(s) ${keys} for ${channel}` : `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid arguments'}`;
+        return refuse('invalid_input', message, field ?? keys);
+      }
+      try {
+        const handler = HANDLERS[channel] as (session: Session, args: unknown) => unknown;
+        const value = handler(options.session, parsed.data);
+        if (options.onLedgerAppended && WRITING_CHANNELS.has(channel)) options.onLedgerAppended(channel);
+        return { ok: true, value };
+      } catch (error) {
+        if (isKeywardError(error)) return refuse(error.code, error.message, error.field);
+        options.onInternalError?.(channel, error);
+        return refuse('internal_error', 'Keyward could not complete this request; nothing was changed');
+      }
+    },
+  };
+}

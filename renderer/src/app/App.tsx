@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import { InventoryScreen } from '../features/inventory/InventoryScreen';
+import { LedgerScreen } from '../features/ledger/LedgerScreen';
+import { shortHash } from '../lib/format';
+import { useChannel } from '../lib/useChannel';
+
+const ROUTES = [
+  { id: 'inventory', label: 'Inventory' },
+  { id: 'ledger', label: 'Ledger' },
+] as const;
+type Route = (typeof ROUTES)[number]['id'];
+
+export function App() {
+  const [route, setRoute] = useState<Route>('inventory');
+  const [announcement, setAnnouncement] = useState('');
+  const { value: status } = useChannel('status:get', {});
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top-bar">
+        <h1>Keyward</h1>
+        <nav aria-label="Screens">
+          {ROUTES.map((r) => (
+            <button key={r.id} type="button" className="nav-button" aria-current={route === r.id ? 'page' : undefined} onClick={() => setRoute(r.id)}>
+              {r.label}
+            </button>
+          ))}
+        </nav>
+        <div className="ledger-head" aria-label="Ledger head">
+          {status ? (
+            <>
+              <span>Ledger: {status.ledger.entries} entries</span>
+              <code title={status.ledger.headHash} data-testid="header-head-hash">
+                {shortHash(status.ledger.headHash)}
+              </code>
+            </>
+          ) : (
+            <span>Ledger: loading…</span>
+          )}
+        </div>
+      </header>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </p>
+      <main id="main" tabIndex={-1}>
+        {route === 'inventory' ? <InventoryScreen onSaved={setAnnouncement} /> : <LedgerScreen />}
+      </main>
+    </div>
+  );
+}
