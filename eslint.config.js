@@ -25,7 +25,7 @@ const zones = Object.entries(LAYERS).flatMap(([target, forbidden]) =>
 const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test/fixtures/layering-violation/**', 'renderer/dist/**'] },
+  { ignores: ['.tmp/**', 'node_modules/**', 'dist/**', 'out/**', 'test/fixtures/layering-violation/**', 'renderer/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.{js,mjs,cjs}'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },

@@ -36,7 +36,7 @@ describe('inventory use cases', () => {
     registerSeal(s, { serial: 'tb-000123' });
     const kinds = s.db.prepare('SELECT kind FROM ledger_entries ORDER BY seq').pluck().all();
     expect(kinds).toEqual(['ledger.created', 'account.added', 'place.added', 'authenticator.added', 'custodian.added', 'seal.registered']);
-    const payload = JSON.parse(s.db.prepare("SELECT payload FROM ledger_entries WHERE kind = 'authenticator.added'").pluck().get() as string);
+    const payload = (JSON.parse(s.db.prepare("SELECT body FROM ledger_entries WHERE kind = 'authenticator.added'").pluck().get() as string) as { payload: unknown }).payload;
     expect(payload).toEqual({ authenticatorId: key.id, kind: 'fido2', label: 'YK-01', serial: '1234', place: 'HQ safe A', account: ACCOUNT_1.upn, state: 'in_safe' });
     expect(listInventory(s).seals[0]!.serial).toBe('TB-000123');
     expect(verifyLedger(s.db).ok).toBe(true);

@@ -76,12 +76,12 @@ export function verifyExportedLedger(path: string, input: { expectHead?: unknown
   }
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  const rows: StoredEntryRow[] = lines.map((line, index) => parseExportLine(line, index + 1));
-  const seqs = new Set(rows.map((row) => row.seq));
+  const seqs = new Set<number>();
+  const rows: StoredEntryRow[] = lines.map((line, index) => parseExportLine(line, index + 1, seqs));
   return verifyChain(rows, { sha256Hex, seqAppearsLater: (seq) => seqs.has(seq), expectHead });
 }
 
-function parseExportLine(line: string, lineNumber: number): StoredEntryRow {
+function parseExportLine(line: string, lineNumber: number, seqs: Set<number>): StoredEntryRow {
   const bad = (why: string) => new KeywardError('invalid_input', `line ${lineNumber} is not a ledger entry: ${why}`, 'file');
   let value: unknown;
   try {
@@ -97,17 +97,10 @@ function parseExportLine(line: string, lineNumber: number): StoredEntryRow {
   if (!Number.isSafeInteger(entry.seq)) throw bad('"seq" must be a whole number');
   if (!Array.isArray(entry.actors)) throw bad('"actors" must be an array');
   if (typeof entry.payload !== 'object' || entry.payload === null || Array.isArray(entry.payload)) throw bad('"payload" must be an object');
+  seqs.add(entry.seq as number);
+  const { hash, ...unsealed } = entry;
   try {
-    return {
-      seq: entry.seq as number,
-      recordedAt: entry.recordedAt as string,
-      utcOffset: entry.utcOffset as string,
-      actorsJson: canonicalJson(entry.actors),
-      kind: entry.kind as string,
-      payloadJson: canonicalJson(entry.payload),
-      prevHash: entry.prevHash as string,
-      hash: entry.hash as string,
-    };
+    return { body: canonicalJson(unsealed), hash: hash as string };
   } catch (error) {
     throw bad((error as Error).message);
   }

@@ -69,7 +69,7 @@ describe('keyward CLI', () => {
 
   it('exits 2 and names the first bad entry of a tampered ledger', async () => {
     await seed();
-    tamper(dbPath, (db) => db.prepare("UPDATE ledger_entries SET payload = replace(payload, 'HQ', 'XQ') WHERE seq = 3").run());
+    tamper(dbPath, (db) => db.prepare("UPDATE ledger_entries SET body = replace(body, 'HQ', 'XQ') WHERE seq = 3").run());
     const result = await keyward('ledger', 'verify', '--json');
     expect(result.code).toBe(2);
     expect(result.json()).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'content_changed' });

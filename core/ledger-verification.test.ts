@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, entryHashInput, entryHashInputOf } from './ledger';
+import { GENESIS_HASH, chainFieldsOf, entryBody } from './ledger';
 import { verifyChain, type StoredEntryRow } from './ledger-verification';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -9,16 +9,19 @@ function chain(length: number): StoredEntryRow[] {
   const rows: StoredEntryRow[] = [];
   let prevHash = GENESIS_HASH;
   for (let seq = 1; seq <= length; seq += 1) {
-    const fields = { seq, recordedAt: `2026-01-01T00:00:0${seq % 10}.000Z`, utcOffset: '+01:00', actorsJson: '[{"name":"a","role":"operator"}]', kind: 'test', payloadJson: `{"n":${seq}}`, prevHash };
-    const hash = sha256Hex(entryHashInput(fields));
-    rows.push({ ...fields, hash });
+    const body = entryBody({ seq, recordedAt: `2026-01-01T00:00:0${seq % 10}.000Z`, utcOffset: '+01:00', actors: [{ role: 'operator', name: 'a' }], kind: 'test', payload: { n: seq }, prevHash });
+    const hash = sha256Hex(body);
+    rows.push({ body, hash });
     prevHash = hash;
   }
   return rows;
 }
 
+/** Re-seals a row after an edit, as an attacker who recomputes that one hash would. */
+const reseal = (body: string): StoredEntryRow => ({ body, hash: sha256Hex(body) });
+
 const walk = (rows: StoredEntryRow[], expectHead?: string) =>
-  verifyChain(rows, { sha256Hex, seqAppearsLater: (seq) => rows.some((r) => r.seq === seq), expectHead });
+  verifyChain(rows, { sha256Hex, seqAppearsLater: (seq) => rows.some((r) => chainFieldsOf(r.body)?.seq === seq), expectHead });
 
 describe('verifyChain', () => {
   it('accepts an intact chain and reports its head', () => {
@@ -30,22 +33,37 @@ describe('verifyChain', () => {
     expect(walk([])).toMatchObject({ ok: true, entries: 0, headHash: GENESIS_HASH });
   });
 
-  it('splices stored canonical text into the same bytes as canonical JSON of the parsed entry', () => {
+  it('reads seq and previous hash from the tail of a canonical body', () => {
     const [row] = chain(1);
-    const parsed = { seq: row!.seq, recordedAt: row!.recordedAt, utcOffset: row!.utcOffset, actors: [{ role: 'operator' as const, name: 'a' }], kind: 'test', payload: { n: 1 }, prevHash: row!.prevHash };
-    expect(entryHashInputOf(parsed)).toBe(entryHashInput(row!));
+    expect(chainFieldsOf(row!.body)).toEqual({ seq: 1, prevHash: GENESIS_HASH });
+    // A payload that mimics the tail does not fool it: the last occurrence is the real one.
+    const tricky = entryBody({ seq: 7, recordedAt: '2026-01-01T00:00:00.000Z', utcOffset: '+00:00', actors: [], kind: 'k', payload: { s: ',"prevHash":"' + 'a'.repeat(64) + '"' }, prevHash: 'b'.repeat(64) });
+    expect(chainFieldsOf(tricky)).toEqual({ seq: 7, prevHash: 'b'.repeat(64) });
+    expect(chainFieldsOf('{"seq":1}')).toBeUndefined();
   });
 
   it('names an entry whose content changed', () => {
     const rows = chain(6);
-    rows[3] = { ...rows[3]!, payloadJson: '{"n":40}' };
+    rows[3] = { ...rows[3]!, body: rows[3]!.body.replace('"n":4', '"n":40') };
     expect(walk(rows)).toMatchObject({ ok: false, firstBadSeq: 4, reason: 'content_changed', entries: 3 });
   });
 
   it('names an entry whose link was rewritten along with its own hash', () => {
     const rows = chain(6);
-    const forged = { ...rows[2]!, prevHash: 'f'.repeat(64) };
-    rows[2] = { ...forged, hash: sha256Hex(entryHashInput(forged)) };
+    rows[2] = reseal(rows[2]!.body.replace(rows[1]!.hash, 'f'.repeat(64)));
+    expect(walk(rows)).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'link_broken' });
+  });
+
+  it('names an entry whose text is no longer a well-formed entry', () => {
+    const rows = chain(4);
+    rows[1] = reseal(rows[1]!.body.replace('"utcOffset":"+01:00"', '"utcOffset":"+01:00","x":1'));
+    expect(walk(rows)).toMatchObject({ ok: false, firstBadSeq: 2, reason: 'content_changed', message: expect.stringContaining('no longer a well-formed') });
+  });
+
+  it('names an entry renumbered to hide a deletion', () => {
+    const rows = chain(5);
+    rows.splice(2, 1);
+    rows[2] = reseal(rows[2]!.body.replace('"seq":4', '"seq":3'));
     expect(walk(rows)).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'link_broken' });
   });
 

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, entryHashInput } from './ledger';
+import { GENESIS_HASH, chainFieldsOf } from './ledger';
 
 export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch';
 
@@ -12,15 +12,9 @@ export interface LedgerVerification {
   readonly message?: string;
 }
 
-/** A row as read back for verification: canonical texts kept as stored, nothing re-parsed. */
+/** A row as stored: the entry's canonical body and the hash claimed for it. */
 export interface StoredEntryRow {
-  seq: number;
-  recordedAt: string;
-  utcOffset: string;
-  actorsJson: string;
-  kind: string;
-  payloadJson: string;
-  prevHash: string;
+  body: string;
   hash: string;
 }
 
@@ -54,16 +48,19 @@ export function verifyChain(rows: Iterable<StoredEntryRow>, options: ChainWalkOp
 
   let outOfPlace: number | undefined;
   for (const row of rows) {
-    if (row.seq !== expectedSeq) {
-      outOfPlace = row.seq;
+    const chain = chainFieldsOf(row.body);
+    if (!chain) {
+      return fail(expectedSeq, 'content_changed', `entry ${expectedSeq} was changed after it was written: its stored text is no longer a well-formed ledger entry`);
+    }
+    if (chain.seq !== expectedSeq) {
+      outOfPlace = chain.seq;
       break; // leaving the loop closes the row source before it is asked to look ahead
     }
-    const recomputed = options.sha256Hex(entryHashInput(row));
-    if (recomputed !== row.hash) {
-      return fail(row.seq, 'content_changed', `entry ${row.seq} was changed after it was written: its content no longer matches its hash`);
+    if (options.sha256Hex(row.body) !== row.hash) {
+      return fail(chain.seq, 'content_changed', `entry ${chain.seq} was changed after it was written: its content no longer matches its hash`);
     }
-    if (row.prevHash !== prevHash) {
-      return fail(row.seq, 'link_broken', `entry ${row.seq} does not link to entry ${row.seq - 1}: its previous hash differs from the hash of entry ${row.seq - 1}`);
+    if (chain.prevHash !== prevHash) {
+      return fail(chain.seq, 'link_broken', `entry ${chain.seq} does not link to entry ${chain.seq - 1}: its previous hash differs from the hash of entry ${chain.seq - 1}`);
     }
     if (!sawExpectedHead && row.hash === options.expectHead) sawExpectedHead = true;
     prevHash = row.hash;

@@ -36,27 +36,10 @@ export interface LedgerEntry {
 export type UnsealedEntry = Omit<LedgerEntry, 'hash'>;
 
 /**
- * The exact text whose SHA-256 is an entry's hash: the canonical JSON of the entry without
- * `hash`. Fields already held as canonical JSON text are spliced in, which gives the same
- * bytes as canonicalJson() over the parsed entry.
+ * An entry's body: the canonical JSON of every field but `hash`. It is stored as it is, and its
+ * SHA-256 is the entry's hash, so nothing has to be re-encoded to verify it.
  */
-export function entryHashInput(fields: {
-  seq: number;
-  recordedAt: string;
-  utcOffset: string;
-  actorsJson: string;
-  kind: string;
-  payloadJson: string;
-  prevHash: string;
-}): string {
-  return (
-    `{"actors":${fields.actorsJson},"kind":${JSON.stringify(fields.kind)},"payload":${fields.payloadJson},` +
-    `"prevHash":${JSON.stringify(fields.prevHash)},"recordedAt":${JSON.stringify(fields.recordedAt)},` +
-    `"seq":${fields.seq},"utcOffset":${JSON.stringify(fields.utcOffset)}}`
-  );
-}
-
-export function entryHashInputOf(entry: UnsealedEntry): string {
+export function entryBody(entry: UnsealedEntry): string {
   return canonicalJson({
     actors: entry.actors as unknown as JsonValue,
     kind: entry.kind,
@@ -66,6 +49,34 @@ export function entryHashInputOf(entry: UnsealedEntry): string {
     seq: entry.seq,
     utcOffset: entry.utcOffset,
   });
+}
+
+/** `2026-11-25T09:00:00.000Z`: the only form a ledger timestamp takes (24 characters). */
+export const RECORDED_AT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/** `+01:00` or `-05:30` (6 characters). */
+export const UTC_OFFSET = /^[+-]\d\d:\d\d$/;
+
+/**
+ * Reads the seq and previous hash out of a body without parsing all of it: canonical key order
+ * puts prevHash, recordedAt, seq and utcOffset last, and their values have fixed lengths, so
+ * the tail is read from the end at fixed offsets. Undefined when the body does not end the way
+ * an entry written by Keyward ends. Verification runs this once per entry, so it stays cheap.
+ */
+export function chainFieldsOf(body: string): { seq: number; prevHash: string } | undefined {
+  const end = body.length;
+  if (!body.endsWith('"}') || !body.startsWith(',"utcOffset":"', end - 22)) return undefined;
+  if (!UTC_OFFSET.test(body.slice(end - 8, end - 2))) return undefined;
+  let digits = end - 22;
+  while (digits > 0 && digits > end - 22 - 16) {
+    const code = body.charCodeAt(digits - 1);
+    if (code < 48 || code > 57) break;
+    digits -= 1;
+  }
+  const seqText = body.slice(digits, end - 22);
+  if (seqText === '' || (seqText.length > 1 && seqText.startsWith('0'))) return undefined;
+  if (!body.startsWith('","seq":', digits - 8) || !RECORDED_AT.test(body.slice(digits - 32, digits - 8))) return undefined;
+  if (!body.startsWith('","recordedAt":"', digits - 48) || !body.startsWith(',"prevHash":"', digits - 125)) return undefined;
+  return { seq: Number(seqText), prevHash: body.slice(digits - 112, digits - 48) };
 }
 
 /** Formats a UTC offset in minutes east of Greenwich as `+HH:MM`. */

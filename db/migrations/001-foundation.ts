@@ -10,17 +10,16 @@ export const m001Foundation: Migration = {
     db.exec(`
       PRAGMA application_id = ${KEYWARD_APPLICATION_ID};
 
+      -- body is the canonical JSON of the entry without its hash, exactly the bytes that are
+      -- hashed; seq and kind are derived from it, so they can never disagree with it.
       CREATE TABLE ledger_entries (
-        id          INTEGER PRIMARY KEY,
-        seq         INTEGER NOT NULL UNIQUE,
-        recorded_at TEXT    NOT NULL,
-        utc_offset  TEXT    NOT NULL,
-        actors      TEXT    NOT NULL,
-        kind        TEXT    NOT NULL,
-        payload     TEXT    NOT NULL,
-        prev_hash   TEXT    NOT NULL,
-        hash        TEXT    NOT NULL UNIQUE
+        id   INTEGER PRIMARY KEY,
+        body TEXT    NOT NULL,
+        hash TEXT    NOT NULL UNIQUE,
+        seq  INTEGER NOT NULL UNIQUE GENERATED ALWAYS AS (json_extract(body, '$.seq')) STORED,
+        kind TEXT    GENERATED ALWAYS AS (json_extract(body, '$.kind')) VIRTUAL
       ) STRICT;
+      CREATE INDEX ledger_entries_by_kind ON ledger_entries (kind);
       CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
         BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: UPDATE refused'); END;
       CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries

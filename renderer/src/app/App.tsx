@@ -32,7 +32,9 @@ export function App() {
         <div className="ledger-head" aria-label="Ledger head">
           {status ? (
             <>
-              <span>Ledger: {status.ledger.entries} entries</span>
+              <span>
+                Ledger: {status.ledger.entries} {status.ledger.entries === 1 ? 'entry' : 'entries'}
+              </span>
               <code title={status.ledger.headHash} data-testid="header-head-hash">
                 {shortHash(status.ledger.headHash)}
               </code>
