@@ -18,15 +18,10 @@ import { findCustodianByName, insertCustodian, listCustodians } from '../db/cust
 import { appendEntry } from '../db/ledger';
 import { findPlaceByName, insertPlace, listPlaces } from '../db/places';
 import { findSealBySerial, insertSeal, listSeals } from '../db/seals';
-import { timestamp, type Session } from './ports';
+import { recorded, type Session } from './ports';
 
 /** Input as it arrives from a form, the CLI or IPC: unvalidated. */
 type Input = Record<string, unknown>;
-
-/** Runs a change and its ledger entry in one transaction: both land or neither does. */
-function recorded<T>(session: Session, change: (at: ReturnType<typeof timestamp>) => T): T {
-  return session.db.transaction(() => change(timestamp(session.clock))).immediate();
-}
 
 export function addAccount(session: Session, input: Input): EmergencyAccount {
   const upn = parseUpn(input.upn);

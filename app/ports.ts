@@ -26,3 +26,11 @@ export function timestamp(clock: Clock): LedgerTimestamp {
   const at = clock.now();
   return { recordedAt: at.toISOString(), utcOffset: formatUtcOffset(clock.utcOffsetMinutes(at)) };
 }
+
+/**
+ * Runs a change and its ledger entry in one write transaction: both land or neither does. The
+ * change gets the timestamp its entry will carry.
+ */
+export function recorded<T>(session: Session, change: (at: LedgerTimestamp) => T): T {
+  return session.db.transaction(() => change(timestamp(session.clock))).immediate();
+}

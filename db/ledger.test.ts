@@ -49,11 +49,15 @@ describe('the ledger', () => {
     expect(verifyLedger(s.db).ok).toBe(true);
   });
 
-  it('refuses a payload that cannot be hashed canonically and writes nothing', () => {
+  it('refuses an entry it could not verify later, and writes nothing', () => {
     const head = readHead(s.db);
-    expect(() => appendEntry(s.db, { kind: 'x', actors: [s.actor], payload: { ratio: 0.5 } }, { recordedAt: '2026-01-01T00:00:00.000Z', utcOffset: '+00:00' })).toThrow(
-      /not a safe integer/,
-    );
+    const at = { recordedAt: '2026-01-01T00:00:00.000Z', utcOffset: '+00:00' };
+    const entry = { kind: 'seal.registered' as const, actors: [s.actor], payload: { serial: 'TB-9' } };
+    expect(() => appendEntry(s.db, { ...entry, payload: { ratio: 0.5 } }, at)).toThrow(/not a safe integer/);
+    expect(() => appendEntry(s.db, { ...entry, kind: 'seal.invented' as never }, at)).toThrow(/"seal.invented" is not a ledger entry kind/);
+    expect(() => appendEntry(s.db, { ...entry, actors: [] }, at)).toThrow(/at least one actor/);
+    expect(() => appendEntry(s.db, entry, { ...at, recordedAt: '2026-01-01 00:00' })).toThrow(/not a UTC instant/);
+    expect(() => appendEntry(s.db, entry, { ...at, utcOffset: 'CET' })).toThrow(/not a UTC offset/);
     expect(readHead(s.db)).toEqual(head);
   });
 
