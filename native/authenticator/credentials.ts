@@ -1,0 +1,63 @@
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import type { CborMap } from '../ctap2/cbor';
+import { CoseAlgorithm } from '../ctap2/constants';
+
+/** One credential the software authenticator holds: an ES256 key pair bound to an RP. */
+export interface SoftwareCredential {
+  readonly id: Uint8Array;
+  readonly rpIdHash: Uint8Array;
+  readonly userId: Uint8Array;
+  readonly privateKey: KeyObject;
+  readonly residentKey: boolean;
+}
+
+export const sha256 = (data: Uint8Array | string): Uint8Array => new Uint8Array(createHash('sha256').update(data).digest());
+
+export function createCredential(rpId: string, userId: Uint8Array, residentKey: boolean): SoftwareCredential {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { id: new Uint8Array(randomBytes(32)), rpIdHash: sha256(rpId), userId: Uint8Array.from(userId), privateKey, residentKey };
+}
+
+/** The credential's public key as a COSE_Key map (RFC 9053): EC2, ES256, P-256, x, y. */
+export function cosePublicKey(credential: SoftwareCredential): CborMap {
+  const jwk = credential.privateKey.export({ format: 'jwk' });
+  return new Map<number, number | Uint8Array>([
+    [1, 2],
+    [3, CoseAlgorithm.ES256],
+    [-1, 1],
+    [-2, new Uint8Array(Buffer.from(jwk.x!, 'base64url'))],
+    [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))],
+  ]);
+}
+
+/** An ES256 signature, DER-encoded as WebAuthn requires. */
+export const signEs256 = (credential: SoftwareCredential, data: Uint8Array): Uint8Array =>
+  new Uint8Array(sign('sha256', data, { key: credential.privateKey, dsaEncoding: 'der' }));
+
+export interface StoredCredential {
+  readonly id: string;
+  readonly rpIdHash: string;
+  readonly userId: string;
+  readonly privateKeyPkcs8: string;
+  readonly residentKey: boolean;
+}
+
+export function storeCredential(credential: SoftwareCredential): StoredCredential {
+  return {
+    id: Buffer.from(credential.id).toString('base64url'),
+    rpIdHash: Buffer.from(credential.rpIdHash).toString('hex'),
+    userId: Buffer.from(credential.userId).toString('base64url'),
+    privateKeyPkcs8: (credential.privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer).toString('base64'),
+    residentKey: credential.residentKey,
+  };
+}
+
+export function loadCredential(stored: StoredCredential): SoftwareCredential {
+  return {
+    id: new Uint8Array(Buffer.from(stored.id, 'base64url')),
+    rpIdHash: new Uint8Array(Buffer.from(stored.rpIdHash, 'hex')),
+    userId: new Uint8Array(Buffer.from(stored.userId, 'base64url')),
+    privateKey: createPrivateKey({ key: Buffer.from(stored.privateKeyPkcs8, 'base64'), format: 'der', type: 'pkcs8' }),
+    residentKey: stored.residentKey,
+  };
+}
