@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{core,db,app,native,electron,cli,renderer}/**/*.test.{ts,tsx}', 'test/{integration,e2e}/**/*.test.ts'],
+    include: ['{core,db,app,native,electron,cli,renderer}/**/*.test.{ts,tsx}', 'test/{integration,e2e,hardware}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, hash, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { CborMap } from '../ctap2/cbor';
 import { CoseAlgorithm } from '../ctap2/constants';
 
@@ -11,7 +11,7 @@ export interface SoftwareCredential {
   readonly residentKey: boolean;
 }
 
-export const sha256 = (data: Uint8Array | string): Uint8Array => new Uint8Array(createHash('sha256').update(data).digest());
+export const sha256 = (data: Uint8Array | string): Uint8Array => new Uint8Array(hash('sha256', data, 'buffer'));
 
 export function createCredential(rpId: string, userId: Uint8Array, residentKey: boolean): SoftwareCredential {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -6,11 +6,34 @@ import { cosePublicKey, createCredential, loadCredential, sha256, signEs256, sto
 /** Answers the authenticator waits for when it needs a touch. */
 export type PresenceAnswer = 'touched' | 'denied' | 'timeout';
 
+/** Set by CTAPHID_CANCEL. Lighter than an AbortController, which every command would otherwise pay for. */
+export class Cancellation {
+  #cancelled = false;
+  #listener: (() => void) | undefined;
+
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  cancel(): void {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    this.#listener?.();
+  }
+
+  /** One listener at a time: the engine waits for one touch at a time. */
+  onCancel(listener: () => void): () => void {
+    this.#listener = listener;
+    return () => {
+      if (this.#listener === listener) this.#listener = undefined;
+    };
+  }
+}
+
 export interface EngineContext {
   /** Called once when the engine starts waiting for a touch (the HID layer then sends UPNEEDED keepalives). */
   readonly waitingForTouch: () => void;
-  /** Aborted by CTAPHID_CANCEL. */
-  readonly signal: AbortSignal;
+  readonly cancellation: Cancellation;
 }
 
 /** Everything that makes one software key that key; serialisable for the drill store. */
@@ -71,7 +94,11 @@ export class SoftwareCtap2Engine {
       if (request.length === 0) fail(CtapStatus.INVALID_LENGTH);
       const params = request.length > 1 ? this.#params(request.subarray(1)) : new Map<CborValue, CborValue>();
       const response = await this.#dispatch(request[0]!, params, context);
-      return response ? Uint8Array.from([CtapStatus.SUCCESS, ...encodeCanonical(response)]) : Uint8Array.of(CtapStatus.SUCCESS);
+      if (!response) return Uint8Array.of(CtapStatus.SUCCESS);
+      const body = encodeCanonical(response);
+      const out = new Uint8Array(body.length + 1);
+      out.set(body, 1);
+      return out;
     } catch (error) {
       if (error instanceof StatusError) return Uint8Array.of(error.status);
       if (error instanceof CborError) return Uint8Array.of(CtapStatus.CBOR_UNEXPECTED_TYPE);
@@ -129,14 +156,19 @@ export class SoftwareCtap2Engine {
 
   async #awaitTouch(context: EngineContext): Promise<void> {
     context.waitingForTouch();
+    if (context.cancellation.cancelled) fail(CtapStatus.KEEPALIVE_CANCEL);
+    let stopListening: () => void = () => undefined;
     const cancelled = new Promise<'cancelled'>((resolve) => {
-      if (context.signal.aborted) resolve('cancelled');
-      context.signal.addEventListener('abort', () => resolve('cancelled'), { once: true });
+      stopListening = context.cancellation.onCancel(() => resolve('cancelled'));
     });
-    const answer = await Promise.race([this.presence(), cancelled]);
-    if (answer === 'cancelled') fail(CtapStatus.KEEPALIVE_CANCEL);
-    if (answer === 'denied') fail(CtapStatus.OPERATION_DENIED);
-    if (answer === 'timeout') fail(CtapStatus.USER_ACTION_TIMEOUT);
+    try {
+      const answer = await Promise.race([this.presence(), cancelled]);
+      if (answer === 'cancelled') fail(CtapStatus.KEEPALIVE_CANCEL);
+      if (answer === 'denied') fail(CtapStatus.OPERATION_DENIED);
+      if (answer === 'timeout') fail(CtapStatus.USER_ACTION_TIMEOUT);
+    } finally {
+      stopListening();
+    }
   }
 
   #nextSignCount(): number {

@@ -3,7 +3,13 @@ import { BROADCAST_CID, Capability, CtapHidCmd, CtapHidErrorCode, INIT_NONCE_SIZ
 import { CtapHidError } from '../ctaphid/errors';
 import { MessageAssembler, encodeMessage, parsePacket } from '../ctaphid/framing';
 import type { HidEndpoint } from '../transport/memory';
-import { SoftwareCtap2Engine, newAuthenticatorState, type PresenceAnswer, type SoftwareAuthenticatorState } from './ctap2-engine';
+import { Cancellation, SoftwareCtap2Engine, newAuthenticatorState, type PresenceAnswer, type SoftwareAuthenticatorState } from './ctap2-engine';
+
+interface Busy {
+  readonly cid: number;
+  readonly cancellation: Cancellation;
+  keepalive?: ReturnType<typeof setInterval>;
+}
 
 /** Ways the software key can be told to misbehave, one at a time, to test the host's defences. */
 export type Misbehaviour =
@@ -31,12 +37,10 @@ export interface SoftwareAuthenticatorOptions {
 export class SoftwareAuthenticator implements HidEndpoint {
   readonly engine: SoftwareCtap2Engine;
   misbehaviour: Misbehaviour | undefined;
-  /** Every report the key sent, for tests that inspect the wire. */
-  readonly sentReports: Uint8Array[] = [];
   #link: { send(report: Uint8Array): void; unplug(): void } | undefined;
   readonly #channels = new Set<number>();
   readonly #assemblers = new Map<number, MessageAssembler>();
-  #busy: { cid: number; abort: AbortController; keepalive?: ReturnType<typeof setInterval> } | undefined;
+  #busy: Busy | undefined;
   readonly #timers = new Set<ReturnType<typeof setInterval>>();
   #unplugged = false;
   readonly #keepaliveMs: number;
@@ -60,7 +64,7 @@ export class SoftwareAuthenticator implements HidEndpoint {
     this.#unplugged = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers.clear();
-    this.#busy?.abort.abort();
+    this.#busy?.cancellation.cancel();
     this.#link?.unplug();
   }
 
@@ -76,7 +80,7 @@ export class SoftwareAuthenticator implements HidEndpoint {
       if (packet.cmd === CtapHidCmd.INIT) return this.#init(packet.cid, packet.data.subarray(0, packet.length));
       if (packet.cid === BROADCAST_CID || !this.#channels.has(packet.cid)) return this.#error(packet.cid, CtapHidErrorCode.INVALID_CHANNEL);
       if (packet.cmd === CtapHidCmd.CANCEL) {
-        if (this.#busy?.cid === packet.cid) this.#busy.abort.abort();
+        if (this.#busy?.cid === packet.cid) this.#busy.cancellation.cancel();
         return;
       }
       if (this.#busy && this.#busy.cid !== packet.cid) return this.#error(packet.cid, CtapHidErrorCode.CHANNEL_BUSY);
@@ -126,7 +130,7 @@ export class SoftwareAuthenticator implements HidEndpoint {
   }
 
   async #cbor(cid: number, request: Uint8Array): Promise<void> {
-    const busy: { cid: number; abort: AbortController; keepalive?: ReturnType<typeof setInterval> } = { cid, abort: new AbortController() };
+    const busy: Busy = { cid, cancellation: new Cancellation() };
     this.#busy = busy;
     try {
       switch (this.misbehaviour) {
@@ -138,7 +142,7 @@ export class SoftwareAuthenticator implements HidEndpoint {
           return this.#keepalive(busy, KeepaliveStatus.PROCESSING);
       }
       const response = await this.engine.handle(request, {
-        signal: busy.abort.signal,
+        cancellation: busy.cancellation,
         waitingForTouch: () => this.#keepalive(busy, KeepaliveStatus.UPNEEDED),
       });
       this.#stopKeepalive(busy);
@@ -149,15 +153,27 @@ export class SoftwareAuthenticator implements HidEndpoint {
     }
   }
 
+  /**
+   * Keepalives start one tick after the wait begins and repeat every interval, as a key does
+   * while it blinks for a touch; a touch that comes at once (a drill) needs none.
+   */
   #keepalive(busy: { cid: number; keepalive?: ReturnType<typeof setInterval> }, status: KeepaliveStatus): void {
-    this.#send(busy.cid, CtapHidCmd.KEEPALIVE, Uint8Array.of(status));
-    busy.keepalive = setInterval(() => this.#send(busy.cid, CtapHidCmd.KEEPALIVE, Uint8Array.of(status)), this.#keepaliveMs);
-    this.#timers.add(busy.keepalive);
+    const beat = () => this.#send(busy.cid, CtapHidCmd.KEEPALIVE, Uint8Array.of(status));
+    const first = setTimeout(() => {
+      this.#timers.delete(first);
+      if (busy.keepalive !== first) return;
+      beat();
+      busy.keepalive = setInterval(beat, this.#keepaliveMs);
+      this.#timers.add(busy.keepalive);
+    }, 0);
+    busy.keepalive = first;
+    this.#timers.add(first);
   }
 
   #stopKeepalive(busy: { keepalive?: ReturnType<typeof setInterval> }): void {
     if (!busy.keepalive) return;
     clearInterval(busy.keepalive);
+    clearTimeout(busy.keepalive);
     this.#timers.delete(busy.keepalive);
     busy.keepalive = undefined;
   }
@@ -181,7 +197,6 @@ export class SoftwareAuthenticator implements HidEndpoint {
     if (this.misbehaviour === 'drop-frame' && cmd !== CtapHidCmd.INIT && cmd !== CtapHidCmd.KEEPALIVE) packets.pop();
     for (const packet of packets) {
       const out = this.misbehaviour === 'garbage' && cmd !== CtapHidCmd.INIT ? garble(packet) : packet;
-      this.sentReports.push(out);
       this.#link.send(out);
       if (this.misbehaviour === 'duplicate-frames') this.#link.send(out);
     }

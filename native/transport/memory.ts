@@ -54,6 +54,7 @@ export class MemoryTransport implements Transport {
     }
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
+    if (timeoutMs <= 0) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiter = undefined;

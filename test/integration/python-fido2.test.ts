@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SoftwareCtap2Engine, newAuthenticatorState } from '../../native/authenticator/ctap2-engine';
+import { Cancellation, SoftwareCtap2Engine, newAuthenticatorState } from '../../native/authenticator/ctap2-engine';
 import { decodeCanonical, type CborMap } from '../../native/ctap2/cbor';
 import { encodeGetAssertion, encodeGetInfo, encodeGetPinRetries, encodeMakeCredential } from '../../native/ctap2/requests';
 import { parseGetAssertion, parseMakeCredential } from '../../native/ctap2/responses';
@@ -24,7 +24,7 @@ describe.skipIf(!available)(`python-fido2 reads our software authenticator and s
 
   it('agrees on getInfo, getPINRetries, makeCredential and getAssertion, byte for byte', async () => {
     const engine = new SoftwareCtap2Engine(newAuthenticatorState({ aaguid: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', firmwareVersion: 0x050704, pinRetries: 6 }), async () => 'touched');
-    const context = { waitingForTouch: () => undefined, signal: new AbortController().signal };
+    const context = { waitingForTouch: () => undefined, cancellation: new Cancellation() };
     const rpId = 'keyward.local';
     const clientDataHash = sha256('registration client data');
     const assertionClientDataHash = sha256('assertion client data');
