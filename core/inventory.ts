@@ -32,6 +32,13 @@ export interface Authenticator {
   readonly placeName: string | null;
   readonly accountUpn: string | null;
   readonly createdAt: string;
+  /** A software key for drills, never a real emergency credential. */
+  readonly simulated: boolean;
+  /** Whether Keyward enrolled its own credential on the key (FIDO2 keys only). */
+  readonly enrolled: boolean;
+  readonly model: string | null;
+  readonly lastCheckedAt: string | null;
+  readonly lastResult: 'ok' | 'anomaly' | 'missing' | null;
 }
 
 export interface Custodian {

@@ -11,6 +11,8 @@ export const LEDGER_ENTRY_KINDS = [
   'authenticator.added',
   'custodian.added',
   'seal.registered',
+  'authenticator.enrolled',
+  'presence.checked',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

@@ -8,29 +8,41 @@ export interface NewAuthenticator {
   readonly placeId: number | null;
   readonly accountId: number | null;
   readonly createdAt: string;
+  readonly simulated?: boolean;
 }
 
-const SELECT = `SELECT a.id, a.kind, a.label, a.serial, a.state, p.name AS placeName, acc.upn AS accountUpn, a.created_at AS createdAt
-  FROM authenticators a LEFT JOIN places p ON p.id = a.place_id LEFT JOIN accounts acc ON acc.id = a.account_id`;
+const SELECT = `SELECT a.id, a.kind, a.label, a.serial, a.state, p.name AS placeName, acc.upn AS accountUpn, a.created_at AS createdAt,
+  a.simulated, f.model, f.last_checked_at AS lastCheckedAt, f.last_result AS lastResult, f.credential_id IS NOT NULL AS enrolled
+  FROM authenticators a LEFT JOIN places p ON p.id = a.place_id LEFT JOIN accounts acc ON acc.id = a.account_id
+  LEFT JOIN fido_credentials f ON f.authenticator_id = a.id`;
+
+interface Row extends Omit<Authenticator, 'simulated' | 'enrolled'> {
+  simulated: number;
+  enrolled: number;
+}
+const toAuthenticator = (row: Row): Authenticator => ({ ...row, simulated: row.simulated === 1, enrolled: row.enrolled === 1 });
 
 export function insertAuthenticator(db: KeywardDatabase, authenticator: NewAuthenticator): Authenticator {
   const { lastInsertRowid } = db
     .prepare(
-      `INSERT INTO authenticators (kind, label, serial, place_id, account_id, created_at)
-       VALUES (@kind, @label, @serial, @placeId, @accountId, @createdAt)`,
+      `INSERT INTO authenticators (kind, label, serial, place_id, account_id, created_at, simulated)
+       VALUES (@kind, @label, @serial, @placeId, @accountId, @createdAt, @simulated)`,
     )
-    .run(authenticator);
+    .run({ ...authenticator, simulated: authenticator.simulated ? 1 : 0 });
   return findAuthenticatorById(db, Number(lastInsertRowid)) as Authenticator;
 }
 
-export const listAuthenticators = (db: KeywardDatabase): Authenticator[] =>
-  db.prepare(`${SELECT} ORDER BY a.label`).all() as Authenticator[];
+export const listAuthenticators = (db: KeywardDatabase): Authenticator[] => (db.prepare(`${SELECT} ORDER BY a.label`).all() as Row[]).map(toAuthenticator);
 
-export const findAuthenticatorById = (db: KeywardDatabase, id: number): Authenticator | undefined =>
-  db.prepare(`${SELECT} WHERE a.id = ?`).get(id) as Authenticator | undefined;
+export function findAuthenticatorById(db: KeywardDatabase, id: number): Authenticator | undefined {
+  const row = db.prepare(`${SELECT} WHERE a.id = ?`).get(id) as Row | undefined;
+  return row && toAuthenticator(row);
+}
 
-export const findAuthenticatorByLabel = (db: KeywardDatabase, label: string): Authenticator | undefined =>
-  db.prepare(`${SELECT} WHERE a.label = ? COLLATE NOCASE`).get(label) as Authenticator | undefined;
+export function findAuthenticatorByLabel(db: KeywardDatabase, label: string): Authenticator | undefined {
+  const row = db.prepare(`${SELECT} WHERE a.label = ? COLLATE NOCASE`).get(label) as Row | undefined;
+  return row && toAuthenticator(row);
+}
 
 export const countAuthenticatorsByState = (db: KeywardDatabase): Record<string, number> =>
   Object.fromEntries(

@@ -7,6 +7,7 @@ import { KeywardError } from '../core/errors';
 import { temporaryDirectory } from '../test/support/session';
 import { openDatabase, schemaVersion } from './connection';
 import { SCHEMA_VERSION } from './migrations/index';
+import { m001Foundation } from './migrations/001-foundation';
 
 const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -21,7 +22,7 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['accounts', 'authenticators', 'custodians', 'ledger_entries', 'places', 'seals']);
+    expect(tables).toEqual(['accounts', 'authenticators', 'custodians', 'drill_keys', 'fido_credentials', 'ledger_entries', 'places', 'seals']);
     db.close();
   });
 
@@ -30,6 +31,21 @@ describe('openDatabase', () => {
     openDatabase(path).close();
     const db = openDatabase(path);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('upgrades a version 1 database in place and keeps its rows', () => {
+    const path = join(dir.path, 'v1.db');
+    const old = new Database(path);
+    old.transaction(() => {
+      m001Foundation.up(old);
+      old.pragma('user_version = 1');
+    })();
+    old.prepare("INSERT INTO authenticators (kind, label, created_at) VALUES ('fido2', 'YK-OLD', '2026-01-01T00:00:00.000Z')").run();
+    old.close();
+    const db = openDatabase(path);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(db.prepare('SELECT label, simulated FROM authenticators').all()).toEqual([{ label: 'YK-OLD', simulated: 0 }]);
     db.close();
   });
 

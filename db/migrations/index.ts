@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { m001Foundation } from './001-foundation';
+import { m002FidoKeys } from './002-fido-keys';
 
 export interface Migration {
   readonly version: number;
@@ -8,6 +9,6 @@ export interface Migration {
 }
 
 /** Ordered; a migration's version is its position. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [m001Foundation];
+export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,88 @@
+import type { KnownKeyState, PresenceResult } from '../core/presence';
+import type { KeywardDatabase } from './connection';
+
+export interface FidoCredential {
+  readonly authenticatorId: number;
+  readonly rpId: string;
+  /** base64url */
+  readonly credentialId: string;
+  /** COSE key, base64url */
+  readonly publicKey: string;
+  readonly aaguid: string;
+  readonly model: string;
+  readonly enrolledAt: string;
+  readonly known: KnownKeyState;
+  readonly lastCheckedAt: string | null;
+  readonly lastResult: PresenceResult | null;
+}
+
+interface Row {
+  authenticatorId: number;
+  rpId: string;
+  credentialId: string;
+  publicKey: string;
+  aaguid: string;
+  model: string;
+  enrolledAt: string;
+  signCount: number;
+  pinRetries: number | null;
+  getInfo: string;
+  lastCheckedAt: string | null;
+  lastResult: PresenceResult | null;
+}
+
+const SELECT = `SELECT authenticator_id AS authenticatorId, rp_id AS rpId, credential_id AS credentialId, public_key AS publicKey, aaguid, model,
+  enrolled_at AS enrolledAt, sign_count AS signCount, pin_retries AS pinRetries, get_info AS getInfo, last_checked_at AS lastCheckedAt, last_result AS lastResult
+  FROM fido_credentials`;
+
+function toCredential(row: Row): FidoCredential {
+  const info = JSON.parse(row.getInfo) as Pick<KnownKeyState, 'firmwareVersion' | 'versions' | 'options'>;
+  return {
+    authenticatorId: row.authenticatorId,
+    rpId: row.rpId,
+    credentialId: row.credentialId,
+    publicKey: row.publicKey,
+    aaguid: row.aaguid,
+    model: row.model,
+    enrolledAt: row.enrolledAt,
+    known: { aaguid: row.aaguid, firmwareVersion: info.firmwareVersion, versions: info.versions, options: info.options, pinRetries: row.pinRetries, signCount: row.signCount },
+    lastCheckedAt: row.lastCheckedAt,
+    lastResult: row.lastResult,
+  };
+}
+
+const infoJson = (state: KnownKeyState) => JSON.stringify({ firmwareVersion: state.firmwareVersion, versions: state.versions, options: state.options });
+
+export function insertFidoCredential(db: KeywardDatabase, c: Omit<FidoCredential, 'lastCheckedAt' | 'lastResult'>): void {
+  db.prepare(
+    `INSERT INTO fido_credentials (authenticator_id, rp_id, credential_id, public_key, aaguid, model, enrolled_at, sign_count, pin_retries, get_info)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(c.authenticatorId, c.rpId, c.credentialId, c.publicKey, c.aaguid, c.model, c.enrolledAt, c.known.signCount, c.known.pinRetries, infoJson(c.known));
+}
+
+export function findFidoCredential(db: KeywardDatabase, authenticatorId: number): FidoCredential | undefined {
+  const row = db.prepare(`${SELECT} WHERE authenticator_id = ?`).get(authenticatorId) as Row | undefined;
+  return row && toCredential(row);
+}
+
+export function findFidoCredentialById(db: KeywardDatabase, credentialId: string): FidoCredential | undefined {
+  const row = db.prepare(`${SELECT} WHERE credential_id = ?`).get(credentialId) as Row | undefined;
+  return row && toCredential(row);
+}
+
+/** Records what a presence check saw, so the next check compares against it. */
+export function recordPresenceState(db: KeywardDatabase, authenticatorId: number, state: KnownKeyState | undefined, checkedAt: string, result: PresenceResult): void {
+  if (state) {
+    db.prepare('UPDATE fido_credentials SET sign_count = ?, pin_retries = ?, aaguid = ?, get_info = ?, last_checked_at = ?, last_result = ? WHERE authenticator_id = ?').run(
+      state.signCount,
+      state.pinRetries,
+      state.aaguid,
+      infoJson(state),
+      checkedAt,
+      result,
+      authenticatorId,
+    );
+  } else {
+    db.prepare('UPDATE fido_credentials SET last_checked_at = ?, last_result = ? WHERE authenticator_id = ?').run(checkedAt, result, authenticatorId);
+  }
+}
