@@ -39,5 +39,5 @@ export interface Command {
   readonly path: readonly string[];
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
-  readonly run: (context: CommandContext) => CommandResult;
+  readonly run: (context: CommandContext) => CommandResult | Promise<CommandResult>;
 }

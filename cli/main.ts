@@ -7,8 +7,9 @@ import { isKeywardError } from '../core/errors';
 import type { CliIo, Command, OptionSpec } from './command';
 import { inventoryCommands } from './commands/inventory';
 import { ledgerCommands } from './commands/ledger';
+import { fidoCommands } from './commands/fido';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },
@@ -41,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo, clock: Clock = 
     const databasePath = resolveDatabasePath(parsed.values.db as string | undefined, io.env, io.platform, io.home);
     const actor = { role: 'operator' as const, name: io.env.KEYWARD_OPERATOR || io.username };
     let session: Session | undefined;
-    const result = command.run({
+    const result = await command.run({
       options: parsed.values,
       databasePath,
       io,

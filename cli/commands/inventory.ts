@@ -71,7 +71,19 @@ export const inventoryCommands: Command[] = [
       const { authenticators } = listInventory(session());
       return {
         value: authenticators,
-        human: table(['LABEL', 'KIND', 'STATE', 'PLACE', 'ACCOUNT', 'SERIAL'], authenticators.map((k) => [k.label, k.kind, k.state, k.placeName, k.accountUpn, k.serial])),
+        human: table(
+          ['LABEL', 'KIND', 'STATE', 'PLACE', 'ACCOUNT', 'SERIAL', 'MODEL', 'LAST CHECK'],
+          authenticators.map((k) => [
+            `${k.label}${k.simulated ? ' (drill)' : ''}`,
+            k.kind,
+            k.state,
+            k.placeName,
+            k.accountUpn,
+            k.serial,
+            k.model ?? (k.kind === 'fido2' ? 'not enrolled' : ''),
+            k.lastCheckedAt ? `${k.lastResult} ${k.lastCheckedAt.slice(0, 16).replace('T', ' ')}Z` : 'never',
+          ]),
+        ),
       };
     },
   },
