@@ -13,10 +13,12 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'seal:register',
   'ledger:list',
   'ledger:verify',
+  'key:enroll',
+  'presence:check',
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */
-export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register']);
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check']);
 
 export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
 
@@ -31,8 +33,17 @@ export type Reply<T> = { readonly ok: true; readonly value: T } | { readonly ok:
 /** Events main sends to the renderer. */
 export interface KeywardEvents {
   'ledger:appended': { readonly headSeq: number; readonly headHash: string };
+  /** A long job's progress: which key, which step (the touch prompt among them). */
+  'key:progress': {
+    readonly job: 'enrol' | 'check';
+    readonly index: number;
+    readonly total: number;
+    readonly label: string;
+    readonly step: 'connecting' | 'reading' | 'touch' | 'verifying' | 'saved' | 'done';
+    readonly result?: 'ok' | 'anomaly' | 'missing';
+  };
 }
-export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended'];
+export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress'];
 
 /** The one object the preload exposes on `window.keyward`. */
 export interface KeywardBridge {

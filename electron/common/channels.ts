@@ -3,6 +3,7 @@ import type { Authenticator, Custodian, EmergencyAccount, Inventory, Seal, Stora
 import type { LedgerEntry } from '../../core/ledger';
 import type { LedgerVerification } from '../../core/ledger-verification';
 import type { KeywardStatus } from '../../core/status';
+import type { PresenceFinding, PresenceResult } from '../../core/presence';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
 const text = (max: number) => z.string().max(max);
@@ -24,6 +25,10 @@ export const CHANNELS = {
   'seal:register': z.object({ serial: text(100) }).strict(),
   'ledger:list': z.object({ limit: z.number().int().min(1).max(1000).optional(), beforeSeq: z.number().int().min(1).optional() }).strict(),
   'ledger:verify': z.object({ expectHead: optionalText(200) }).strict(),
+  'key:enroll': z
+    .object({ label: text(200), serial: optionalText(200), place: optionalText(200), account: optionalText(200), simulated: z.boolean() })
+    .strict(),
+  'presence:check': z.object({ key: optionalText(200), simulated: z.boolean() }).strict(),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -40,5 +45,19 @@ export interface ChannelResults {
   'seal:register': Seal;
   'ledger:list': LedgerEntry[];
   'ledger:verify': LedgerVerification;
+  'key:enroll': Authenticator;
+  'presence:check': PresenceCheckReport;
+}
+
+export interface PresenceCheckReport {
+  readonly ok: boolean;
+  readonly results: readonly {
+    readonly authenticatorId: number;
+    readonly label: string;
+    readonly result: PresenceResult;
+    readonly findings: readonly (PresenceFinding & { readonly text: string })[];
+    readonly drill: boolean;
+    readonly ledgerSeq: number;
+  }[];
 }
 

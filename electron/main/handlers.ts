@@ -1,20 +1,44 @@
+import { enrolKey } from '../../app/enrolment';
 import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, registerSeal } from '../../app/inventory';
+import type { KeySource } from '../../app/key-sources';
 import { recentEntries, verifyStoredLedger } from '../../app/ledger';
 import type { Session } from '../../app/ports';
+import { runPresenceCheck } from '../../app/presence-check';
 import { readStatus } from '../../app/status';
+import { describeFinding } from '../../core/presence';
+import type { KeywardEvents } from '../common/bridge';
 import type { Channel, ChannelArgs, ChannelResults } from '../common/channels';
 
-type Handlers = { [C in Channel]: (session: Session, args: ChannelArgs<C>) => ChannelResults[C] };
+/** What a handler may use besides its arguments. */
+export interface HandlerContext {
+  readonly session: Session;
+  /** Real keys over USB, or the drill store's software keys. */
+  readonly keySources: { readonly real: () => KeySource; readonly drill: () => KeySource };
+  readonly emit: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
+}
+
+type Handlers = { [C in Channel]: (context: HandlerContext, args: ChannelArgs<C>) => ChannelResults[C] | Promise<ChannelResults[C]> };
+
+const sourceFor = (context: HandlerContext, simulated: boolean) => (simulated ? context.keySources.drill() : context.keySources.real());
 
 /** Each channel's use case. Arguments arrive already shape-checked by the router. */
 export const HANDLERS: Handlers = {
-  'status:get': (s) => readStatus(s.db),
-  'inventory:list': (s) => listInventory(s),
-  'account:add': (s, args) => addAccount(s, args),
-  'place:add': (s, args) => addPlace(s, args),
-  'authenticator:add': (s, args) => addAuthenticator(s, args),
-  'custodian:add': (s, args) => addCustodian(s, args),
-  'seal:register': (s, args) => registerSeal(s, args),
-  'ledger:list': (s, args) => recentEntries(s.db, args),
-  'ledger:verify': (s, args) => verifyStoredLedger(s.db, args),
+  'status:get': ({ session }) => readStatus(session.db),
+  'inventory:list': ({ session }) => listInventory(session),
+  'account:add': ({ session }, args) => addAccount(session, args),
+  'place:add': ({ session }, args) => addPlace(session, args),
+  'authenticator:add': ({ session }, args) => addAuthenticator(session, args),
+  'custodian:add': ({ session }, args) => addCustodian(session, args),
+  'seal:register': ({ session }, args) => registerSeal(session, args),
+  'ledger:list': ({ session }, args) => recentEntries(session.db, args),
+  'ledger:verify': ({ session }, args) => verifyStoredLedger(session.db, args),
+  'key:enroll': (context, args) =>
+    enrolKey(context.session, sourceFor(context, args.simulated), args, (step) => context.emit('key:progress', { job: 'enrol', index: 1, total: 1, label: args.label, step })),
+  'presence:check': async (context, args) => {
+    const results = await runPresenceCheck(context.session, sourceFor(context, args.simulated), { key: args.key }, (p) => context.emit('key:progress', { job: 'check', ...p }));
+    return {
+      ok: results.every((r) => r.result === 'ok'),
+      results: results.map((r) => ({ ...r, findings: r.findings.map((f) => ({ ...f, text: describeFinding(f) })) })),
+    };
+  },
 };

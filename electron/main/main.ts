@@ -5,6 +5,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
 import { initDatabase } from '../../app/keyward';
+import { drillKeySource, hidKeySource } from '../../app/key-sources';
 import { ledgerHead } from '../../app/ledger';
 import { DATABASE_FILE_NAME, defaultDataDirectory } from '../../app/paths';
 import { systemClock } from '../../app/ports';
@@ -67,12 +68,15 @@ async function start(): Promise<void> {
     },
   });
 
+  const emit = (event: string, payload: unknown) => window.webContents.send(IPC_EVENT, event, payload);
   const router = createIpcRouter({
     session: { db, clock: systemClock, actor },
     trustedOrigin: APP_ORIGIN,
+    keySources: { real: hidKeySource, drill: () => drillKeySource(db) },
+    emit,
     onLedgerAppended: () => {
       const head = ledgerHead(db);
-      window.webContents.send(IPC_EVENT, 'ledger:appended', { headSeq: head.seq, headHash: head.hash });
+      emit('ledger:appended', { headSeq: head.seq, headHash: head.hash });
     },
     onInternalError: (channel, error) => console.error(`keyward: ${channel} failed:`, error instanceof Error ? error.message : 'unknown error'),
   });

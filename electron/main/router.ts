@@ -1,8 +1,9 @@
-import { isKeywardError } from '../../core/errors';
+import { KeywardError, isKeywardError } from '../../core/errors';
 import type { Session } from '../../app/ports';
-import { WRITING_CHANNELS, isChannel, type Reply } from '../common/bridge';
+import { WRITING_CHANNELS, isChannel, type KeywardEvents, type Reply } from '../common/bridge';
+import type { KeySource } from '../../app/key-sources';
 import { CHANNELS, type Channel } from '../common/channels';
-import { HANDLERS } from './handlers';
+import { HANDLERS, type HandlerContext } from './handlers';
 
 export interface Sender {
   /** URL of the frame that sent the message. */
@@ -13,6 +14,9 @@ export interface RouterOptions {
   readonly session: Session;
   /** The only origin whose frames may call in, e.g. `app://keyward`. */
   readonly trustedOrigin: string;
+  readonly keySources?: HandlerContext['keySources'];
+  /** Sends an event to the renderer (progress of long jobs). */
+  readonly emit?: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Told after each successful write, so main can announce the new head. */
   readonly onLedgerAppended?: (channel: Channel) => void;
   /** Told of failures that are not the caller's fault (logged by main; never sent to the renderer). */
@@ -39,6 +43,11 @@ const refuse = (code: string, message: string, field?: string): Reply<never> => 
  * turns every outcome into a reply. Nothing reaches a use case unvalidated; no exception escapes.
  */
 export function createIpcRouter(options: RouterOptions): IpcRouter {
+  const context: HandlerContext = {
+    session: options.session,
+    keySources: options.keySources ?? { real: noKeys, drill: noKeys },
+    emit: options.emit ?? (() => undefined),
+  };
   return {
     async handle(channel, args, sender) {
       if (originOf(sender.url) !== options.trustedOrigin) return refuse('forbidden_sender', `calls from ${sender.url || 'an unknown frame'} are refused`);
@@ -52,8 +61,8 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
         return refuse('invalid_input', message, field ?? keys);
       }
       try {
-        const handler = HANDLERS[channel] as (session: Session, args: unknown) => unknown;
-        const value = handler(options.session, parsed.data);
+        const handler = HANDLERS[channel] as (context: HandlerContext, args: unknown) => unknown;
+        const value = await handler(context, parsed.data);
         if (options.onLedgerAppended && WRITING_CHANNELS.has(channel)) options.onLedgerAppended(channel);
         return { ok: true, value };
       } catch (error) {
@@ -63,4 +72,9 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
       }
     },
   };
+}
+
+/** Without key sources (a router for screens that need no hardware), asking for a key is an error. */
+function noKeys(): KeySource {
+  throw new KeywardError('not_found', 'this window has no access to keys');
 }

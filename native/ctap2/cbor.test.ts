@@ -26,6 +26,7 @@ describe('canonical CBOR', () => {
     ['a tag', 'a1 01 c1 00'],
     ['a float where an integer would do', 'a1 01 f9 3c 00'],
     ['nothing at all', ''],
+    ['an array as a map key', 'a1 81 01 00'],
   ])('refuses %s', (_name, bytes) => {
     expect(() => decodeCanonical(hex(bytes))).toThrow(CborError);
   });

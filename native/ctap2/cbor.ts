@@ -34,6 +34,16 @@ export function encodeCanonical(value: CborValue): Uint8Array {
   }
 }
 
+/** CTAP2 maps are keyed by integers or text only; anything else is refused before re-encoding. */
+function checkKeys(value: CborValue): void {
+  if (value instanceof Map) {
+    for (const [key, member] of value) {
+      if (!(typeof key === 'string' || (typeof key === 'number' && Number.isSafeInteger(key)))) throw new CborError('CBOR map keys must be integers or text strings');
+      checkKeys(member);
+    }
+  } else if (Array.isArray(value)) value.forEach(checkKeys);
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
@@ -51,6 +61,7 @@ export function decodeCanonical(bytes: Uint8Array): CborValue {
   } catch (error) {
     throw new CborError(`invalid CBOR: ${(error as Error).message}`);
   }
+  checkKeys(value);
   if (!sameBytes(encodeCanonical(value), bytes)) throw new CborError('CBOR is not in canonical form (key order, number or length encoding)');
   return value;
 }
@@ -65,6 +76,7 @@ export function decodeCanonicalPrefix(bytes: Uint8Array): { value: CborValue; le
     throw new CborError(`invalid CBOR: ${(error as Error).message}`);
   }
   const length = bytes.length - rest.length;
+  checkKeys(value);
   if (!sameBytes(encodeCanonical(value), bytes.subarray(0, length))) throw new CborError('CBOR is not in canonical form (key order, number or length encoding)');
   return { value, length };
 }

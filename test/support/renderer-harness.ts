@@ -5,6 +5,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createIpcRouter } from '../../electron/main/router';
 import { resolveAppResource } from '../../electron/main/app-protocol';
 import type { Session } from '../../app/ports';
+import { drillKeySource, hidKeySource } from '../../app/key-sources';
+import { readHead } from '../../db/ledger';
 
 export const RENDERER_ROOT = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,32 +58,39 @@ export async function openRenderer(browser: Browser, session: Session): Promise<
     }
   });
 
-  let appended = false;
-  const router = createIpcRouter({ session, trustedOrigin: TEST_ORIGIN, onLedgerAppended: () => (appended = true) });
-  await context.exposeBinding('__keywardMain', async (source, channel: unknown, args: unknown) => {
-    appended = false;
-    const reply = await router.handle(channel, args, { url: source.frame.url() });
-    return { reply, appended };
+  const opened: { page?: Page } = {};
+  // Main's events reach the page as the preload would deliver them: by name, to its listeners.
+  const emit = (event: string, payload: unknown) => {
+    void opened.page?.evaluate(([e, p]) => (window as unknown as { __keywardEmit: (e: unknown, p: unknown) => void }).__keywardEmit(e, p), [event, payload] as const).catch(() => undefined);
+  };
+  const router = createIpcRouter({
+    session,
+    trustedOrigin: TEST_ORIGIN,
+    keySources: { real: hidKeySource, drill: () => drillKeySource(session.db) },
+    emit,
+    onLedgerAppended: () => emit('ledger:appended', readHead(session.db)),
   });
+  await context.exposeBinding('__keywardMain', async (source, channel: unknown, args: unknown) => router.handle(channel, args, { url: source.frame.url() }));
   await context.addInitScript(() => {
-    const listeners = new Set<() => void>();
-    const main = (c: unknown, a: unknown) => (window as unknown as { __keywardMain: (c: unknown, a: unknown) => Promise<{ reply: unknown; appended: boolean }> }).__keywardMain(c, a);
+    const listeners = new Map<string, Set<(payload: unknown) => void>>();
+    const main = (c: unknown, a: unknown) => (window as unknown as { __keywardMain: (c: unknown, a: unknown) => Promise<unknown> }).__keywardMain(c, a);
+    Object.defineProperty(window, '__keywardEmit', {
+      value: (event: string, payload: unknown) => listeners.get(event)?.forEach((listener) => listener(payload)),
+    });
     Object.defineProperty(window, 'keyward', {
       value: Object.freeze({
-        invoke: async (channel: unknown, args: unknown) => {
-          const { reply, appended } = await main(channel, args);
-          if (appended) queueMicrotask(() => listeners.forEach((listener) => listener()));
-          return reply;
-        },
-        on: (_event: string, listener: () => void) => {
-          listeners.add(listener);
-          return () => listeners.delete(listener);
+        invoke: (channel: unknown, args: unknown) => main(channel, args),
+        on: (event: string, listener: (payload: unknown) => void) => {
+          if (!listeners.has(event)) listeners.set(event, new Set());
+          listeners.get(event)!.add(listener);
+          return () => listeners.get(event)?.delete(listener);
         },
       }),
     });
   });
 
   const page = await context.newPage();
+  opened.page = page;
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });

@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { InventoryScreen } from '../features/inventory/InventoryScreen';
 import { LedgerScreen } from '../features/ledger/LedgerScreen';
+import { PresenceScreen } from '../features/presence/PresenceScreen';
 import { shortHash } from '../lib/format';
 import { useChannel } from '../lib/useChannel';
 
 const ROUTES = [
   { id: 'inventory', label: 'Inventory' },
+  { id: 'presence', label: 'Presence check' },
   { id: 'ledger', label: 'Ledger' },
 ] as const;
 type Route = (typeof ROUTES)[number]['id'];
@@ -48,7 +50,9 @@ export function App() {
         {announcement}
       </p>
       <main id="main" tabIndex={-1}>
-        {route === 'inventory' ? <InventoryScreen onSaved={setAnnouncement} /> : <LedgerScreen />}
+        {route === 'inventory' && <InventoryScreen onSaved={setAnnouncement} />}
+        {route === 'presence' && <PresenceScreen />}
+        {route === 'ledger' && <LedgerScreen />}
       </main>
     </div>
   );

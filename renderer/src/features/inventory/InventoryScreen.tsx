@@ -61,12 +61,24 @@ export function InventoryScreen({ onSaved }: Props) {
           rowKey={(k) => k.id}
           empty="No authenticators yet."
           columns={[
-            { header: 'Label', cell: (k) => k.label },
+            { header: 'Label', cell: (k) => `${k.label}${k.simulated ? ' (drill)' : ''}` },
             { header: 'Kind', cell: (k) => (k.kind === 'fido2' ? 'FIDO2 key' : 'Smartcard') },
             { header: 'State', cell: (k) => <span className={`state state-${k.state}`}>{STATE_LABELS[k.state] ?? k.state}</span> },
             { header: 'Place', cell: (k) => k.placeName ?? '—' },
             { header: 'Account', cell: (k) => k.accountUpn ?? '—' },
             { header: 'Serial', cell: (k) => k.serial || '—' },
+            { header: 'Model', cell: (k) => k.model ?? (k.kind === 'fido2' ? 'not enrolled' : '—') },
+            {
+              header: 'Last check',
+              cell: (k) =>
+                k.lastCheckedAt ? (
+                  <span className={`state result-${k.lastResult}`} title={k.lastCheckedAt}>
+                    {k.lastResult?.toUpperCase()} {k.lastCheckedAt.slice(0, 10)}
+                  </span>
+                ) : (
+                  'never'
+                ),
+            },
           ]}
         />
         <EntityForm

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
+import { addPlace } from '../../app/inventory';
+import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
+import { openTestSession } from '../support/session';
+
+const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+
+describe('the presence check screen in Chromium, in drill mode', () => {
+  let browser: Browser;
+  let s: ReturnType<typeof openTestSession>;
+  let ui: RendererPage;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await ensureRendererBuilt();
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+  beforeEach(async () => {
+    s = openTestSession();
+    addPlace(s, { name: 'HQ safe A' });
+    ui = await openRenderer(browser, s);
+  });
+  afterEach(async () => {
+    await ui.context.close();
+    s.close();
+  });
+
+  it('enrols two drill keys, checks them, and shows an anomaly once a PIN was guessed at', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Presence check' }).click();
+    await page.getByLabel(/Drill mode/).check();
+
+    const enrol = page.getByRole('form', { name: 'Enrol a key' });
+    for (const label of ['YK-01', 'YK-02']) {
+      await enrol.getByLabel('Label *').fill(label);
+      await enrol.getByLabel('Storage place').selectOption('HQ safe A');
+      await enrol.getByRole('button', { name: 'Enrol key' }).click();
+      await page.getByText(`Enrolled ${label} (Keyward drill key (software)).`).waitFor();
+    }
+    expect(s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'authenticator.enrolled'").pluck().get()).toBe(2);
+
+    // Keyboard only: focus the button and press Enter.
+    await page.getByRole('button', { name: 'Run presence check' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('All 2 key(s) present and unchanged.').waitFor();
+    expect(await page.getByRole('row', { name: /YK-01 \(drill\)\s*OK/ }).count()).toBe(1);
+
+    // Someone tried wrong PINs on YK-02 between checks.
+    const id = s.db.prepare("SELECT id FROM authenticators WHERE label = 'YK-02'").pluck().get() as number;
+    const state = loadDrillKey(s.db, id) as { pinRetries: number };
+    state.pinRetries = 5;
+    saveDrillKey(s.db, id, state);
+
+    await page.getByRole('button', { name: 'Run presence check' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'at least one key is missing or shows an anomaly' });
+    await alert.waitFor();
+    const row = page.getByRole('row', { name: /YK-02/ });
+    expect(await row.textContent()).toMatch(/ANOMALY.*PIN retries dropped from 8 to 5/);
+    await page.screenshot({ path: `${SHOTS}presence-anomaly.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Inventory' }).click();
+    const inventoryRow = page.getByRole('row', { name: /YK-02 \(drill\)/ });
+    await inventoryRow.waitFor();
+    expect(await inventoryRow.textContent()).toMatch(/Keyward drill key \(software\).*ANOMALY/);
+  });
+
+  it('says plainly when there is nothing to check, and names a bad label at its field', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Presence check' }).click();
+    await page.getByLabel(/Drill mode/).check();
+    await page.getByRole('button', { name: 'Run presence check' }).click();
+    await page.getByText(/there are no enrolled drill keys to check/).waitFor();
+    await page.getByRole('button', { name: 'Enrol key' }).click();
+    const label = page.getByRole('form', { name: 'Enrol a key' }).getByLabel('Label *');
+    await expect.poll(() => label.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#enrol-label-error').textContent()).toMatch(/label is required/);
+  });
+});
