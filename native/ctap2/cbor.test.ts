@@ -36,3 +36,17 @@ describe('canonical CBOR', () => {
     expect(() => decodeCanonicalPrefix(hex('a2 03 00 01 00 ff'))).toThrow(/not in canonical form/);
   });
 });
+
+describe('text strings', () => {
+  it('encodes ASCII and non-ASCII text as UTF-8 and reads it back', () => {
+    for (const text of ['public-key', 'Zürich', '鍵', '🔑', '']) {
+      const encoded = encodeCanonical(text);
+      expect(Buffer.from(encoded.subarray(encoded.length - Buffer.byteLength(text))).toString('utf8')).toBe(text);
+      expect(decodeCanonical(encoded)).toBe(text);
+    }
+  });
+
+  it('refuses text that is not valid UTF-8', () => {
+    expect(() => decodeCanonical(hex('62 c3 28'))).toThrow(/not valid UTF-8/);
+  });
+});

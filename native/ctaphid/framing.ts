@@ -29,11 +29,10 @@ export function encodeMessage(cid: number, cmd: number, payload: Uint8Array): Ui
 
 export function parsePacket(report: Uint8Array): Packet {
   if (report.length !== HID_REPORT_SIZE) throw new CtapHidError('bad_packet', `a CTAPHID packet is ${HID_REPORT_SIZE} bytes, not ${report.length}`);
-  const view = new DataView(report.buffer, report.byteOffset, report.byteLength);
-  const cid = view.getUint32(0);
+  const cid = ((report[0]! << 24) | (report[1]! << 16) | (report[2]! << 8) | report[3]!) >>> 0;
   const type = report[4]!;
   if (type & TYPE_INIT) {
-    return { kind: 'init', cid, cmd: type & 0x7f, length: view.getUint16(5), data: report.subarray(7) };
+    return { kind: 'init', cid, cmd: type & 0x7f, length: (report[5]! << 8) | report[6]!, data: report.subarray(7) };
   }
   return { kind: 'cont', cid, seq: type, data: report.subarray(5) };
 }
