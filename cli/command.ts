@@ -14,11 +14,13 @@ export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly required?: boolean;
   readonly value?: string;
+  /** May be given more than once; the values arrive as a list. */
+  readonly multiple?: boolean;
   readonly help: string;
 }
 
 export interface CommandContext {
-  readonly options: Record<string, string | boolean | undefined>;
+  readonly options: Record<string, string | boolean | (string | boolean)[] | undefined>;
   readonly databasePath: string;
   readonly io: CliIo;
   /** Opens the existing database (once) as the acting operator. */

@@ -8,8 +8,9 @@ import type { CliIo, Command, OptionSpec } from './command';
 import { inventoryCommands } from './commands/inventory';
 import { ledgerCommands } from './commands/ledger';
 import { fidoCommands } from './commands/fido';
+import { netpathCommands } from './commands/netpath';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...netpathCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },
@@ -87,7 +88,7 @@ function findCommand(positionals: readonly string[]): Command | undefined {
 }
 
 function toParseArgs(specs: Record<string, OptionSpec>) {
-  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.type }]));
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple ?? false }]));
 }
 
 function parseStrict(argv: readonly string[], command: Command) {
@@ -104,7 +105,7 @@ function parseStrict(argv: readonly string[], command: Command) {
 
 function optionLines(specs: Record<string, OptionSpec>): string[] {
   return Object.entries(specs).map(([name, spec]) => {
-    const left = `--${name}${spec.value ? ` ${spec.value}` : ''}`;
+    const left = `--${name}${spec.value ? ` ${spec.value}` : ''}${spec.multiple ? ' …' : ''}`;
     return `  ${left.padEnd(26)} ${spec.help}${spec.required ? ' (required)' : ''}`;
   });
 }

@@ -13,6 +13,8 @@ export const LEDGER_ENTRY_KINDS = [
   'seal.registered',
   'authenticator.enrolled',
   'presence.checked',
+  'netpath.classified',
+  'netpath.proved',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
