@@ -98,6 +98,7 @@ async function probeTarget(path: PathToProbe, target: ProbeTarget, settings: Pro
       const server = path.dnsServer ?? gateway;
       if (!server) throw new StageError('dns', `no resolver for ${path.interface}: it has no gateway; configure one`);
       await proveEgress(path, server, 'the DNS query to');
+      proven = true; // the query itself provably leaves by this interface
       const resolver = new Resolver({ timeout: Math.max(1, Math.floor(deadline - performance.now())), tries: 1 });
       resolver.setLocalAddress(path.source);
       resolver.setServers([server]);

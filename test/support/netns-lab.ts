@@ -1,0 +1,130 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A small network for path proofs, built from Linux network namespaces and veth pairs: a "site"
+ * (the key room) with a wired link to provider A and a cellular link to provider B, plus a second
+ * link into provider A's bridge for the common-failure case. Each provider runs a resolver
+ * (dnsmasq) and a TLS server for the target name at 10.99.0.1. Nothing leaves these namespaces.
+ */
+export const TARGET_NAME = 'login.keyward.test';
+export const TARGET_ADDRESS = '10.99.0.1';
+
+const sh = (command: string) => execFileSync('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+export function labUnavailable(): string | undefined {
+  if (process.platform !== 'linux') return 'network namespaces need Linux';
+  for (const tool of ['ip', 'dnsmasq', 'openssl']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed`;
+  }
+  const probe = `kwprobe${process.pid}`;
+  const made = spawnSync('ip', ['netns', 'add', probe]);
+  if (made.status !== 0) return `network namespaces cannot be created here: ${made.stderr.toString().trim()}`;
+  spawnSync('ip', ['netns', 'del', probe]);
+  return undefined;
+}
+
+export class NetnsLab {
+  readonly site: string;
+  readonly provA: string;
+  readonly provB: string;
+  readonly #children = new Map<string, ChildProcess>();
+
+  constructor(readonly dir: string) {
+    const id = process.pid % 100000;
+    this.site = `kws${id}`;
+    this.provA = `kwa${id}`;
+    this.provB = `kwb${id}`;
+  }
+
+  /** Certificates: a test CA with a server certificate for the target name, and an impostor. */
+  makeCertificates(): void {
+    const d = this.dir;
+    const ext = join(d, 'san.ext');
+    writeFileSync(ext, `subjectAltName=DNS:${TARGET_NAME}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
+    for (const ca of ['ca', 'rogue-ca']) {
+      sh(`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=Keyward Test ${ca}" -keyout ${d}/${ca}.key -out ${d}/${ca}.pem`);
+      sh(
+        `openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=${TARGET_NAME}" -keyout ${d}/${ca}-server.key -out ${d}/${ca}-server.csr && ` +
+          `openssl x509 -req -in ${d}/${ca}-server.csr -CA ${d}/${ca}.pem -CAkey ${d}/${ca}.key -CAcreateserial -days 2 -extfile ${ext} -out ${d}/${ca}-server.pem`,
+      );
+    }
+  }
+
+  async up(): Promise<void> {
+    const { site, provA, provB } = this;
+    sh(`ip netns add ${site} && ip netns add ${provA} && ip netns add ${provB}`);
+    for (const ns of [site, provA, provB]) sh(`ip -n ${ns} link set lo up`);
+    // wired0 and wwan1 both end in provider A's bridge; wwan0 goes to provider B.
+    sh(`ip link add wired0 netns ${site} type veth peer name up0 netns ${provA}`);
+    sh(`ip link add wwan1 netns ${site} type veth peer name up1 netns ${provA}`);
+    sh(`ip link add wwan0 netns ${site} type veth peer name up0 netns ${provB}`);
+    sh(`ip -n ${provA} link add br0 type bridge && ip -n ${provA} link set up0 master br0 && ip -n ${provA} link set up1 master br0`);
+    sh(`ip -n ${provA} addr add 10.91.1.1/24 dev br0 && ip -n ${provA} link set br0 up && ip -n ${provA} link set up0 up && ip -n ${provA} link set up1 up`);
+    sh(`ip -n ${provB} addr add 10.92.1.1/24 dev up0 && ip -n ${provB} link set up0 up`);
+    for (const ns of [provA, provB]) sh(`ip -n ${ns} addr add ${TARGET_ADDRESS}/32 dev lo`);
+    const links: [string, string, string, number][] = [
+      ['wired0', '10.91.1.2', '10.91.1.1', 91],
+      ['wwan1', '10.91.1.3', '10.91.1.1', 93],
+      ['wwan0', '10.92.1.2', '10.92.1.1', 92],
+    ];
+    for (const [dev, address, gateway, table] of links) {
+      sh(`ip -n ${site} addr add ${address}/24 dev ${dev} && ip -n ${site} link set ${dev} up`);
+      // Source routing: traffic from each address leaves by its own link, as a multi-homed room needs.
+      sh(`ip -n ${site} rule add from ${address} table ${table} && ip -n ${site} route add default via ${gateway} dev ${dev} table ${table}`);
+    }
+    await Promise.all([this.startResolver(provA, '10.91.1.1'), this.startResolver(provB, '10.92.1.1'), this.startTarget(provA, 'ca'), this.startTarget(provB, 'ca')]);
+  }
+
+  #spawn(key: string, ns: string, command: string[], ready?: string): Promise<void> {
+    this.#children.get(key)?.kill('SIGKILL');
+    const child = spawn('ip', ['netns', 'exec', ns, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#children.set(key, child);
+    if (!ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${key} did not start`)), 10_000);
+      const watch = (chunk: Buffer) => {
+        if (chunk.toString().includes(ready)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', watch);
+      child.stderr!.on('data', watch);
+      child.once('exit', (code) => reject(new Error(`${key} exited with ${code}`)));
+    });
+  }
+
+  startResolver(ns: string, listen: string): Promise<void> {
+    return this.#spawn(`dns-${ns}`, ns, [
+      'dnsmasq',
+      '--keep-in-foreground',
+      '--conf-file=/dev/null',
+      '--no-resolv',
+      '--no-hosts',
+      '--bind-interfaces',
+      `--listen-address=${listen}`,
+      `--address=/${TARGET_NAME}/${TARGET_ADDRESS}`,
+      `--pid-file=${join(this.dir, `dnsmasq-${ns}.pid`)}`,
+      '--user=root',
+      '--log-facility=-',
+    ], 'started');
+  }
+
+  /** Serves the target name in a provider, signed by the test CA or by an impostor CA. */
+  startTarget(ns: string, ca: 'ca' | 'rogue-ca'): Promise<void> {
+    const script = new URL('./tls-target.mjs', import.meta.url).pathname;
+    return this.#spawn(`tls-${ns}`, ns, [process.execPath, script, TARGET_ADDRESS, '443', join(this.dir, `${ca}-server.pem`), join(this.dir, `${ca}-server.key`)], 'listening');
+  }
+
+  run(ns: string, command: string): void {
+    sh(`ip netns exec ${ns} sh -c '${command}'`);
+  }
+
+  down(): void {
+    for (const child of this.#children.values()) child.kill('SIGKILL');
+    this.#children.clear();
+    for (const ns of [this.site, this.provA, this.provB]) spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
