@@ -8,6 +8,8 @@ import { discoverInterfaces, type DiscoveredInterface } from '../native/netpath/
 import { probePath, type PathProbeResult, type ProbeTarget } from '../native/netpath/probe';
 import { recorded, type Session } from './ports';
 
+export type { DiscoveredInterface };
+
 /** Entra ID's sign-in endpoint: what the room must be able to reach. */
 export const DEFAULT_TARGETS: readonly ProbeTarget[] = [{ host: 'login.microsoftonline.com', port: 443 }];
 

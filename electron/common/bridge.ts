@@ -15,10 +15,13 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'ledger:verify',
   'key:enroll',
   'presence:check',
+  'netpath:interfaces',
+  'netpath:classify',
+  'netpath:probe',
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */
-export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check']);
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'netpath:classify', 'netpath:probe']);
 
 export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
 

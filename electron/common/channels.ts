@@ -4,6 +4,7 @@ import type { LedgerEntry } from '../../core/ledger';
 import type { LedgerVerification } from '../../core/ledger-verification';
 import type { KeywardStatus } from '../../core/status';
 import type { PresenceFinding, PresenceResult } from '../../core/presence';
+import type { PathClass, PathVerdict } from '../../core/netpath';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
 const text = (max: number) => z.string().max(max);
@@ -29,6 +30,9 @@ export const CHANNELS = {
     .object({ label: text(200), serial: optionalText(200), place: optionalText(200), account: optionalText(200), simulated: z.boolean() })
     .strict(),
   'presence:check': z.object({ key: optionalText(200), simulated: z.boolean() }).strict(),
+  'netpath:interfaces': z.object({}).strict(),
+  'netpath:classify': z.object({ interface: text(64), class: text(20), note: optionalText(200) }).strict(),
+  'netpath:probe': z.object({ targets: z.array(text(300)).max(5).optional(), timeoutSeconds: z.number().positive().max(120).optional() }).strict(),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -47,6 +51,44 @@ export interface ChannelResults {
   'ledger:verify': LedgerVerification;
   'key:enroll': Authenticator;
   'presence:check': PresenceCheckReport;
+  'netpath:interfaces': NetworkInterfaceView[];
+  'netpath:classify': { readonly interface: string; readonly class: PathClass };
+  'netpath:probe': NetworkProofView;
+}
+
+export interface NetworkInterfaceView {
+  readonly name: string;
+  readonly class: PathClass;
+  readonly reason: string;
+  readonly ipv4: readonly string[];
+  readonly up: boolean | null;
+  readonly overridden: boolean;
+}
+
+export interface NetworkProofView {
+  readonly verdict: PathVerdict;
+  readonly summary: string;
+  readonly targets: readonly string[];
+  readonly ms: number;
+  readonly ledgerSeq: number;
+  readonly paths: readonly {
+    readonly interface: string;
+    readonly class: PathClass;
+    readonly status: 'up' | 'failed' | 'unproven';
+    readonly reason: string;
+    readonly probe: {
+      readonly gateway: string | null;
+      readonly source: string;
+      readonly ms: number;
+      readonly targets: readonly {
+        readonly target: string;
+        readonly ok: boolean;
+        readonly dns?: { readonly server: string; readonly ms: number };
+        readonly tcp?: { readonly ms: number; readonly remote: string };
+        readonly tls?: { readonly ms: number; readonly subject: string; readonly issuer: string; readonly fingerprint256: string };
+      }[];
+    } | null;
+  }[];
 }
 
 export interface PresenceCheckReport {

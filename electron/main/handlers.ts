@@ -5,6 +5,8 @@ import { recentEntries, verifyStoredLedger } from '../../app/ledger';
 import type { Session } from '../../app/ports';
 import { runPresenceCheck } from '../../app/presence-check';
 import { readStatus } from '../../app/status';
+import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath';
+import type { DiscoveredInterface } from '../../app/netpath';
 import { describeFinding } from '../../core/presence';
 import type { KeywardEvents } from '../common/bridge';
 import type { Channel, ChannelArgs, ChannelResults } from '../common/channels';
@@ -15,6 +17,8 @@ export interface HandlerContext {
   /** Real keys over USB, or the drill store's software keys. */
   readonly keySources: { readonly real: () => KeySource; readonly drill: () => KeySource };
   readonly emit: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
+  /** Where interfaces come from, and the CA bundle a private deployment trusts for the probe. */
+  readonly network: { readonly discover?: () => Promise<DiscoveredInterface[]>; readonly caFile?: string; readonly targets?: readonly string[] };
 }
 
 type Handlers = { [C in Channel]: (context: HandlerContext, args: ChannelArgs<C>) => ChannelResults[C] | Promise<ChannelResults[C]> };
@@ -34,6 +38,9 @@ export const HANDLERS: Handlers = {
   'ledger:verify': ({ session }, args) => verifyStoredLedger(session.db, args),
   'key:enroll': (context, args) =>
     enrolKey(context.session, sourceFor(context, args.simulated), args, (step) => context.emit('key:progress', { job: 'enrol', index: 1, total: 1, label: args.label, step })),
+  'netpath:interfaces': ({ session, network }) => listNetworkInterfaces(session, network.discover),
+  'netpath:classify': ({ session }, args) => overrideClassification(session, args),
+  'netpath:probe': ({ session, network }, args) => proveNetworkPaths(session, { targets: args.targets ?? network.targets, timeoutSeconds: args.timeoutSeconds, caFile: network.caFile }, network.discover),
   'presence:check': async (context, args) => {
     const results = await runPresenceCheck(context.session, sourceFor(context, args.simulated), { key: args.key }, (p) => context.emit('key:progress', { job: 'check', ...p }));
     return {

@@ -73,6 +73,7 @@ async function start(): Promise<void> {
     session: { db, clock: systemClock, actor },
     trustedOrigin: APP_ORIGIN,
     keySources: { real: hidKeySource, drill: () => drillKeySource(db) },
+    network: { caFile: process.env.KEYWARD_CA_FILE },
     emit,
     onLedgerAppended: () => {
       const head = ledgerHead(db);

@@ -15,6 +15,7 @@ export interface RouterOptions {
   /** The only origin whose frames may call in, e.g. `app://keyward`. */
   readonly trustedOrigin: string;
   readonly keySources?: HandlerContext['keySources'];
+  readonly network?: HandlerContext['network'];
   /** Sends an event to the renderer (progress of long jobs). */
   readonly emit?: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Told after each successful write, so main can announce the new head. */
@@ -47,6 +48,7 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
     session: options.session,
     keySources: options.keySources ?? { real: noKeys, drill: noKeys },
     emit: options.emit ?? (() => undefined),
+    network: options.network ?? {},
   };
   return {
     async handle(channel, args, sender) {

@@ -25,6 +25,19 @@ export function labUnavailable(): string | undefined {
   return undefined;
 }
 
+/** Writes ca.pem, rogue-ca.pem and a server certificate and key from each into `d`. */
+export function makeTestCertificates(d: string): void {
+  const ext = join(d, 'san.ext');
+  writeFileSync(ext, `subjectAltName=DNS:${TARGET_NAME},IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
+  for (const ca of ['ca', 'rogue-ca']) {
+    sh(`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=Keyward Test ${ca}" -keyout ${d}/${ca}.key -out ${d}/${ca}.pem`);
+    sh(
+      `openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=${TARGET_NAME}" -keyout ${d}/${ca}-server.key -out ${d}/${ca}-server.csr && ` +
+        `openssl x509 -req -in ${d}/${ca}-server.csr -CA ${d}/${ca}.pem -CAkey ${d}/${ca}.key -CAcreateserial -days 2 -extfile ${ext} -out ${d}/${ca}-server.pem`,
+    );
+  }
+}
+
 export class NetnsLab {
   readonly site: string;
   readonly provA: string;
@@ -40,16 +53,7 @@ export class NetnsLab {
 
   /** Certificates: a test CA with a server certificate for the target name, and an impostor. */
   makeCertificates(): void {
-    const d = this.dir;
-    const ext = join(d, 'san.ext');
-    writeFileSync(ext, `subjectAltName=DNS:${TARGET_NAME}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
-    for (const ca of ['ca', 'rogue-ca']) {
-      sh(`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=Keyward Test ${ca}" -keyout ${d}/${ca}.key -out ${d}/${ca}.pem`);
-      sh(
-        `openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=${TARGET_NAME}" -keyout ${d}/${ca}-server.key -out ${d}/${ca}-server.csr && ` +
-          `openssl x509 -req -in ${d}/${ca}-server.csr -CA ${d}/${ca}.pem -CAkey ${d}/${ca}.key -CAcreateserial -days 2 -extfile ${ext} -out ${d}/${ca}-server.pem`,
-      );
-    }
+    makeTestCertificates(this.dir);
   }
 
   async up(): Promise<void> {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createIpcRouter } from '../../electron/main/router';
+import { createIpcRouter, type RouterOptions } from '../../electron/main/router';
 import { resolveAppResource } from '../../electron/main/app-protocol';
 import type { Session } from '../../app/ports';
 import { drillKeySource, hidKeySource } from '../../app/key-sources';
@@ -39,7 +39,7 @@ export interface RendererPage {
  * SQLite file. The init script stands in for the preload: the same narrow `keyward` object,
  * forwarding to main's router through a Playwright binding.
  */
-export async function openRenderer(browser: Browser, session: Session): Promise<RendererPage> {
+export async function openRenderer(browser: Browser, session: Session, options: { network?: RouterOptions['network'] } = {}): Promise<RendererPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const blockedRequests: string[] = [];
   const consoleErrors: string[] = [];
@@ -67,6 +67,7 @@ export async function openRenderer(browser: Browser, session: Session): Promise<
     session,
     trustedOrigin: TEST_ORIGIN,
     keySources: { real: hidKeySource, drill: () => drillKeySource(session.db) },
+    network: options.network,
     emit,
     onLedgerAppended: () => emit('ledger:appended', readHead(session.db)),
   });

@@ -2,12 +2,14 @@ import { useState } from 'react';
 import { InventoryScreen } from '../features/inventory/InventoryScreen';
 import { LedgerScreen } from '../features/ledger/LedgerScreen';
 import { PresenceScreen } from '../features/presence/PresenceScreen';
+import { NetworkScreen } from '../features/network/NetworkScreen';
 import { shortHash } from '../lib/format';
 import { useChannel } from '../lib/useChannel';
 
 const ROUTES = [
   { id: 'inventory', label: 'Inventory' },
   { id: 'presence', label: 'Presence check' },
+  { id: 'network', label: 'Network paths' },
   { id: 'ledger', label: 'Ledger' },
 ] as const;
 type Route = (typeof ROUTES)[number]['id'];
@@ -52,6 +54,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route === 'inventory' && <InventoryScreen onSaved={setAnnouncement} />}
         {route === 'presence' && <PresenceScreen />}
+        {route === 'network' && <NetworkScreen />}
         {route === 'ledger' && <LedgerScreen />}
       </main>
     </div>
