@@ -2,6 +2,7 @@ import { DRILL_KEY_AAGUID } from '../core/aaguid-models';
 import { KeywardError } from '../core/errors';
 import type { KeywardDatabase } from '../db/connection';
 import { loadDrillKey } from '../db/drill-keys';
+import { loadCustodianDrillKey } from '../db/custody';
 import { connectSoftwareKey } from '../native/authenticator/connect';
 import { newAuthenticatorState, type PresenceAnswer, type SoftwareAuthenticatorState } from '../native/authenticator/ctap2-engine';
 import { SoftwareAuthenticator } from '../native/authenticator/software-authenticator';
@@ -19,7 +20,7 @@ export interface OpenedKey {
 }
 
 export interface KeyTarget {
-  /** The inventory item, when the key is already enrolled. */
+  /** The enrolled key's owner (an inventory item, or a custodian for custodians' keys); absent for a new key. */
   readonly authenticatorId?: number;
   readonly label: string;
 }
@@ -52,14 +53,18 @@ export function hidKeySource(): KeySource {
  * Software keys for drills, kept in the database so later commands find the same key. A new
  * target gets a new key with the drill AAGUID.
  */
-export function drillKeySource(db: KeywardDatabase, options: { presence?: () => Promise<PresenceAnswer>; prepare?: (key: SoftwareAuthenticator) => void } = {}): KeySource {
+export function drillKeySource(
+  db: KeywardDatabase,
+  options: { presence?: () => Promise<PresenceAnswer>; prepare?: (key: SoftwareAuthenticator) => void; store?: 'authenticators' | 'custodians' } = {},
+): KeySource {
+  const load = options.store === 'custodians' ? loadCustodianDrillKey : loadDrillKey;
   return {
     simulated: true,
     async open(target) {
       let state: SoftwareAuthenticatorState;
       if (target.authenticatorId === undefined) state = newAuthenticatorState({ aaguid: DRILL_KEY_AAGUID.replace(/-/g, '') });
       else {
-        const stored = loadDrillKey(db, target.authenticatorId);
+        const stored = load(db, target.authenticatorId);
         if (!stored) throw new KeywardError('not_found', `there is no drill key for "${target.label}" in the drill store`, 'key');
         state = stored as SoftwareAuthenticatorState;
       }

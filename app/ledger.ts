@@ -4,6 +4,7 @@ import { KeywardError } from '../core/errors';
 import type { LedgerEntry } from '../core/ledger';
 import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../core/ledger-verification';
 import type { KeywardDatabase } from '../db/connection';
+import { createApprovalInspector } from './approval-verification';
 import { iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead } from '../db/ledger';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -17,7 +18,7 @@ export function parseExpectedHead(value: unknown): string | undefined {
 }
 
 export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: unknown } = {}): LedgerVerification {
-  return verifyLedger(db, { expectHead: parseExpectedHead(input.expectHead) });
+  return verifyLedger(db, { expectHead: parseExpectedHead(input.expectHead), inspect: createApprovalInspector() });
 }
 
 export const ledgerHead = (db: KeywardDatabase): LedgerHead => readHead(db);
@@ -78,7 +79,7 @@ export function verifyExportedLedger(path: string, input: { expectHead?: unknown
   if (lines.at(-1) === '') lines.pop();
   const seqs = new Set<number>();
   const rows: StoredEntryRow[] = lines.map((line, index) => parseExportLine(line, index + 1, seqs));
-  return verifyChain(rows, { sha256Hex, seqAppearsLater: (seq) => seqs.has(seq), expectHead });
+  return verifyChain(rows, { sha256Hex, seqAppearsLater: (seq) => seqs.has(seq), expectHead, inspect: createApprovalInspector() });
 }
 
 function parseExportLine(line: string, lineNumber: number, seqs: Set<number>): StoredEntryRow {

@@ -33,6 +33,8 @@ export interface KeyCheckResult {
   readonly findings: readonly PresenceFinding[];
   readonly drill: boolean;
   readonly ledgerSeq: number;
+  /** How far the signature counter moved since the last known state, when the key answered. */
+  readonly signCountDelta?: number;
 }
 
 export interface PresenceCheckOptions {
@@ -40,6 +42,8 @@ export interface PresenceCheckOptions {
   readonly key?: string;
   /** How long to wait for each touch. */
   readonly touchTimeoutMs?: number;
+  /** Signatures the ledger accounts for since the last check, besides this check's own (a checkout explains any number). */
+  readonly loggedUses?: number;
 }
 
 /** Which keys a check expects: enrolled FIDO2 keys of the source's kind that are neither lost nor retired. */
@@ -72,7 +76,7 @@ export async function runPresenceCheck(
     const progress = (step: CheckStep, result?: PresenceResult) => onProgress({ index: position + 1, total: targets.length, label: authenticator.label, step, result });
     const credential = findFidoCredential(session.db, authenticator.id)!;
     progress('connecting');
-    const observed = await observeKey(source, authenticator, credential, options.touchTimeoutMs ?? 60_000, progress);
+    const observed = await observeKey(source, authenticator, credential, options.touchTimeoutMs ?? 60_000, 1 + (options.loggedUses ?? 0), progress);
     const result = presenceResult(observed.findings);
     const entry = recorded(session, (at) => {
       recordPresenceState(session.db, authenticator.id, observed.state, at.recordedAt, result);
@@ -96,7 +100,8 @@ export async function runPresenceCheck(
       );
     });
     progress('done', result);
-    results.push({ authenticatorId: authenticator.id, label: authenticator.label, result, findings: observed.findings, drill: source.simulated, ledgerSeq: entry.seq });
+    const signCountDelta = observed.state ? observed.state.signCount - credential.known.signCount : undefined;
+    results.push({ authenticatorId: authenticator.id, label: authenticator.label, result, findings: observed.findings, drill: source.simulated, ledgerSeq: entry.seq, signCountDelta });
   }
   return results;
 }
@@ -115,6 +120,7 @@ async function observeKey(
   authenticator: Authenticator,
   credential: FidoCredential,
   touchTimeoutMs: number,
+  explainedUses: number,
   progress: (step: CheckStep) => void,
 ): Promise<Observation> {
   let key: OpenedKey;
@@ -154,7 +160,7 @@ async function observeKey(
     progress('verifying');
     const signCount = Buffer.from(authentication.response.authenticatorData, 'base64url').readUInt32BE(33);
     const now: KnownKeyState = { ...state, signCount };
-    const findings = compareWithKnown(credential.known, now, 1);
+    const findings = compareWithKnown(credential.known, now, explainedUses);
     try {
       // The counter is judged by compareWithKnown, which also names a counter that went back.
       const verified = await verifyAuthenticationResponse({

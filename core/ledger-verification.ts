@@ -1,6 +1,6 @@
 import { GENESIS_HASH, chainFieldsOf } from './ledger';
 
-export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch';
+export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch' | 'approval_invalid';
 
 export interface LedgerVerification {
   readonly ok: boolean;
@@ -25,6 +25,11 @@ export interface ChainWalkOptions {
   readonly seqAppearsLater: (seq: number) => boolean;
   /** A head hash printed earlier (on a report); the ledger must still contain it. */
   readonly expectHead?: string;
+  /**
+   * Checks what an entry claims beyond its place in the chain (custodians' signatures), once its
+   * hash and link are sound; returns what is wrong, or nothing. Entries are shown in order.
+   */
+  readonly inspect?: (body: string, seq: number) => string | undefined;
 }
 
 /**
@@ -62,6 +67,8 @@ export function verifyChain(rows: Iterable<StoredEntryRow>, options: ChainWalkOp
     if (chain.prevHash !== prevHash) {
       return fail(chain.seq, 'link_broken', `entry ${chain.seq} does not link to entry ${chain.seq - 1}: its previous hash differs from the hash of entry ${chain.seq - 1}`);
     }
+    const problem = options.inspect?.(row.body, chain.seq);
+    if (problem) return fail(chain.seq, 'approval_invalid', `entry ${chain.seq}: ${problem}`);
     if (!sawExpectedHead && row.hash === options.expectHead) sawExpectedHead = true;
     prevHash = row.hash;
     expectedSeq += 1;

@@ -15,6 +15,11 @@ export const LEDGER_ENTRY_KINDS = [
   'presence.checked',
   'netpath.classified',
   'netpath.proved',
+  'custodian.key_enrolled',
+  'custodian.deactivated',
+  'custody.checked_out',
+  'custody.returned',
+  'custody.countersigned',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
@@ -34,7 +39,23 @@ export interface LedgerEntry {
   readonly kind: string;
   readonly payload: { readonly [key: string]: JsonValue };
   readonly prevHash: string;
+  /** Custodians' signatures over this entry, for entries made under dual control. */
+  readonly approvals?: readonly Approval[];
   readonly hash: string;
+}
+
+/**
+ * A custodian's WebAuthn assertion whose challenge is the SHA-256 of the entry's body without its
+ * approvals: it signs exactly this entry, at this place in the chain, and nothing else.
+ */
+export interface Approval {
+  readonly role: 'custodian' | 'witness' | 'countersigner';
+  readonly custodianId: number;
+  /** base64url, as everywhere in WebAuthn. */
+  readonly credentialId: string;
+  readonly clientDataJSON: string;
+  readonly authenticatorData: string;
+  readonly signature: string;
 }
 
 export type UnsealedEntry = Omit<LedgerEntry, 'hash'>;
@@ -46,6 +67,7 @@ export type UnsealedEntry = Omit<LedgerEntry, 'hash'>;
 export function entryBody(entry: UnsealedEntry): string {
   return canonicalJson({
     actors: entry.actors as unknown as JsonValue,
+    ...(entry.approvals?.length ? { approvals: entry.approvals as unknown as JsonValue } : {}),
     kind: entry.kind,
     payload: entry.payload as JsonValue,
     prevHash: entry.prevHash,
@@ -53,6 +75,11 @@ export function entryBody(entry: UnsealedEntry): string {
     seq: entry.seq,
     utcOffset: entry.utcOffset,
   });
+}
+
+/** What custodians sign: the body of the entry as it will be written, without approvals. */
+export function approvalChallengeInput(entry: UnsealedEntry): string {
+  return entryBody({ ...entry, approvals: undefined });
 }
 
 /** `2026-11-25T09:00:00.000Z`: the only form a ledger timestamp takes (24 characters). */

@@ -1,7 +1,7 @@
 import { hash as oneShotHash } from 'node:crypto';
 import type { JsonValue } from '../core/canonical-json';
 import { KeywardError } from '../core/errors';
-import { GENESIS_HASH, LEDGER_ENTRY_KINDS, RECORDED_AT, UTC_OFFSET, entryBody, type Actor, type LedgerEntry, type LedgerEntryKind } from '../core/ledger';
+import { GENESIS_HASH, LEDGER_ENTRY_KINDS, RECORDED_AT, UTC_OFFSET, entryBody, type Actor, type Approval, type LedgerEntry, type LedgerEntryKind, type UnsealedEntry } from '../core/ledger';
 import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../core/ledger-verification';
 import type { KeywardDatabase } from './connection';
 
@@ -44,28 +44,53 @@ function statementsOf(db: KeywardDatabase) {
   return statements;
 }
 
+function checkNewEntry(entry: NewLedgerEntry, at: LedgerTimestamp): void {
+  if (!(LEDGER_ENTRY_KINDS as readonly string[]).includes(entry.kind)) throw new KeywardError('invalid_input', `"${entry.kind}" is not a ledger entry kind`, 'kind');
+  if (entry.actors.length === 0) throw new KeywardError('invalid_input', 'a ledger entry needs at least one actor', 'actors');
+  if (!RECORDED_AT.test(at.recordedAt)) throw new KeywardError('invalid_input', `"${at.recordedAt}" is not a UTC instant like 2026-11-25T09:00:00.000Z`, 'recordedAt');
+  if (!UTC_OFFSET.test(at.utcOffset)) throw new KeywardError('invalid_input', `"${at.utcOffset}" is not a UTC offset like +01:00`, 'utcOffset');
+}
+
+function seal(db: KeywardDatabase, unsealed: UnsealedEntry): LedgerEntry {
+  let body: string;
+  try {
+    body = entryBody(unsealed);
+  } catch (error) {
+    throw new KeywardError('invalid_input', `ledger entry cannot be stored: ${(error as Error).message}`, 'payload');
+  }
+  const hash = sha256Hex(body);
+  statementsOf(db).insert.run(body, hash);
+  return { ...unsealed, hash };
+}
+
 /**
  * Appends one entry, linked to the current head. Runs in its own transaction, or as part of
  * the caller's (a use case writes its inventory change and its entry together).
  */
 export function appendEntry(db: KeywardDatabase, entry: NewLedgerEntry, at: LedgerTimestamp): LedgerEntry {
-  if (!(LEDGER_ENTRY_KINDS as readonly string[]).includes(entry.kind)) throw new KeywardError('invalid_input', `"${entry.kind}" is not a ledger entry kind`, 'kind');
-  if (entry.actors.length === 0) throw new KeywardError('invalid_input', 'a ledger entry needs at least one actor', 'actors');
-  if (!RECORDED_AT.test(at.recordedAt)) throw new KeywardError('invalid_input', `"${at.recordedAt}" is not a UTC instant like 2026-11-25T09:00:00.000Z`, 'recordedAt');
-  if (!UTC_OFFSET.test(at.utcOffset)) throw new KeywardError('invalid_input', `"${at.utcOffset}" is not a UTC offset like +01:00`, 'utcOffset');
-  const statements = statementsOf(db);
+  checkNewEntry(entry, at);
+  const append = (): LedgerEntry => seal(db, prepareEntry(db, entry, at));
+  return db.inTransaction ? append() : db.transaction(append).immediate();
+}
+
+/**
+ * Fixes an entry's place in the chain (seq, previous hash, time) before it is written, so that
+ * custodians can sign it; `appendPreparedEntry` then writes it with their approvals.
+ */
+export function prepareEntry(db: KeywardDatabase, entry: NewLedgerEntry, at: LedgerTimestamp): UnsealedEntry {
+  checkNewEntry(entry, at);
+  const head = readHead(db);
+  return { seq: head.seq + 1, recordedAt: at.recordedAt, utcOffset: at.utcOffset, actors: entry.actors, kind: entry.kind, payload: entry.payload, prevHash: head.hash };
+}
+
+/** Writes a prepared entry with its approvals, unless the ledger moved on since it was prepared. */
+export function appendPreparedEntry(db: KeywardDatabase, prepared: UnsealedEntry, approvals: readonly Approval[]): LedgerEntry {
   const append = (): LedgerEntry => {
     const head = readHead(db);
-    const unsealed = { seq: head.seq + 1, recordedAt: at.recordedAt, utcOffset: at.utcOffset, actors: entry.actors, kind: entry.kind, payload: entry.payload, prevHash: head.hash };
-    let body: string;
-    try {
-      body = entryBody(unsealed);
-    } catch (error) {
-      throw new KeywardError('invalid_input', `ledger entry cannot be stored: ${(error as Error).message}`, 'payload');
+    if (head.seq !== prepared.seq - 1 || head.hash !== prepared.prevHash) {
+      throw new KeywardError('conflict', `the ledger moved on while approvals were collected (entry ${head.seq} is now the head); approve again`);
     }
-    const hash = sha256Hex(body);
-    statements.insert.run(body, hash);
-    return { ...unsealed, hash };
+    return seal(db, { ...prepared, approvals });
   };
   return db.inTransaction ? append() : db.transaction(append).immediate();
 }
@@ -89,10 +114,10 @@ export function iterateStoredRows(db: KeywardDatabase): IterableIterator<StoredE
   return statementsOf(db).rows.iterate() as IterableIterator<StoredEntryRow>;
 }
 
-export function verifyLedger(db: KeywardDatabase, options: { expectHead?: string } = {}): LedgerVerification {
+export function verifyLedger(db: KeywardDatabase, options: { expectHead?: string; inspect?: (body: string, seq: number) => string | undefined } = {}): LedgerVerification {
   const { seqExists } = statementsOf(db);
   // One read transaction, so that a concurrent append cannot make a sound ledger look broken.
   return db.transaction(() =>
-    verifyChain(iterateStoredRows(db), { sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead }),
+    verifyChain(iterateStoredRows(db), { sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect }),
   )();
 }

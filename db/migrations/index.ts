@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { m001Foundation } from './001-foundation';
 import { m002FidoKeys } from './002-fido-keys';
 import { m003NetworkPaths } from './003-network-paths';
+import { m004Custody } from './004-custody';
 
 export interface Migration {
   readonly version: number;
@@ -10,6 +11,6 @@ export interface Migration {
 }
 
 /** Ordered; a migration's version is its position. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths];
+export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
