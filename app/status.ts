@@ -4,9 +4,11 @@ import { countAuthenticatorsByState } from '../db/authenticators';
 import { schemaVersion, type KeywardDatabase } from '../db/connection';
 import { countActiveCustodians } from '../db/custodians';
 import { readHead } from '../db/ledger';
+import { listCheckouts } from '../db/custody';
+import { awaitsCountersign, isOverdue } from '../core/custody';
 
 
-export function readStatus(db: KeywardDatabase): KeywardStatus {
+export function readStatus(db: KeywardDatabase, now: Date = new Date()): KeywardStatus {
   const head = readHead(db);
   const byState = countAuthenticatorsByState(db);
   return {
@@ -15,5 +17,13 @@ export function readStatus(db: KeywardDatabase): KeywardStatus {
     authenticators: { total: Object.values(byState).reduce((a, b) => a + b, 0), byState },
     accounts: countAccounts(db),
     activeCustodians: countActiveCustodians(db),
+    custody: (() => {
+      const open = listCheckouts(db, { open: true });
+      return {
+        out: open.map((c) => c.label),
+        overdue: open.filter((c) => isOverdue(c, now)).map((c) => c.label),
+        awaitingCountersign: open.filter(awaitsCountersign).map((c) => c.label),
+      };
+    })(),
   };
 }

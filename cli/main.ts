@@ -9,8 +9,9 @@ import { inventoryCommands } from './commands/inventory';
 import { ledgerCommands } from './commands/ledger';
 import { fidoCommands } from './commands/fido';
 import { netpathCommands } from './commands/netpath';
+import { custodyCommands } from './commands/custody';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...netpathCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },

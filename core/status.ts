@@ -5,4 +5,11 @@ export interface KeywardStatus {
   readonly authenticators: { readonly total: number; readonly byState: Record<string, number> };
   readonly accounts: number;
   readonly activeCustodians: number;
+  readonly custody: {
+    /** Labels of items out of the safe now. */
+    readonly out: readonly string[];
+    readonly overdue: readonly string[];
+    /** Emergency checkouts by one custodian, not yet countersigned. */
+    readonly awaitingCountersign: readonly string[];
+  };
 }

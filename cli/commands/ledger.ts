@@ -25,10 +25,11 @@ export const ledgerCommands: Command[] = [
   },
   {
     path: ['status'],
-    summary: 'Show the inventory counts and the ledger head',
+    summary: 'Show counts, the ledger head and what is out; exit 2 while anything is overdue or unwitnessed',
     options: {},
     run: ({ session, databasePath }) => {
-      const status = readStatus(session().db);
+      const status = readStatus(session().db, session().clock.now());
+      const attention = status.custody.overdue.length > 0 || status.custody.awaitingCountersign.length > 0;
       const states = Object.entries(status.authenticators.byState).map(([state, n]) => `${n} ${state}`).join(', ') || 'none';
       return {
         value: { path: databasePath, ...status },
@@ -38,7 +39,11 @@ export const ledgerCommands: Command[] = [
           `authenticators: ${status.authenticators.total} (${states})`,
           `custodians:     ${status.activeCustodians} active`,
           `ledger:         ${status.ledger.entries} entries, head ${status.ledger.headHash}`,
+          `out now:        ${status.custody.out.join(', ') || 'nothing'}`,
+          ...(status.custody.overdue.length ? [`OVERDUE:        ${status.custody.overdue.join(', ')}`] : []),
+          ...(status.custody.awaitingCountersign.length ? [`NO WITNESS:     ${status.custody.awaitingCountersign.join(', ')} (countersignature needed)`] : []),
         ].join('\n'),
+        exitCode: attention ? 2 : 0,
       };
     },
   },

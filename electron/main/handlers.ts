@@ -27,7 +27,7 @@ const sourceFor = (context: HandlerContext, simulated: boolean) => (simulated ? 
 
 /** Each channel's use case. Arguments arrive already shape-checked by the router. */
 export const HANDLERS: Handlers = {
-  'status:get': ({ session }) => readStatus(session.db),
+  'status:get': ({ session }) => readStatus(session.db, session.clock.now()),
   'inventory:list': ({ session }) => listInventory(session),
   'account:add': ({ session }, args) => addAccount(session, args),
   'place:add': ({ session }, args) => addPlace(session, args),

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { steppingClock, temporaryDirectory } from '../test/support/session';
+import { runCli } from './main';
+
+const dir = temporaryDirectory('keyward-cli-custody-');
+afterAll(() => dir.remove());
+
+describe('custody from the command line, as a scripted drill with drill keys', () => {
+  it('enrols custodians, checks a key out and back in, countersigns an emergency checkout, and reports what is out', async () => {
+    const db = join(dir.path, 'custody.db');
+    const clock = steppingClock();
+    const keyward = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, clock);
+      return { code, stdout, stderr };
+    };
+    await keyward('init');
+    for (const name of ['Alice Example', 'Bob Example']) expect((await keyward('custodian', 'enroll', '--name', name, '--simulated')).code).toBe(0);
+    expect((await keyward('key', 'enroll', '--label', 'YK-01', '--simulated')).code).toBe(0);
+    for (const serial of ['S-1', 'S-2', 'S-3']) await keyward('seal', 'add', '--serial', serial);
+
+    const out = await keyward('checkout', '--item', 'YK-01', '--custodian', 'Alice Example', '--witness', 'Bob Example', '--reason', 'drill', '--ticket', 'CHG-7', '--expected-return', '4h', '--broken-seal', 'S-1', '--seal-intact', '--simulated');
+    expect(out).toMatchObject({ code: 0, stdout: expect.stringContaining('checked out YK-01 to Alice Example, witnessed by Bob Example') });
+    expect(out.stderr).toContain('witness Bob Example: approved');
+    expect((await keyward('custody', 'list', '--open')).stdout).toMatch(/YK-01\s+Alice Example\s+Bob Example\s+drill/);
+    expect(JSON.parse((await keyward('--json', 'status')).stdout).custody.out).toEqual(['YK-01']);
+
+    // Rules, each with its own message and nothing written.
+    expect(await keyward('checkout', '--item', 'YK-01', '--custodian', 'Alice Example', '--witness', 'Bob Example', '--reason', 'drill', '--expected-return', '4h', '--broken-seal', 'S-2', '--seal-intact', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('not in the safe') });
+    expect(await keyward('return', '--item', 'YK-01', '--custodian', 'Alice Example', '--witness', 'Alice Example', '--new-seal', 'S-2', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('witness must be a different custodian') });
+    expect(await keyward('checkout', '--item', 'YK-01', '--custodian', 'Alice Example', '--witness', 'Bob Example', '--reason', 'drill', '--expected-return', '4h', '--broken-seal', 'S-2', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('--seal-intact or --seal-tampered') });
+
+    const back = await keyward('return', '--item', 'YK-01', '--custodian', 'Bob Example', '--witness', 'Alice Example', '--new-seal', 'S-2', '--simulated');
+    expect(back).toMatchObject({ code: 0, stdout: expect.stringContaining('returned YK-01 under seal S-2; presence check OK, counter +1') });
+
+    // A real emergency with one custodian: status exits 2 until a second custodian countersigns.
+    expect((await keyward('checkout', '--item', 'YK-01', '--custodian', 'Bob Example', '--reason', 'emergency', '--expected-return', '2h', '--broken-seal', 'S-2', '--seal-intact', '--without-witness', '--simulated')).code).toBe(0);
+    const flagged = await keyward('status');
+    expect(flagged.code).toBe(2);
+    expect(flagged.stdout + flagged.stderr).toContain('NO WITNESS:     YK-01');
+    expect((await keyward('countersign', '--item', 'YK-01', '--custodian', 'Alice Example', '--simulated')).code).toBe(0);
+    expect((await keyward('status')).code).toBe(0);
+
+    const verified = await keyward('--json', 'ledger', 'verify');
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+  });
+});
