@@ -82,7 +82,8 @@ export function deactivateCustodian(session: Session, input: Record<string, unkn
     if (!custodian) throw new KeywardError('not_found', `no custodian named "${name}"`, 'name');
     if (!custodian.active) throw new KeywardError('conflict', `${custodian.name} is already deactivated`, 'name');
     deactivateCustodianRow(session.db, custodian.id, at.recordedAt);
-    appendEntry(session.db, { kind: 'custodian.deactivated', actors: [session.actor], payload: { custodianId: custodian.id, name: custodian.name, reason } }, at);
+    // A change of staff makes the guidance's validation due at once.
+    appendEntry(session.db, { kind: 'custodian.deactivated', actors: [session.actor], payload: { custodianId: custodian.id, name: custodian.name, reason, validationDue: true } }, at);
     return { ...custodian, active: false };
   });
 }

@@ -93,6 +93,8 @@ describe('custody under dual control, with drill keys', () => {
     expect(listCustody(s, { overdue: true })).toEqual([]);
     const later = { ...s, clock: { now: () => new Date(Date.parse(checkout.expectedReturnAt) + 60_000), utcOffsetMinutes: () => 60 } };
     expect(listCustody(later, { overdue: true })).toEqual([expect.objectContaining({ label: 'YK-01', overdue: true })]);
+    const { readStatus } = await import('./status');
+    expect(readStatus(s.db, later.clock.now()).custody).toEqual({ out: ['YK-01'], overdue: ['YK-01'], awaitingCountersign: [] });
   });
 
   it('rejects a replayed approval: a signature over another entry is named when the ledger is verified', async () => {
@@ -124,5 +126,20 @@ describe('custody under dual control, with drill keys', () => {
     s.db.prepare("UPDATE custodian_credentials SET sign_count = 1000 WHERE custodian_id = (SELECT id FROM custodians WHERE name = 'Alice Example')").run();
     await expect(checkOut(s, sources, checkoutInput)).rejects.toThrow(/Alice Example's approval did not verify: .*counter/i);
     expect(s.db.prepare("SELECT state FROM authenticators WHERE label = 'YK-01'").pluck().get()).toBe('in_safe');
+  });
+});
+
+describe('staff changes and the validation', () => {
+  it('makes the validation due when a custodian is deactivated, and says why', async () => {
+    const s = openTestSession();
+    try {
+      const { readStatus } = await import('./status');
+      await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name: 'Dana Example' });
+      deactivateCustodian(s, { name: 'Dana Example', reason: 'left the organisation' });
+      expect(readStatus(s.db).validation).toEqual({ due: true, because: expect.stringMatching(/^Dana Example was deactivated on \d{4}-\d\d-\d\d \(ledger entry \d+\)$/) });
+      expect(() => deactivateCustodian(s, { name: 'Dana Example' })).toThrow(/already deactivated/);
+    } finally {
+      s.close();
+    }
   });
 });

@@ -5,6 +5,8 @@ export interface KeywardStatus {
   readonly authenticators: { readonly total: number; readonly byState: Record<string, number> };
   readonly accounts: number;
   readonly activeCustodians: number;
+  /** Whether a validation of the emergency access process is due, and why. */
+  readonly validation: { readonly due: boolean; readonly because: string | null };
   readonly custody: {
     /** Labels of items out of the safe now. */
     readonly out: readonly string[];

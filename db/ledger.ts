@@ -121,3 +121,9 @@ export function verifyLedger(db: KeywardDatabase, options: { expectHead?: string
     verifyChain(iterateStoredRows(db), { sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect }),
   )();
 }
+
+/** The newest entry of any of these kinds, parsed; for "since when" questions. */
+export function latestEntryOfKinds(db: KeywardDatabase, kinds: readonly LedgerEntryKind[]): LedgerEntry | undefined {
+  const row = db.prepare(`SELECT body, hash FROM ledger_entries WHERE kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY seq DESC LIMIT 1`).get(...kinds) as StoredEntryRow | undefined;
+  return row && toLedgerEntry(row);
+}

@@ -40,6 +40,7 @@ export const ledgerCommands: Command[] = [
           `custodians:     ${status.activeCustodians} active`,
           `ledger:         ${status.ledger.entries} entries, head ${status.ledger.headHash}`,
           `out now:        ${status.custody.out.join(', ') || 'nothing'}`,
+          ...(status.validation.due ? [`validation due: ${status.validation.because}`] : []),
           ...(status.custody.overdue.length ? [`OVERDUE:        ${status.custody.overdue.join(', ')}`] : []),
           ...(status.custody.awaitingCountersign.length ? [`NO WITNESS:     ${status.custody.awaitingCountersign.join(', ')} (countersignature needed)`] : []),
         ].join('\n'),

@@ -15,13 +15,19 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'ledger:verify',
   'key:enroll',
   'presence:check',
+  'custody:list',
+  'custodian:enroll',
+  'custodian:deactivate',
+  'custody:checkout',
+  'custody:return',
+  'custody:countersign',
   'netpath:interfaces',
   'netpath:classify',
   'netpath:probe',
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */
-export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'netpath:classify', 'netpath:probe']);
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'netpath:classify', 'netpath:probe', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign']);
 
 export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
 
@@ -45,8 +51,10 @@ export interface KeywardEvents {
     readonly step: 'connecting' | 'reading' | 'touch' | 'verifying' | 'saved' | 'done';
     readonly result?: 'ok' | 'anomaly' | 'missing';
   };
+  /** Whose touch a dual-control entry is waiting for, and who has approved. */
+  'custody:approval': { readonly role: 'custodian' | 'witness' | 'countersigner'; readonly name: string; readonly step: 'touch' | 'approved' };
 }
-export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress'];
+export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'custody:approval'];
 
 /** The one object the preload exposes on `window.keyward`. */
 export interface KeywardBridge {

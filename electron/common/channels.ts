@@ -30,6 +30,25 @@ export const CHANNELS = {
     .object({ label: text(200), serial: optionalText(200), place: optionalText(200), account: optionalText(200), simulated: z.boolean() })
     .strict(),
   'presence:check': z.object({ key: optionalText(200), simulated: z.boolean() }).strict(),
+  'custody:list': z.object({ open: z.boolean().optional(), overdue: z.boolean().optional() }).strict(),
+  'custodian:enroll': z.object({ name: text(200), simulated: z.boolean() }).strict(),
+  'custodian:deactivate': z.object({ name: text(200), reason: optionalText(200) }).strict(),
+  'custody:checkout': z
+    .object({
+      item: text(200),
+      custodian: text(200),
+      witness: optionalText(200),
+      reason: text(40),
+      ticket: optionalText(200),
+      expectedReturn: text(64),
+      brokenSeal: text(100),
+      sealIntact: z.boolean(),
+      withoutWitness: z.boolean().optional(),
+      simulated: z.boolean(),
+    })
+    .strict(),
+  'custody:return': z.object({ item: text(200), custodian: text(200), witness: text(200), newSeal: text(100), simulated: z.boolean() }).strict(),
+  'custody:countersign': z.object({ item: text(200), custodian: text(200), simulated: z.boolean() }).strict(),
   'netpath:interfaces': z.object({}).strict(),
   'netpath:classify': z.object({ interface: text(64), class: text(20), note: optionalText(200) }).strict(),
   'netpath:probe': z.object({ targets: z.array(text(300)).max(5).optional(), timeoutSeconds: z.number().positive().max(120).optional() }).strict(),
@@ -51,9 +70,34 @@ export interface ChannelResults {
   'ledger:verify': LedgerVerification;
   'key:enroll': Authenticator;
   'presence:check': PresenceCheckReport;
+  'custody:list': CustodyItemView[];
+  'custodian:enroll': Custodian;
+  'custodian:deactivate': Custodian;
+  'custody:checkout': { readonly ledgerSeq: number };
+  'custody:return': { readonly ledgerSeq: number; readonly presence: string | null };
+  'custody:countersign': { readonly ledgerSeq: number };
   'netpath:interfaces': NetworkInterfaceView[];
   'netpath:classify': { readonly interface: string; readonly class: PathClass };
   'netpath:probe': NetworkProofView;
+}
+
+export interface CustodyItemView {
+  readonly id: number;
+  readonly authenticatorId: number;
+  readonly label: string;
+  readonly custodian: string;
+  readonly witness: string | null;
+  readonly reason: string;
+  readonly ticket: string;
+  readonly expectedReturnAt: string;
+  readonly brokenSeal: string;
+  readonly sealIntact: boolean;
+  readonly checkedOutAt: string;
+  readonly checkoutSeq: number;
+  readonly returnedAt: string | null;
+  readonly returnSeal: string | null;
+  readonly overdue: boolean;
+  readonly awaitingCountersign: boolean;
 }
 
 export interface NetworkInterfaceView {

@@ -5,6 +5,8 @@ import { recentEntries, verifyStoredLedger } from '../../app/ledger';
 import type { Session } from '../../app/ports';
 import { runPresenceCheck } from '../../app/presence-check';
 import { readStatus } from '../../app/status';
+import { deactivateCustodian, enrolCustodianKey } from '../../app/custodian-keys';
+import { checkOut, countersign, listCustody, returnItem, type CustodySources } from '../../app/custody';
 import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath';
 import type { DiscoveredInterface } from '../../app/netpath';
 import { describeFinding } from '../../core/presence';
@@ -15,7 +17,7 @@ import type { Channel, ChannelArgs, ChannelResults } from '../common/channels';
 export interface HandlerContext {
   readonly session: Session;
   /** Real keys over USB, or the drill store's software keys. */
-  readonly keySources: { readonly real: () => KeySource; readonly drill: () => KeySource };
+  readonly keySources: { readonly real: () => KeySource; readonly drill: () => KeySource; readonly drillCustodians: () => KeySource };
   readonly emit: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Where interfaces come from, and the CA bundle a private deployment trusts for the probe. */
   readonly network: { readonly discover?: () => Promise<DiscoveredInterface[]>; readonly caFile?: string; readonly targets?: readonly string[] };
@@ -24,6 +26,8 @@ export interface HandlerContext {
 type Handlers = { [C in Channel]: (context: HandlerContext, args: ChannelArgs<C>) => ChannelResults[C] | Promise<ChannelResults[C]> };
 
 const sourceFor = (context: HandlerContext, simulated: boolean) => (simulated ? context.keySources.drill() : context.keySources.real());
+const custodySources = (context: HandlerContext, simulated: boolean): CustodySources =>
+  simulated ? { custodianKeys: context.keySources.drillCustodians(), emergencyKeys: context.keySources.drill() } : { custodianKeys: context.keySources.real(), emergencyKeys: context.keySources.real() };
 
 /** Each channel's use case. Arguments arrive already shape-checked by the router. */
 export const HANDLERS: Handlers = {
@@ -38,6 +42,21 @@ export const HANDLERS: Handlers = {
   'ledger:verify': ({ session }, args) => verifyStoredLedger(session.db, args),
   'key:enroll': (context, args) =>
     enrolKey(context.session, sourceFor(context, args.simulated), args, (step) => context.emit('key:progress', { job: 'enrol', index: 1, total: 1, label: args.label, step })),
+  'custody:list': ({ session }, args) => listCustody(session, args),
+  'custodian:enroll': (context, args) => enrolCustodianKey(context.session, args.simulated ? context.keySources.drillCustodians() : context.keySources.real(), args),
+  'custodian:deactivate': ({ session }, args) => deactivateCustodian(session, args),
+  'custody:checkout': async (context, args) => {
+    const { entry } = await checkOut(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
+    return { ledgerSeq: entry.seq };
+  },
+  'custody:return': async (context, args) => {
+    const { entry, presence } = await returnItem(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
+    return { ledgerSeq: entry.seq, presence: presence?.result ?? null };
+  },
+  'custody:countersign': async (context, args) => {
+    const { entry } = await countersign(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
+    return { ledgerSeq: entry.seq };
+  },
   'netpath:interfaces': ({ session, network }) => listNetworkInterfaces(session, network.discover),
   'netpath:classify': ({ session }, args) => overrideClassification(session, args),
   'netpath:probe': ({ session, network }, args) => proveNetworkPaths(session, { targets: args.targets ?? network.targets, timeoutSeconds: args.timeoutSeconds, caFile: network.caFile }, network.discover),

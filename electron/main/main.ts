@@ -72,7 +72,7 @@ async function start(): Promise<void> {
   const router = createIpcRouter({
     session: { db, clock: systemClock, actor },
     trustedOrigin: APP_ORIGIN,
-    keySources: { real: hidKeySource, drill: () => drillKeySource(db) },
+    keySources: { real: hidKeySource, drill: () => drillKeySource(db), drillCustodians: () => drillKeySource(db, { store: 'custodians' }) },
     network: { caFile: process.env.KEYWARD_CA_FILE },
     emit,
     onLedgerAppended: () => {

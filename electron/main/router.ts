@@ -46,7 +46,7 @@ const refuse = (code: string, message: string, field?: string): Reply<never> => 
 export function createIpcRouter(options: RouterOptions): IpcRouter {
   const context: HandlerContext = {
     session: options.session,
-    keySources: options.keySources ?? { real: noKeys, drill: noKeys },
+    keySources: options.keySources ?? { real: noKeys, drill: noKeys, drillCustodians: noKeys },
     emit: options.emit ?? (() => undefined),
     network: options.network ?? {},
   };

@@ -66,7 +66,7 @@ export async function openRenderer(browser: Browser, session: Session, options: 
   const router = createIpcRouter({
     session,
     trustedOrigin: TEST_ORIGIN,
-    keySources: { real: hidKeySource, drill: () => drillKeySource(session.db) },
+    keySources: { real: hidKeySource, drill: () => drillKeySource(session.db), drillCustodians: () => drillKeySource(session.db, { store: 'custodians' }) },
     network: options.network,
     emit,
     onLedgerAppended: () => emit('ledger:appended', readHead(session.db)),

@@ -2,12 +2,14 @@ import { useState } from 'react';
 import { InventoryScreen } from '../features/inventory/InventoryScreen';
 import { LedgerScreen } from '../features/ledger/LedgerScreen';
 import { PresenceScreen } from '../features/presence/PresenceScreen';
+import { CustodyScreen } from '../features/custody/CustodyScreen';
 import { NetworkScreen } from '../features/network/NetworkScreen';
 import { shortHash } from '../lib/format';
 import { useChannel } from '../lib/useChannel';
 
 const ROUTES = [
   { id: 'inventory', label: 'Inventory' },
+  { id: 'custody', label: 'Custody' },
   { id: 'presence', label: 'Presence check' },
   { id: 'network', label: 'Network paths' },
   { id: 'ledger', label: 'Ledger' },
@@ -36,6 +38,12 @@ export function App() {
         <div className="ledger-head" aria-label="Ledger head">
           {status ? (
             <>
+              {status.custody.overdue.length > 0 && (
+                <span className="alert-badge" role="alert">
+                  {status.custody.overdue.length} overdue: {status.custody.overdue.join(', ')}
+                </span>
+              )}
+              {status.custody.awaitingCountersign.length > 0 && <span className="alert-badge">{status.custody.awaitingCountersign.length} without witness</span>}
               <span>
                 Ledger: {status.ledger.entries} {status.ledger.entries === 1 ? 'entry' : 'entries'}
               </span>
@@ -53,6 +61,7 @@ export function App() {
       </p>
       <main id="main" tabIndex={-1}>
         {route === 'inventory' && <InventoryScreen onSaved={setAnnouncement} />}
+        {route === 'custody' && <CustodyScreen />}
         {route === 'presence' && <PresenceScreen />}
         {route === 'network' && <NetworkScreen />}
         {route === 'ledger' && <LedgerScreen />}

@@ -1,0 +1,96 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { enrolCustodianKey } from '../../app/custodian-keys';
+import { enrolKey } from '../../app/enrolment';
+import { registerSeal } from '../../app/inventory';
+import { drillKeySource } from '../../app/key-sources';
+import { verifyStoredLedger } from '../../app/ledger';
+import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
+import { openTestSession } from '../support/session';
+
+const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+
+describe('custody flows in Chromium, through the real IPC router, with drill keys', () => {
+  let browser: Browser;
+  let s: ReturnType<typeof openTestSession>;
+  let ui: RendererPage;
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+  beforeEach(async () => {
+    s = openTestSession();
+    await enrolKey(s, drillKeySource(s.db), { label: 'YK-01' });
+    for (const serial of ['S-1', 'S-2']) registerSeal(s, { serial });
+    ui = await openRenderer(browser, s);
+  });
+  afterEach(async () => {
+    await ui.context.close();
+    s.close();
+  });
+
+  it('enrols two custodians\' keys, checks a key out with both touches, and returns it under a new seal', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Custody' }).click();
+    await page.getByLabel(/Drill mode/).check();
+    for (const name of ['Alice Example', 'Bob Example']) {
+      await page.getByLabel("Custodian's full name").fill(name);
+      await page.getByRole('button', { name: 'Enrol their key' }).click();
+      await page.getByText(`Enrolled ${name}'s key.`).waitFor();
+    }
+    await page.reload();
+    await page.getByRole('button', { name: 'Custody' }).click();
+    await page.getByLabel(/Drill mode/).check();
+
+    // Step 1: choose the item, by keyboard.
+    await page.getByLabel('Item in the safe').selectOption({ label: 'YK-01' });
+    await page.getByRole('button', { name: 'Next' }).press('Enter');
+    // Step 2: details.
+    const details = page.getByRole('form', { name: 'Checkout details' });
+    await details.getByLabel('Custodian (takes it)').selectOption('Alice Example');
+    await details.getByLabel('Witness (second custodian)').selectOption('Bob Example');
+    await details.getByLabel('Ticket reference').fill('CHG-1042');
+    await details.getByLabel('Seal broken (serial)').fill('S-1');
+    await details.getByRole('button', { name: 'Ask for the touches' }).click();
+    // Steps 3–5: both touches, then done.
+    await page.getByText(/Checked out; ledger entry \d+\./).waitFor();
+    const row = page.getByRole('row', { name: /YK-01\s*Alice Example\s*Bob Example/ });
+    await row.waitFor();
+    await page.screenshot({ path: `${SHOTS}custody-out.png`, fullPage: true });
+
+    const back = page.getByRole('form', { name: 'Return an item' });
+    await back.getByLabel('Custodian (returns it)').selectOption('Bob Example');
+    await back.getByLabel('Witness (second custodian)').selectOption('Alice Example');
+    await back.getByLabel('New seal (serial)').fill('S-2');
+    await back.getByRole('button', { name: /Check the key/ }).click();
+    await page.getByText(/Returned; ledger entry \d+, presence check OK\./).waitFor();
+    await page.getByText('Everything is in the safe.').waitFor();
+
+    await page.getByLabel('Item', { exact: true }).selectOption({ label: 'YK-01' });
+    await page.getByRole('cell', { name: /under S-2/ }).waitFor();
+    const kinds = s.db.prepare("SELECT kind FROM ledger_entries WHERE kind LIKE 'custody.%' ORDER BY seq").pluck().all();
+    expect(kinds).toEqual(['custody.checked_out', 'custody.returned']);
+    expect(verifyStoredLedger(s.db).ok).toBe(true);
+  });
+
+  it('names the witness rule next to the witness field and writes nothing', async () => {
+    for (const name of ['Alice Example', 'Bob Example']) await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name });
+    await ui.page.reload();
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Custody' }).click();
+    await page.getByLabel(/Drill mode/).check();
+    await page.getByLabel('Item in the safe').selectOption({ label: 'YK-01' });
+    await page.getByRole('button', { name: 'Next' }).click();
+    const details = page.getByRole('form', { name: 'Checkout details' });
+    await details.getByLabel('Custodian (takes it)').selectOption('Alice Example');
+    await details.getByLabel('Witness (second custodian)').selectOption('Alice Example');
+    await details.getByLabel('Seal broken (serial)').fill('S-1');
+    const before = s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
+    await details.getByRole('button', { name: 'Ask for the touches' }).click();
+    await page.locator('#witness-error').waitFor();
+    expect(await page.locator('#witness-error').textContent()).toMatch(/witness must be a different custodian/);
+    expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(before);
+  });
+});
