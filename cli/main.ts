@@ -10,8 +10,9 @@ import { ledgerCommands } from './commands/ledger';
 import { fidoCommands } from './commands/fido';
 import { netpathCommands } from './commands/netpath';
 import { custodyCommands } from './commands/custody';
+import { reportCommands } from './commands/report';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands, ...reportCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },

@@ -127,3 +127,11 @@ export function latestEntryOfKinds(db: KeywardDatabase, kinds: readonly LedgerEn
   const row = db.prepare(`SELECT body, hash FROM ledger_entries WHERE kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY seq DESC LIMIT 1`).get(...kinds) as StoredEntryRow | undefined;
   return row && toLedgerEntry(row);
 }
+
+/** Entries of these kinds recorded within [from, to] (UTC instants), oldest first. */
+export function entriesOfKindsBetween(db: KeywardDatabase, kinds: readonly LedgerEntryKind[], from: string, to: string): LedgerEntry[] {
+  const rows = db
+    .prepare(`SELECT body, hash FROM ledger_entries WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND json_extract(body, '$.recordedAt') BETWEEN ? AND ? ORDER BY seq`)
+    .all(...kinds, from, to) as StoredEntryRow[];
+  return rows.map(toLedgerEntry);
+}

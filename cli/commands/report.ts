@@ -1,0 +1,28 @@
+import { buildCustodyReport } from '../../app/report';
+import { writeReportPdf } from '../../app/report-pdf';
+import { KeywardError } from '../../core/errors';
+import type { Command } from '../command';
+
+export const reportCommands: Command[] = [
+  {
+    path: ['report'],
+    summary: 'Write the custody report for a period as a PDF an auditor can check against the ledger',
+    options: {
+      from: { type: 'string', required: true, value: 'DATE', help: 'first day of the period (2026-10-01)' },
+      to: { type: 'string', required: true, value: 'DATE', help: 'last day of the period (2026-12-31)' },
+      out: { type: 'string', required: true, value: 'FILE.pdf', help: 'where to write the PDF' },
+      organisation: { type: 'string', value: 'NAME', help: 'organisation named on the report' },
+      site: { type: 'string', value: 'NAME', help: 'site of the key room' },
+      signatory: { type: 'string', multiple: true, value: '"NAME|ROLE"', help: 'a person who signs the report' },
+      paper: { type: 'string', value: 'a4|letter', help: 'paper size (default a4)' },
+    },
+    run: async ({ options, session }) => {
+      const paper = String(options.paper ?? 'a4').toLowerCase();
+      if (paper !== 'a4' && paper !== 'letter') throw new KeywardError('invalid_input', 'the paper is a4 or letter', 'paper');
+      const signatories = Array.isArray(options.signatory) ? options.signatory : options.signatory === undefined ? [] : [options.signatory];
+      const report = buildCustodyReport(session(), { from: options.from, to: options.to, organisation: options.organisation, site: options.site, signatories });
+      const { pages } = await writeReportPdf(report, String(options.out), paper === 'a4' ? 'A4' : 'LETTER');
+      return { value: { id: report.id, out: options.out, pages, headHash: report.headHash, headSeq: report.headSeq }, human: `wrote report ${report.id} (${pages} pages) to ${options.out}\nledger head: ${report.headHash}` };
+    },
+  },
+];

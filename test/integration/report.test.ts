@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enrolCustodianKey } from '../../app/custodian-keys';
+import { checkOut, countersign, returnItem, type CustodySources } from '../../app/custody';
+import { enrolKey } from '../../app/enrolment';
+import { addAccount, addPlace, registerSeal } from '../../app/inventory';
+import { drillKeySource } from '../../app/key-sources';
+import { ledgerHead } from '../../app/ledger';
+import { runPresenceCheck } from '../../app/presence-check';
+import { buildCustodyReport } from '../../app/report';
+import { writeReportPdf } from '../../app/report-pdf';
+import { openTestSession } from '../support/session';
+
+const available = spawnSync('pdftotext', ['-v']).status === 0;
+if (!available) console.warn('[report] SKIPPED on this machine: pdftotext (poppler-utils) is not installed');
+
+const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+const pageSize = (pdf: string) => /Page size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))!.slice(1).map(Number);
+const SECTIONS = ['Emergency access accounts', 'Authenticators', 'Out now and overdue', 'Transactions in the period', 'Presence checks', 'Network path proofs', 'Posture against the guidance', 'Validation status', 'Signatures', 'How to verify this report'];
+
+describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIPPED: pdftotext not installed'}`, () => {
+  let s: ReturnType<typeof openTestSession>;
+  beforeEach(() => {
+    s = openTestSession();
+  });
+  afterEach(() => s.close());
+
+  it('holds every section, the head hash on every page, and every transaction of the period', async () => {
+    const sources: CustodySources = { custodianKeys: drillKeySource(s.db, { store: 'custodians' }), emergencyKeys: drillKeySource(s.db) };
+    addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', label: 'Break glass 1' });
+    addPlace(s, { name: 'HQ safe A', site: 'Zürich HQ' });
+    for (const name of ['Alice Müller', 'Bob Østergaard']) await enrolCustodianKey(s, sources.custodianKeys, { name });
+    await enrolKey(s, sources.emergencyKeys, { label: 'YK-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
+    await enrolKey(s, sources.emergencyKeys, { label: 'YK-02', place: 'HQ safe A' });
+    for (const serial of ['S-1', 'S-2', 'S-3']) registerSeal(s, { serial });
+    const out = await checkOut(s, sources, { item: 'YK-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', reason: 'drill', ticket: 'CHG-1042', expectedReturn: '4h', brokenSeal: 'S-1', sealIntact: true });
+    const back = await returnItem(s, sources, { item: 'YK-01', custodian: 'Bob Østergaard', witness: 'Alice Müller', newSeal: 'S-2' });
+    const emergency = await checkOut(s, sources, { item: 'YK-02', custodian: 'Alice Müller', reason: 'emergency', expectedReturn: '2h', brokenSeal: 'S-3', sealIntact: false, withoutWitness: true });
+    const counter = await countersign(s, sources, { item: 'YK-02', custodian: 'Bob Østergaard' });
+    await runPresenceCheck(s, sources.emergencyKeys, { key: 'YK-01' });
+
+    const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30', organisation: 'Contoso Ltd', site: 'Zürich HQ', signatories: ['Carol Ng|Security officer', 'Alice Müller|Custodian'] });
+    const pdf = join(s.dir, 'report.pdf');
+    const { pages } = await writeReportPdf(report, pdf);
+    const content = text(pdf);
+    for (const section of SECTIONS) expect(content, section).toContain(section);
+    for (const fact of ['Contoso Ltd', 'Zürich HQ', report.id, 'Carol Ng — Security officer', 'Alice Müller — Custodian', '(UTC+01:00)']) expect(content).toContain(fact);
+    const head = ledgerHead(s.db).hash;
+    expect(report.headHash).toBe(head);
+    // Every page is footed with the report id, its number, and the head hash.
+    for (let page = 1; page <= pages; page += 1) expect(content).toContain(`page ${page} of ${pages}`);
+    expect(content.split(`ledger head ${head}`).length - 1).toBe(pages);
+    expect(content).toContain(`keyward ledger verify --expect-head`);
+    // Every transaction of the period, with its ledger entry number.
+    for (const [seq, words] of [
+      [out.entry.seq, /checked out\s+YK-01\s+Alice Müller\s+Bob Østergaard\s+broke S-1 \(intact\)/],
+      [back.entry.seq, /returned\s+YK-01\s+Bob Østergaard\s+Alice Müller\s+sealed S-2; presence OK/],
+      [emergency.entry.seq, /checked out\s+YK-02\s+Alice Müller\s+NO WITNESS\s+broke S-3 \(TAMPERED\)/],
+      [counter.entry.seq, /countersigned\s+YK-02\s+Bob Østergaard/],
+    ] as const) {
+      expect(content).toMatch(new RegExp(`\\n\\s*${seq}\\s+2026-11-25`));
+      expect(content).toMatch(words);
+    }
+    expect(content).toMatch(/YK-02\s+Alice Müller\s+NO WITNESS\s+emergency/); // out now
+  });
+
+  it('breaks long tables across pages with the header repeated, and prints on US Letter when asked', async () => {
+    for (let i = 0; i < 90; i += 1) addAccount(s, { upn: `bg${i}@contoso.onmicrosoft.com`, objectId: `3f2504e0-4f89-11d3-9a0c-${String(i).padStart(12, '0')}`, label: `Account ${i}` });
+    const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30' });
+    const pdf = join(s.dir, 'long.pdf');
+    const { pages } = await writeReportPdf(report, pdf, 'LETTER');
+    expect(pages).toBeGreaterThan(2);
+    const content = text(pdf);
+    for (let i = 0; i < 90; i += 1) expect(content).toContain(`bg${i}@contoso.onmicrosoft.com`);
+    expect((content.match(/UPN\s+Entra object id\s+Label/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect(pageSize(pdf)).toEqual([612, 792]);
+  });
+
+  it('makes a valid report of an empty database that says there is nothing yet', async () => {
+    const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30' });
+    const pdf = join(s.dir, 'empty.pdf');
+    await writeReportPdf(report, pdf);
+    const content = text(pdf);
+    for (const line of ['No emergency accounts are recorded yet.', 'No authenticators are recorded yet.', 'Everything is in the safe: nothing is out.', 'No checkouts or returns in this period.', 'No presence checks in this period.', 'No network path proofs in this period.']) {
+      expect(content).toContain(line);
+    }
+    expect(pageSize(pdf)).toEqual([595.28, 841.89]);
+  });
+
+  it('refuses a period that is not one, with a clear message', () => {
+    expect(() => buildCustodyReport(s, { from: '2026-13-45', to: '2026-11-30' })).toThrow(/is not a date/);
+    expect(() => buildCustodyReport(s, { from: '2026-12-01', to: '2026-11-30' })).toThrow(/ends before it starts/);
+    expect(() => buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30', signatories: ['Carol Ng'] })).toThrow(/write "Name\|Role"/);
+  });
+});
