@@ -48,3 +48,22 @@ describe('custody from the command line, as a scripted drill with drill keys', (
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
   });
 });
+
+describe('keyward report', () => {
+  it('writes the PDF and refuses a bad paper size or period with exit 1', async () => {
+    const db = join(dir.path, 'report.db');
+    const keyward = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, steppingClock());
+      return { code, stdout, stderr };
+    };
+    await keyward('init');
+    const out = join(dir.path, 'report.pdf');
+    const made = await keyward('--json', 'report', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--signatory', 'Carol Ng|Security officer', '--paper', 'letter');
+    expect(made.code).toBe(0);
+    expect(JSON.parse(made.stdout)).toMatchObject({ out, pages: expect.any(Number), headSeq: 1, id: expect.stringMatching(/^KW-\d{8}-[0-9A-F]{8}$/) });
+    expect(await keyward('report', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--paper', 'a3')).toMatchObject({ code: 1, stderr: expect.stringContaining('the paper is a4 or letter') });
+    expect(await keyward('report', '--from', 'yesterday', '--to', '2026-11-30', '--out', out)).toMatchObject({ code: 1, stderr: expect.stringContaining('is not a date') });
+  });
+});
