@@ -19,11 +19,11 @@ export interface ReportInput {
   readonly signatories?: readonly unknown[];
 }
 
-/** A date (the whole day) or a date-time with zone, as a UTC instant. */
-function parseDay(value: unknown, field: string, endOfDay: boolean): string {
+/** A date (the whole day, in the room's own time zone) or a date-time with zone, as a UTC instant. */
+function parseDay(value: unknown, field: string, endOfDay: boolean, utcOffset: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new KeywardError('invalid_input', `--${field} is required (a date like 2026-11-01)`, field);
   const text = value.trim();
-  const iso = /^\d{4}-\d\d-\d\d$/.test(text) ? `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : text;
+  const iso = /^\d{4}-\d\d-\d\d$/.test(text) ? `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}${utcOffset}` : text;
   const at = Date.parse(iso);
   if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(at)) throw new KeywardError('invalid_input', `"${text}" is not a date (2026-11-01) or a date-time with zone`, field);
   return new Date(at).toISOString();
@@ -43,14 +43,14 @@ const payloadText = (e: LedgerEntry, key: string): string => {
 
 /** Gathers everything the custody report shows, for a period, from the inventory and the ledger. */
 export function buildCustodyReport(session: Session, input: ReportInput): CustodyReport {
-  const from = parseDay(input.from, 'from', false);
-  const to = parseDay(input.to, 'to', true);
+  const now = session.clock.now();
+  const offset = formatUtcOffset(session.clock.utcOffsetMinutes(now));
+  const from = parseDay(input.from, 'from', false, offset);
+  const to = parseDay(input.to, 'to', true, offset);
   if (from > to) throw new KeywardError('invalid_input', 'the period ends before it starts', 'to');
   const organisation = parseText(input.organisation, 'organisation', { required: false, max: 120 }) || 'Organisation not set';
   const site = parseText(input.site, 'site', { required: false, max: 120 }) || 'Site not set';
   const signatories = (input.signatories ?? []).map(parseSignatory);
-  const now = session.clock.now();
-  const offset = formatUtcOffset(session.clock.utcOffsetMinutes(now));
   const t = (iso: string) => localTime(iso, offset);
   const head = ledgerHead(session.db);
   const inventory = listInventory(session);

@@ -5,10 +5,14 @@ import type { LedgerVerification } from '../../core/ledger-verification';
 import type { KeywardStatus } from '../../core/status';
 import type { PresenceFinding, PresenceResult } from '../../core/presence';
 import type { PathClass, PathVerdict } from '../../core/netpath';
+import type { CustodyReport } from '../../core/report';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
 const text = (max: number) => z.string().max(max);
 const optionalText = (max: number) => z.string().max(max).optional();
+const reportArgs = z
+  .object({ from: text(40), to: text(40), organisation: optionalText(120), site: optionalText(120), signatories: z.array(text(160)).max(8).optional() })
+  .strict();
 
 /**
  * The IPC channel map, `domain:verb`: the single source of truth for what the renderer may ask
@@ -49,6 +53,9 @@ export const CHANNELS = {
     .strict(),
   'custody:return': z.object({ item: text(200), custodian: text(200), witness: text(200), newSeal: text(100), simulated: z.boolean() }).strict(),
   'custody:countersign': z.object({ item: text(200), custodian: text(200), simulated: z.boolean() }).strict(),
+  'report:preview': reportArgs,
+  'report:save': reportArgs.extend({ paper: z.enum(['a4', 'letter']) }).strict(),
+  'report:print': z.object({}).strict(),
   'netpath:interfaces': z.object({}).strict(),
   'netpath:classify': z.object({ interface: text(64), class: text(20), note: optionalText(200) }).strict(),
   'netpath:probe': z.object({ targets: z.array(text(300)).max(5).optional(), timeoutSeconds: z.number().positive().max(120).optional() }).strict(),
@@ -76,6 +83,9 @@ export interface ChannelResults {
   'custody:checkout': { readonly ledgerSeq: number };
   'custody:return': { readonly ledgerSeq: number; readonly presence: string | null };
   'custody:countersign': { readonly ledgerSeq: number };
+  'report:preview': CustodyReport;
+  'report:save': { readonly saved: boolean; readonly path?: string; readonly pages?: number; readonly id?: string };
+  'report:print': { readonly printed: boolean };
   'netpath:interfaces': NetworkInterfaceView[];
   'netpath:classify': { readonly interface: string; readonly class: PathClass };
   'netpath:probe': NetworkProofView;

@@ -5,6 +5,8 @@ import { recentEntries, verifyStoredLedger } from '../../app/ledger';
 import type { Session } from '../../app/ports';
 import { runPresenceCheck } from '../../app/presence-check';
 import { readStatus } from '../../app/status';
+import { buildCustodyReport } from '../../app/report';
+import { writeReportPdf } from '../../app/report-pdf';
 import { deactivateCustodian, enrolCustodianKey } from '../../app/custodian-keys';
 import { checkOut, countersign, listCustody, returnItem, type CustodySources } from '../../app/custody';
 import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath';
@@ -20,6 +22,8 @@ export interface HandlerContext {
   readonly keySources: { readonly real: () => KeySource; readonly drill: () => KeySource; readonly drillCustodians: () => KeySource };
   readonly emit: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Where interfaces come from, and the CA bundle a private deployment trusts for the probe. */
+  /** The desktop's part in reports: where to save, and the system print dialog. */
+  readonly reports: { readonly chooseSavePath?: (suggestedName: string) => Promise<string | undefined>; readonly print?: () => Promise<boolean> };
   readonly network: { readonly discover?: () => Promise<DiscoveredInterface[]>; readonly caFile?: string; readonly targets?: readonly string[] };
 }
 
@@ -57,6 +61,15 @@ export const HANDLERS: Handlers = {
     const { entry } = await countersign(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
     return { ledgerSeq: entry.seq };
   },
+  'report:preview': ({ session }, args) => buildCustodyReport(session, args),
+  'report:save': async ({ session, reports }, args) => {
+    const report = buildCustodyReport(session, args);
+    const path = await reports.chooseSavePath?.(`${report.id}.pdf`);
+    if (!path) return { saved: false };
+    const { pages } = await writeReportPdf(report, path, args.paper === 'letter' ? 'LETTER' : 'A4');
+    return { saved: true, path, pages, id: report.id };
+  },
+  'report:print': async ({ reports }) => ({ printed: (await reports.print?.()) ?? false }),
   'netpath:interfaces': ({ session, network }) => listNetworkInterfaces(session, network.discover),
   'netpath:classify': ({ session }, args) => overrideClassification(session, args),
   'netpath:probe': ({ session, network }, args) => proveNetworkPaths(session, { targets: args.targets ?? network.targets, timeoutSeconds: args.timeoutSeconds, caFile: network.caFile }, network.discover),

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { initDatabase } from '../../app/keyward';
 import { drillKeySource, hidKeySource } from '../../app/key-sources';
 import { ledgerHead } from '../../app/ledger';
@@ -74,6 +74,14 @@ async function start(): Promise<void> {
     trustedOrigin: APP_ORIGIN,
     keySources: { real: hidKeySource, drill: () => drillKeySource(db), drillCustodians: () => drillKeySource(db, { store: 'custodians' }) },
     network: { caFile: process.env.KEYWARD_CA_FILE },
+    reports: {
+      chooseSavePath: async (suggestedName) => {
+        const choice = await dialog.showSaveDialog(window, { defaultPath: suggestedName, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+        return choice.canceled ? undefined : choice.filePath;
+      },
+      // The renderer shows the print view first; its print stylesheet leaves only the report.
+      print: () => new Promise((resolve) => window.webContents.print({ printBackground: false }, (success) => resolve(success))),
+    },
     emit,
     onLedgerAppended: () => {
       const head = ledgerHead(db);

@@ -16,6 +16,7 @@ export interface RouterOptions {
   readonly trustedOrigin: string;
   readonly keySources?: HandlerContext['keySources'];
   readonly network?: HandlerContext['network'];
+  readonly reports?: HandlerContext['reports'];
   /** Sends an event to the renderer (progress of long jobs). */
   readonly emit?: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Told after each successful write, so main can announce the new head. */
@@ -49,6 +50,7 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
     keySources: options.keySources ?? { real: noKeys, drill: noKeys, drillCustodians: noKeys },
     emit: options.emit ?? (() => undefined),
     network: options.network ?? {},
+    reports: options.reports ?? {},
   };
   return {
     async handle(channel, args, sender) {

@@ -3,6 +3,7 @@ import { InventoryScreen } from '../features/inventory/InventoryScreen';
 import { LedgerScreen } from '../features/ledger/LedgerScreen';
 import { PresenceScreen } from '../features/presence/PresenceScreen';
 import { CustodyScreen } from '../features/custody/CustodyScreen';
+import { ReportsScreen } from '../features/reports/ReportsScreen';
 import { NetworkScreen } from '../features/network/NetworkScreen';
 import { shortHash } from '../lib/format';
 import { useChannel } from '../lib/useChannel';
@@ -13,6 +14,7 @@ const ROUTES = [
   { id: 'presence', label: 'Presence check' },
   { id: 'network', label: 'Network paths' },
   { id: 'ledger', label: 'Ledger' },
+  { id: 'reports', label: 'Reports' },
 ] as const;
 type Route = (typeof ROUTES)[number]['id'];
 
@@ -26,7 +28,7 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="top-bar">
+      <header className="top-bar no-print">
         <h1>Keyward</h1>
         <nav aria-label="Screens">
           {ROUTES.map((r) => (
@@ -65,6 +67,7 @@ export function App() {
         {route === 'presence' && <PresenceScreen />}
         {route === 'network' && <NetworkScreen />}
         {route === 'ledger' && <LedgerScreen />}
+        {route === 'reports' && <ReportsScreen />}
       </main>
     </div>
   );

@@ -1,0 +1,112 @@
+import { useState, type FormEvent } from 'react';
+import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
+import { invoke } from '../../lib/ipc';
+import { ReportView } from './ReportView';
+
+type Report = ChannelResults['report:preview'];
+
+const firstOfMonth = () => `${new Date().toISOString().slice(0, 8)}01`;
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function ReportsScreen() {
+  const [report, setReport] = useState<Report | undefined>(undefined);
+  const [error, setError] = useState<ReplyError | undefined>(undefined);
+  const [message, setMessage] = useState('');
+
+  const argsOf = (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const get = (name: string) => String(data.get(name) ?? '').trim();
+    const signatories = get('signatories')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return {
+      from: get('from'),
+      to: get('to'),
+      ...(get('organisation') && { organisation: get('organisation') }),
+      ...(get('site') && { site: get('site') }),
+      ...(signatories.length && { signatories }),
+      paper: get('paper') === 'letter' ? ('letter' as const) : ('a4' as const),
+    };
+  };
+
+  async function preview(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const { paper: _paper, ...args } = argsOf(event.currentTarget);
+    const reply = await invoke('report:preview', args);
+    if (reply.ok) {
+      setReport(reply.value);
+      setError(undefined);
+    } else setError(reply.error);
+  }
+
+  async function save(form: HTMLFormElement | null) {
+    if (!form) return;
+    const reply = await invoke('report:save', argsOf(form));
+    if (!reply.ok) return setError(reply.error);
+    setMessage(reply.value.saved ? `Saved ${reply.value.id} (${reply.value.pages} pages) to ${reply.value.path}.` : 'Not saved.');
+  }
+
+  async function print() {
+    const reply = await invoke('report:print', {});
+    setMessage(reply.ok && reply.value.printed ? 'Sent to the printer.' : 'Not printed.');
+  }
+
+  return (
+    <section aria-labelledby="reports-title" className="screen">
+      <h2 id="reports-title" className="no-print">
+        Reports
+      </h2>
+      <form id="report-form" className="entity-form report-form no-print" aria-label="Custody report" onSubmit={(e) => void preview(e)} noValidate>
+        {error && (
+          <p className="form-error" role="alert">
+            {error.field ? `${error.field}: ` : ''}
+            {error.message}
+          </p>
+        )}
+        <div className="fields two">
+          <div className="field">
+            <label htmlFor="report-from">From</label>
+            <input id="report-from" name="from" type="date" defaultValue={firstOfMonth()} />
+          </div>
+          <div className="field">
+            <label htmlFor="report-to">To</label>
+            <input id="report-to" name="to" type="date" defaultValue={today()} />
+          </div>
+          <div className="field">
+            <label htmlFor="report-organisation">Organisation</label>
+            <input id="report-organisation" name="organisation" type="text" />
+          </div>
+          <div className="field">
+            <label htmlFor="report-site">Site</label>
+            <input id="report-site" name="site" type="text" />
+          </div>
+          <div className="field">
+            <label htmlFor="report-signatories">Who signs (one "Name | Role" per line)</label>
+            <textarea id="report-signatories" name="signatories" rows={3} />
+          </div>
+          <div className="field">
+            <label htmlFor="report-paper">Paper</label>
+            <select id="report-paper" name="paper" defaultValue="a4">
+              <option value="a4">A4</option>
+              <option value="letter">US Letter</option>
+            </select>
+          </div>
+        </div>
+        <div className="button-row">
+          <button type="submit">Preview</button>
+          <button type="button" onClick={(e) => void save(e.currentTarget.form)}>
+            Save PDF…
+          </button>
+          <button type="button" onClick={() => void print()} disabled={!report}>
+            Print…
+          </button>
+        </div>
+        <p className="progress" role="status">
+          {message}
+        </p>
+      </form>
+      {report && <ReportView report={report} />}
+    </section>
+  );
+}
