@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
+import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { modelName } from '../core/aaguid-models';
 import { KeywardError } from '../core/errors';
 import { parseText, type Custodian } from '../core/inventory';
@@ -8,10 +7,10 @@ import { KEYWARD_ORIGIN, KEYWARD_RP_ID } from '../core/presence';
 import { deactivateCustodianRow, findCustodianCredential, insertCustodianCredential, saveCustodianDrillKey } from '../db/custody';
 import { findCustodianByName, insertCustodian } from '../db/custodians';
 import { appendEntry } from '../db/ledger';
-import { createCredential, getAssertion } from '../native/client/webauthn-client';
-import { KeepaliveStatus } from '../native/ctaphid/constants';
+import { getAssertion } from '../native/client/webauthn-client';
 import { approvalChallenge } from './approval-verification';
 import type { KeySource } from './key-sources';
+import { registerKeywardCredential, touchPrompt } from './keyward-credential';
 import { recorded, type Session } from './ports';
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
@@ -29,24 +28,7 @@ export async function enrolCustodianKey(session: Session, source: KeySource, inp
   if (existing && findCustodianCredential(db, existing.id)) throw new KeywardError('conflict', `${existing.name} already has an enrolled key`, 'name');
   const key = await source.open({ label: `${name}'s key` });
   try {
-    const challenge = new Uint8Array(randomBytes(32));
-    let prompted = false;
-    const { registration } = await createCredential(
-      key.ctap2,
-      { rpId: KEYWARD_RP_ID, rpName: 'Keyward', origin: KEYWARD_ORIGIN, challenge, userId: new Uint8Array(randomBytes(16)), userName: name },
-      { timeoutMs: 60_000, onKeepalive: (status) => status === KeepaliveStatus.UPNEEDED && !prompted && ((prompted = true), onTouch()) },
-    );
-    const verification = await verifyRegistrationResponse({
-      response: registration,
-      expectedChallenge: b64url(challenge),
-      expectedOrigin: KEYWARD_ORIGIN,
-      expectedRPID: KEYWARD_RP_ID,
-      requireUserVerification: false,
-    }).catch((error: unknown) => {
-      throw new KeywardError('verification_failed', `the key's registration did not verify: ${(error as Error).message}`, 'key');
-    });
-    if (!verification.verified) throw new KeywardError('verification_failed', "the key's registration did not verify", 'key');
-    const { credential, aaguid } = verification.registrationInfo;
+    const { credential, aaguid } = await registerKeywardCredential(key.ctap2, name, onTouch);
     const drillState = key.drillState?.();
     return recorded(session, (at) => {
       let custodian = findCustodianByName(db, name);
@@ -114,11 +96,10 @@ export async function collectApproval(session: Session, source: KeySource, custo
   const challenge = approvalChallenge(entry);
   const key = await source.open({ authenticatorId: custodian.id, label: `${custodian.name}'s key` });
   try {
-    let prompted = false;
     const { authentication } = await getAssertion(
       key.ctap2,
       { rpId: KEYWARD_RP_ID, origin: KEYWARD_ORIGIN, challenge: new Uint8Array(Buffer.from(challenge, 'base64url')), credentialId: new Uint8Array(Buffer.from(credential.credentialId, 'base64url')) },
-      { timeoutMs: 60_000, onKeepalive: (status) => status === KeepaliveStatus.UPNEEDED && !prompted && ((prompted = true), onTouch()) },
+      { timeoutMs: 60_000, ...touchPrompt(onTouch) },
     );
     const verified = await verifyAuthenticationResponse({
       response: authentication,

@@ -1,18 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { modelName } from '../core/aaguid-models';
 import { KeywardError } from '../core/errors';
 import { parseText, parseUpn, type Authenticator } from '../core/inventory';
-import { KEYWARD_ORIGIN, KEYWARD_RP_ID } from '../core/presence';
+import { KEYWARD_RP_ID } from '../core/presence';
 import { findAccountByUpn } from '../db/accounts';
 import { findAuthenticatorById, findAuthenticatorByLabel, insertAuthenticator } from '../db/authenticators';
 import { saveDrillKey } from '../db/drill-keys';
 import { insertFidoCredential } from '../db/fido-credentials';
 import { appendEntry } from '../db/ledger';
 import { findPlaceByName } from '../db/places';
-import { KeepaliveStatus } from '../native/ctaphid/constants';
-import { createCredential } from '../native/client/webauthn-client';
 import { readKeyState } from './fido-key-state';
+import { registerKeywardCredential } from './keyward-credential';
 import type { KeySource } from './key-sources';
 import { recorded, type Session } from './ports';
 
@@ -43,33 +40,8 @@ export async function enrolKey(session: Session, source: KeySource, input: Recor
   try {
     onStep('reading');
     const { state } = await readKeyState(key.ctap2);
-    const challenge = new Uint8Array(randomBytes(32));
-    let prompted = false;
-    const { registration } = await createCredential(
-      key.ctap2,
-      { rpId: KEYWARD_RP_ID, rpName: 'Keyward', origin: KEYWARD_ORIGIN, challenge, userId: new Uint8Array(randomBytes(16)), userName: label },
-      {
-        timeoutMs: 60_000,
-        onKeepalive: (status) => {
-          if (status === KeepaliveStatus.UPNEEDED && !prompted) {
-            prompted = true;
-            onStep('touch');
-          }
-        },
-      },
-    );
+    const { credential, aaguid } = await registerKeywardCredential(key.ctap2, label, () => onStep('touch'));
     onStep('verifying');
-    const verification = await verifyRegistrationResponse({
-      response: registration,
-      expectedChallenge: Buffer.from(challenge).toString('base64url'),
-      expectedOrigin: KEYWARD_ORIGIN,
-      expectedRPID: KEYWARD_RP_ID,
-      requireUserVerification: false,
-    }).catch((error: unknown) => {
-      throw new KeywardError('verification_failed', `the key's registration did not verify: ${(error as Error).message}`, 'key');
-    });
-    if (!verification.verified) throw new KeywardError('verification_failed', "the key's registration did not verify", 'key');
-    const { credential, aaguid } = verification.registrationInfo;
     const model = modelName(aaguid);
     const drillState = key.drillState?.();
 

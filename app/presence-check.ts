@@ -8,10 +8,10 @@ import { saveDrillKey } from '../db/drill-keys';
 import { findFidoCredential, recordPresenceState, type FidoCredential } from '../db/fido-credentials';
 import { appendEntry } from '../db/ledger';
 import { getAssertion } from '../native/client/webauthn-client';
-import { KeepaliveStatus } from '../native/ctaphid/constants';
 import { CtapStatus } from '../native/ctap2/constants';
 import { CtapError } from '../native/ctap2/errors';
 import { readKeyState } from './fido-key-state';
+import { touchPrompt } from './keyward-credential';
 import type { KeySource, OpenedKey } from './key-sources';
 import { recorded, type Session } from './ports';
 
@@ -133,21 +133,12 @@ async function observeKey(
     progress('reading');
     const { state } = await readKeyState(key.ctap2);
     const challenge = new Uint8Array(randomBytes(32));
-    let prompted = false;
     let authentication;
     try {
       ({ authentication } = await getAssertion(
         key.ctap2,
         { rpId: credential.rpId, origin: KEYWARD_ORIGIN, challenge, credentialId: new Uint8Array(Buffer.from(credential.credentialId, 'base64url')) },
-        {
-          timeoutMs: touchTimeoutMs,
-          onKeepalive: (status) => {
-            if (status === KeepaliveStatus.UPNEEDED && !prompted) {
-              prompted = true;
-              progress('touch');
-            }
-          },
-        },
+        { timeoutMs: touchTimeoutMs, ...touchPrompt(() => progress('touch')) },
       ));
     } catch (error) {
       if (error instanceof CtapError && error.status === CtapStatus.NO_CREDENTIALS) {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { seededRandom } from '../support/random';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import { verifyLedger } from '../../db/ledger';
@@ -8,16 +9,6 @@ import { temporaryDirectory } from '../support/session';
 const ROUNDS = 20;
 const writer = new URL('../support/ledger-writer.ts', import.meta.url).pathname;
 
-/** A small seeded generator, so that the kill moments are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Starts the writer, lets it run for `afterMs` once it is ready, SIGKILLs it, returns the acknowledged seqs. */
 function runAndKill(path: string, round: number, afterMs: number): Promise<number[]> {
@@ -50,7 +41,7 @@ describe('crash safety', () => {
 
   it(`keeps every acknowledged entry and a valid chain across ${ROUNDS} SIGKILLs at random moments`, async () => {
     const path = join(dir.path, 'crash.db');
-    const random = mulberry32(20261125);
+    const random = seededRandom(20261125);
     let allAcked: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const acked = await runAndKill(path, round, Math.floor(random() * 150));

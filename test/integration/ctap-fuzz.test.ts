@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../support/random';
 import { describe, expect, it, vi } from 'vitest';
 import { Cancellation, SoftwareCtap2Engine, newAuthenticatorState } from '../../native/authenticator/ctap2-engine';
 import { parseAuthenticatorData } from '../../native/ctap2/authenticator-data';
@@ -17,19 +18,10 @@ const TYPED = [CtapHidError, CborError, CtapResponseError, CtapError];
 /** Initial bytes that start long integers, indefinite items, break, undefined and tags. */
 const CBOR_HAZARDS = [0x18, 0x19, 0x1a, 0x1b, 0x5f, 0x9f, 0xbf, 0xff, 0xf7, 0xc0];
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('fuzzing the parsers', () => {
   it(`answers ${TOTAL.toLocaleString('en')} random and mutated frames and CBOR payloads with typed errors only`, async () => {
-    const random = mulberry32(0x6b657977);
+    const random = seededRandom(0x6b657977);
     const int = (n: number) => Math.floor(random() * n);
     const randomBytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
     /** Flips, inserts, deletes, truncates or splices bytes: the mutations a broken key or cable makes. */
