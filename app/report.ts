@@ -9,6 +9,7 @@ import { listInventory } from './inventory';
 import { ledgerHead } from './ledger';
 import type { Session } from './ports';
 import { readStatus } from './status';
+import { assessPosture } from './posture';
 
 export interface ReportInput {
   readonly from?: unknown;
@@ -62,6 +63,7 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
   const presence = between(['presence.checked']);
   const proofs = between(['netpath.proved']);
   const names = new Map(inventory.custodians.map((c) => [c.id, c.name]));
+  const posture = assessPosture(session);
   const who = (e: LedgerEntry, key: string) => names.get(Number(e.payload[key])) ?? '';
 
   const sections: ReportSection[] = [
@@ -162,7 +164,14 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
         empty: 'No network path proofs in this period.',
       },
     },
-    { title: 'Posture against the guidance', lines: ['No posture checks have been recorded yet: they arrive with the guidance checks.'] },
+    {
+      title: 'Posture against the guidance',
+      table: {
+        columns: [{ header: 'Result', width: 0.09 }, { header: 'Rule', width: 0.27 }, { header: 'Evidence', width: 0.32 }, { header: 'Guidance', width: 0.32 }],
+        rows: posture.map((r) => [r.result.toUpperCase(), r.title, r.evidence, r.guidance]),
+        empty: 'No posture rules could be judged.',
+      },
+    },
     { title: 'Validation status', lines: [status.validation.due ? `A validation is due: ${status.validation.because}.` : 'No staff change has made a validation due; the 90-day cycle arrives with the guidance checks.'] },
   ];
   const generatedAt = now.toISOString();

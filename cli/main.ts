@@ -11,8 +11,9 @@ import { fidoCommands } from './commands/fido';
 import { netpathCommands } from './commands/netpath';
 import { custodyCommands } from './commands/custody';
 import { reportCommands } from './commands/report';
+import { postureCommands } from './commands/posture';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands, ...reportCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...reportCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },

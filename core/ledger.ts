@@ -20,6 +20,8 @@ export const LEDGER_ENTRY_KINDS = [
   'custody.checked_out',
   'custody.returned',
   'custody.countersigned',
+  'posture.account_facts',
+  'posture.organisation_facts',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

@@ -1,0 +1,71 @@
+import { assessPosture, kqlAlertQueries, recordAccountFacts, recordOrganisationFacts } from '../../app/posture';
+import type { Command } from '../command';
+import { table } from '../format';
+
+const yn = (help: string) => ({ type: 'string' as const, value: 'yes|no|unknown', help });
+
+export const postureCommands: Command[] = [
+  {
+    path: ['account', 'facts'],
+    summary: 'Record what is known about an emergency account (only the facts given change)',
+    options: {
+      upn: { type: 'string', required: true, value: 'UPN', help: 'the account' },
+      'cloud-only': yn('cloud-only, not synchronised or federated'),
+      'global-admin': { type: 'string', value: 'permanent|eligible|none|unknown', help: 'Global Administrator assignment' },
+      'ca-excluded': yn('excluded from every Conditional Access policy'),
+      'phone-mfa': yn('phone-based MFA registered'),
+      'per-user-mfa': yn('per-user MFA enabled'),
+      'personal-methods': yn("a personal phone or key registered to the account"),
+      mechanism: { type: 'string', value: 'TEXT', help: 'how the account authenticates, e.g. "FIDO2 key"' },
+    },
+    run: ({ options, session }) => {
+      const facts = recordAccountFacts(session(), {
+        upn: options.upn,
+        cloudOnly: options['cloud-only'],
+        globalAdmin: options['global-admin'],
+        caExcluded: options['ca-excluded'],
+        phoneMfa: options['phone-mfa'],
+        perUserMfa: options['per-user-mfa'],
+        personalMethods: options['personal-methods'],
+        mechanism: options.mechanism,
+      });
+      return { value: facts, human: `recorded facts for ${options.upn}` };
+    },
+  },
+  {
+    path: ['org', 'facts'],
+    summary: "Record the organisation's facts: normal admins' mechanism, sign-in monitoring, Conditional Access stance",
+    options: {
+      'admin-mechanism': { type: 'string', value: 'TEXT', help: "the mechanism normal administrators use" },
+      monitoring: yn('sign-in monitoring of the emergency accounts is configured'),
+      'ca-stance': { type: 'string', value: 'exclude|phishing-resistant', help: 'exclude emergency accounts from CA, or protect them with phishing-resistant CA' },
+    },
+    run: ({ options, session }) => {
+      const facts = recordOrganisationFacts(session(), { adminMechanism: options['admin-mechanism'], signInMonitoring: options.monitoring, caStance: options['ca-stance'] });
+      return { value: facts, human: 'recorded the organisation\'s facts' };
+    },
+  },
+  {
+    path: ['posture'],
+    summary: 'Judge the accounts against the guidance; exit 2 if any rule fails',
+    options: {},
+    run: ({ session }) => {
+      const rules = assessPosture(session());
+      const failed = rules.some((r) => r.result === 'fail');
+      return {
+        value: { ok: !failed, rules },
+        human: table(['RESULT', 'RULE', 'EVIDENCE'], rules.map((r) => [r.result.toUpperCase(), r.title, r.evidence])),
+        exitCode: failed ? 2 : 0,
+      };
+    },
+  },
+  {
+    path: ['kql'],
+    summary: 'Print the Log Analytics alert queries for the emergency accounts',
+    options: {},
+    run: ({ session }) => {
+      const queries = kqlAlertQueries(session());
+      return { value: queries, human: `${queries.signIns}\n\n${queries.conditionalAccessChanges}` };
+    },
+  },
+];

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { steppingClock, temporaryDirectory } from '../test/support/session';
+import { runCli } from './main';
+
+const dir = temporaryDirectory('keyward-cli-posture-');
+afterAll(() => dir.remove());
+
+describe('keyward posture, facts and kql', () => {
+  it('judges recorded facts, exits 2 on a failed rule, and writes the KQL with the object ids', async () => {
+    const db = join(dir.path, 'posture.db');
+    const keyward = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, steppingClock());
+      return { code, stdout, stderr };
+    };
+    await keyward('init');
+    expect((await keyward('kql')).code).toBe(1);
+    await keyward('account', 'add', '--upn', 'bg1@contoso.onmicrosoft.com', '--object-id', '3f2504e0-4f89-11d3-9a0c-0305e82c3301');
+    const first = await keyward('--json', 'posture');
+    expect(first.code).toBe(2); // one account is not two
+    expect(JSON.parse(first.stdout).rules.find((r: { id: string }) => r.id === 'two-accounts')).toMatchObject({ result: 'fail', evidence: expect.stringContaining('1 recorded') });
+
+    expect((await keyward('account', 'facts', '--upn', 'bg1@contoso.onmicrosoft.com', '--cloud-only', 'yes', '--global-admin', 'permanent', '--mechanism', 'FIDO2 key')).code).toBe(0);
+    expect(await keyward('account', 'facts', '--upn', 'bg1@contoso.onmicrosoft.com', '--cloud-only', 'maybe')).toMatchObject({ code: 1, stderr: expect.stringContaining('cloudOnly must be one of yes, no, unknown') });
+    expect(await keyward('org', 'facts', '--ca-stance', 'ignore')).toMatchObject({ code: 1, stderr: expect.stringContaining('caStance must be one of exclude, phishing-resistant') });
+    expect((await keyward('org', 'facts', '--monitoring', 'yes', '--admin-mechanism', 'Authenticator app')).code).toBe(0);
+    const rules = JSON.parse((await keyward('--json', 'posture')).stdout).rules as { id: string; result: string }[];
+    expect(Object.fromEntries(rules.map((r) => [r.id, r.result]))).toMatchObject({ 'cloud-only': 'pass', 'ga-permanent': 'pass', monitoring: 'pass', 'two-accounts': 'fail' });
+
+    const kql = await keyward('kql');
+    expect(kql.code).toBe(0);
+    expect(kql.stdout).toContain('let emergencyAccounts = dynamic(["3f2504e0-4f89-11d3-9a0c-0305e82c3301"]);');
+    expect(kql.stdout).toMatch(/SigninLogs\n\| where UserId in \(emergencyAccounts\)/);
+    expect(JSON.parse((await keyward('--json', 'ledger', 'show', '--limit', '1')).stdout)[0]).toMatchObject({ kind: 'posture.organisation_facts' });
+  });
+});

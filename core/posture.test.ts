@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { judgePosture, type AccountFacts, type OrganisationFacts } from './posture';
+
+const NOW = new Date('2026-11-25T09:00:00Z');
+const good = (n: number, mechanism: string): AccountFacts => ({
+  upn: `bg${n}@contoso.onmicrosoft.com`,
+  objectId: `00000000-0000-0000-0000-00000000000${n}`,
+  cloudOnly: 'yes',
+  globalAdmin: 'permanent',
+  excludedFromAllConditionalAccess: n === 1 ? 'yes' : 'no',
+  phoneMfa: 'no',
+  perUserMfa: 'no',
+  personalMethods: 'no',
+  mechanism,
+  authenticators: [{ label: `YK-0${n}`, place: 'HQ safe A', expiresAt: null }],
+});
+const org: OrganisationFacts = { adminMechanism: 'Authenticator app', signInMonitoring: 'yes', caStance: 'exclude' };
+const byId = (rules: ReturnType<typeof judgePosture>) => Object.fromEntries(rules.map((r) => [r.id, r.result]));
+
+describe('the guidance as rules', () => {
+  it('passes every rule for two well-kept accounts, each rule quoting its guidance', () => {
+    const rules = judgePosture([good(1, 'FIDO2 key'), good(2, 'Certificate on smartcard')], org, NOW);
+    expect(rules.every((r) => r.result === 'pass')).toBe(true);
+    expect(rules.find((r) => r.id === 'two-accounts')!.guidance).toMatch(/create two or more emergency access accounts/);
+    expect(rules).toHaveLength(10);
+  });
+
+  it.each([
+    ['two-accounts', (a: AccountFacts[]) => [a[0]!], {}],
+    ['cloud-only', (a: AccountFacts[]) => [{ ...a[0]!, cloudOnly: 'no' as const }, a[1]!], {}],
+    ['cloud-only', (a: AccountFacts[]) => [{ ...a[0]!, upn: 'bg1@contoso.com' }, a[1]!], {}],
+    ['not-personal', (a: AccountFacts[]) => [{ ...a[0]!, personalMethods: 'yes' as const }, a[1]!], {}],
+    ['not-personal', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'YK-01', place: null, expiresAt: null }] }, a[1]!], {}],
+    ['distinct-mechanism', (a: AccountFacts[]) => [a[0]!, { ...a[1]!, mechanism: 'fido2 key' }], {}],
+    ['distinct-mechanism', (a: AccountFacts[]) => a, { adminMechanism: 'FIDO2 key' }],
+    ['no-expiry', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'SC-01', place: 'HQ', expiresAt: '2026-12-31T00:00:00Z' }] }, a[1]!], {}],
+    ['ga-permanent', (a: AccountFacts[]) => [{ ...a[0]!, globalAdmin: 'eligible' as const }, a[1]!], {}],
+    ['ca-excluded', (a: AccountFacts[]) => [{ ...a[0]!, excludedFromAllConditionalAccess: 'no' as const }, a[1]!], {}],
+    ['no-phone-mfa', (a: AccountFacts[]) => a.map((x) => ({ ...x, phoneMfa: 'yes' as const })), {}],
+    ['no-per-user-mfa', (a: AccountFacts[]) => [a[0]!, { ...a[1]!, perUserMfa: 'yes' as const }], {}],
+    ['monitoring', (a: AccountFacts[]) => a, { signInMonitoring: 'no' as const }],
+  ])('fails %s on data that breaks it', (id, accounts, orgChange) => {
+    const rules = judgePosture(accounts([good(1, 'FIDO2 key'), good(2, 'Certificate on smartcard')]), { ...org, ...orgChange }, NOW);
+    expect(byId(rules)[id]).toBe('fail');
+  });
+
+  it('says unknown, not pass, where nothing was recorded', () => {
+    const blank: AccountFacts = { ...good(1, ''), cloudOnly: 'unknown', globalAdmin: 'unknown', excludedFromAllConditionalAccess: 'unknown', phoneMfa: 'unknown', perUserMfa: 'unknown', personalMethods: 'unknown' };
+    const rules = byId(judgePosture([blank, { ...blank, upn: 'bg2@contoso.onmicrosoft.com' }], { adminMechanism: '', signInMonitoring: 'unknown', caStance: 'exclude' }, NOW));
+    expect(rules).toMatchObject({ 'cloud-only': 'unknown', 'ga-permanent': 'unknown', 'ca-excluded': 'unknown', 'no-phone-mfa': 'unknown', 'no-per-user-mfa': 'unknown', 'distinct-mechanism': 'unknown', monitoring: 'unknown', 'not-personal': 'unknown' });
+  });
+
+  it('judges Conditional Access by the stance the organisation recorded', () => {
+    const accounts = [{ ...good(1, 'FIDO2 key'), excludedFromAllConditionalAccess: 'no' as const }, good(2, 'Certificate on smartcard')].map((a) => ({ ...a, excludedFromAllConditionalAccess: 'no' as const }));
+    expect(byId(judgePosture(accounts, org, NOW))['ca-excluded']).toBe('fail');
+    const rule = judgePosture(accounts, { ...org, caStance: 'phishing-resistant' }, NOW).find((r) => r.id === 'ca-excluded')!;
+    expect(rule).toMatchObject({ result: 'pass', title: expect.stringContaining('phishing-resistant') });
+    expect(byId(judgePosture([{ ...accounts[0]!, mechanism: 'SMS' }, accounts[1]!], { ...org, caStance: 'phishing-resistant' }, NOW))['ca-excluded']).toBe('fail');
+  });
+});

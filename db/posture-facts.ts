@@ -1,0 +1,46 @@
+import type { OrganisationFacts, Tristate } from '../core/posture';
+import type { KeywardDatabase } from './connection';
+
+export interface StoredAccountFacts {
+  readonly cloudOnly: Tristate;
+  readonly globalAdmin: 'permanent' | 'eligible' | 'none' | 'unknown';
+  readonly caExcluded: Tristate;
+  readonly phoneMfa: Tristate;
+  readonly perUserMfa: Tristate;
+  readonly personalMethods: Tristate;
+  readonly mechanism: string;
+}
+
+export const UNKNOWN_ACCOUNT_FACTS: StoredAccountFacts = { cloudOnly: 'unknown', globalAdmin: 'unknown', caExcluded: 'unknown', phoneMfa: 'unknown', perUserMfa: 'unknown', personalMethods: 'unknown', mechanism: '' };
+export const DEFAULT_ORGANISATION_FACTS: OrganisationFacts = { adminMechanism: '', signInMonitoring: 'unknown', caStance: 'exclude' };
+
+export function readAccountFacts(db: KeywardDatabase, accountId: number): StoredAccountFacts {
+  const row = db
+    .prepare(
+      `SELECT cloud_only AS cloudOnly, global_admin AS globalAdmin, ca_excluded AS caExcluded, phone_mfa AS phoneMfa, per_user_mfa AS perUserMfa,
+       personal_methods AS personalMethods, mechanism FROM account_facts WHERE account_id = ?`,
+    )
+    .get(accountId) as StoredAccountFacts | undefined;
+  return row ?? UNKNOWN_ACCOUNT_FACTS;
+}
+
+export function saveAccountFacts(db: KeywardDatabase, accountId: number, facts: StoredAccountFacts, at: string): void {
+  db.prepare(
+    `INSERT INTO account_facts (account_id, cloud_only, global_admin, ca_excluded, phone_mfa, per_user_mfa, personal_methods, mechanism, updated_at)
+     VALUES (@accountId, @cloudOnly, @globalAdmin, @caExcluded, @phoneMfa, @perUserMfa, @personalMethods, @mechanism, @at)
+     ON CONFLICT (account_id) DO UPDATE SET cloud_only = excluded.cloud_only, global_admin = excluded.global_admin, ca_excluded = excluded.ca_excluded,
+       phone_mfa = excluded.phone_mfa, per_user_mfa = excluded.per_user_mfa, personal_methods = excluded.personal_methods, mechanism = excluded.mechanism, updated_at = excluded.updated_at`,
+  ).run({ accountId, ...facts, at });
+}
+
+export function readOrganisationFacts(db: KeywardDatabase): OrganisationFacts {
+  const row = db.prepare('SELECT admin_mechanism AS adminMechanism, sign_in_monitoring AS signInMonitoring, ca_stance AS caStance FROM organisation_facts WHERE id = 1').get() as OrganisationFacts | undefined;
+  return row ?? DEFAULT_ORGANISATION_FACTS;
+}
+
+export function saveOrganisationFacts(db: KeywardDatabase, facts: OrganisationFacts, at: string): void {
+  db.prepare(
+    `INSERT INTO organisation_facts (id, admin_mechanism, sign_in_monitoring, ca_stance, updated_at) VALUES (1, @adminMechanism, @signInMonitoring, @caStance, @at)
+     ON CONFLICT (id) DO UPDATE SET admin_mechanism = excluded.admin_mechanism, sign_in_monitoring = excluded.sign_in_monitoring, ca_stance = excluded.ca_stance, updated_at = excluded.updated_at`,
+  ).run({ ...facts, at });
+}
