@@ -41,5 +41,7 @@ export interface Command {
   readonly path: readonly string[];
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /** One positional argument after the command words (e.g. a file), handed on as an option. */
+  readonly positional?: { readonly name: string; readonly help: string };
   readonly run: (context: CommandContext) => CommandResult | Promise<CommandResult>;
 }

@@ -67,3 +67,43 @@ describe('keyward report', () => {
     expect(await keyward('report', '--from', 'yesterday', '--to', '2026-11-30', '--out', out)).toMatchObject({ code: 1, stderr: expect.stringContaining('is not a date') });
   });
 });
+
+describe('keyward signins', () => {
+  it('imports an export and reconciles it with the logged checkouts: explained inside a window, an incident outside', async () => {
+    const db = join(dir.path, 'signins.db');
+    const clock = steppingClock();
+    const keyward = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, clock);
+      return { code, stdout, stderr };
+    };
+    const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+    await keyward('init');
+    await keyward('account', 'add', '--upn', 'bg1@contoso.onmicrosoft.com', '--object-id', BG1);
+    for (const name of ['Alice Example', 'Bob Example']) await keyward('custodian', 'enroll', '--name', name, '--simulated');
+    await keyward('key', 'enroll', '--label', 'YK-01', '--account', 'bg1@contoso.onmicrosoft.com', '--simulated');
+    await keyward('seal', 'add', '--serial', 'S-1');
+    expect((await keyward('checkout', '--item', 'YK-01', '--custodian', 'Alice Example', '--witness', 'Bob Example', '--reason', 'emergency', '--expected-return', '4h', '--broken-seal', 'S-1', '--seal-intact', '--simulated')).code).toBe(0);
+    const [open] = JSON.parse((await keyward('--json', 'custody', 'list', '--open')).stdout) as { checkedOutAt: string }[];
+    const during = new Date(Date.parse(open!.checkedOutAt) + 1_000).toISOString();
+    const log = join(dir.path, 'signins.jsonl');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      log,
+      [
+        { id: 'during', createdDateTime: during, userId: BG1, status: { errorCode: 0 } },
+        { id: 'weeks-before', createdDateTime: '2026-11-01T03:00:00Z', userId: BG1, status: { errorCode: 0 } },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    expect(await keyward('signins', 'import', log)).toMatchObject({ code: 0, stdout: expect.stringContaining('imported 2 sign-ins') });
+    expect(await keyward('signins', 'import')).toMatchObject({ code: 1, stderr: expect.stringContaining('needs FILE') });
+    const reconciled = await keyward('--json', 'signins', 'reconcile');
+    expect(reconciled.code).toBe(2);
+    const result = JSON.parse(reconciled.stdout);
+    expect(result.explained.map((e: { signIn: { id: string } }) => e.signIn.id)).toEqual(['during']);
+    expect(result.incidents.map((s: { id: string }) => s.id)).toEqual(['weeks-before']);
+  });
+});

@@ -12,8 +12,9 @@ import { netpathCommands } from './commands/netpath';
 import { custodyCommands } from './commands/custody';
 import { reportCommands } from './commands/report';
 import { postureCommands } from './commands/posture';
+import { signInCommands } from './commands/signins';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...reportCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...signInCommands, ...reportCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },
@@ -97,7 +98,11 @@ function toParseArgs(specs: Record<string, OptionSpec>) {
 function parseStrict(argv: readonly string[], command: Command) {
   const parsed = parseArgs({ args: [...argv], options: toParseArgs({ ...GLOBAL_OPTIONS, ...command.options }), strict: true, allowPositionals: true });
   const extra = parsed.positionals.slice(command.path.length);
+  if (command.positional && extra.length > 0) (parsed.values as Record<string, unknown>)[command.positional.name] = extra.shift();
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" for "keyward ${command.path.join(' ')}"`);
+  if (command.positional && parsed.values.help !== true && parsed.values[command.positional.name] === undefined) {
+    throw new UsageError(`"keyward ${command.path.join(' ')}" needs ${command.positional.name.toUpperCase()}: ${command.positional.help}`);
+  }
   if (parsed.values.help === true) return parsed;
   for (const [name, spec] of Object.entries(command.options)) {
     const value = parsed.values[name];
@@ -118,7 +123,7 @@ function commandHelp(command: Command): string {
     .map(([name, spec]) => (spec.required ? `--${name} ${spec.value ?? ''}`.trimEnd() : `[--${name}${spec.value ? ` ${spec.value}` : ''}]`))
     .join(' ');
   return [
-    `usage: keyward [--db PATH] [--json] ${command.path.join(' ')}${usage ? ` ${usage}` : ''}`,
+    `usage: keyward [--db PATH] [--json] ${command.path.join(' ')}${command.positional ? ` ${command.positional.name.toUpperCase()}` : ''}${usage ? ` ${usage}` : ''}`,
     '',
     command.summary,
     ...(Object.keys(command.options).length ? ['', 'options:', ...optionLines(command.options)] : []),

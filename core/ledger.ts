@@ -22,6 +22,8 @@ export const LEDGER_ENTRY_KINDS = [
   'custody.countersigned',
   'posture.account_facts',
   'posture.organisation_facts',
+  'signins.imported',
+  'signins.reconciled',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

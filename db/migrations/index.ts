@@ -4,6 +4,7 @@ import { m002FidoKeys } from './002-fido-keys';
 import { m003NetworkPaths } from './003-network-paths';
 import { m004Custody } from './004-custody';
 import { m005PostureFacts } from './005-posture-facts';
+import { m006SignIns } from './006-signins';
 
 export interface Migration {
   readonly version: number;
@@ -12,6 +13,6 @@ export interface Migration {
 }
 
 /** Ordered; a migration's version is its position. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts];
+export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
