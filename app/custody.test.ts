@@ -136,7 +136,7 @@ describe('staff changes and the validation', () => {
       const { readStatus } = await import('./status');
       await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name: 'Dana Example' });
       deactivateCustodian(s, { name: 'Dana Example', reason: 'left the organisation' });
-      expect(readStatus(s.db).validation).toEqual({ due: true, because: expect.stringMatching(/^Dana Example was deactivated on \d{4}-\d\d-\d\d \(ledger entry \d+\)$/) });
+      expect(readStatus(s.db).validation).toMatchObject({ due: true, because: expect.stringMatching(/Dana Example was deactivated on \d{4}-\d\d-\d\d \(ledger entry \d+\)$/) });
       expect(() => deactivateCustodian(s, { name: 'Dana Example' })).toThrow(/already deactivated/);
     } finally {
       s.close();

@@ -172,7 +172,13 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
         empty: 'No posture rules could be judged.',
       },
     },
-    { title: 'Validation status', lines: [status.validation.due ? `A validation is due: ${status.validation.because}.` : 'No staff change has made a validation due; the 90-day cycle arrives with the guidance checks.'] },
+    {
+      title: 'Validation status',
+      lines: [
+        status.validation.due ? `A validation is due: ${status.validation.because}.` : `No validation is due; the next falls due by ${status.validation.dueAt?.slice(0, 10)} (${status.validation.daysRemaining} days).`,
+        ...(status.validation.underWay ? ['A validation is under way.'] : []),
+      ],
+    },
   ];
   const generatedAt = now.toISOString();
   return { id: reportId(generatedAt, head.hash), organisation, site, from, to, generatedAt, utcOffset: offset, headSeq: head.seq, headHash: head.hash, sections, signatories };

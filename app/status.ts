@@ -3,7 +3,8 @@ import { countAccounts } from '../db/accounts';
 import { countAuthenticatorsByState } from '../db/authenticators';
 import { schemaVersion, type KeywardDatabase } from '../db/connection';
 import { countActiveCustodians } from '../db/custodians';
-import { latestEntryOfKinds, readHead } from '../db/ledger';
+import { entriesOfKinds, readHead } from '../db/ledger';
+import { validationState } from '../core/validation';
 import { listCheckouts } from '../db/custody';
 import { awaitsCountersign, isOverdue } from '../core/custody';
 
@@ -18,12 +19,8 @@ export function readStatus(db: KeywardDatabase, now: Date = new Date()): Keyward
     accounts: countAccounts(db),
     activeCustodians: countActiveCustodians(db),
     validation: (() => {
-      // Staff changes make the guidance's validation due at once; the full cycle (every 90 days,
-      // subscription changes, the checklist) arrives with the validation issue.
-      const change = latestEntryOfKinds(db, ['custodian.added', 'custodian.deactivated']);
-      if (!change) return { due: false, because: null };
-      const name = String(change.payload.name ?? '');
-      return { due: true, because: `${change.kind === 'custodian.added' ? `${name} became a custodian` : `${name} was deactivated`} on ${change.recordedAt.slice(0, 10)} (ledger entry ${change.seq})` };
+      const state = validationState(entriesOfKinds(db, ['validation.started', 'validation.attested', 'validation.waived', 'validation.completed', 'validation.subscription_changed', 'custodian.added', 'custodian.deactivated']), now);
+      return { due: state.due, because: state.reasons.join('; ') || null, dueAt: state.dueAt, daysRemaining: state.daysRemaining, underWay: state.current !== null };
     })(),
     custody: (() => {
       const open = listCheckouts(db, { open: true });

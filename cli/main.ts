@@ -13,8 +13,9 @@ import { custodyCommands } from './commands/custody';
 import { reportCommands } from './commands/report';
 import { postureCommands } from './commands/posture';
 import { signInCommands } from './commands/signins';
+import { validationCommands } from './commands/validation';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...signInCommands, ...reportCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...signInCommands, ...validationCommands, ...reportCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },

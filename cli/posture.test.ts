@@ -36,3 +36,34 @@ describe('keyward posture, facts and kql', () => {
     expect(JSON.parse((await keyward('--json', 'ledger', 'show', '--limit', '1')).stdout)[0]).toMatchObject({ kind: 'posture.organisation_facts' });
   });
 });
+
+describe('keyward validation', () => {
+  it('shows the cycle, walks the checklist with drill-key touches, and exits 2 while a validation is due', async () => {
+    const db = join(dir.path, 'validation.db');
+    const keyward = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, steppingClock());
+      return { code, stdout, stderr };
+    };
+    await keyward('init');
+    await keyward('custodian', 'enroll', '--name', 'Alice Example', '--simulated');
+    const due = await keyward('validation', 'status');
+    expect(due.code).toBe(2);
+    expect(due.stderr).toContain('VALIDATION DUE: no validation has been completed yet');
+    expect((await keyward('validation', 'start')).code).toBe(0);
+    for (const step of ['monitoring-informed', 'process-documented', 'people-trained', 'credentials-tested', 'no-personal-mfa']) {
+      expect((await keyward('validation', 'attest', '--step', step, '--custodian', 'Alice Example', '--simulated')).code).toBe(0);
+    }
+    expect(await keyward('validation', 'complete')).toMatchObject({ code: 1, stderr: expect.stringContaining('still open: two-paths') });
+    expect(await keyward('validation', 'waive', '--step', 'two-paths', '--custodian', 'Alice Example', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('--reason is required') });
+    expect((await keyward('validation', 'waive', '--step', 'two-paths', '--custodian', 'Alice Example', '--reason', 'cellular modem on order', '--simulated')).code).toBe(0);
+    expect((await keyward('validation', 'complete')).code).toBe(0);
+    const done = await keyward('--json', 'validation', 'status');
+    expect(done.code).toBe(0);
+    // Each call here starts its clock afresh, so "now" may equal the completion time: 89 or 90 days.
+    expect(JSON.parse(done.stdout)).toMatchObject({ due: false, daysRemaining: expect.any(Number) });
+    expect([89, 90]).toContain(JSON.parse(done.stdout).daysRemaining);
+    expect((await keyward('ledger', 'verify')).code).toBe(0);
+  });
+});

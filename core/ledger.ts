@@ -24,6 +24,11 @@ export const LEDGER_ENTRY_KINDS = [
   'posture.organisation_facts',
   'signins.imported',
   'signins.reconciled',
+  'validation.started',
+  'validation.attested',
+  'validation.waived',
+  'validation.completed',
+  'validation.subscription_changed',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

@@ -6,7 +6,7 @@ export interface KeywardStatus {
   readonly accounts: number;
   readonly activeCustodians: number;
   /** Whether a validation of the emergency access process is due, and why. */
-  readonly validation: { readonly due: boolean; readonly because: string | null };
+  readonly validation: { readonly due: boolean; readonly because: string | null; readonly dueAt: string | null; readonly daysRemaining: number | null; readonly underWay: boolean };
   readonly custody: {
     /** Labels of items out of the safe now. */
     readonly out: readonly string[];

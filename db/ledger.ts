@@ -135,3 +135,9 @@ export function entriesOfKindsBetween(db: KeywardDatabase, kinds: readonly Ledge
     .all(...kinds, from, to) as StoredEntryRow[];
   return rows.map(toLedgerEntry);
 }
+
+/** Every entry of these kinds, oldest first (for state that the ledger alone defines). */
+export function entriesOfKinds(db: KeywardDatabase, kinds: readonly LedgerEntryKind[]): LedgerEntry[] {
+  const rows = db.prepare(`SELECT body, hash FROM ledger_entries WHERE kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY seq`).all(...kinds) as StoredEntryRow[];
+  return rows.map(toLedgerEntry);
+}

@@ -1,0 +1,80 @@
+/**
+ * The guidance's regular validation, as a checklist whose state is read from the ledger alone.
+ * Due every 90 days, and at once after a change of staff or of the Entra subscriptions.
+ */
+export const VALIDATION_STEPS = [
+  { id: 'monitoring-informed', text: 'Ensure that security-monitoring staff is aware that the account-check activity is ongoing.' },
+  { id: 'process-documented', text: 'Ensure that the emergency break-glass process to use these accounts is documented and current.' },
+  { id: 'people-trained', text: 'Ensure that administrators and security officers who might need to perform these steps during an emergency are trained on the process.' },
+  { id: 'credentials-tested', text: 'Update the account credentials … and then validate that the emergency access accounts can sign in and perform administrative tasks.' },
+  { id: 'no-personal-mfa', text: "Ensure that users haven't registered multifactor authentication or self-service password reset (SSPR) to any individual user's device or personal details." },
+  { id: 'two-paths', text: 'Verify that the device can communicate through at least two network paths that don\'t share a common failure mode.' },
+] as const;
+export type ValidationStepId = (typeof VALIDATION_STEPS)[number]['id'];
+
+export const VALIDATION_INTERVAL_DAYS = 90;
+
+export interface ValidationEvent {
+  readonly seq: number;
+  readonly kind: string;
+  readonly recordedAt: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+export interface StepState {
+  readonly id: ValidationStepId;
+  readonly text: string;
+  readonly status: 'open' | 'attested' | 'waived';
+  readonly by?: string;
+  readonly seq?: number;
+  readonly note?: string;
+}
+
+export interface ValidationState {
+  /** The validation under way, if one was started and not completed. */
+  readonly current: { readonly startedSeq: number; readonly startedAt: string; readonly steps: readonly StepState[] } | null;
+  readonly lastCompletedAt: string | null;
+  readonly due: boolean;
+  /** When the next one falls due by the 90-day rule (null when none was ever completed). */
+  readonly dueAt: string | null;
+  /** Whole days until due (negative when overdue); null when due because of a change. */
+  readonly daysRemaining: number | null;
+  readonly reasons: readonly string[];
+}
+
+const DAY = 86_400_000;
+
+/** Folds the ledger's validation and change events, oldest first, into where the cycle stands. */
+export function validationState(events: readonly ValidationEvent[], now: Date): ValidationState {
+  let current: { startedSeq: number; startedAt: string; steps: Map<ValidationStepId, StepState> } | null = null;
+  let lastCompletedAt: string | null = null;
+  let changesSinceCompletion: string[] = [];
+  for (const e of events) {
+    if (e.kind === 'validation.started') {
+      current = { startedSeq: e.seq, startedAt: e.recordedAt, steps: new Map(VALIDATION_STEPS.map((s) => [s.id, { id: s.id, text: s.text, status: 'open' as const }])) };
+    } else if ((e.kind === 'validation.attested' || e.kind === 'validation.waived') && current && e.payload.validationSeq === current.startedSeq) {
+      const id = e.payload.step as ValidationStepId;
+      const step = current.steps.get(id);
+      if (step) current.steps.set(id, { ...step, status: e.kind === 'validation.attested' ? 'attested' : 'waived', by: String(e.payload.by ?? ''), seq: e.seq, note: String(e.payload.note ?? e.payload.reason ?? '') });
+    } else if (e.kind === 'validation.completed' && current && e.payload.validationSeq === current.startedSeq) {
+      lastCompletedAt = e.recordedAt;
+      current = null;
+      changesSinceCompletion = [];
+    } else if (e.kind === 'custodian.added' || e.kind === 'custodian.deactivated' || e.kind === 'validation.subscription_changed') {
+      const what = e.kind === 'custodian.added' ? `${String(e.payload.name)} became a custodian` : e.kind === 'custodian.deactivated' ? `${String(e.payload.name)} was deactivated` : `the Entra subscriptions changed (${String(e.payload.note ?? '')})`;
+      changesSinceCompletion.push(`${what} on ${e.recordedAt.slice(0, 10)} (ledger entry ${e.seq})`);
+    }
+  }
+  const dueAt = lastCompletedAt ? new Date(Date.parse(lastCompletedAt) + VALIDATION_INTERVAL_DAYS * DAY).toISOString() : null;
+  const reasons = [...changesSinceCompletion];
+  if (!lastCompletedAt) reasons.unshift('no validation has been completed yet');
+  else if (dueAt && Date.parse(dueAt) <= now.getTime()) reasons.unshift(`90 days have passed since the last validation on ${lastCompletedAt.slice(0, 10)}`);
+  return {
+    current: current && { startedSeq: current.startedSeq, startedAt: current.startedAt, steps: [...current.steps.values()] },
+    lastCompletedAt,
+    due: reasons.length > 0,
+    dueAt,
+    daysRemaining: dueAt ? Math.floor((Date.parse(dueAt) - now.getTime()) / DAY) : null,
+    reasons,
+  };
+}
