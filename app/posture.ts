@@ -29,9 +29,10 @@ export function recordAccountFacts(session: Session, input: Record<string, unkno
       perUserMfa: choice(input.perUserMfa, 'perUserMfa', TRISTATE, now.perUserMfa),
       personalMethods: choice(input.personalMethods, 'personalMethods', TRISTATE, now.personalMethods),
       mechanism: input.mechanism === undefined ? now.mechanism : parseText(input.mechanism, 'mechanism', { required: false, max: 120 }),
+      groups: now.groups,
     };
     saveAccountFacts(session.db, account.id, facts, at.recordedAt);
-    appendEntry(session.db, { kind: 'posture.account_facts', actors: [session.actor], payload: { accountId: account.id, upn, ...facts } }, at);
+    appendEntry(session.db, { kind: 'posture.account_facts', actors: [session.actor], payload: { accountId: account.id, upn, ...facts, groups: [...facts.groups] } }, at);
     return facts;
   });
 }

@@ -22,6 +22,7 @@ export const LEDGER_ENTRY_KINDS = [
   'custody.countersigned',
   'posture.account_facts',
   'posture.organisation_facts',
+  'posture.imported',
   'signins.imported',
   'signins.reconciled',
   'validation.started',

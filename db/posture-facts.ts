@@ -9,28 +9,31 @@ export interface StoredAccountFacts {
   readonly perUserMfa: Tristate;
   readonly personalMethods: Tristate;
   readonly mechanism: string;
+  /** Object ids of the groups the account belongs to, from an imported users export. */
+  readonly groups: readonly string[];
 }
 
-export const UNKNOWN_ACCOUNT_FACTS: StoredAccountFacts = { cloudOnly: 'unknown', globalAdmin: 'unknown', caExcluded: 'unknown', phoneMfa: 'unknown', perUserMfa: 'unknown', personalMethods: 'unknown', mechanism: '' };
+export const UNKNOWN_ACCOUNT_FACTS: StoredAccountFacts = { cloudOnly: 'unknown', globalAdmin: 'unknown', caExcluded: 'unknown', phoneMfa: 'unknown', perUserMfa: 'unknown', personalMethods: 'unknown', mechanism: '', groups: [] };
 export const DEFAULT_ORGANISATION_FACTS: OrganisationFacts = { adminMechanism: '', signInMonitoring: 'unknown', caStance: 'exclude' };
 
 export function readAccountFacts(db: KeywardDatabase, accountId: number): StoredAccountFacts {
   const row = db
     .prepare(
       `SELECT cloud_only AS cloudOnly, global_admin AS globalAdmin, ca_excluded AS caExcluded, phone_mfa AS phoneMfa, per_user_mfa AS perUserMfa,
-       personal_methods AS personalMethods, mechanism FROM account_facts WHERE account_id = ?`,
+       personal_methods AS personalMethods, mechanism, groups FROM account_facts WHERE account_id = ?`,
     )
-    .get(accountId) as StoredAccountFacts | undefined;
-  return row ?? UNKNOWN_ACCOUNT_FACTS;
+    .get(accountId) as (Omit<StoredAccountFacts, 'groups'> & { groups: string }) | undefined;
+  return row ? { ...row, groups: JSON.parse(row.groups) as string[] } : UNKNOWN_ACCOUNT_FACTS;
 }
 
 export function saveAccountFacts(db: KeywardDatabase, accountId: number, facts: StoredAccountFacts, at: string): void {
   db.prepare(
-    `INSERT INTO account_facts (account_id, cloud_only, global_admin, ca_excluded, phone_mfa, per_user_mfa, personal_methods, mechanism, updated_at)
-     VALUES (@accountId, @cloudOnly, @globalAdmin, @caExcluded, @phoneMfa, @perUserMfa, @personalMethods, @mechanism, @at)
+    `INSERT INTO account_facts (account_id, cloud_only, global_admin, ca_excluded, phone_mfa, per_user_mfa, personal_methods, mechanism, groups, updated_at)
+     VALUES (@accountId, @cloudOnly, @globalAdmin, @caExcluded, @phoneMfa, @perUserMfa, @personalMethods, @mechanism, @groups, @at)
      ON CONFLICT (account_id) DO UPDATE SET cloud_only = excluded.cloud_only, global_admin = excluded.global_admin, ca_excluded = excluded.ca_excluded,
-       phone_mfa = excluded.phone_mfa, per_user_mfa = excluded.per_user_mfa, personal_methods = excluded.personal_methods, mechanism = excluded.mechanism, updated_at = excluded.updated_at`,
-  ).run({ accountId, ...facts, at });
+       phone_mfa = excluded.phone_mfa, per_user_mfa = excluded.per_user_mfa, personal_methods = excluded.personal_methods, mechanism = excluded.mechanism,
+       groups = excluded.groups, updated_at = excluded.updated_at`,
+  ).run({ accountId, ...facts, groups: JSON.stringify(facts.groups), at });
 }
 
 export function readOrganisationFacts(db: KeywardDatabase): OrganisationFacts {

@@ -1,4 +1,5 @@
 import { assessPosture, kqlAlertQueries, recordAccountFacts, recordOrganisationFacts } from '../../app/posture';
+import { importEntraExport } from '../../app/entra-import';
 import type { Command } from '../command';
 import { table } from '../format';
 
@@ -56,6 +57,19 @@ export const postureCommands: Command[] = [
         value: { ok: !failed, rules },
         human: table(['RESULT', 'RULE', 'EVIDENCE'], rules.map((r) => [r.result.toUpperCase(), r.title, r.evidence])),
         exitCode: failed ? 2 : 0,
+      };
+    },
+  },
+  {
+    path: ['import', 'entra'],
+    summary: 'Import a Graph export (users, role assignments, Conditional Access policies) into the accounts\' facts',
+    options: {},
+    positional: { name: 'file', help: 'the exported JSON' },
+    run: ({ options, session }) => {
+      const result = importEntraExport(session(), String(options.file));
+      return {
+        value: result,
+        human: result.alreadyImported ? `${result.file} was imported before; nothing changed` : `imported ${result.records} records from ${result.file}; facts changed for: ${result.changed.join(', ') || 'no account'}`,
       };
     },
   },
