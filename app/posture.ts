@@ -60,7 +60,7 @@ export function gatherAccountFacts(session: Pick<Session, 'db'>): AccountFacts[]
       objectId: account.objectId,
       ...facts,
       excludedFromAllConditionalAccess: facts.caExcluded,
-      authenticators: authenticators.filter((a) => a.accountUpn === account.upn).map((a) => ({ label: a.label, place: a.placeName, expiresAt: null })),
+      authenticators: authenticators.filter((a) => a.accountUpn === account.upn).map((a) => ({ label: a.label, kind: a.kind, place: a.placeName, expiresAt: null })),
     };
   });
 }

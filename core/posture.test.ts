@@ -12,7 +12,7 @@ const good = (n: number, mechanism: string): AccountFacts => ({
   perUserMfa: 'no',
   personalMethods: 'no',
   mechanism,
-  authenticators: [{ label: `YK-0${n}`, place: 'HQ safe A', expiresAt: null }],
+  authenticators: [{ label: `YK-0${n}`, kind: 'fido2', place: 'HQ safe A', expiresAt: null }],
 });
 const org: OrganisationFacts = { adminMechanism: 'Authenticator app', signInMonitoring: 'yes', caStance: 'exclude' };
 const byId = (rules: ReturnType<typeof judgePosture>) => Object.fromEntries(rules.map((r) => [r.id, r.result]));
@@ -30,10 +30,10 @@ describe('the guidance as rules', () => {
     ['cloud-only', (a: AccountFacts[]) => [{ ...a[0]!, cloudOnly: 'no' as const }, a[1]!], {}],
     ['cloud-only', (a: AccountFacts[]) => [{ ...a[0]!, upn: 'bg1@contoso.com' }, a[1]!], {}],
     ['not-personal', (a: AccountFacts[]) => [{ ...a[0]!, personalMethods: 'yes' as const }, a[1]!], {}],
-    ['not-personal', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'YK-01', place: null, expiresAt: null }] }, a[1]!], {}],
+    ['not-personal', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'YK-01', kind: 'fido2' as const, place: null, expiresAt: null }] }, a[1]!], {}],
     ['distinct-mechanism', (a: AccountFacts[]) => [a[0]!, { ...a[1]!, mechanism: 'fido2 key' }], {}],
     ['distinct-mechanism', (a: AccountFacts[]) => a, { adminMechanism: 'FIDO2 key' }],
-    ['no-expiry', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'SC-01', place: 'HQ', expiresAt: '2026-12-31T00:00:00Z' }] }, a[1]!], {}],
+    ['no-expiry', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'SC-01', kind: 'smartcard' as const, place: 'HQ', expiresAt: '2026-12-31T00:00:00Z' }] }, a[1]!], {}],
     ['ga-permanent', (a: AccountFacts[]) => [{ ...a[0]!, globalAdmin: 'eligible' as const }, a[1]!], {}],
     ['ca-excluded', (a: AccountFacts[]) => [{ ...a[0]!, excludedFromAllConditionalAccess: 'no' as const }, a[1]!], {}],
     ['no-phone-mfa', (a: AccountFacts[]) => a.map((x) => ({ ...x, phoneMfa: 'yes' as const })), {}],
@@ -47,6 +47,7 @@ describe('the guidance as rules', () => {
   it('says unknown, not pass, where nothing was recorded', () => {
     const blank: AccountFacts = { ...good(1, ''), cloudOnly: 'unknown', globalAdmin: 'unknown', excludedFromAllConditionalAccess: 'unknown', phoneMfa: 'unknown', perUserMfa: 'unknown', personalMethods: 'unknown' };
     const rules = byId(judgePosture([blank, { ...blank, upn: 'bg2@contoso.onmicrosoft.com' }], { adminMechanism: '', signInMonitoring: 'unknown', caStance: 'exclude' }, NOW));
+    expect(byId(judgePosture([{ ...good(1, 'x'), authenticators: [{ label: 'SC-1', kind: 'smartcard', place: 'HQ', expiresAt: null }] }], org, NOW))['no-expiry']).toBe('unknown');
     expect(rules).toMatchObject({ 'cloud-only': 'unknown', 'ga-permanent': 'unknown', 'ca-excluded': 'unknown', 'no-phone-mfa': 'unknown', 'no-per-user-mfa': 'unknown', 'distinct-mechanism': 'unknown', monitoring: 'unknown', 'not-personal': 'unknown' });
   });
 

@@ -18,7 +18,7 @@ export interface AccountFacts {
   /** How the account authenticates, e.g. "FIDO2 key", "certificate on smartcard". */
   readonly mechanism: string;
   /** Authenticators bound to it, with where they are kept and whether one belongs to a person. */
-  readonly authenticators: readonly { readonly label: string; readonly place: string | null; readonly expiresAt: string | null }[];
+  readonly authenticators: readonly { readonly label: string; readonly kind: 'fido2' | 'smartcard'; readonly place: string | null; readonly expiresAt: string | null }[];
   /** A personal phone, personal key or other employee-specific method registered to the account. */
   readonly personalMethods: Tristate;
 }
@@ -92,9 +92,16 @@ export function judgePosture(accounts: readonly AccountFacts[], org: Organisatio
     evidence: `${accounts.map((a) => `${a.upn}: ${a.mechanism || 'not recorded'}`).join('; ') || 'no accounts'}; normal administrators: ${org.adminMechanism || 'not recorded'}`,
   });
   const expiring = accounts.flatMap((a) => a.authenticators.filter((k) => k.expiresAt).map((k) => ({ a, k })));
+  // FIDO2 keys do not expire; a smartcard's certificate does, and is unknown until it is read.
+  const all = accounts.flatMap((a) => a.authenticators);
+  const unread = all.filter((k) => k.kind === 'smartcard' && !k.expiresAt);
   add('no-expiry', 'No credential that expires unnoticed', G.noExpiry, {
-    result: expiring.some(({ k }) => Date.parse(k.expiresAt!) < now.getTime() + 90 * 86_400_000) ? 'fail' : accounts.length ? 'pass' : 'unknown',
-    evidence: expiring.length ? expiring.map(({ a, k }) => `${a.upn}: ${k.label} expires ${k.expiresAt!.slice(0, 10)}`).join('; ') : 'no expiring credential recorded',
+    result: expiring.some(({ k }) => Date.parse(k.expiresAt!) < now.getTime() + 90 * 86_400_000) ? 'fail' : all.length === 0 || unread.length ? 'unknown' : 'pass',
+    evidence: [
+      ...expiring.map(({ a, k }) => `${a.upn}: ${k.label} expires ${k.expiresAt!.slice(0, 10)}`),
+      ...unread.map((k) => `${k.label}: certificate dates not read yet`),
+      ...(all.length === 0 ? ['no authenticator is bound to an account'] : []),
+    ].join('; ') || 'only FIDO2 keys, which do not expire',
   });
   add('ga-permanent', 'Global Administrator assigned permanently', G.permanent, perAccount(
     accounts,

@@ -21,6 +21,14 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'custody:checkout',
   'custody:return',
   'custody:countersign',
+  'posture:get',
+  'validation:get',
+  'validation:start',
+  'validation:attest',
+  'validation:waive',
+  'validation:complete',
+  'signins:import',
+  'signins:reconcile',
   'report:preview',
   'report:save',
   'report:print',
@@ -30,7 +38,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */
-export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'netpath:classify', 'netpath:probe', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign']);
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'netpath:classify', 'netpath:probe', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile']);
 
 export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
 

@@ -6,6 +6,9 @@ import type { KeywardStatus } from '../../core/status';
 import type { PresenceFinding, PresenceResult } from '../../core/presence';
 import type { PathClass, PathVerdict } from '../../core/netpath';
 import type { CustodyReport } from '../../core/report';
+import type { PostureRule } from '../../core/posture';
+import type { ValidationState } from '../../core/validation';
+import type { Reconciliation } from '../../core/signins';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
 const text = (max: number) => z.string().max(max);
@@ -56,6 +59,14 @@ export const CHANNELS = {
   'report:preview': reportArgs,
   'report:save': reportArgs.extend({ paper: z.enum(['a4', 'letter']) }).strict(),
   'report:print': z.object({}).strict(),
+  'posture:get': z.object({}).strict(),
+  'validation:get': z.object({}).strict(),
+  'validation:start': z.object({}).strict(),
+  'validation:attest': z.object({ step: text(40), custodian: text(200), note: optionalText(300), simulated: z.boolean() }).strict(),
+  'validation:waive': z.object({ step: text(40), custodian: text(200), reason: text(300), simulated: z.boolean() }).strict(),
+  'validation:complete': z.object({}).strict(),
+  'signins:import': z.object({}).strict(),
+  'signins:reconcile': z.object({}).strict(),
   'netpath:interfaces': z.object({}).strict(),
   'netpath:classify': z.object({ interface: text(64), class: text(20), note: optionalText(200) }).strict(),
   'netpath:probe': z.object({ targets: z.array(text(300)).max(5).optional(), timeoutSeconds: z.number().positive().max(120).optional() }).strict(),
@@ -86,6 +97,14 @@ export interface ChannelResults {
   'report:preview': CustodyReport;
   'report:save': { readonly saved: boolean; readonly path?: string; readonly pages?: number; readonly id?: string };
   'report:print': { readonly printed: boolean };
+  'posture:get': readonly PostureRule[];
+  'validation:get': ValidationState;
+  'validation:start': ValidationState;
+  'validation:attest': ValidationState;
+  'validation:waive': ValidationState;
+  'validation:complete': ValidationState;
+  'signins:import': { readonly imported: boolean; readonly file?: string; readonly records?: number; readonly added?: number; readonly alreadyImported?: boolean };
+  'signins:reconcile': Reconciliation & { readonly ledgerSeq: number };
   'netpath:interfaces': NetworkInterfaceView[];
   'netpath:classify': { readonly interface: string; readonly class: PathClass };
   'netpath:probe': NetworkProofView;

@@ -6,6 +6,9 @@ import type { Session } from '../../app/ports';
 import { runPresenceCheck } from '../../app/presence-check';
 import { readStatus } from '../../app/status';
 import { buildCustodyReport } from '../../app/report';
+import { assessPosture } from '../../app/posture';
+import { attestStep, completeValidation, readValidation, startValidation } from '../../app/validation';
+import { importSignIns, reconcileSignIns } from '../../app/signins';
 import { writeReportPdf } from '../../app/report-pdf';
 import { deactivateCustodian, enrolCustodianKey } from '../../app/custodian-keys';
 import { checkOut, countersign, listCustody, returnItem, type CustodySources } from '../../app/custody';
@@ -23,6 +26,8 @@ export interface HandlerContext {
   readonly emit: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Where interfaces come from, and the CA bundle a private deployment trusts for the probe. */
   /** The desktop's part in reports: where to save, and the system print dialog. */
+  /** The desktop's file picker, for imports. */
+  readonly files: { readonly chooseOpenPath?: (title: string) => Promise<string | undefined> };
   readonly reports: { readonly chooseSavePath?: (suggestedName: string) => Promise<string | undefined>; readonly print?: () => Promise<boolean> };
   readonly network: { readonly discover?: () => Promise<DiscoveredInterface[]>; readonly caFile?: string; readonly targets?: readonly string[] };
 }
@@ -61,6 +66,19 @@ export const HANDLERS: Handlers = {
     const { entry } = await countersign(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
     return { ledgerSeq: entry.seq };
   },
+  'posture:get': ({ session }) => assessPosture(session),
+  'validation:get': ({ session }) => readValidation(session),
+  'validation:start': ({ session }) => startValidation(session),
+  'validation:attest': (context, args) => attestStep(context.session, args.simulated ? context.keySources.drillCustodians() : context.keySources.real(), args),
+  'validation:waive': (context, args) => attestStep(context.session, args.simulated ? context.keySources.drillCustodians() : context.keySources.real(), args, true),
+  'validation:complete': ({ session }) => completeValidation(session),
+  'signins:import': async ({ session, files }) => {
+    const path = await files.chooseOpenPath?.('Import an Entra sign-in export');
+    if (!path) return { imported: false };
+    const result = importSignIns(session, path);
+    return { imported: true, file: result.file, records: result.records, added: result.added, alreadyImported: result.alreadyImported };
+  },
+  'signins:reconcile': ({ session }) => reconcileSignIns(session),
   'report:preview': ({ session }, args) => buildCustodyReport(session, args),
   'report:save': async ({ session, reports }, args) => {
     const report = buildCustodyReport(session, args);

@@ -74,6 +74,12 @@ async function start(): Promise<void> {
     trustedOrigin: APP_ORIGIN,
     keySources: { real: hidKeySource, drill: () => drillKeySource(db), drillCustodians: () => drillKeySource(db, { store: 'custodians' }) },
     network: { caFile: process.env.KEYWARD_CA_FILE },
+    files: {
+      chooseOpenPath: async (title) => {
+        const choice = await dialog.showOpenDialog(window, { title, properties: ['openFile'], filters: [{ name: 'Sign-in exports', extensions: ['json', 'jsonl', 'csv'] }] });
+        return choice.canceled ? undefined : choice.filePaths[0];
+      },
+    },
     reports: {
       chooseSavePath: async (suggestedName) => {
         const choice = await dialog.showSaveDialog(window, { defaultPath: suggestedName, filters: [{ name: 'PDF', extensions: ['pdf'] }] });

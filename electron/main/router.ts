@@ -17,6 +17,7 @@ export interface RouterOptions {
   readonly keySources?: HandlerContext['keySources'];
   readonly network?: HandlerContext['network'];
   readonly reports?: HandlerContext['reports'];
+  readonly files?: HandlerContext['files'];
   /** Sends an event to the renderer (progress of long jobs). */
   readonly emit?: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Told after each successful write, so main can announce the new head. */
@@ -51,6 +52,7 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
     emit: options.emit ?? (() => undefined),
     network: options.network ?? {},
     reports: options.reports ?? {},
+    files: options.files ?? {},
   };
   return {
     async handle(channel, args, sender) {

@@ -39,7 +39,7 @@ export interface RendererPage {
  * SQLite file. The init script stands in for the preload: the same narrow `keyward` object,
  * forwarding to main's router through a Playwright binding.
  */
-export async function openRenderer(browser: Browser, session: Session, options: { network?: RouterOptions['network']; reports?: RouterOptions['reports'] } = {}): Promise<RendererPage> {
+export async function openRenderer(browser: Browser, session: Session, options: { network?: RouterOptions['network']; reports?: RouterOptions['reports']; files?: RouterOptions['files'] } = {}): Promise<RendererPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const blockedRequests: string[] = [];
   const consoleErrors: string[] = [];
@@ -69,6 +69,7 @@ export async function openRenderer(browser: Browser, session: Session, options: 
     keySources: { real: hidKeySource, drill: () => drillKeySource(session.db), drillCustodians: () => drillKeySource(session.db, { store: 'custodians' }) },
     network: options.network,
     reports: options.reports,
+    files: options.files,
     emit,
     onLedgerAppended: () => emit('ledger:appended', readHead(session.db)),
   });

@@ -4,6 +4,9 @@ import { LedgerScreen } from '../features/ledger/LedgerScreen';
 import { PresenceScreen } from '../features/presence/PresenceScreen';
 import { CustodyScreen } from '../features/custody/CustodyScreen';
 import { ReportsScreen } from '../features/reports/ReportsScreen';
+import { PostureScreen } from '../features/guidance/PostureScreen';
+import { ValidationScreen } from '../features/guidance/ValidationScreen';
+import { SignInsScreen } from '../features/guidance/SignInsScreen';
 import { NetworkScreen } from '../features/network/NetworkScreen';
 import { shortHash } from '../lib/format';
 import { useChannel } from '../lib/useChannel';
@@ -13,6 +16,9 @@ const ROUTES = [
   { id: 'custody', label: 'Custody' },
   { id: 'presence', label: 'Presence check' },
   { id: 'network', label: 'Network paths' },
+  { id: 'posture', label: 'Posture' },
+  { id: 'validation', label: 'Validation' },
+  { id: 'signins', label: 'Sign-ins' },
   { id: 'ledger', label: 'Ledger' },
   { id: 'reports', label: 'Reports' },
 ] as const;
@@ -46,6 +52,9 @@ export function App() {
                 </span>
               )}
               {status.custody.awaitingCountersign.length > 0 && <span className="alert-badge">{status.custody.awaitingCountersign.length} without witness</span>}
+              <span className={status.validation.due ? 'alert-badge' : ''}>
+                {status.validation.due ? 'Validation due' : `Validation in ${status.validation.daysRemaining} days`}
+              </span>
               <span>
                 Ledger: {status.ledger.entries} {status.ledger.entries === 1 ? 'entry' : 'entries'}
               </span>
@@ -66,6 +75,9 @@ export function App() {
         {route === 'custody' && <CustodyScreen />}
         {route === 'presence' && <PresenceScreen />}
         {route === 'network' && <NetworkScreen />}
+        {route === 'posture' && <PostureScreen />}
+        {route === 'validation' && <ValidationScreen />}
+        {route === 'signins' && <SignInsScreen />}
         {route === 'ledger' && <LedgerScreen />}
         {route === 'reports' && <ReportsScreen />}
       </main>
