@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { steppingClock, temporaryDirectory } from '../test/support/session';
-import { runCli } from './main';
+import { keywardAt } from '../test/support/cli';
 
 const dir = temporaryDirectory('keyward-cli-custody-');
 afterAll(() => dir.remove());
@@ -9,13 +9,7 @@ afterAll(() => dir.remove());
 describe('custody from the command line, as a scripted drill with drill keys', () => {
   it('enrols custodians, checks a key out and back in, countersigns an emergency checkout, and reports what is out', async () => {
     const db = join(dir.path, 'custody.db');
-    const clock = steppingClock();
-    const keyward = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, clock);
-      return { code, stdout, stderr };
-    };
+    const keyward = keywardAt(db, dir.path, steppingClock());
     await keyward('init');
     for (const name of ['Alice Example', 'Bob Example']) expect((await keyward('custodian', 'enroll', '--name', name, '--simulated')).code).toBe(0);
     expect((await keyward('key', 'enroll', '--label', 'YK-01', '--simulated')).code).toBe(0);
@@ -52,12 +46,7 @@ describe('custody from the command line, as a scripted drill with drill keys', (
 describe('keyward report', () => {
   it('writes the PDF and refuses a bad paper size or period with exit 1', async () => {
     const db = join(dir.path, 'report.db');
-    const keyward = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, steppingClock());
-      return { code, stdout, stderr };
-    };
+    const keyward = keywardAt(db, dir.path);
     await keyward('init');
     const out = join(dir.path, 'report.pdf');
     const made = await keyward('--json', 'report', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--signatory', 'Carol Ng|Security officer', '--paper', 'letter');
@@ -71,13 +60,7 @@ describe('keyward report', () => {
 describe('keyward signins', () => {
   it('imports an export and reconciles it with the logged checkouts: explained inside a window, an incident outside', async () => {
     const db = join(dir.path, 'signins.db');
-    const clock = steppingClock();
-    const keyward = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, clock);
-      return { code, stdout, stderr };
-    };
+    const keyward = keywardAt(db, dir.path, steppingClock());
     const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
     await keyward('init');
     await keyward('account', 'add', '--upn', 'bg1@contoso.onmicrosoft.com', '--object-id', BG1);

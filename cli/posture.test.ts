@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { steppingClock, temporaryDirectory } from '../test/support/session';
-import { runCli } from './main';
+import { keywardAt } from '../test/support/cli';
 
 const dir = temporaryDirectory('keyward-cli-posture-');
 afterAll(() => dir.remove());
@@ -9,12 +9,7 @@ afterAll(() => dir.remove());
 describe('keyward posture, facts and kql', () => {
   it('judges recorded facts, exits 2 on a failed rule, and writes the KQL with the object ids', async () => {
     const db = join(dir.path, 'posture.db');
-    const keyward = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, steppingClock());
-      return { code, stdout, stderr };
-    };
+    const keyward = keywardAt(db, dir.path);
     await keyward('init');
     expect((await keyward('kql')).code).toBe(1);
     await keyward('account', 'add', '--upn', 'bg1@contoso.onmicrosoft.com', '--object-id', '3f2504e0-4f89-11d3-9a0c-0305e82c3301');
@@ -40,12 +35,7 @@ describe('keyward posture, facts and kql', () => {
 describe('keyward validation', () => {
   it('shows the cycle, walks the checklist with drill-key touches, and exits 2 while a validation is due', async () => {
     const db = join(dir.path, 'validation.db');
-    const keyward = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(['--db', db, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, platform: 'linux', home: dir.path, username: 'tester' }, steppingClock());
-      return { code, stdout, stderr };
-    };
+    const keyward = keywardAt(db, dir.path);
     await keyward('init');
     await keyward('custodian', 'enroll', '--name', 'Alice Example', '--simulated');
     const due = await keyward('validation', 'status');
