@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { steppingClock, temporaryDirectory } from '../test/support/session';
+import { temporaryDirectory } from '../test/support/session';
 import { keywardAt } from '../test/support/cli';
 
 const dir = temporaryDirectory('keyward-cli-posture-');
