@@ -24,3 +24,26 @@ describe.skipIf(keys.length === 0)(`a real FIDO2 key${reason ? ` — SKIPPED: ${
     }
   });
 });
+
+// Enrolment and a presence check against the real key need a person to touch it when it blinks.
+const touch = keys.length > 0 && process.env.KEYWARD_HARDWARE_TOUCH === '1';
+if (keys.length > 0 && !touch) console.warn('[hardware] enrolment and presence check SKIPPED: set KEYWARD_HARDWARE_TOUCH=1 with a person at the key');
+
+describe.skipIf(!touch)(`enrolling and checking a real key${touch ? '' : ' — SKIPPED: no key, or KEYWARD_HARDWARE_TOUCH is not 1'}`, () => {
+  it('enrols Keyward\'s credential on the key, then finds it present and unchanged', async () => {
+    const { openTestSession } = await import('../support/session');
+    const { enrolKey } = await import('../../app/enrolment');
+    const { hidKeySource } = await import('../../app/key-sources');
+    const { runPresenceCheck } = await import('../../app/presence-check');
+    const s = openTestSession();
+    try {
+      console.warn('[hardware] touch the key when it blinks (twice)');
+      const key = await enrolKey(s, hidKeySource(), { label: 'HW-TEST' });
+      expect(key.enrolled).toBe(true);
+      const [result] = await runPresenceCheck(s, hidKeySource(), { key: 'HW-TEST' });
+      expect(result).toMatchObject({ result: 'ok', findings: [] });
+    } finally {
+      s.close();
+    }
+  }, 120_000);
+});
