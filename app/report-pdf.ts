@@ -4,9 +4,11 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { localTime, type CustodyReport, type ReportTable } from '../core/report';
 
-const require = createRequire(import.meta.url);
+// The CLI and tests run as ES modules (import.meta.url); the Electron main bundle is CommonJS,
+// where `require` exists and import.meta does not.
+const requireHere: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url);
 // DejaVu ships with the app: every name, accent and symbol prints the same on every machine.
-const FONT_DIR = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf').replace(/DejaVuSans\.ttf$/, '');
+const FONT_DIR = requireHere.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf').replace(/DejaVuSans\.ttf$/, '');
 const FONTS = { regular: `${FONT_DIR}DejaVuSans.ttf`, bold: `${FONT_DIR}DejaVuSans-Bold.ttf`, mono: `${FONT_DIR}DejaVuSansMono.ttf` };
 
 export type PaperSize = 'A4' | 'LETTER';

@@ -13,7 +13,11 @@ await Promise.all([
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['electron', 'better-sqlite3'],
+    // Our code is bundled; packages stay in node_modules (they ship with the app), so libraries
+    // that find their own data files (pdfkit's colour profiles, fonts) keep working.
+    packages: 'external',
+    external: ['electron'],
+    logOverride: { 'empty-import-meta': 'silent' },
     sourcemap: true,
     logLevel: 'warning',
   }),
