@@ -60,6 +60,8 @@ export function newAuthenticatorState(overrides: Partial<SoftwareAuthenticatorSt
   };
 }
 
+const PENDING = Symbol('pending');
+
 class StatusError extends Error {
   constructor(readonly status: CtapStatus) {
     super(CtapStatus[status]);
@@ -155,17 +157,24 @@ export class SoftwareCtap2Engine {
   }
 
   async #awaitTouch(context: EngineContext): Promise<void> {
-    context.waitingForTouch();
     if (context.cancellation.cancelled) fail(CtapStatus.KEEPALIVE_CANCEL);
+    const presence = this.presence();
+    // A touch that is already there (a drill key) needs no "touch your key" keepalive at all.
+    const settled = await Promise.race([presence, Promise.resolve(PENDING)]);
+    const answer = settled !== PENDING ? settled : await this.#waitForTouch(presence, context);
+    if (answer === 'cancelled') fail(CtapStatus.KEEPALIVE_CANCEL);
+    if (answer === 'denied') fail(CtapStatus.OPERATION_DENIED);
+    if (answer === 'timeout') fail(CtapStatus.USER_ACTION_TIMEOUT);
+  }
+
+  async #waitForTouch(presence: Promise<PresenceAnswer>, context: EngineContext): Promise<PresenceAnswer | 'cancelled'> {
+    context.waitingForTouch();
     let stopListening: () => void = () => undefined;
     const cancelled = new Promise<'cancelled'>((resolve) => {
       stopListening = context.cancellation.onCancel(() => resolve('cancelled'));
     });
     try {
-      const answer = await Promise.race([this.presence(), cancelled]);
-      if (answer === 'cancelled') fail(CtapStatus.KEEPALIVE_CANCEL);
-      if (answer === 'denied') fail(CtapStatus.OPERATION_DENIED);
-      if (answer === 'timeout') fail(CtapStatus.USER_ACTION_TIMEOUT);
+      return await Promise.race([presence, cancelled]);
     } finally {
       stopListening();
     }
