@@ -1,11 +1,11 @@
 import { KeywardError } from '../core/errors';
-import { awaitsCountersign, isOverdue, parseExpectedReturn, parseReason } from '../core/custody';
+import { awaitsCountersign, isOverdue, parseExpectedReturn, parseReason, type CustodyView } from '../core/custody';
 import { parseSealSerial, parseText, type Authenticator } from '../core/inventory';
 import type { Approval, UnsealedEntry } from '../core/ledger';
 import { describeFinding } from '../core/presence';
 import { listAuthenticators } from '../db/authenticators';
-import { findOpenCheckout, insertCheckout, listCheckouts, recordCountersign, recordReturn, setAuthenticatorState, setSealState, updateCustodianSignCount, type CheckoutRow } from '../db/custody';
-import { appendPreparedEntry, prepareEntry, readHead } from '../db/ledger';
+import { findOpenCheckout, insertCheckout, listCheckouts, recordCountersign, recordReturn, setAuthenticatorState, setSealState, updateCustodianSignCount } from '../db/custody';
+import { appendPreparedEntry, prepareEntry } from '../db/ledger';
 import { findSealBySerial } from '../db/seals';
 import { approverNamed, collectApproval, type CollectedApproval } from './custodian-keys';
 import type { KeySource } from './key-sources';
@@ -207,16 +207,9 @@ export async function countersign(session: Session, sources: CustodySources, inp
   return { entry };
 }
 
-export interface CustodyView extends CheckoutRow {
-  readonly overdue: boolean;
-  readonly awaitingCountersign: boolean;
-}
-
 export function listCustody(session: Pick<Session, 'db' | 'clock'>, filter: { open?: boolean; overdue?: boolean } = {}): CustodyView[] {
   const now = session.clock.now();
   return listCheckouts(session.db, { open: filter.open || filter.overdue })
     .map((c) => ({ ...c, overdue: c.returnedAt === null && isOverdue(c, now), awaitingCountersign: awaitsCountersign(c) }))
     .filter((c) => !filter.overdue || c.overdue);
 }
-
-export const ledgerHeadSeq = (session: Pick<Session, 'db'>) => readHead(session.db).seq;

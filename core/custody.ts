@@ -34,3 +34,30 @@ export const isOverdue = (checkout: OpenCheckout, now: Date): boolean => Date.pa
 
 /** An emergency checkout by one custodian stays flagged until a second custodian countersigns it. */
 export const awaitsCountersign = (checkout: OpenCheckout): boolean => checkout.witnessId === null && checkout.countersignSeq === null;
+
+/** One checkout of an item, and its return once it is back; as the custody list shows it. */
+export interface Checkout {
+  readonly id: number;
+  readonly authenticatorId: number;
+  readonly label: string;
+  readonly custodianId: number;
+  readonly custodian: string;
+  readonly witnessId: number | null;
+  readonly witness: string | null;
+  readonly reason: string;
+  readonly ticket: string;
+  readonly expectedReturnAt: string;
+  readonly brokenSeal: string;
+  readonly sealIntact: boolean;
+  readonly checkedOutAt: string;
+  readonly checkoutSeq: number;
+  readonly countersignSeq: number | null;
+  readonly returnedAt: string | null;
+  readonly returnSeq: number | null;
+  readonly returnSeal: string | null;
+}
+
+export interface CustodyView extends Checkout {
+  readonly overdue: boolean;
+  readonly awaitingCountersign: boolean;
+}

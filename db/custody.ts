@@ -1,3 +1,4 @@
+import type { Checkout } from '../core/custody';
 import type { KeywardDatabase } from './connection';
 
 export interface CustodianCredential {
@@ -41,26 +42,7 @@ export function loadCustodianDrillKey(db: KeywardDatabase, custodianId: number):
   return state === undefined ? undefined : (JSON.parse(state) as unknown);
 }
 
-export interface CheckoutRow {
-  readonly id: number;
-  readonly authenticatorId: number;
-  readonly label: string;
-  readonly custodianId: number;
-  readonly custodian: string;
-  readonly witnessId: number | null;
-  readonly witness: string | null;
-  readonly reason: string;
-  readonly ticket: string;
-  readonly expectedReturnAt: string;
-  readonly brokenSeal: string;
-  readonly sealIntact: boolean;
-  readonly checkedOutAt: string;
-  readonly checkoutSeq: number;
-  readonly countersignSeq: number | null;
-  readonly returnedAt: string | null;
-  readonly returnSeq: number | null;
-  readonly returnSeal: string | null;
-}
+export type CheckoutRow = Checkout;
 
 const SELECT = `SELECT c.id, c.authenticator_id AS authenticatorId, a.label, c.custodian_id AS custodianId, cu.name AS custodian, c.witness_id AS witnessId, w.name AS witness,
   c.reason, c.ticket, c.expected_return_at AS expectedReturnAt, c.broken_seal AS brokenSeal, c.seal_intact AS sealIntact, c.checked_out_at AS checkedOutAt,

@@ -65,11 +65,6 @@ export function findFidoCredential(db: KeywardDatabase, authenticatorId: number)
   return row && toCredential(row);
 }
 
-export function findFidoCredentialById(db: KeywardDatabase, credentialId: string): FidoCredential | undefined {
-  const row = db.prepare(`${SELECT} WHERE credential_id = ?`).get(credentialId) as Row | undefined;
-  return row && toCredential(row);
-}
-
 /** Records what a presence check saw, so the next check compares against it. */
 export function recordPresenceState(db: KeywardDatabase, authenticatorId: number, state: KnownKeyState | undefined, checkedAt: string, result: PresenceResult): void {
   if (state) {

@@ -6,6 +6,7 @@ import type { KeywardStatus } from '../../core/status';
 import type { PresenceFinding, PresenceResult } from '../../core/presence';
 import type { PathClass, PathVerdict } from '../../core/netpath';
 import type { CustodyReport } from '../../core/report';
+import type { CustodyView } from '../../core/custody';
 import type { PostureRule } from '../../core/posture';
 import type { ValidationState } from '../../core/validation';
 import type { Reconciliation } from '../../core/signins';
@@ -110,24 +111,7 @@ export interface ChannelResults {
   'netpath:probe': NetworkProofView;
 }
 
-export interface CustodyItemView {
-  readonly id: number;
-  readonly authenticatorId: number;
-  readonly label: string;
-  readonly custodian: string;
-  readonly witness: string | null;
-  readonly reason: string;
-  readonly ticket: string;
-  readonly expectedReturnAt: string;
-  readonly brokenSeal: string;
-  readonly sealIntact: boolean;
-  readonly checkedOutAt: string;
-  readonly checkoutSeq: number;
-  readonly returnedAt: string | null;
-  readonly returnSeal: string | null;
-  readonly overdue: boolean;
-  readonly awaitingCountersign: boolean;
-}
+export type CustodyItemView = CustodyView;
 
 export interface NetworkInterfaceView {
   readonly name: string;

@@ -1,10 +1,10 @@
 /** `2026-11-25T09:00:00.000Z` with `+01:00` → `2026-11-25 10:00:00 (UTC+01:00)`, the local time it was recorded. */
-export function formatRecordedAt(recordedAt: string, utcOffset: string): string {
+export function formatRecordedAt(recordedAt: string, utcOffset: string, precision: 'seconds' | 'minutes' = 'seconds'): string {
   const match = /^([+-])(\d\d):(\d\d)$/.exec(utcOffset);
   const instant = Date.parse(recordedAt);
   if (!match || Number.isNaN(instant)) return `${recordedAt} (${utcOffset})`;
   const minutes = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
-  const local = new Date(instant + minutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+  const local = new Date(instant + minutes * 60_000).toISOString().replace('T', ' ').slice(0, precision === 'seconds' ? 19 : 16);
   return `${local} (UTC${utcOffset})`;
 }
 

@@ -1,15 +1,9 @@
 import QRCode from 'qrcode';
 import type { ReactElement } from 'react';
 import type { ChannelResults } from '../../../../electron/common/channels';
+import { formatRecordedAt } from '../../lib/format';
 
 type Report = ChannelResults['report:preview'];
-
-function localTime(iso: string, offset: string): string {
-  const match = /^([+-])(\d\d):(\d\d)$/.exec(offset);
-  if (!match) return iso;
-  const minutes = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
-  return `${new Date(Date.parse(iso) + minutes * 60_000).toISOString().slice(0, 16).replace('T', ' ')} (UTC${offset})`;
-}
 
 /** The head hash as a QR code, drawn as SVG squares: no image, no network. */
 function HeadQr({ hash }: { readonly hash: string }) {
@@ -27,7 +21,7 @@ function HeadQr({ hash }: { readonly hash: string }) {
 
 /** The print view: the same report the PDF holds, laid out for paper by the print stylesheet. */
 export function ReportView({ report }: { readonly report: Report }) {
-  const t = (iso: string) => localTime(iso, report.utcOffset);
+  const t = (iso: string) => formatRecordedAt(iso, report.utcOffset, 'minutes');
   return (
     <article className="report-view" aria-label={`Custody report ${report.id}`}>
       <h2>Custody report — emergency access credentials</h2>
