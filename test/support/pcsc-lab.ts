@@ -1,0 +1,110 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import type { ApduResponder } from '../../native/pcsc/readers';
+
+/** vpcd's two virtual readers listen here (vsmartcard-vpcd's /etc/reader.conf.d/vpcd). */
+export const VPCD_PORTS = [35963, 35964] as const;
+export const VPCD_READERS = ['Virtual PCD 00 00', 'Virtual PCD 00 01'] as const;
+
+const running = () => spawnSync('pidof', ['pcscd']).status === 0;
+
+/** Why a real PC/SC stack cannot run here, or undefined when it can. */
+export function pcscUnavailable(): string | undefined {
+  if (process.platform !== 'linux') return 'the PC/SC test stack (pcscd + vpcd) is set up for Linux';
+  if (spawnSync('sh', ['-c', 'command -v pcscd']).status !== 0) return 'pcscd is not installed (apt-get install pcscd)';
+  if (!existsSync('/usr/lib/pcsc/drivers/serial/libifdvpcd.so') && !existsSync('/etc/reader.conf.d/vpcd')) return 'the virtual reader is not installed (apt-get install vsmartcard-vpcd)';
+  return undefined;
+}
+
+/**
+ * Starts pcscd with vpcd's virtual readers, unless one already runs. Returns a stop function
+ * that ends only the pcscd this call started.
+ */
+export async function startPcscd(): Promise<() => Promise<void>> {
+  if (running()) return async () => undefined;
+  mkdirSync('/run/pcscd', { recursive: true });
+  const child: ChildProcess = spawn('pcscd', ['--foreground'], { stdio: 'ignore' });
+  const started = Date.now();
+  while (!existsSync('/run/pcscd/pcscd.comm')) {
+    if (child.exitCode !== null) throw new Error(`pcscd exited at start with code ${child.exitCode}`);
+    if (Date.now() - started > 10_000) throw new Error('pcscd did not create its socket within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  };
+}
+
+/**
+ * A card in one of vpcd's virtual readers: connects to vpcd over TCP and answers what pcscd
+ * sends, in vpcd's framing (two-byte big-endian length, then a control byte or an APDU).
+ */
+export class VpcdCard {
+  private buffered = Buffer.alloc(0);
+  private answered = 0;
+  private removeAfterCommands?: number;
+  readonly commands: string[] = [];
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly card: ApduResponder,
+  ) {
+    socket.on('data', (chunk) => this.receive(chunk));
+    socket.on('error', () => undefined);
+  }
+
+  static async insert(card: ApduResponder, port: number = VPCD_PORTS[0]): Promise<VpcdCard> {
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    socket.setNoDelay(true);
+    const inserted = new VpcdCard(socket, card);
+    // pcscd polls the virtual reader; give it time to see the card arrive.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    return inserted;
+  }
+
+  /** Pulls the card out after it has answered `commands` more APDUs. */
+  removeAfter(commands: number): void {
+    this.removeAfterCommands = this.answered + commands;
+  }
+
+  async remove(): Promise<void> {
+    if (this.socket.destroyed) return;
+    this.socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+  }
+
+  private send(payload: Uint8Array): void {
+    const header = Buffer.alloc(2);
+    header.writeUInt16BE(payload.length);
+    this.socket.write(Buffer.concat([header, payload]));
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffered = Buffer.concat([this.buffered, chunk]);
+    while (this.buffered.length >= 2) {
+      const length = this.buffered.readUInt16BE(0);
+      if (this.buffered.length < 2 + length) return;
+      const message = this.buffered.subarray(2, 2 + length);
+      this.buffered = this.buffered.subarray(2 + length);
+      if (length === 1) {
+        // 0 power off, 1 power on, 2 reset, 4 get ATR.
+        if (message[0] === 4) this.send(this.card.atr);
+        continue;
+      }
+      if (this.removeAfterCommands !== undefined && this.answered >= this.removeAfterCommands) {
+        this.socket.destroy();
+        return;
+      }
+      this.commands.push(Buffer.from(message).toString('hex').toUpperCase());
+      this.answered++;
+      this.send(this.card.respond(new Uint8Array(message)));
+    }
+  }
+}
