@@ -4,12 +4,15 @@ import { CardDataError } from './errors';
 
 /** Reads what Keyward records about a certificate, with node:crypto's X.509 parser. */
 export function parseCertificate(der: Uint8Array, where: string): CertificateFacts {
-  let certificate: X509Certificate;
   try {
-    certificate = new X509Certificate(der);
+    return factsOf(new X509Certificate(der), der, where);
   } catch (error) {
+    if (error instanceof CardDataError) throw error;
     throw new CardDataError(`${where}: not a valid X.509 certificate (${(error as Error).message})`);
   }
+}
+
+function factsOf(certificate: X509Certificate, der: Uint8Array, where: string): CertificateFacts {
   const notBefore = new Date(certificate.validFrom);
   const notAfter = new Date(certificate.validTo);
   if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) throw new CardDataError(`${where}: the validity dates cannot be read`);
