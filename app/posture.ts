@@ -44,11 +44,20 @@ export function recordOrganisationFacts(session: Session, input: Record<string, 
       adminMechanism: input.adminMechanism === undefined ? now.adminMechanism : parseText(input.adminMechanism, 'adminMechanism', { required: false, max: 120 }),
       signInMonitoring: choice(input.signInMonitoring, 'signInMonitoring', TRISTATE, now.signInMonitoring),
       caStance: choice(input.caStance, 'caStance', ['exclude', 'phishing-resistant'] as const, now.caStance),
+      expiryWindowDays: input.expiryWindowDays === undefined ? now.expiryWindowDays : parseWindowDays(input.expiryWindowDays),
     };
     saveOrganisationFacts(session.db, facts, at.recordedAt);
     appendEntry(session.db, { kind: 'posture.organisation_facts', actors: [session.actor], payload: { ...facts } }, at);
     return facts;
   });
+}
+
+function parseWindowDays(value: unknown): number {
+  const days = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 730) {
+    throw new KeywardError('invalid_input', `the expiry window must be a whole number of days from 1 to 730${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`, 'expiryWindowDays');
+  }
+  return days;
 }
 
 export function gatherAccountFacts(session: Pick<Session, 'db'>): AccountFacts[] {
@@ -60,7 +69,7 @@ export function gatherAccountFacts(session: Pick<Session, 'db'>): AccountFacts[]
       objectId: account.objectId,
       ...facts,
       excludedFromAllConditionalAccess: facts.caExcluded,
-      authenticators: authenticators.filter((a) => a.accountUpn === account.upn).map((a) => ({ label: a.label, kind: a.kind, place: a.placeName, expiresAt: null })),
+      authenticators: authenticators.filter((a) => a.accountUpn === account.upn).map((a) => ({ label: a.label, kind: a.kind, place: a.placeName, expiresAt: a.expiresAt })),
     };
   });
 }

@@ -34,11 +34,13 @@ export interface Authenticator {
   readonly createdAt: string;
   /** A software key for drills, never a real emergency credential. */
   readonly simulated: boolean;
-  /** Whether Keyward enrolled its own credential on the key (FIDO2 keys only). */
+  /** Whether Keyward enrolled the item: its own credential on a FIDO2 key, or a smartcard's identity and certificates read. */
   readonly enrolled: boolean;
   readonly model: string | null;
   readonly lastCheckedAt: string | null;
   readonly lastResult: 'ok' | 'anomaly' | 'missing' | null;
+  /** A smartcard's PIV Authentication certificate not-after, once the card is enrolled. */
+  readonly expiresAt: string | null;
 }
 
 export interface Custodian {

@@ -14,7 +14,7 @@ const good = (n: number, mechanism: string): AccountFacts => ({
   mechanism,
   authenticators: [{ label: `YK-0${n}`, kind: 'fido2', place: 'HQ safe A', expiresAt: null }],
 });
-const org: OrganisationFacts = { adminMechanism: 'Authenticator app', signInMonitoring: 'yes', caStance: 'exclude' };
+const org: OrganisationFacts = { adminMechanism: 'Authenticator app', signInMonitoring: 'yes', caStance: 'exclude', expiryWindowDays: 90 };
 const byId = (rules: ReturnType<typeof judgePosture>) => Object.fromEntries(rules.map((r) => [r.id, r.result]));
 
 describe('the guidance as rules', () => {
@@ -33,7 +33,7 @@ describe('the guidance as rules', () => {
     ['not-personal', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'YK-01', kind: 'fido2' as const, place: null, expiresAt: null }] }, a[1]!], {}],
     ['distinct-mechanism', (a: AccountFacts[]) => [a[0]!, { ...a[1]!, mechanism: 'fido2 key' }], {}],
     ['distinct-mechanism', (a: AccountFacts[]) => a, { adminMechanism: 'FIDO2 key' }],
-    ['no-expiry', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'SC-01', kind: 'smartcard' as const, place: 'HQ', expiresAt: '2026-12-31T00:00:00Z' }] }, a[1]!], {}],
+    ['no-expiry', (a: AccountFacts[]) => [{ ...a[0]!, authenticators: [{ label: 'SC-01', kind: 'smartcard' as const, place: 'HQ', expiresAt: '2026-11-01T00:00:00Z' }] }, a[1]!], {}],
     ['ga-permanent', (a: AccountFacts[]) => [{ ...a[0]!, globalAdmin: 'eligible' as const }, a[1]!], {}],
     ['ca-excluded', (a: AccountFacts[]) => [{ ...a[0]!, excludedFromAllConditionalAccess: 'no' as const }, a[1]!], {}],
     ['no-phone-mfa', (a: AccountFacts[]) => a.map((x) => ({ ...x, phoneMfa: 'yes' as const })), {}],
@@ -46,9 +46,18 @@ describe('the guidance as rules', () => {
 
   it('says unknown, not pass, where nothing was recorded', () => {
     const blank: AccountFacts = { ...good(1, ''), cloudOnly: 'unknown', globalAdmin: 'unknown', excludedFromAllConditionalAccess: 'unknown', phoneMfa: 'unknown', perUserMfa: 'unknown', personalMethods: 'unknown' };
-    const rules = byId(judgePosture([blank, { ...blank, upn: 'bg2@contoso.onmicrosoft.com' }], { adminMechanism: '', signInMonitoring: 'unknown', caStance: 'exclude' }, NOW));
-    expect(byId(judgePosture([{ ...good(1, 'x'), authenticators: [{ label: 'SC-1', kind: 'smartcard', place: 'HQ', expiresAt: null }] }], org, NOW))['no-expiry']).toBe('unknown');
+    const rules = byId(judgePosture([blank, { ...blank, upn: 'bg2@contoso.onmicrosoft.com' }], { adminMechanism: '', signInMonitoring: 'unknown', caStance: 'exclude', expiryWindowDays: 90 }, NOW));
     expect(rules).toMatchObject({ 'cloud-only': 'unknown', 'ga-permanent': 'unknown', 'ca-excluded': 'unknown', 'no-phone-mfa': 'unknown', 'no-per-user-mfa': 'unknown', 'distinct-mechanism': 'unknown', monitoring: 'unknown', 'not-personal': 'unknown' });
+    expect(byId(judgePosture([{ ...good(1, 'x'), authenticators: [{ label: 'SC-1', kind: 'smartcard', place: 'HQ', expiresAt: null }] }], org, NOW))['no-expiry']).toBe('unknown');
+  });
+
+  it('warns of a certificate expiring within the window, fails an expired one, and follows the recorded window', () => {
+    const card = (expiresAt: string) => [{ ...good(1, 'x'), authenticators: [{ label: 'SC-1', kind: 'smartcard' as const, place: 'HQ', expiresAt }] }];
+    const noExpiry = (accounts: AccountFacts[], o = org) => judgePosture(accounts, o, NOW).find((r) => r.id === 'no-expiry')!;
+    expect(noExpiry(card('2027-01-10T00:00:00Z'))).toMatchObject({ result: 'warn', evidence: expect.stringContaining('SC-1 expires 2027-01-10 (in 45 day(s), within the 90-day window)') });
+    expect(noExpiry(card('2027-06-10T00:00:00Z')).result).toBe('pass');
+    expect(noExpiry(card('2027-06-10T00:00:00Z'), { ...org, expiryWindowDays: 365 }).result).toBe('warn');
+    expect(noExpiry(card('2026-11-25T08:59:59Z'))).toMatchObject({ result: 'fail', evidence: expect.stringContaining('SC-1 EXPIRED 2026-11-25') });
   });
 
   it('judges Conditional Access by the stance the organisation recorded', () => {

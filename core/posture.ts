@@ -29,9 +29,12 @@ export interface OrganisationFacts {
   readonly signInMonitoring: Tristate;
   /** The organisation's stance on Conditional Access for emergency accounts. */
   readonly caStance: 'exclude' | 'phishing-resistant';
+  /** Certificates expiring within this many days are a finding (default 90, one validation cycle). */
+  readonly expiryWindowDays: number;
 }
 
-export type RuleResult = 'pass' | 'fail' | 'unknown';
+/** warn: met today, but about to stop being met (a certificate expiring within the window). */
+export type RuleResult = 'pass' | 'warn' | 'fail' | 'unknown';
 
 export interface PostureRule {
   readonly id: string;
@@ -91,15 +94,17 @@ export function judgePosture(accounts: readonly AccountFacts[], org: Organisatio
     result: clash.length ? 'fail' : accounts.length === 0 || accounts.some((a) => !a.mechanism) || !org.adminMechanism ? 'unknown' : 'pass',
     evidence: `${accounts.map((a) => `${a.upn}: ${a.mechanism || 'not recorded'}`).join('; ') || 'no accounts'}; normal administrators: ${org.adminMechanism || 'not recorded'}`,
   });
-  const expiring = accounts.flatMap((a) => a.authenticators.filter((k) => k.expiresAt).map((k) => ({ a, k })));
   // FIDO2 keys do not expire; a smartcard's certificate does, and is unknown until it is read.
-  const all = accounts.flatMap((a) => a.authenticators);
-  const unread = all.filter((k) => k.kind === 'smartcard' && !k.expiresAt);
+  const all = accounts.flatMap((a) => a.authenticators.map((k) => ({ a, k })));
+  const dated = all.filter(({ k }) => k.expiresAt).map(({ a, k }) => ({ a, k, left: Math.floor((Date.parse(k.expiresAt!) - now.getTime()) / 86_400_000), over: Date.parse(k.expiresAt!) <= now.getTime() }));
+  const expired = dated.filter((d) => d.over);
+  const expiring = dated.filter((d) => !d.over && d.left < org.expiryWindowDays);
+  const unread = all.filter(({ k }) => k.kind === 'smartcard' && !k.expiresAt);
   add('no-expiry', 'No credential that expires unnoticed', G.noExpiry, {
-    result: expiring.some(({ k }) => Date.parse(k.expiresAt!) < now.getTime() + 90 * 86_400_000) ? 'fail' : all.length === 0 || unread.length ? 'unknown' : 'pass',
+    result: expired.length ? 'fail' : all.length === 0 || unread.length ? 'unknown' : expiring.length ? 'warn' : 'pass',
     evidence: [
-      ...expiring.map(({ a, k }) => `${a.upn}: ${k.label} expires ${k.expiresAt!.slice(0, 10)}`),
-      ...unread.map((k) => `${k.label}: certificate dates not read yet`),
+      ...dated.map(({ a, k, left, over }) => `${a.upn}: ${k.label} ${over ? 'EXPIRED' : 'expires'} ${k.expiresAt!.slice(0, 10)}${over ? '' : left < org.expiryWindowDays ? ` (in ${left} day(s), within the ${org.expiryWindowDays}-day window)` : ''}`),
+      ...unread.map(({ k }) => `${k.label}: certificate dates not read yet (enrol the card)`),
       ...(all.length === 0 ? ['no authenticator is bound to an account'] : []),
     ].join('; ') || 'only FIDO2 keys, which do not expire',
   });

@@ -35,14 +35,15 @@ export const postureCommands: Command[] = [
   },
   {
     path: ['org', 'facts'],
-    summary: "Record the organisation's facts: normal admins' mechanism, sign-in monitoring, Conditional Access stance",
+    summary: "Record the organisation's facts: normal admins' mechanism, sign-in monitoring, Conditional Access stance, certificate expiry window",
     options: {
       'admin-mechanism': { type: 'string', value: 'TEXT', help: "the mechanism normal administrators use" },
       monitoring: yn('sign-in monitoring of the emergency accounts is configured'),
       'ca-stance': { type: 'string', value: 'exclude|phishing-resistant', help: 'exclude emergency accounts from CA, or protect them with phishing-resistant CA' },
+      'expiry-window': { type: 'string', value: 'DAYS', help: 'certificates expiring within this many days are a finding (default 90)' },
     },
     run: ({ options, session }) => {
-      const facts = recordOrganisationFacts(session(), { adminMechanism: options['admin-mechanism'], signInMonitoring: options.monitoring, caStance: options['ca-stance'] });
+      const facts = recordOrganisationFacts(session(), { adminMechanism: options['admin-mechanism'], signInMonitoring: options.monitoring, caStance: options['ca-stance'], expiryWindowDays: options['expiry-window'] });
       return { value: facts, human: 'recorded the organisation\'s facts' };
     },
   },

@@ -1,0 +1,42 @@
+import type { PresenceResult } from '../core/presence';
+import type { KnownCardState } from '../core/smartcard';
+import type { KeywardDatabase } from './connection';
+
+export interface SmartcardRecord {
+  readonly authenticatorId: number;
+  readonly guid: string;
+  /** DER, base64. */
+  readonly authenticationCertificate: string;
+  readonly cardAuthenticationCertificate: string | null;
+  readonly known: KnownCardState;
+  readonly enrolledAt: string;
+}
+
+export function insertSmartcard(db: KeywardDatabase, card: SmartcardRecord): void {
+  db.prepare(
+    `INSERT INTO smartcards (authenticator_id, guid, authentication_certificate, card_authentication_certificate, known, not_after, enrolled_at)
+     VALUES (@authenticatorId, @guid, @authenticationCertificate, @cardAuthenticationCertificate, @known, @notAfter, @enrolledAt)`,
+  ).run({ ...card, known: JSON.stringify(card.known), notAfter: card.known.authentication.notAfter });
+}
+
+interface Row extends Omit<SmartcardRecord, 'known'> {
+  known: string;
+}
+
+export function findSmartcard(db: KeywardDatabase, authenticatorId: number): SmartcardRecord | undefined {
+  const row = db
+    .prepare(
+      `SELECT authenticator_id AS authenticatorId, guid, authentication_certificate AS authenticationCertificate,
+        card_authentication_certificate AS cardAuthenticationCertificate, known, enrolled_at AS enrolledAt FROM smartcards WHERE authenticator_id = ?`,
+    )
+    .get(authenticatorId) as Row | undefined;
+  return row && { ...row, known: JSON.parse(row.known) as KnownCardState };
+}
+
+export const findSmartcardByGuid = (db: KeywardDatabase, guid: string): number | undefined =>
+  db.prepare('SELECT authenticator_id FROM smartcards WHERE guid = ?').pluck().get(guid) as number | undefined;
+
+/** The last check's time and result; what is known about the card stays as enrolled. */
+export function recordCardCheck(db: KeywardDatabase, authenticatorId: number, at: string, result: PresenceResult): void {
+  db.prepare('UPDATE smartcards SET last_checked_at = ?, last_result = ? WHERE authenticator_id = ?').run(at, result, authenticatorId);
+}
