@@ -44,11 +44,17 @@ export interface PresenceCheckOptions {
   readonly touchTimeoutMs?: number;
   /** Signatures the ledger accounts for since the last check, besides this check's own (a checkout explains any number). */
   readonly loggedUses?: number;
+  /** Where this part of a larger check starts, for "3 of 8" progress. */
+  readonly position?: { readonly offset: number; readonly total: number };
 }
+
+/** Whether an item is one a presence check expects: enrolled, of the check's kind, neither lost nor retired. */
+export const isCheckable = (a: Authenticator, kind: Authenticator['kind'], simulated: boolean): boolean =>
+  a.kind === kind && a.enrolled && a.simulated === simulated && a.state !== 'retired' && a.state !== 'lost';
 
 /** Which keys a check expects: enrolled FIDO2 keys of the source's kind that are neither lost nor retired. */
 export function keysToCheck(session: Pick<Session, 'db'>, simulated: boolean, key?: string): Authenticator[] {
-  const candidates = listAuthenticators(session.db).filter((a) => a.kind === 'fido2' && a.enrolled && a.simulated === simulated && a.state !== 'retired' && a.state !== 'lost');
+  const candidates = listAuthenticators(session.db).filter((a) => isCheckable(a, 'fido2', simulated));
   if (key === undefined || key === '') {
     if (candidates.length === 0) throw new KeywardError('not_found', `there are no enrolled ${simulated ? 'drill' : 'FIDO2'} keys to check; enrol one first`, 'key');
     return candidates;
@@ -72,8 +78,9 @@ export async function runPresenceCheck(
 ): Promise<KeyCheckResult[]> {
   const targets = keysToCheck(session, source.simulated, options.key);
   const results: KeyCheckResult[] = [];
+  const { offset, total } = options.position ?? { offset: 0, total: targets.length };
   for (const [position, authenticator] of targets.entries()) {
-    const progress = (step: CheckStep, result?: PresenceResult) => onProgress({ index: position + 1, total: targets.length, label: authenticator.label, step, result });
+    const progress = (step: CheckStep, result?: PresenceResult) => onProgress({ index: offset + position + 1, total, label: authenticator.label, step, result });
     const credential = findFidoCredential(session.db, authenticator.id)!;
     progress('connecting');
     const observed = await observeKey(source, authenticator, credential, options.touchTimeoutMs ?? 60_000, 1 + (options.loggedUses ?? 0), progress);

@@ -5,7 +5,9 @@ export type KeywardErrorCode =
   | 'conflict'
   | 'database_too_new'
   | 'not_a_keyward_database'
-  | 'verification_failed';
+  | 'verification_failed'
+  /** A key, card or reader could not be used: not there, removed, or answering nonsense. */
+  | 'device';
 
 /** One error type for the domain: a code, a human message, and the field at fault when there is one. */
 export class KeywardError extends Error {

@@ -12,6 +12,7 @@ export const LEDGER_ENTRY_KINDS = [
   'custodian.added',
   'seal.registered',
   'authenticator.enrolled',
+  'smartcard.enrolled',
   'presence.checked',
   'netpath.classified',
   'netpath.proved',

@@ -18,6 +18,11 @@ export class MemoryCardReaders implements CardReaders {
     this.slots.set(name, { card });
   }
 
+  /** The card in a reader now, if any. */
+  cardIn(name: string): ApduResponder | undefined {
+    return this.slots.get(name)?.card;
+  }
+
   remove(name: string): void {
     this.slots.set(name, {});
   }
