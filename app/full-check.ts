@@ -1,4 +1,6 @@
 import { KeywardError } from '../core/errors';
+import { describeFinding } from '../core/presence';
+import { describeCardFinding } from '../core/smartcard';
 import { listAuthenticators } from '../db/authenticators';
 import { runCardCheck, type CardCheckResult } from './card-check';
 import type { CardSource } from './card-sources';
@@ -46,3 +48,6 @@ export async function runFullCheck(
   }
   return results;
 }
+
+/** Each finding of a key or card result, in words. */
+export const findingTexts = (r: CheckResult): string[] => (r.kind === 'smartcard' ? r.findings.map(describeCardFinding) : r.findings.map(describeFinding));

@@ -28,7 +28,7 @@ describe('keyward key enroll and keyward check with drill keys', () => {
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain('1 of 2 — opening the drill key YK-01');
     expect(ok.stderr).toContain('2 of 2 — YK-02: OK');
-    expect(ok.stdout).toContain('all 2 key(s) present and unchanged.');
+    expect(ok.stdout).toContain('all 2 item(s) present and unchanged.');
 
     // Someone guessed at YK-02's PIN between checks.
     const db = new Database(path);
@@ -46,7 +46,7 @@ describe('keyward key enroll and keyward check with drill keys', () => {
       ['YK-01', 'ok'],
       ['YK-02', 'anomaly'],
     ]);
-    expect(report.results[1].findings).toEqual([{ code: 'pin_retries_dropped', before: 8, after: 6 }]);
+    expect(report.results[1].findings).toEqual([{ code: 'pin_retries_dropped', before: 8, after: 6, text: 'PIN retries dropped from 8 to 6: someone tried wrong PINs since the last check' }]);
 
     const one = await keyward('check', '--simulated', '--key', 'YK-01');
     expect(one.code).toBe(0);
@@ -58,7 +58,7 @@ describe('keyward key enroll and keyward check with drill keys', () => {
     await keyward('init');
     expect(await keyward('key', 'enroll', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('--label is required') });
     expect(await keyward('key', 'enroll', '--label', 'K', '--place', 'Nowhere', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('no storage place named "Nowhere"') });
-    expect(await keyward('check', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('no enrolled drill keys') });
+    expect(await keyward('check', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('no enrolled drill key or drill card') });
     expect(JSON.parse((await keyward('--json', 'status')).stdout).ledger.entries).toBe(1);
   });
 });

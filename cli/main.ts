@@ -8,6 +8,7 @@ import type { CliIo, Command, OptionSpec } from './command';
 import { inventoryCommands } from './commands/inventory';
 import { ledgerCommands } from './commands/ledger';
 import { fidoCommands } from './commands/fido';
+import { cardCommands } from './commands/cards';
 import { netpathCommands } from './commands/netpath';
 import { custodyCommands } from './commands/custody';
 import { reportCommands } from './commands/report';
@@ -15,7 +16,7 @@ import { postureCommands } from './commands/posture';
 import { signInCommands } from './commands/signins';
 import { validationCommands } from './commands/validation';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...signInCommands, ...validationCommands, ...reportCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...cardCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...signInCommands, ...validationCommands, ...reportCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },

@@ -1,7 +1,9 @@
 import { enrolKey, type EnrolmentStep } from '../../app/enrolment';
 import { drillKeySource, hidKeySource } from '../../app/key-sources';
-import { runPresenceCheck, type CheckProgress } from '../../app/presence-check';
-import { describeFinding } from '../../core/presence';
+import type { CheckProgress } from '../../app/presence-check';
+import { findingTexts, runFullCheck } from '../../app/full-check';
+import { cardSourceFor } from './cards';
+import { KeywardError } from '../../core/errors';
 import type { Command, CommandContext } from '../command';
 import { table } from '../format';
 
@@ -13,11 +15,13 @@ const ENROL_STEPS: Record<EnrolmentStep, string> = {
   saved: 'saved',
 };
 
-function progressLine(p: CheckProgress, simulated: boolean): string | undefined {
+function progressLine(p: CheckProgress & { kind: 'fido2' | 'smartcard' }, simulated: boolean): string | undefined {
   const at = `${p.index} of ${p.total}`;
+  const thing = p.kind === 'smartcard' ? 'card' : 'key';
   switch (p.step) {
     case 'connecting':
-      return simulated ? `${at} — opening the drill key ${p.label}` : `${at} — plug in the key labelled ${p.label}`;
+      if (p.kind === 'smartcard') return simulated ? `${at} — looking for the drill card ${p.label}` : `${at} — insert the card labelled ${p.label} into a reader`;
+      return simulated ? `${at} — opening the drill ${thing} ${p.label}` : `${at} — plug in the key labelled ${p.label}`;
     case 'touch':
       return `${at} — touch the key labelled ${p.label}`;
     case 'done':
@@ -50,23 +54,26 @@ export const fidoCommands: Command[] = [
   },
   {
     path: ['check'],
-    summary: 'Presence check: prove each enrolled key is here, is the same key, and was not used',
+    summary: 'Presence check: prove each enrolled key and card is here, is the same, and was not used',
     options: {
-      key: { type: 'string', value: 'ID|LABEL', help: 'check one key only' },
-      simulated: { type: 'boolean', help: 'check the drill keys instead of real ones' },
+      key: { type: 'string', value: 'ID|LABEL', help: 'check one key or card only' },
+      wait: { type: 'string', value: 'SECONDS', help: 'how long to wait for each card to be inserted (default: look once)' },
+      simulated: { type: 'boolean', help: 'check the drill keys and cards instead of real ones' },
     },
     run: async (context) => {
       const { options, io } = context;
-      const results = await runPresenceCheck(context.session(), sourceFor(context), { key: options.key as string | undefined }, (p) => {
+      const wait = options.wait === undefined ? 0 : Number(options.wait);
+      if (!Number.isInteger(wait) || wait < 0 || wait > 600) throw new KeywardError('invalid_input', `--wait must be a whole number of seconds from 0 to 600 (got "${String(options.wait)}")`, 'wait');
+      const results = await runFullCheck(context.session(), { keys: sourceFor(context), cards: cardSourceFor(context) }, { item: options.key as string | undefined, insertTimeoutMs: wait * 1000 }, (p) => {
         const line = progressLine(p, options.simulated === true);
         if (line) io.stderr(`${line}\n`);
       });
       const flagged = results.some((r) => r.result !== 'ok');
       const human = [
-        table(['KEY', 'RESULT', 'FINDINGS'], results.map((r) => [`${r.label}${r.drill ? ' (drill)' : ''}`, r.result.toUpperCase(), r.findings.map(describeFinding).join('; ')])),
-        flagged ? '\nATTENTION: at least one key is missing or shows an anomaly.' : `\nall ${results.length} key(s) present and unchanged.`,
+        table(['ITEM', 'RESULT', 'FINDINGS'], results.map((r) => [`${r.label}${r.drill ? ' (drill)' : ''}`, r.result.toUpperCase(), findingTexts(r).join('; ')])),
+        flagged ? '\nATTENTION: at least one key or card is missing or shows an anomaly.' : `\nall ${results.length} item(s) present and unchanged.`,
       ].join('\n');
-      return { value: { ok: !flagged, results }, human, exitCode: flagged ? 2 : 0 };
+      return { value: { ok: !flagged, results: results.map((r) => ({ ...r, findings: r.findings.map((f, i) => ({ ...f, text: findingTexts(r)[i] })) })) }, human, exitCode: flagged ? 2 : 0 };
     },
   },
 ];
