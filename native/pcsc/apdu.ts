@@ -36,6 +36,7 @@ export function encodeApdu(command: CommandApdu): Uint8Array {
 
 /** Splits a response APDU into data and status word. */
 export function parseResponse(bytes: Uint8Array, command: string): ResponseApdu {
+  if (bytes.length === 0) throw new CardDataError(`${command}: the card sent nothing back (was it removed mid-read?)`);
   if (bytes.length < 2) throw new CardDataError(`${command}: the card's answer is ${bytes.length} byte(s) long; a status word alone needs 2 (truncated answer)`);
   return { data: bytes.subarray(0, bytes.length - 2), sw: (bytes[bytes.length - 2]! << 8) | bytes[bytes.length - 1]! };
 }

@@ -14,6 +14,7 @@ interface Reader {
   transmit(data: Buffer, length: number, protocol: number, cb: (error: unknown, response: Buffer) => void): void;
   on(event: 'status', listener: (status: { state: number; atr?: Buffer }) => void): unknown;
   on(event: 'end' | 'error', listener: (error?: unknown) => void): unknown;
+  close(): void;
 }
 
 // PC/SC return codes (winscard.h) that mean something to a custodian.
@@ -145,6 +146,8 @@ export async function openPcscReaders(options: PcscOptions = {}): Promise<CardRe
     async close() {
       if (closed) return;
       closed = true;
+      // Each reader and the service run a monitoring thread; all must stop for the process to exit.
+      for (const { reader } of readers.values()) reader.close();
       service.close();
     },
   };

@@ -21,8 +21,8 @@ export function pcscUnavailable(): string | undefined {
  * Starts pcscd with vpcd's virtual readers, unless one already runs. Returns a stop function
  * that ends only the pcscd this call started.
  */
-export async function startPcscd(): Promise<() => Promise<void>> {
-  if (running()) return async () => undefined;
+export async function startPcscd(): Promise<{ stop: () => Promise<void>; started: boolean }> {
+  if (running()) return { stop: async () => undefined, started: false };
   mkdirSync('/run/pcscd', { recursive: true });
   const child: ChildProcess = spawn('pcscd', ['--foreground'], { stdio: 'ignore' });
   const started = Date.now();
@@ -32,9 +32,13 @@ export async function startPcscd(): Promise<() => Promise<void>> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
-  return async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  return {
+    started: true,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
   };
 }
 
