@@ -1,26 +1,9 @@
+import type { ReaderView } from '../core/smartcard';
 import { findAuthenticatorById } from '../db/authenticators';
 import { findSmartcardByGuid } from '../db/smartcards';
 import { scanReaders } from './card-reading';
 import type { CardSource } from './card-sources';
 import type { Session } from './ports';
-
-export interface ReaderView {
-  readonly name: string;
-  readonly cardPresent: boolean;
-  readonly atr: string | null;
-  /** The PIV card in it, when one could be read. */
-  readonly card: {
-    readonly guid: string;
-    readonly subject: string;
-    readonly serial: string;
-    readonly notAfter: string;
-    readonly upns: readonly string[];
-    /** The inventory label when the card is enrolled. */
-    readonly enrolledAs: string | null;
-  } | null;
-  /** Why the card in it could not be read. */
-  readonly error: string | null;
-}
 
 /** Every reader, and what is in it: which card, and whether Keyward knows it. Reads nothing secret and writes nothing. */
 export async function listCardReaders(session: Pick<Session, 'db'>, source: CardSource): Promise<ReaderView[]> {

@@ -9,6 +9,9 @@ import { appendPreparedEntry, prepareEntry } from '../db/ledger';
 import { findSealBySerial } from '../db/seals';
 import { approverNamed, collectApproval, type CollectedApproval } from './custodian-keys';
 import type { KeySource } from './key-sources';
+import { cardsToCheck, runCardCheck, type CardCheckResult } from './card-check';
+import type { CardSource } from './card-sources';
+import { describeCardFinding } from '../core/smartcard';
 import { timestamp, type Session } from './ports';
 import { keysToCheck, runPresenceCheck, type KeyCheckResult } from './presence-check';
 
@@ -17,6 +20,8 @@ export interface CustodySources {
   readonly custodianKeys: KeySource;
   /** Where the emergency keys themselves are found (for the presence check on return). */
   readonly emergencyKeys: KeySource;
+  /** Where smartcards are found (for the presence check of a returned card). */
+  readonly emergencyCards?: CardSource;
 }
 
 export type ApprovalStep = { readonly role: Approval['role']; readonly name: string; readonly step: 'touch' | 'approved' };
@@ -135,7 +140,8 @@ export interface ReturnInput {
 
 /**
  * Puts an item back: a FIDO2 key is presence-checked first (the same key, its counter delta
- * recorded against the checkout), the new seal is recorded, and both custodians sign.
+ * recorded against the checkout), a smartcard likewise (the same card, proving possession), the
+ * new seal is recorded, and both custodians sign.
  */
 export async function returnItem(session: Session, sources: CustodySources, input: ReturnInput, onApproval: (step: ApprovalStep) => void = () => undefined) {
   const item = findItem(session, input.item);
@@ -154,6 +160,10 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
     // The checkout explains any use of the key while it was out; the delta is recorded against it.
     [presence] = await runPresenceCheck(session, sources.emergencyKeys, { key: String(item.id), loggedUses: Number.MAX_SAFE_INTEGER });
   }
+  let cardPresence: CardCheckResult | undefined;
+  if (item.kind === 'smartcard' && item.enrolled && sources.emergencyCards && cardsToCheck(session, item.simulated).some((c) => c.id === item.id)) {
+    [cardPresence] = await runCardCheck(session, sources.emergencyCards, { card: String(item.id) });
+  }
   const prepared = prepareEntry(
     session.db,
     {
@@ -169,7 +179,11 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
         custodianId: custodian.id,
         witnessId: witness.id,
         newSeal,
-        presence: presence ? { result: presence.result, ledgerSeq: presence.ledgerSeq, findings: presence.findings.map(describeFinding), signCountDelta: presence.signCountDelta ?? null } : null,
+        presence: presence
+          ? { result: presence.result, ledgerSeq: presence.ledgerSeq, findings: presence.findings.map(describeFinding), signCountDelta: presence.signCountDelta ?? null }
+          : cardPresence
+            ? { result: cardPresence.result, ledgerSeq: cardPresence.ledgerSeq, findings: cardPresence.findings.map(describeCardFinding), signCountDelta: null }
+            : null,
         overdue: isOverdue(open, session.clock.now()),
         drill: sources.custodianKeys.simulated,
       },
@@ -184,7 +198,7 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
     setAuthenticatorState(session.db, item.id, 'in_safe');
     setSealState(session.db, newSeal, 'sealing');
   });
-  return { entry, presence };
+  return { entry, presence: presence ?? cardPresence };
 }
 
 /** A second custodian countersigns an emergency checkout that went without a witness. */

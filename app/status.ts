@@ -7,6 +7,9 @@ import { entriesOfKinds, readHead } from '../db/ledger';
 import { validationState } from '../core/validation';
 import { listCheckouts } from '../db/custody';
 import { awaitsCountersign, isOverdue } from '../core/custody';
+import { expiryState } from '../core/smartcard';
+import { earliestCertificateExpiry } from '../db/smartcards';
+import { readOrganisationFacts } from '../db/posture-facts';
 
 
 export function readStatus(db: KeywardDatabase, now: Date = new Date()): KeywardStatus {
@@ -21,6 +24,10 @@ export function readStatus(db: KeywardDatabase, now: Date = new Date()): Keyward
     validation: (() => {
       const state = validationState(entriesOfKinds(db, ['validation.started', 'validation.attested', 'validation.waived', 'validation.completed', 'validation.subscription_changed', 'custodian.added', 'custodian.deactivated']), now);
       return { due: state.due, because: state.reasons.join('; ') || null, dueAt: state.dueAt, daysRemaining: state.daysRemaining, underWay: state.current !== null };
+    })(),
+    earliestExpiry: (() => {
+      const first = earliestCertificateExpiry(db);
+      return first ? { ...first, ...expiryState(first.notAfter, now, readOrganisationFacts(db).expiryWindowDays) } : null;
     })(),
     custody: (() => {
       const open = listCheckouts(db, { open: true });

@@ -107,3 +107,22 @@ export function upnMismatch(certificate: CertificateFacts, accountUpn: string | 
     ? `the certificate names no user principal name; the account is ${accountUpn}`
     : `the certificate is for ${certificate.upns.join(', ')}, not for the account ${accountUpn}`;
 }
+
+/** A smartcard reader and what is in it, as the readers list shows it. */
+export interface ReaderView {
+  readonly name: string;
+  readonly cardPresent: boolean;
+  readonly atr: string | null;
+  /** The PIV card in it, when one could be read. */
+  readonly card: {
+    readonly guid: string;
+    readonly subject: string;
+    readonly serial: string;
+    readonly notAfter: string;
+    readonly upns: readonly string[];
+    /** The inventory label when the card is enrolled. */
+    readonly enrolledAs: string | null;
+  } | null;
+  /** Why the card in it could not be read. */
+  readonly error: string | null;
+}

@@ -7,6 +7,8 @@ export interface KeywardStatus {
   readonly activeCustodians: number;
   /** Whether a validation of the emergency access process is due, and why. */
   readonly validation: { readonly due: boolean; readonly because: string | null; readonly dueAt: string | null; readonly daysRemaining: number | null; readonly underWay: boolean };
+  /** The smartcard certificate that expires first (the dashboard shows it), with its state against the window. */
+  readonly earliestExpiry: { readonly label: string; readonly notAfter: string; readonly days: number; readonly state: 'valid' | 'expiring' | 'expired' } | null;
   readonly custody: {
     /** Labels of items out of the safe now. */
     readonly out: readonly string[];

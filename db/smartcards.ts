@@ -40,3 +40,14 @@ export const findSmartcardByGuid = (db: KeywardDatabase, guid: string): number |
 export function recordCardCheck(db: KeywardDatabase, authenticatorId: number, at: string, result: PresenceResult): void {
   db.prepare('UPDATE smartcards SET last_checked_at = ?, last_result = ? WHERE authenticator_id = ?').run(at, result, authenticatorId);
 }
+
+/** The enrolled card in use (not retired or lost) whose certificate expires first; drill cards are marked. */
+export function earliestCertificateExpiry(db: KeywardDatabase): { label: string; notAfter: string } | undefined {
+  return db
+    .prepare(
+      `SELECT a.label || CASE WHEN a.simulated = 1 THEN ' (drill)' ELSE '' END AS label, s.not_after AS notAfter
+       FROM smartcards s JOIN authenticators a ON a.id = s.authenticator_id
+       WHERE a.state NOT IN ('retired', 'lost') ORDER BY s.not_after LIMIT 1`,
+    )
+    .get() as { label: string; notAfter: string } | undefined;
+}

@@ -1,6 +1,7 @@
 import { deactivateCustodian, enrolCustodianKey } from '../../app/custodian-keys';
 import { checkOut, countersign, listCustody, returnItem, type ApprovalStep, type CustodySources } from '../../app/custody';
 import { drillKeySource, hidKeySource } from '../../app/key-sources';
+import { drillCardSource, pcscCardSource } from '../../app/card-sources';
 import type { Command, CommandContext } from '../command';
 import { table } from '../format';
 import { KeywardError } from '../../core/errors';
@@ -8,9 +9,9 @@ import { KeywardError } from '../../core/errors';
 function sources(context: CommandContext): CustodySources {
   if (context.options.simulated === true) {
     const db = context.session().db;
-    return { custodianKeys: drillKeySource(db, { store: 'custodians' }), emergencyKeys: drillKeySource(db) };
+    return { custodianKeys: drillKeySource(db, { store: 'custodians' }), emergencyKeys: drillKeySource(db), emergencyCards: drillCardSource(db) };
   }
-  return { custodianKeys: hidKeySource(), emergencyKeys: hidKeySource() };
+  return { custodianKeys: hidKeySource(), emergencyKeys: hidKeySource(), emergencyCards: pcscCardSource() };
 }
 
 const announce = (context: CommandContext) => (step: ApprovalStep) =>
@@ -93,7 +94,7 @@ export const custodyCommands: Command[] = [
       const flagged = presence !== undefined && presence.result !== 'ok';
       return {
         value: { entry, presence },
-        human: `returned ${options.item} under seal ${String(options['new-seal']).toUpperCase()}${presence ? `; presence check ${presence.result.toUpperCase()}, counter +${presence.signCountDelta ?? '?'}` : ''}`,
+        human: `returned ${options.item} under seal ${String(options['new-seal']).toUpperCase()}${presence ? `; presence check ${presence.result.toUpperCase()}${'signCountDelta' in presence ? `, counter +${presence.signCountDelta ?? '?'}` : ''}` : ''}`,
         exitCode: flagged ? 2 : 0,
       };
     },

@@ -25,11 +25,12 @@ export const ledgerCommands: Command[] = [
   },
   {
     path: ['status'],
-    summary: 'Show counts, the ledger head and what is out; exit 2 while anything is overdue or unwitnessed',
+    summary: 'Show counts, the ledger head, what is out and the first certificate expiry; exit 2 while anything is overdue, unwitnessed or expired',
     options: {},
     run: ({ session, databasePath }) => {
       const status = readStatus(session().db, session().clock.now());
-      const attention = status.custody.overdue.length > 0 || status.custody.awaitingCountersign.length > 0;
+      const expiry = status.earliestExpiry;
+      const attention = status.custody.overdue.length > 0 || status.custody.awaitingCountersign.length > 0 || expiry?.state === 'expired';
       const states = Object.entries(status.authenticators.byState).map(([state, n]) => `${n} ${state}`).join(', ') || 'none';
       return {
         value: { path: databasePath, ...status },
@@ -40,6 +41,9 @@ export const ledgerCommands: Command[] = [
           `custodians:     ${status.activeCustodians} active`,
           `ledger:         ${status.ledger.entries} entries, head ${status.ledger.headHash}`,
           `out now:        ${status.custody.out.join(', ') || 'nothing'}`,
+          ...(expiry
+            ? [`${expiry.state === 'expired' ? 'EXPIRED:       ' : 'first expiry:  '} ${expiry.label} certificate ${expiry.state === 'expired' ? 'expired' : 'expires'} ${expiry.notAfter.slice(0, 10)}${expiry.state === 'expired' ? '' : ` (in ${expiry.days} days${expiry.state === 'expiring' ? ', within the window' : ''})`}`]
+            : []),
           ...(status.validation.due ? [`validation due: ${status.validation.because}`] : []),
           ...(status.custody.overdue.length ? [`OVERDUE:        ${status.custody.overdue.join(', ')}`] : []),
           ...(status.custody.awaitingCountersign.length ? [`NO WITNESS:     ${status.custody.awaitingCountersign.join(', ')} (countersignature needed)`] : []),

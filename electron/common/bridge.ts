@@ -15,6 +15,8 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'ledger:verify',
   'key:enroll',
   'presence:check',
+  'card:readers',
+  'card:enroll',
   'custody:list',
   'custodian:enroll',
   'custodian:deactivate',
@@ -38,7 +40,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */
-export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'netpath:classify', 'netpath:probe', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile']);
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'card:enroll', 'netpath:classify', 'netpath:probe', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile']);
 
 export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
 
@@ -56,6 +58,8 @@ export interface KeywardEvents {
   /** A long job's progress: which key, which step (the touch prompt among them). */
   'key:progress': {
     readonly job: 'enrol' | 'check';
+    /** A FIDO2 key unless it says smartcard. */
+    readonly kind?: 'fido2' | 'smartcard';
     readonly index: number;
     readonly total: number;
     readonly label: string;

@@ -4,6 +4,7 @@ import type { LedgerEntry } from '../../core/ledger';
 import type { LedgerVerification } from '../../core/ledger-verification';
 import type { KeywardStatus } from '../../core/status';
 import type { PresenceFinding, PresenceResult } from '../../core/presence';
+import type { CardFinding, ReaderView } from '../../core/smartcard';
 import type { PathClass, PathVerdict } from '../../core/netpath';
 import type { CustodyReport } from '../../core/report';
 import type { CustodyView } from '../../core/custody';
@@ -38,6 +39,8 @@ export const CHANNELS = {
     .object({ label: text(200), serial: optionalText(200), place: optionalText(200), account: optionalText(200), simulated: z.boolean() })
     .strict(),
   'presence:check': z.object({ key: optionalText(200), simulated: z.boolean() }).strict(),
+  'card:readers': z.object({ simulated: z.boolean() }).strict(),
+  'card:enroll': z.object({ label: text(200), place: optionalText(200), account: optionalText(200), reader: optionalText(200), simulated: z.boolean() }).strict(),
   'custody:list': z.object({ open: z.boolean().optional(), overdue: z.boolean().optional() }).strict(),
   'custodian:enroll': z.object({ name: text(200), simulated: z.boolean() }).strict(),
   'custodian:deactivate': z.object({ name: text(200), reason: optionalText(200) }).strict(),
@@ -89,6 +92,8 @@ export interface ChannelResults {
   'ledger:verify': LedgerVerification;
   'key:enroll': Authenticator;
   'presence:check': PresenceCheckReport;
+  'card:readers': readonly ReaderView[];
+  'card:enroll': { readonly authenticator: Authenticator; readonly reader: string; readonly warnings: readonly string[] };
   'custody:list': CustodyItemView[];
   'custodian:enroll': Custodian;
   'custodian:deactivate': Custodian;
@@ -153,8 +158,9 @@ export interface PresenceCheckReport {
   readonly results: readonly {
     readonly authenticatorId: number;
     readonly label: string;
+    readonly kind: 'fido2' | 'smartcard';
     readonly result: PresenceResult;
-    readonly findings: readonly (PresenceFinding & { readonly text: string })[];
+    readonly findings: readonly ((PresenceFinding | CardFinding) & { readonly text: string })[];
     readonly drill: boolean;
     readonly ledgerSeq: number;
   }[];

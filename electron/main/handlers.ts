@@ -1,9 +1,12 @@
 import { enrolKey } from '../../app/enrolment';
 import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, registerSeal } from '../../app/inventory';
 import type { KeySource } from '../../app/key-sources';
+import type { CardSource } from '../../app/card-sources';
 import { recentEntries, verifyStoredLedger } from '../../app/ledger';
 import type { Session } from '../../app/ports';
-import { runPresenceCheck } from '../../app/presence-check';
+import { findingTexts, runFullCheck } from '../../app/full-check';
+import { enrolCard } from '../../app/card-enrolment';
+import { listCardReaders } from '../../app/card-readers';
 import { readStatus } from '../../app/status';
 import { buildCustodyReport } from '../../app/report';
 import { assessPosture } from '../../app/posture';
@@ -14,7 +17,6 @@ import { deactivateCustodian, enrolCustodianKey } from '../../app/custodian-keys
 import { checkOut, countersign, listCustody, returnItem, type CustodySources } from '../../app/custody';
 import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath';
 import type { DiscoveredInterface } from '../../app/netpath';
-import { describeFinding } from '../../core/presence';
 import type { KeywardEvents } from '../common/bridge';
 import type { Channel, ChannelArgs, ChannelResults } from '../common/channels';
 
@@ -23,6 +25,8 @@ export interface HandlerContext {
   readonly session: Session;
   /** Real keys over USB, or the drill store's software keys. */
   readonly keySources: { readonly real: () => KeySource; readonly drill: () => KeySource; readonly drillCustodians: () => KeySource };
+  /** Smartcards through the system's PC/SC readers, or the drill store's software cards. */
+  readonly cardSources: { readonly real: () => CardSource; readonly drill: () => CardSource };
   readonly emit: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Where interfaces come from, and the CA bundle a private deployment trusts for the probe. */
   /** The desktop's part in reports: where to save, and the system print dialog. */
@@ -35,8 +39,12 @@ export interface HandlerContext {
 type Handlers = { [C in Channel]: (context: HandlerContext, args: ChannelArgs<C>) => ChannelResults[C] | Promise<ChannelResults[C]> };
 
 const sourceFor = (context: HandlerContext, simulated: boolean) => (simulated ? context.keySources.drill() : context.keySources.real());
+const cardSourceFor = (context: HandlerContext, simulated: boolean) => (simulated ? context.cardSources.drill() : context.cardSources.real());
+const CARD_STEPS = { looking: 'connecting', reading: 'reading', proving: 'verifying', saved: 'saved' } as const;
 const custodySources = (context: HandlerContext, simulated: boolean): CustodySources =>
-  simulated ? { custodianKeys: context.keySources.drillCustodians(), emergencyKeys: context.keySources.drill() } : { custodianKeys: context.keySources.real(), emergencyKeys: context.keySources.real() };
+  simulated
+    ? { custodianKeys: context.keySources.drillCustodians(), emergencyKeys: context.keySources.drill(), emergencyCards: context.cardSources.drill() }
+    : { custodianKeys: context.keySources.real(), emergencyKeys: context.keySources.real(), emergencyCards: context.cardSources.real() };
 
 /** Each channel's use case. Arguments arrive already shape-checked by the router. */
 export const HANDLERS: Handlers = {
@@ -92,10 +100,20 @@ export const HANDLERS: Handlers = {
   'netpath:classify': ({ session }, args) => overrideClassification(session, args),
   'netpath:probe': ({ session, network }, args) => proveNetworkPaths(session, { targets: args.targets ?? network.targets, timeoutSeconds: args.timeoutSeconds, caFile: network.caFile }, network.discover),
   'presence:check': async (context, args) => {
-    const results = await runPresenceCheck(context.session, sourceFor(context, args.simulated), { key: args.key }, (p) => context.emit('key:progress', { job: 'check', ...p }));
+    const results = await runFullCheck(context.session, { keys: sourceFor(context, args.simulated), cards: cardSourceFor(context, args.simulated) }, { item: args.key }, (p) =>
+      context.emit('key:progress', { job: 'check', ...p }),
+    );
     return {
       ok: results.every((r) => r.result === 'ok'),
-      results: results.map((r) => ({ ...r, findings: r.findings.map((f) => ({ ...f, text: describeFinding(f) })) })),
+      results: results.map((r) => {
+        const texts = findingTexts(r);
+        return { authenticatorId: r.authenticatorId, label: r.label, kind: r.kind, result: r.result, drill: r.drill, ledgerSeq: r.ledgerSeq, findings: r.findings.map((f, i) => ({ ...f, text: texts[i]! })) };
+      }),
     };
   },
+  'card:readers': (context, args) => listCardReaders(context.session, cardSourceFor(context, args.simulated)),
+  'card:enroll': (context, args) =>
+    enrolCard(context.session, cardSourceFor(context, args.simulated), args, (step) =>
+      context.emit('key:progress', { job: 'enrol', kind: 'smartcard', index: 1, total: 1, label: args.label, step: CARD_STEPS[step] }),
+    ),
 };

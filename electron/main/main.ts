@@ -5,6 +5,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { initDatabase } from '../../app/keyward';
+import { drillCardSource, pcscCardSource } from '../../app/card-sources';
 import { drillKeySource, hidKeySource } from '../../app/key-sources';
 import { ledgerHead } from '../../app/ledger';
 import { DATABASE_FILE_NAME, defaultDataDirectory } from '../../app/paths';
@@ -73,6 +74,7 @@ async function start(): Promise<void> {
     session: { db, clock: systemClock, actor },
     trustedOrigin: APP_ORIGIN,
     keySources: { real: hidKeySource, drill: () => drillKeySource(db), drillCustodians: () => drillKeySource(db, { store: 'custodians' }) },
+    cardSources: { real: () => pcscCardSource(), drill: () => drillCardSource(db) },
     network: { caFile: process.env.KEYWARD_CA_FILE },
     files: {
       chooseOpenPath: async (title) => {

@@ -1,6 +1,7 @@
 import { KeywardError, isKeywardError } from '../../core/errors';
 import type { Session } from '../../app/ports';
 import { WRITING_CHANNELS, isChannel, type KeywardEvents, type Reply } from '../common/bridge';
+import type { CardSource } from '../../app/card-sources';
 import type { KeySource } from '../../app/key-sources';
 import { CHANNELS, type Channel } from '../common/channels';
 import { HANDLERS, type HandlerContext } from './handlers';
@@ -15,6 +16,7 @@ export interface RouterOptions {
   /** The only origin whose frames may call in, e.g. `app://keyward`. */
   readonly trustedOrigin: string;
   readonly keySources?: HandlerContext['keySources'];
+  readonly cardSources?: HandlerContext['cardSources'];
   readonly network?: HandlerContext['network'];
   readonly reports?: HandlerContext['reports'];
   readonly files?: HandlerContext['files'];
@@ -49,6 +51,7 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
   const context: HandlerContext = {
     session: options.session,
     keySources: options.keySources ?? { real: noKeys, drill: noKeys, drillCustodians: noKeys },
+    cardSources: options.cardSources ?? { real: noCards, drill: noCards },
     emit: options.emit ?? (() => undefined),
     network: options.network ?? {},
     reports: options.reports ?? {},
@@ -83,4 +86,8 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
 /** Without key sources (a router for screens that need no hardware), asking for a key is an error. */
 function noKeys(): KeySource {
   throw new KeywardError('not_found', 'this window has no access to keys');
+}
+
+function noCards(): CardSource {
+  throw new KeywardError('not_found', 'this window has no access to smartcard readers');
 }

@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createIpcRouter, type RouterOptions } from '../../electron/main/router';
 import { resolveAppResource } from '../../electron/main/app-protocol';
 import type { Session } from '../../app/ports';
+import { drillCardSource, pcscCardSource } from '../../app/card-sources';
 import { drillKeySource, hidKeySource } from '../../app/key-sources';
 import { readHead } from '../../db/ledger';
 
@@ -67,6 +68,7 @@ export async function openRenderer(browser: Browser, session: Session, options: 
     session,
     trustedOrigin: TEST_ORIGIN,
     keySources: { real: hidKeySource, drill: () => drillKeySource(session.db), drillCustodians: () => drillKeySource(session.db, { store: 'custodians' }) },
+    cardSources: { real: () => pcscCardSource(), drill: () => drillCardSource(session.db) },
     network: options.network,
     reports: options.reports,
     files: options.files,

@@ -52,6 +52,13 @@ export function App() {
                 </span>
               )}
               {status.custody.awaitingCountersign.length > 0 && <span className="alert-badge">{status.custody.awaitingCountersign.length} without witness</span>}
+              {status.earliestExpiry && (
+                <span className={status.earliestExpiry.state === 'valid' ? '' : 'alert-badge'} data-testid="header-expiry">
+                  {status.earliestExpiry.state === 'expired'
+                    ? `${status.earliestExpiry.label} certificate expired`
+                    : `${status.earliestExpiry.label} certificate expires in ${status.earliestExpiry.days} days`}
+                </span>
+              )}
               <span className={status.validation.due ? 'alert-badge' : ''}>
                 {status.validation.due ? 'Validation due' : `Validation in ${status.validation.daysRemaining} days`}
               </span>

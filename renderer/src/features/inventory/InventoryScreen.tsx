@@ -67,7 +67,8 @@ export function InventoryScreen({ onSaved }: Props) {
             { header: 'Place', cell: (k) => k.placeName ?? '—' },
             { header: 'Account', cell: (k) => k.accountUpn ?? '—' },
             { header: 'Serial', cell: (k) => k.serial || '—' },
-            { header: 'Model', cell: (k) => k.model ?? (k.kind === 'fido2' ? 'not enrolled' : '—') },
+            { header: 'Model', cell: (k) => k.model ?? 'not enrolled' },
+            { header: 'Certificate expires', cell: (k) => (k.kind === 'smartcard' ? (k.expiresAt?.slice(0, 10) ?? 'not read') : '—') },
             {
               header: 'Last check',
               cell: (k) =>

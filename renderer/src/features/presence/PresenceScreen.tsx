@@ -4,6 +4,7 @@ import { DataTable } from '../../components/DataTable';
 import { invoke } from '../../lib/ipc';
 import { useChannel } from '../../lib/useChannel';
 import { describeProgress, useKeyProgress } from './useKeyProgress';
+import { CardEnrolSection } from './CardEnrolSection';
 
 type Report = ChannelResults['presence:check'];
 type KeyResult = Report['results'][number];
@@ -13,7 +14,7 @@ const RESULT_LABEL = { ok: 'OK', anomaly: 'ANOMALY', missing: 'MISSING' } as con
 export function PresenceScreen() {
   const [drill, setDrill] = useState(false);
   const { value: inventory } = useChannel('inventory:list', {});
-  const keys = (inventory?.authenticators ?? []).filter((a) => a.kind === 'fido2' && a.enrolled && a.simulated === drill);
+  const keys = (inventory?.authenticators ?? []).filter((a) => a.enrolled && a.simulated === drill && a.state !== 'retired' && a.state !== 'lost');
   const [checking, setChecking] = useState(false);
   const [report, setReport] = useState<Report | undefined>(undefined);
   const [checkError, setCheckError] = useState<ReplyError | undefined>(undefined);
@@ -37,17 +38,17 @@ export function PresenceScreen() {
       <h2 id="presence-title">Presence check</h2>
       <label className="drill-switch">
         <input type="checkbox" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} disabled={checking} />
-        Drill mode — rehearse with software keys; results are recorded as drills
+        Drill mode — rehearse with software keys and cards; results are recorded as drills
       </label>
 
       <section className="inventory-section" aria-labelledby="check-title">
         <h3 id="check-title" className="section-title">
-          Check {drill ? 'drill' : 'enrolled'} keys
+          Check {drill ? 'drill' : 'enrolled'} keys and cards
         </h3>
         <div className="section-body">
           <div>
             <p className="hint">
-              For each key Keyward reads what it says about itself (never a PIN), asks for a touch, verifies a signature with the credential it enrolled, and compares with the last check.
+              For each key Keyward reads what it says about itself (never a PIN), asks for a touch, verifies a signature with the credential it enrolled, and compares with the last check. For each smartcard it finds the same card (GUID and certificates) in a reader and has it sign a fresh challenge with its Card Authentication key — again never a PIN.
             </p>
             <div className="progress" role="status" aria-live="assertive" data-testid="check-progress">
               {checking && checkProgress ? describeProgress(checkProgress, drill) : checking ? 'starting…' : ''}
@@ -60,15 +61,16 @@ export function PresenceScreen() {
             {report && (
               <>
                 <p className={`banner ${report.ok ? 'banner-ok' : 'banner-bad'}`} role={report.ok ? 'status' : 'alert'}>
-                  {report.ok ? `All ${report.results.length} key(s) present and unchanged.` : 'Attention: at least one key is missing or shows an anomaly.'}
+                  {report.ok ? `All ${report.results.length} item(s) present and unchanged.` : 'Attention: at least one key or card is missing or shows an anomaly.'}
                 </p>
                 <DataTable<KeyResult>
                   caption="Results of this check"
                   rows={report.results}
                   rowKey={(r) => r.authenticatorId}
-                  empty="No keys were checked."
+                  empty="Nothing was checked."
                   columns={[
-                    { header: 'Key', cell: (r) => `${r.label}${r.drill ? ' (drill)' : ''}` },
+                    { header: 'Item', cell: (r) => `${r.label}${r.drill ? ' (drill)' : ''}` },
+                    { header: 'Kind', cell: (r) => (r.kind === 'smartcard' ? 'Smartcard' : 'FIDO2 key') },
                     { header: 'Result', cell: (r) => <span className={`state result-${r.result}`}>{RESULT_LABEL[r.result]}</span> },
                     { header: 'Findings', cell: (r) => (r.findings.length ? <ul className="findings">{r.findings.map((f, i) => <li key={i}>{f.text}</li>)}</ul> : '—') },
                     { header: 'Ledger entry', cell: (r) => r.ledgerSeq },
@@ -81,9 +83,9 @@ export function PresenceScreen() {
             <h3>Run a check</h3>
             <div className="fields">
               <div className="field">
-                <label htmlFor="check-key">Keys</label>
+                <label htmlFor="check-key">Keys and cards</label>
                 <select id="check-key" name="key" defaultValue="" disabled={checking}>
-                  <option value="">All {drill ? 'drill' : 'enrolled'} keys ({keys.length})</option>
+                  <option value="">All {drill ? 'drill' : 'enrolled'} keys and cards ({keys.length})</option>
                   {keys.map((k) => (
                     <option key={k.id} value={String(k.id)}>
                       {k.label}
@@ -100,6 +102,7 @@ export function PresenceScreen() {
       </section>
 
       <EnrolSection drill={drill} places={inventory?.places.map((p) => p.name) ?? []} accounts={inventory?.accounts.map((a) => a.upn) ?? []} />
+      <CardEnrolSection drill={drill} places={inventory?.places.map((p) => p.name) ?? []} accounts={inventory?.accounts.map((a) => a.upn) ?? []} />
     </section>
   );
 }

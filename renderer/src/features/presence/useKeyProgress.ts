@@ -18,6 +18,8 @@ export function useKeyProgress(job: KeyProgress['job']): [KeyProgress | undefine
 /** What the person at the desk should do now, in words. */
 export function describeProgress(p: KeyProgress, drill: boolean): string {
   const at = p.total > 1 ? `${p.index} of ${p.total} — ` : '';
+  if (p.kind === 'smartcard' && p.step === 'connecting') return drill ? `${at}looking for the drill card ${p.label}…` : `${at}insert the card labelled ${p.label} into a reader`;
+  if (p.kind === 'smartcard' && p.step === 'verifying') return `${at}${p.label}: proving possession with the Card Authentication key…`;
   switch (p.step) {
     case 'connecting':
       return drill ? `${at}opening the drill key ${p.label}…` : `${at}plug in the key labelled ${p.label}`;
