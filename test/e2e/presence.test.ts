@@ -46,8 +46,8 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     // Keyboard only: focus the button and press Enter.
     await page.getByRole('button', { name: 'Run presence check' }).focus();
     await page.keyboard.press('Enter');
-    await page.getByText('All 2 key(s) present and unchanged.').waitFor();
-    expect(await page.getByRole('row', { name: /YK-01 \(drill\)\s*OK/ }).count()).toBe(1);
+    await page.getByText('All 2 item(s) present and unchanged.').waitFor();
+    expect(await page.getByRole('row', { name: /YK-01 \(drill\)\s*FIDO2 key\s*OK/ }).count()).toBe(1);
 
     // Someone tried wrong PINs on YK-02 between checks.
     const id = s.db.prepare("SELECT id FROM authenticators WHERE label = 'YK-02'").pluck().get() as number;
@@ -56,7 +56,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     saveDrillKey(s.db, id, state);
 
     await page.getByRole('button', { name: 'Run presence check' }).click();
-    const alert = page.getByRole('alert').filter({ hasText: 'at least one key is missing or shows an anomaly' });
+    const alert = page.getByRole('alert').filter({ hasText: 'at least one key or card is missing or shows an anomaly' });
     await alert.waitFor();
     const row = page.getByRole('row', { name: /YK-02/ });
     expect(await row.textContent()).toMatch(/ANOMALY.*PIN retries dropped from 8 to 5/);
@@ -73,7 +73,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
     await page.getByRole('button', { name: 'Run presence check' }).click();
-    await page.getByText(/there are no enrolled drill keys to check/).waitFor();
+    await page.getByText(/there is no enrolled drill key or drill card to check/).waitFor();
     await page.getByRole('button', { name: 'Enrol key' }).click();
     const label = page.getByRole('form', { name: 'Enrol a key' }).getByLabel('Label *');
     await expect.poll(() => label.getAttribute('aria-invalid')).toBe('true');

@@ -66,9 +66,16 @@ export function InventoryScreen({ onSaved }: Props) {
             { header: 'State', cell: (k) => <span className={`state state-${k.state}`}>{STATE_LABELS[k.state] ?? k.state}</span> },
             { header: 'Place', cell: (k) => k.placeName ?? '—' },
             { header: 'Account', cell: (k) => k.accountUpn ?? '—' },
-            { header: 'Serial', cell: (k) => k.serial || '—' },
-            { header: 'Model', cell: (k) => k.model ?? 'not enrolled' },
-            { header: 'Certificate expires', cell: (k) => (k.kind === 'smartcard' ? (k.expiresAt?.slice(0, 10) ?? 'not read') : '—') },
+            { header: 'Serial', cell: (k) => (k.serial ? <span className="serial" title={k.serial}>{k.serial}</span> : '—') },
+            {
+              header: 'Model',
+              cell: (k) => (
+                <>
+                  {k.model ?? 'not enrolled'}
+                  {k.kind === 'smartcard' && k.expiresAt && <small className="expiry">certificate expires {k.expiresAt.slice(0, 10)}</small>}
+                </>
+              ),
+            },
             {
               header: 'Last check',
               cell: (k) =>

@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addAccount, addPlace } from '../../app/inventory';
+import { recordOrganisationFacts } from '../../app/posture';
+import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
+import { openTestSession } from '../support/session';
+
+const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+const UPN = 'bg2@contoso.onmicrosoft.com';
+
+describe('smartcards on the presence check screen in Chromium, in drill mode', () => {
+  let browser: Browser;
+  let s: ReturnType<typeof openTestSession>;
+  let ui: RendererPage;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await ensureRendererBuilt();
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+  beforeEach(async () => {
+    s = openTestSession();
+    addPlace(s, { name: 'HQ safe A' });
+    addAccount(s, { upn: UPN, objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3302', label: 'Break glass 2' });
+    // A window longer than the drill card's year, so that its expiry shows as a warning.
+    recordOrganisationFacts(s, { expiryWindowDays: 400 });
+    ui = await openRenderer(browser, s);
+  });
+  afterEach(async () => {
+    await ui.context.close();
+    s.close();
+  });
+
+  it('enrols a drill card, warns of its expiry, checks it with the keys, and shows its expiry in the inventory and header', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Presence check' }).click();
+    await page.getByLabel(/Drill mode/).check();
+
+    const enrol = page.getByRole('form', { name: 'Enrol a smartcard' });
+    await enrol.getByLabel('Label *').fill('SC-02');
+    await enrol.getByLabel('Storage place').selectOption('HQ safe A');
+    await enrol.getByLabel('Emergency account').selectOption(UPN);
+    await enrol.getByRole('button', { name: 'Enrol smartcard' }).click();
+    await page.getByText(/Enrolled SC-02 from Drill reader: new card: certificate serial [0-9A-F]+, expires 2027-11-25\./).waitFor();
+    expect(await page.getByRole('alert', { name: 'Enrolment warnings' }).textContent()).toMatch(/Warning: the PIV Authentication certificate expires in 36\d day\(s\)/);
+    expect(s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'smartcard.enrolled'").pluck().get()).toBe(1);
+
+    await page.getByRole('button', { name: 'Run presence check' }).click();
+    await page.getByText('All 1 item(s) present and unchanged.').waitFor();
+    const row = page.getByRole('row', { name: /SC-02 \(drill\)\s*Smartcard\s*OK/ });
+    expect(await row.textContent()).toMatch(/expires on 2027-11-25, in 36\d day\(s\)/);
+    await page.screenshot({ path: `${SHOTS}presence-smartcard.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Inventory' }).click();
+    const inventoryRow = page.getByRole('row', { name: /SC-02 \(drill\)/ });
+    await inventoryRow.waitFor();
+    expect(await inventoryRow.textContent()).toMatch(/Smartcard.*PIV smartcard.*2027-11-25.*OK/);
+    expect(await page.getByTestId('header-expiry').textContent()).toMatch(/^SC-02 \(drill\) certificate expires in 36\d days$/);
+    await page.screenshot({ path: `${SHOTS}inventory-smartcard.png`, fullPage: true });
+  });
+
+  it('names a missing label at its field and changes nothing', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Presence check' }).click();
+    await page.getByLabel(/Drill mode/).check();
+    const head = s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
+    await page.getByRole('button', { name: 'Enrol smartcard' }).click();
+    const label = page.getByRole('form', { name: 'Enrol a smartcard' }).getByLabel('Label *');
+    await expect.poll(() => label.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#card-field-error').textContent()).toMatch(/label is required/);
+    expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(head);
+  });
+});
