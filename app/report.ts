@@ -10,6 +10,9 @@ import { ledgerHead } from './ledger';
 import type { Session } from './ports';
 import { readStatus } from './status';
 import { assessPosture } from './posture';
+import { expiryState } from '../core/smartcard';
+import { listCardCertificates } from '../db/smartcards';
+import { readOrganisationFacts } from '../db/posture-facts';
 
 export interface ReportInput {
   readonly from?: unknown;
@@ -64,6 +67,9 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
   const proofs = between(['netpath.proved']);
   const names = new Map(inventory.custodians.map((c) => [c.id, c.name]));
   const posture = assessPosture(session);
+  const cards = listCardCertificates(session.db);
+  const windowDays = readOrganisationFacts(session.db).expiryWindowDays;
+  const windowLine = cards.length ? [`Certificates expiring within ${windowDays} days are flagged (the organisation's window).`] : [];
   const who = (e: LedgerEntry, key: string) => names.get(Number(e.payload[key])) ?? '';
 
   const sections: ReportSection[] = [
@@ -80,8 +86,8 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
       table: {
         columns: [
           { header: 'Label', width: 0.12 },
-          { header: 'Kind', width: 0.08 },
-          { header: 'Model', width: 0.18 },
+          { header: 'Kind', width: 0.1 },
+          { header: 'Model', width: 0.16 },
           { header: 'Serial', width: 0.1, mono: true },
           { header: 'Place', width: 0.14 },
           { header: 'State', width: 0.1 },
@@ -91,7 +97,7 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
         rows: inventory.authenticators.map((a) => [
           `${a.label}${a.simulated ? ' (drill)' : ''}`,
           a.kind,
-          a.model ?? (a.kind === 'fido2' ? 'not enrolled' : ''),
+          `${a.model ?? 'not enrolled'}${a.expiresAt ? `, certificate expires ${a.expiresAt.slice(0, 10)}` : ''}`,
           a.serial,
           a.placeName ?? '',
           a.state.replace('_', ' '),
@@ -143,9 +149,35 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
       },
     },
     {
+      title: 'Smartcard certificates',
+      lines: windowLine,
+      table: {
+        columns: [
+          { header: 'Card', width: 0.12 },
+          { header: 'Subject', width: 0.2 },
+          { header: 'Issuer', width: 0.18 },
+          { header: 'Serial', width: 0.22, mono: true },
+          { header: 'Not after', width: 0.12 },
+          { header: 'State', width: 0.16 },
+        ],
+        rows: cards.map((c) => {
+          const expiry = expiryState(c.certificate.notAfter, now, windowDays);
+          return [
+            `${c.label}${c.simulated ? ' (drill)' : ''}`,
+            c.certificate.subject,
+            c.certificate.issuer,
+            c.certificate.serial,
+            c.certificate.notAfter.slice(0, 10),
+            c.retired ? 'retired or lost' : expiry.state === 'expired' ? 'EXPIRED' : expiry.state === 'expiring' ? `EXPIRES in ${expiry.days} days` : `valid, ${expiry.days} days left`,
+          ];
+        }),
+        empty: 'No smartcards are enrolled.',
+      },
+    },
+    {
       title: 'Presence checks',
       table: {
-        columns: [{ header: 'Entry', width: 0.08 }, { header: 'When', width: 0.2 }, { header: 'Key', width: 0.14 }, { header: 'Result', width: 0.1 }, { header: 'Findings', width: 0.48 }],
+        columns: [{ header: 'Entry', width: 0.08 }, { header: 'When', width: 0.2 }, { header: 'Item', width: 0.14 }, { header: 'Result', width: 0.1 }, { header: 'Findings', width: 0.48 }],
         rows: presence.map((e) => [
           String(e.seq),
           t(e.recordedAt),

@@ -6,6 +6,8 @@ import { checkOut, countersign, returnItem, type CustodySources } from '../../ap
 import { enrolKey } from '../../app/enrolment';
 import { addAccount, addPlace, registerSeal } from '../../app/inventory';
 import { drillKeySource } from '../../app/key-sources';
+import { drillCardSource } from '../../app/card-sources';
+import { enrolCard } from '../../app/card-enrolment';
 import { ledgerHead } from '../../app/ledger';
 import { runPresenceCheck } from '../../app/presence-check';
 import { buildCustodyReport } from '../../app/report';
@@ -17,7 +19,7 @@ if (!available) console.warn('[report] SKIPPED on this machine: pdftotext (poppl
 
 const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
 const pageSize = (pdf: string) => /Page size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))!.slice(1).map(Number);
-const SECTIONS = ['Emergency access accounts', 'Authenticators', 'Out now and overdue', 'Transactions in the period', 'Presence checks', 'Network path proofs', 'Posture against the guidance', 'Validation status', 'Signatures', 'How to verify this report'];
+const SECTIONS = ['Emergency access accounts', 'Authenticators', 'Out now and overdue', 'Transactions in the period', 'Smartcard certificates', 'Presence checks', 'Network path proofs', 'Posture against the guidance', 'Validation status', 'Signatures', 'How to verify this report'];
 
 describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIPPED: pdftotext not installed'}`, () => {
   let s: ReturnType<typeof openTestSession>;
@@ -27,18 +29,22 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
   afterEach(() => s.close());
 
   it('holds every section, the head hash on every page, and every transaction of the period', async () => {
-    const sources: CustodySources = { custodianKeys: drillKeySource(s.db, { store: 'custodians' }), emergencyKeys: drillKeySource(s.db) };
+    const sources: CustodySources = { custodianKeys: drillKeySource(s.db, { store: 'custodians' }), emergencyKeys: drillKeySource(s.db), emergencyCards: drillCardSource(s.db) };
     addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', label: 'Break glass 1' });
     addPlace(s, { name: 'HQ safe A', site: 'Zürich HQ' });
     for (const name of ['Alice Müller', 'Bob Østergaard']) await enrolCustodianKey(s, sources.custodianKeys, { name });
     await enrolKey(s, sources.emergencyKeys, { label: 'YK-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
     await enrolKey(s, sources.emergencyKeys, { label: 'YK-02', place: 'HQ safe A' });
-    for (const serial of ['S-1', 'S-2', 'S-3']) registerSeal(s, { serial });
+    const card = await enrolCard(s, drillCardSource(s.db), { label: 'SC-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
+    for (const serial of ['S-1', 'S-2', 'S-3', 'S-4', 'S-5']) registerSeal(s, { serial });
     const out = await checkOut(s, sources, { item: 'YK-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', reason: 'drill', ticket: 'CHG-1042', expectedReturn: '4h', brokenSeal: 'S-1', sealIntact: true });
     const back = await returnItem(s, sources, { item: 'YK-01', custodian: 'Bob Østergaard', witness: 'Alice Müller', newSeal: 'S-2' });
     const emergency = await checkOut(s, sources, { item: 'YK-02', custodian: 'Alice Müller', reason: 'emergency', expectedReturn: '2h', brokenSeal: 'S-3', sealIntact: false, withoutWitness: true });
     const counter = await countersign(s, sources, { item: 'YK-02', custodian: 'Bob Østergaard' });
     await runPresenceCheck(s, sources.emergencyKeys, { key: 'YK-01' });
+    await checkOut(s, sources, { item: 'SC-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', reason: 'maintenance', expectedReturn: '1h', brokenSeal: 'S-4', sealIntact: true });
+    const cardBack = await returnItem(s, sources, { item: 'SC-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', newSeal: 'S-5' });
+    expect(cardBack.presence).toMatchObject({ result: 'ok', kind: 'smartcard' });
 
     const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30', organisation: 'Contoso Ltd', site: 'Zürich HQ', signatories: ['Carol Ng|Security officer', 'Alice Müller|Custodian'] });
     const pdf = join(s.dir, 'report.pdf');
@@ -58,11 +64,17 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
       [back.entry.seq, /returned\s+YK-01\s+Bob Østergaard\s+Alice Müller\s+sealed S-2; presence OK/],
       [emergency.entry.seq, /checked out\s+YK-02\s+Alice Müller\s+NO WITNESS\s+broke S-3 \(TAMPERED\)/],
       [counter.entry.seq, /countersigned\s+YK-02\s+Bob Østergaard/],
+      [cardBack.entry.seq, /returned\s+SC-01\s+Alice Müller\s+Bob Østergaard\s+sealed S-5; presence OK/],
     ] as const) {
       expect(content).toMatch(new RegExp(`\\n\\s*${seq}\\s+2026-11-25`));
       expect(content).toMatch(words);
     }
     expect(content).toMatch(/YK-02\s+Alice Müller\s+NO WITNESS\s+emergency/); // out now
+    // The card's certificate, by serial and expiry, in the smartcard section.
+    expect(content).toContain('Certificates expiring within 90 days are flagged');
+    expect(content).toContain(card.authenticator.serial.slice(0, 12));
+    expect(content).toMatch(/SC-01 \(drill\)\s+O=Keyward drill,/);
+    expect(content).toMatch(/2027-11-25\s+valid, 364 days/);
   });
 
   it('breaks long tables across pages with the header repeated, and prints on US Letter when asked', async () => {
