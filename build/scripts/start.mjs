@@ -1,4 +1,4 @@
-// `npm start`: build, make sure SQLite is compiled for Electron's ABI, then open the app.
+// `npm start`: build, make sure the native modules are compiled for Electron's ABI, then open the app.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,20 +24,27 @@ if (!electronBinary || !existsSync(electronBinary)) {
 
 run(process.execPath, ['build/scripts/build.mjs']);
 
-// The better-sqlite3 in node_modules is built for Node (CLI and tests); Electron gets its own copy.
+// The native modules in node_modules are built for Node (CLI and tests); Electron gets its own
+// copies, compiled once per Electron version. node-hid uses N-API and needs no second build.
 const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
-const stamp = `${root}/dist/native/electron-${electronVersion}`;
-const binding = `${root}/dist/native/better_sqlite3.node`;
-if (!existsSync(stamp) || !existsSync(binding)) {
-  const work = `${root}/dist/native/build-better-sqlite3`;
+const native = `${root}/dist/native`;
+
+/** Copies a module without its build, compiles it against Electron's headers, and returns the copy's folder. */
+function compileForElectron(name) {
+  const work = `${native}/${name}`;
+  const stamp = `${work}/electron-${electronVersion}`;
+  if (existsSync(stamp)) return work;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const source = `${root}/node_modules/better-sqlite3`;
+  const source = `${root}/node_modules/${name}`;
   cpSync(source, work, { recursive: true, filter: (src) => !src.startsWith(`${source}/build`) });
-  console.log(`keyward: compiling better-sqlite3 for Electron ${electronVersion} (once)`);
+  console.log(`keyward: compiling ${name} for Electron ${electronVersion} (once)`);
   run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: work });
-  cpSync(`${work}/build/Release/better_sqlite3.node`, binding);
-  cpSync(binding, stamp);
+  cpSync(`${work}/package.json`, stamp);
+  return work;
 }
 
-run(electronBinary, ['.'], { env: { ...process.env, KEYWARD_SQLITE_BINDING: binding } });
+const sqlite = compileForElectron('better-sqlite3');
+const pcsc = compileForElectron('pcsclite');
+
+run(electronBinary, ['.'], { env: { ...process.env, KEYWARD_SQLITE_BINDING: `${sqlite}/build/Release/better_sqlite3.node`, KEYWARD_PCSCLITE_MODULE: pcsc } });

@@ -22,7 +22,9 @@ app.setPath('userData', defaultDataDirectory(process.platform, process.env, home
 app.enableSandbox();
 
 const RENDERER_ROOT = join(__dirname, '..', 'renderer');
-const SQLITE_BINDING = process.env.KEYWARD_SQLITE_BINDING ?? join(__dirname, '..', 'native', 'better_sqlite3.node');
+// Native modules compiled for Electron's ABI by `npm start` (build/scripts/start.mjs) live in dist/native.
+const SQLITE_BINDING = process.env.KEYWARD_SQLITE_BINDING ?? join(__dirname, '..', 'native', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+process.env.KEYWARD_PCSCLITE_MODULE ??= join(__dirname, '..', 'native', 'pcsclite');
 
 function lockDown(contents: WebContents): void {
   contents.on('will-navigate', (event) => event.preventDefault());

@@ -1,8 +1,22 @@
-import pcsclite from 'pcsclite';
+import { createRequire } from 'node:module';
 import { PcscError, type CardFailure } from './errors';
 import type { CardConnection, CardReaders, ReaderStatus } from './readers';
 
-type PcscLite = ReturnType<typeof pcsclite>;
+type PcscLiteFactory = typeof import('pcsclite');
+type PcscLite = ReturnType<PcscLiteFactory>;
+
+/**
+ * Loads the binding when a card is first needed, so that commands without cards never depend on
+ * it. The desktop app points KEYWARD_PCSCLITE_MODULE at a copy compiled for Electron's ABI.
+ */
+function loadBinding(): PcscLiteFactory {
+  const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+  try {
+    return load(process.env.KEYWARD_PCSCLITE_MODULE ?? 'pcsclite') as PcscLiteFactory;
+  } catch (error) {
+    throw new PcscError('service_unavailable', `the PC/SC binding (pcsclite) could not be loaded: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
 interface Reader {
   readonly name: string;
   readonly connected: boolean;
@@ -57,8 +71,9 @@ export interface PcscOptions {
 export async function openPcscReaders(options: PcscOptions = {}): Promise<CardReaders> {
   let service: PcscLite;
   try {
-    service = pcsclite();
+    service = loadBinding()();
   } catch (error) {
+    if (error instanceof PcscError) throw error;
     throw pcscErrorFrom(error, 'opening the PC/SC service');
   }
   const readers = new Map<string, { reader: Reader; status?: { state: number; atr?: Buffer } }>();
