@@ -1,11 +1,9 @@
 import { KeywardError } from '../core/errors';
-import { parseText, parseUpn, type Authenticator } from '../core/inventory';
+import { parseText, type Authenticator } from '../core/inventory';
 import { upnMismatch, expiryState } from '../core/smartcard';
-import { findAccountByUpn } from '../db/accounts';
-import { findAuthenticatorById, findAuthenticatorByLabel, insertAuthenticator } from '../db/authenticators';
+import { findAuthenticatorById, insertAuthenticator } from '../db/authenticators';
 import { saveDrillKey } from '../db/drill-keys';
 import { appendEntry } from '../db/ledger';
-import { findPlaceByName } from '../db/places';
 import { readOrganisationFacts } from '../db/posture-facts';
 import { findSmartcardByGuid, insertSmartcard } from '../db/smartcards';
 import { proveCardAuthentication, type PossessionProof } from '../native/pcsc/possession';
@@ -13,6 +11,7 @@ import { readPivCard } from '../native/pcsc/read-card';
 import { cardEvidence, deviceError, knownStateOf } from './card-reading';
 import type { CardSource } from './card-sources';
 import { recorded, type Session } from './ports';
+import { enrolmentTarget } from './enrolment-target';
 
 export type CardEnrolmentStep = 'looking' | 'reading' | 'proving' | 'saved';
 
@@ -45,19 +44,9 @@ async function chooseReader(readers: { list(): Promise<{ name: string; cardPrese
  * with its ledger entry. A card that cannot be read completely changes nothing.
  */
 export async function enrolCard(session: Session, source: CardSource, input: Record<string, unknown>, onStep: (step: CardEnrolmentStep) => void = () => undefined): Promise<CardEnrolment> {
-  const label = parseText(input.label, 'label', { required: true, max: 80 });
-  const placeName = parseText(input.place, 'place', { required: false, max: 80 });
+  const { label, place, account, existing } = enrolmentTarget(session, input, 'smartcard', source.simulated);
   const requestedReader = parseText(input.reader, 'reader', { required: false, max: 200 });
-  const accountUpn = input.account === undefined || input.account === '' ? '' : parseUpn(input.account, 'account');
   const { db } = session;
-  const place = placeName ? findPlaceByName(db, placeName) : undefined;
-  if (placeName && !place) throw new KeywardError('not_found', `no storage place named "${placeName}"; add it first`, 'place');
-  const account = accountUpn ? findAccountByUpn(db, accountUpn) : undefined;
-  if (accountUpn && !account) throw new KeywardError('not_found', `no emergency account ${accountUpn}; add it first`, 'account');
-  const existing = findAuthenticatorByLabel(db, label);
-  if (existing && (existing.kind !== 'smartcard' || existing.enrolled || existing.simulated !== source.simulated)) {
-    throw new KeywardError('conflict', `an authenticator labelled "${label}" already exists${existing.enrolled ? ' and is enrolled' : existing.kind !== 'smartcard' ? ` (a ${existing.kind} item)` : ''}`, 'label');
-  }
   const boundUpn = account?.upn ?? existing?.accountUpn ?? null;
 
   onStep('looking');

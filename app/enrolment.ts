@@ -1,17 +1,15 @@
 import { modelName } from '../core/aaguid-models';
-import { KeywardError } from '../core/errors';
-import { parseText, parseUpn, type Authenticator } from '../core/inventory';
+import { parseText, type Authenticator } from '../core/inventory';
 import { KEYWARD_RP_ID } from '../core/presence';
-import { findAccountByUpn } from '../db/accounts';
-import { findAuthenticatorById, findAuthenticatorByLabel, insertAuthenticator } from '../db/authenticators';
+import { findAuthenticatorById, insertAuthenticator } from '../db/authenticators';
 import { saveDrillKey } from '../db/drill-keys';
 import { insertFidoCredential } from '../db/fido-credentials';
 import { appendEntry } from '../db/ledger';
-import { findPlaceByName } from '../db/places';
 import { readKeyState } from './fido-key-state';
 import { registerKeywardCredential } from './keyward-credential';
 import type { KeySource } from './key-sources';
 import { recorded, type Session } from './ports';
+import { enrolmentTarget } from './enrolment-target';
 
 export type EnrolmentStep = 'connecting' | 'reading' | 'touch' | 'verifying' | 'saved';
 
@@ -21,19 +19,9 @@ export type EnrolmentStep = 'connecting' | 'reading' | 'touch' | 'verifying' | '
  * party would, and stores the credential and what the key said about itself, with its ledger entry.
  */
 export async function enrolKey(session: Session, source: KeySource, input: Record<string, unknown>, onStep: (step: EnrolmentStep) => void = () => undefined): Promise<Authenticator> {
-  const label = parseText(input.label, 'label', { required: true, max: 80 });
+  const { label, place, account, existing } = enrolmentTarget(session, input, 'fido2', source.simulated);
   const serial = parseText(input.serial, 'serial', { required: false, max: 64 });
-  const placeName = parseText(input.place, 'place', { required: false, max: 80 });
-  const accountUpn = input.account === undefined || input.account === '' ? '' : parseUpn(input.account, 'account');
   const { db } = session;
-  const place = placeName ? findPlaceByName(db, placeName) : undefined;
-  if (placeName && !place) throw new KeywardError('not_found', `no storage place named "${placeName}"; add it first`, 'place');
-  const account = accountUpn ? findAccountByUpn(db, accountUpn) : undefined;
-  if (accountUpn && !account) throw new KeywardError('not_found', `no emergency account ${accountUpn}; add it first`, 'account');
-  const existing = findAuthenticatorByLabel(db, label);
-  if (existing && (existing.kind !== 'fido2' || existing.enrolled || existing.simulated !== source.simulated)) {
-    throw new KeywardError('conflict', `an authenticator labelled "${label}" already exists${existing.enrolled ? ' and is enrolled' : ''}`, 'label');
-  }
 
   onStep('connecting');
   const key = await source.open({ label });
