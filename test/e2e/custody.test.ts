@@ -1,38 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enrolCustodianKey } from '../../app/custodian-keys';
 import { enrolKey } from '../../app/enrolment';
 import { registerSeal } from '../../app/inventory';
 import { drillKeySource } from '../../app/key-sources';
 import { verifyStoredLedger } from '../../app/ledger';
-import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
-import { openTestSession } from '../support/session';
+import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
 
-const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
 describe('custody flows in Chromium, through the real IPC router, with drill keys', () => {
-  let browser: Browser;
-  let s: ReturnType<typeof openTestSession>;
-  let ui: RendererPage;
-
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
-  beforeEach(async () => {
-    s = openTestSession();
+  const suite = chromiumSuite(async (s) => {
     await enrolKey(s, drillKeySource(s.db), { label: 'YK-01' });
     for (const serial of ['S-1', 'S-2']) registerSeal(s, { serial });
-    ui = await openRenderer(browser, s);
-  });
-  afterEach(async () => {
-    await ui.context.close();
-    s.close();
   });
 
   it('enrols two custodians\' keys, checks a key out with both touches, and returns it under a new seal', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
+    const { s } = suite;
     await page.getByRole('button', { name: 'Custody' }).click();
     await page.getByLabel(/Drill mode/).check();
     for (const name of ['Alice Example', 'Bob Example']) {
@@ -58,7 +41,7 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await page.getByText(/Checked out; ledger entry \d+\./).waitFor();
     const row = page.getByRole('row', { name: /YK-01\s*Alice Example\s*Bob Example/ });
     await row.waitFor();
-    await page.screenshot({ path: `${SHOTS}custody-out.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}custody-out.png`, fullPage: true });
 
     const back = page.getByRole('form', { name: 'Return an item' });
     await back.getByLabel('Custodian (returns it)').selectOption('Bob Example');
@@ -76,9 +59,10 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
   });
 
   it('names the witness rule next to the witness field and writes nothing', async () => {
+    const { page } = suite.ui;
+    const { s } = suite;
     for (const name of ['Alice Example', 'Bob Example']) await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name });
-    await ui.page.reload();
-    const { page } = ui;
+    await page.reload();
     await page.getByRole('button', { name: 'Custody' }).click();
     await page.getByLabel(/Drill mode/).check();
     await page.getByLabel('Item in the safe').selectOption({ label: 'YK-01' });

@@ -1,51 +1,36 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enrolCustodianKey } from '../../app/custodian-keys';
 import { addAccount } from '../../app/inventory';
 import { drillKeySource } from '../../app/key-sources';
-import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
-import { openTestSession } from '../support/session';
+import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
 
-const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 
 describe('the guidance screens in Chromium', () => {
-  let browser: Browser;
-  let s: ReturnType<typeof openTestSession>;
-  let ui: RendererPage;
   let exportPath = '';
-
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
-  beforeEach(async () => {
-    s = openTestSession();
-    addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: BG1 });
-    await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name: 'Alice Example' });
-    exportPath = join(s.dir, 'signins.jsonl');
-    writeFileSync(exportPath, JSON.stringify({ id: 's1', createdDateTime: '2026-11-20T03:14:00Z', userId: BG1, userPrincipalName: 'bg1@contoso.onmicrosoft.com', appDisplayName: 'Azure Portal', ipAddress: '203.0.113.9', status: { errorCode: 0 } }));
-    ui = await openRenderer(browser, s, { files: { chooseOpenPath: async () => exportPath } });
-  });
-  afterEach(async () => {
-    await ui.context.close();
-    s.close();
-  });
+  const suite = chromiumSuite(
+    async (s) => {
+      addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: BG1 });
+      await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name: 'Alice Example' });
+      exportPath = join(s.dir, 'signins.jsonl');
+      writeFileSync(exportPath, JSON.stringify({ id: 's1', createdDateTime: '2026-11-20T03:14:00Z', userId: BG1, userPrincipalName: 'bg1@contoso.onmicrosoft.com', appDisplayName: 'Azure Portal', ipAddress: '203.0.113.9', status: { errorCode: 0 } }));
+    },
+    () => ({ files: { chooseOpenPath: async () => exportPath } }),
+  );
 
   it('shows each posture rule with its result, evidence and the guidance it enforces', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
     await page.getByRole('button', { name: 'Posture', exact: true }).click();
     await page.getByText(/rule\(s\) fail/).waitFor();
     const row = page.getByRole('row', { name: /At least two emergency access accounts/ });
     expect(await row.textContent()).toMatch(/FAIL.*1 recorded: bg1@contoso\.onmicrosoft\.com.*create two or more emergency access accounts/);
-    await page.screenshot({ path: `${SHOTS}posture.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}posture.png`, fullPage: true });
   });
 
   it('walks the validation checklist: attest with a key touch, waive with a reason, complete', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
     await page.getByRole('button', { name: 'Validation', exact: true }).click();
     await page.getByText(/A validation is due: no validation has been completed yet/).waitFor();
     await page.getByLabel(/Drill mode/).check();
@@ -69,13 +54,13 @@ describe('the guidance screens in Chromium', () => {
   });
 
   it('imports a sign-in export and shows the sign-in outside any checkout as an incident, first', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
     await page.getByRole('button', { name: 'Sign-ins' }).click();
     await page.getByRole('button', { name: /Import a sign-in export/ }).click();
     await page.getByText(/Imported 1 sign-ins from .*signins\.jsonl \(1 new\)\./).waitFor();
     await page.getByRole('button', { name: 'Reconcile with the checkouts' }).click();
     await page.getByRole('alert').filter({ hasText: '1 incident(s)' }).waitFor();
     expect(await page.getByRole('row', { name: /203\.0\.113\.9/ }).textContent()).toMatch(/2026-11-20 03:14:00.*bg1@contoso\.onmicrosoft\.com.*success/);
-    await page.screenshot({ path: `${SHOTS}signins.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}signins.png`, fullPage: true });
   });
 });

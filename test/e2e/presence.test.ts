@@ -1,36 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { addPlace } from '../../app/inventory';
-import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
-import { openTestSession } from '../support/session';
-
-const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
 
 describe('the presence check screen in Chromium, in drill mode', () => {
-  let browser: Browser;
-  let s: ReturnType<typeof openTestSession>;
-  let ui: RendererPage;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await ensureRendererBuilt();
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
-  beforeEach(async () => {
-    s = openTestSession();
-    addPlace(s, { name: 'HQ safe A' });
-    ui = await openRenderer(browser, s);
-  });
-  afterEach(async () => {
-    await ui.context.close();
-    s.close();
-  });
+  const suite = chromiumSuite((s) => void addPlace(s, { name: 'HQ safe A' }));
 
   it('enrols two drill keys, checks them, and shows an anomaly once a PIN was guessed at', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
+    const { s } = suite;
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
 
@@ -60,7 +38,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     await alert.waitFor();
     const row = page.getByRole('row', { name: /YK-02/ });
     expect(await row.textContent()).toMatch(/ANOMALY.*PIN retries dropped from 8 to 5/);
-    await page.screenshot({ path: `${SHOTS}presence-anomaly.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}presence-anomaly.png`, fullPage: true });
 
     await page.getByRole('button', { name: 'Inventory' }).click();
     const inventoryRow = page.getByRole('row', { name: /YK-02 \(drill\)/ });
@@ -69,7 +47,9 @@ describe('the presence check screen in Chromium, in drill mode', () => {
   });
 
   it('says plainly when there is nothing to check, and names a bad label at its field', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
+    const { s } = suite;
+    const head = s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
     await page.getByRole('button', { name: 'Run presence check' }).click();
@@ -78,5 +58,6 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     const label = page.getByRole('form', { name: 'Enrol a key' }).getByLabel('Label *');
     await expect.poll(() => label.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#enrol-label-error').textContent()).toMatch(/label is required/);
+    expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(head);
   });
 });

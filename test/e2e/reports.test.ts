@@ -1,41 +1,27 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addAccount } from '../../app/inventory';
 import { ledgerHead } from '../../app/ledger';
-import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
-import { openTestSession } from '../support/session';
+import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
 
-const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
 describe('the reports screen in Chromium', () => {
-  let browser: Browser;
-  let s: ReturnType<typeof openTestSession>;
-  let ui: RendererPage;
   let printed = 0;
   let savePath = '';
-
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
-  beforeEach(async () => {
-    s = openTestSession();
-    addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', label: 'Break glass 1' });
-    savePath = join(s.dir, 'saved-report.pdf');
-    printed = 0;
+  const suite = chromiumSuite(
+    (s) => {
+      addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', label: 'Break glass 1' });
+      savePath = join(s.dir, 'saved-report.pdf');
+      printed = 0;
+    },
     // The desktop's save dialog and print dialog are Electron's; here they answer as a person would.
-    ui = await openRenderer(browser, s, { reports: { chooseSavePath: async () => savePath, print: async () => ((printed += 1), true) } });
-  });
-  afterEach(async () => {
-    await ui.context.close();
-    s.close();
-  });
+    () => ({ reports: { chooseSavePath: async () => savePath, print: async () => ((printed += 1), true) } }),
+  );
 
   it('previews the report with its head hash and QR code, saves the PDF, and opens the print dialog', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
+    const { s } = suite;
     await page.getByRole('button', { name: 'Reports' }).click();
     const form = page.getByRole('form', { name: 'Custody report' });
     await form.getByLabel('From').fill('2026-11-01');
@@ -59,7 +45,7 @@ describe('the reports screen in Chromium', () => {
     await form.getByRole('button', { name: 'Print…' }).click();
     await page.getByText('Sent to the printer.').waitFor();
     expect(printed).toBe(1);
-    await page.screenshot({ path: `${SHOTS}reports.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}reports.png`, fullPage: true });
     // On paper only the report remains: the app's chrome and the form are hidden by the print stylesheet.
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.top-bar').isVisible()).toBe(false);
@@ -68,7 +54,7 @@ describe('the reports screen in Chromium', () => {
   });
 
   it('names a bad period plainly and makes nothing', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
     await page.getByRole('button', { name: 'Reports' }).click();
     const form = page.getByRole('form', { name: 'Custody report' });
     await form.getByLabel('From').fill('2026-12-01');

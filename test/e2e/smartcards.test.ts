@@ -1,40 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addAccount, addPlace } from '../../app/inventory';
 import { recordOrganisationFacts } from '../../app/posture';
-import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
-import { openTestSession } from '../support/session';
-
-const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
 const UPN = 'bg2@contoso.onmicrosoft.com';
 
 describe('smartcards on the presence check screen in Chromium, in drill mode', () => {
-  let browser: Browser;
-  let s: ReturnType<typeof openTestSession>;
-  let ui: RendererPage;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await ensureRendererBuilt();
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
-  beforeEach(async () => {
-    s = openTestSession();
+  const suite = chromiumSuite((s) => {
     addPlace(s, { name: 'HQ safe A' });
     addAccount(s, { upn: UPN, objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3302', label: 'Break glass 2' });
     // A window longer than the drill card's year, so that its expiry shows as a warning.
     recordOrganisationFacts(s, { expiryWindowDays: 400 });
-    ui = await openRenderer(browser, s);
-  });
-  afterEach(async () => {
-    await ui.context.close();
-    s.close();
   });
 
   it('enrols a drill card, warns of its expiry, checks it with the keys, and shows its expiry in the inventory and header', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
+    const { s } = suite;
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
 
@@ -51,18 +31,19 @@ describe('smartcards on the presence check screen in Chromium, in drill mode', (
     await page.getByText('All 1 item(s) present and unchanged.').waitFor();
     const row = page.getByRole('row', { name: /SC-02 \(drill\)\s*Smartcard\s*OK/ });
     expect(await row.textContent()).toMatch(/expires on 2027-11-25, in 36\d day\(s\)/);
-    await page.screenshot({ path: `${SHOTS}presence-smartcard.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}presence-smartcard.png`, fullPage: true });
 
     await page.getByRole('button', { name: 'Inventory' }).click();
     const inventoryRow = page.getByRole('row', { name: /SC-02 \(drill\)/ });
     await inventoryRow.waitFor();
     expect(await inventoryRow.textContent()).toMatch(/Smartcard.*PIV smartcard.*2027-11-25.*OK/);
     expect(await page.getByTestId('header-expiry').textContent()).toMatch(/^SC-02 \(drill\) certificate expires in 36\d days$/);
-    await page.screenshot({ path: `${SHOTS}inventory-smartcard.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}inventory-smartcard.png`, fullPage: true });
   });
 
   it('names a missing label at its field and changes nothing', async () => {
-    const { page } = ui;
+    const { page } = suite.ui;
+    const { s } = suite;
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
     const head = s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -8,6 +8,8 @@ import type { Session } from '../../app/ports';
 import { drillCardSource, pcscCardSource } from '../../app/card-sources';
 import { drillKeySource, hidKeySource } from '../../app/key-sources';
 import { readHead } from '../../db/ledger';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { openTestSession } from './session';
 
 export const RENDERER_ROOT = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -103,3 +105,41 @@ export async function openRenderer(browser: Browser, session: Session, options: 
   await page.goto(`${TEST_ORIGIN}/index.html`);
   return { page, context, blockedRequests, consoleErrors };
 }
+
+type RendererOptions = Parameters<typeof openRenderer>[2];
+type TestSession = ReturnType<typeof openTestSession>;
+
+/**
+ * The hooks of a Chromium suite: one browser for the file, and for each test a fresh database
+ * (prepared by `prepare`) with a page on the real router. Read `suite.s` and `suite.ui` in tests.
+ */
+export function chromiumSuite(prepare: (s: TestSession) => void | Promise<void> = () => undefined, options: (s: TestSession) => RendererOptions = () => ({})) {
+  let browser: Browser | undefined;
+  const current: { s?: TestSession; ui?: RendererPage } = {};
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await ensureRendererBuilt();
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+  beforeEach(async () => {
+    current.s = openTestSession();
+    await prepare(current.s);
+    current.ui = await openRenderer(browser!, current.s, options(current.s));
+  });
+  afterEach(async () => {
+    await current.ui?.context.close();
+    current.s?.close();
+  });
+  return {
+    get s(): TestSession {
+      return current.s!;
+    },
+    get ui(): RendererPage {
+      return current.ui!;
+    },
+  };
+}
+
+/** Where the UI tests leave their screenshots (looked at by a person, not compared). */
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
