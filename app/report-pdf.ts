@@ -2,7 +2,7 @@ import { createWriteStream, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { localTime, type CustodyReport, type ReportTable } from '../core/report';
+import { localTime, type CustodyReport, type ReportSection, type ReportTable } from '../core/report';
 
 // The CLI and tests run as ES modules (import.meta.url); the Electron main bundle is CommonJS,
 // where `require` exists and import.meta does not.
@@ -17,8 +17,11 @@ const FOOTER = 30;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-function heading(doc: Doc, text: string): void {
-  ensureRoom(doc, 60);
+const HEADING_HEIGHT = 24;
+
+/** A section heading, moved to the next page with what follows it when that would not fit under it. */
+function heading(doc: Doc, text: string, following = 36): void {
+  ensureRoom(doc, HEADING_HEIGHT + following);
   doc.moveDown(0.6).font('bold').fontSize(12).fillColor('black').text(text, MARGIN, doc.y, { width: contentWidth(doc) });
   doc.moveDown(0.25);
 }
@@ -30,15 +33,30 @@ function ensureRoom(doc: Doc, height: number): void {
   if (doc.y + height > bottom(doc)) doc.addPage();
 }
 
+const PAD = 3;
+
+function rowHeight(doc: Doc, t: ReportTable, cells: readonly string[], bold: boolean): number {
+  const width = contentWidth(doc);
+  return Math.max(...cells.map((cell, i) => doc.font(bold ? 'bold' : t.columns[i]!.mono ? 'mono' : 'regular').fontSize(8).heightOfString(cell || ' ', { width: t.columns[i]!.width * width - 2 * PAD }))) + 2 * PAD;
+}
+
+/** The height of a section's first line, or of its table's header and first row: what a heading keeps with it. */
+function firstBlockHeight(doc: Doc, section: ReportSection): number {
+  const first = section.lines?.[0];
+  if (first !== undefined) return doc.font('regular').fontSize(9).heightOfString(first, { width: contentWidth(doc) });
+  const t = section.table;
+  if (!t) return 0;
+  if (t.rows.length === 0) return doc.font('regular').fontSize(9).heightOfString(t.empty, { width: contentWidth(doc) });
+  return rowHeight(doc, t, t.columns.map((c) => c.header), true) + rowHeight(doc, t, t.rows[0]!, false);
+}
+
 /** Draws a table; rows that would not fit go to the next page, under a repeated header. */
 function table(doc: Doc, t: ReportTable): void {
   const width = contentWidth(doc);
   const widths = t.columns.map((c) => c.width * width);
-  const pad = 3;
-  const rowHeight = (cells: readonly string[], bold: boolean) =>
-    Math.max(...cells.map((cell, i) => doc.font(bold ? 'bold' : t.columns[i]!.mono ? 'mono' : 'regular').fontSize(8).heightOfString(cell || ' ', { width: widths[i]! - 2 * pad }))) + 2 * pad;
+  const pad = PAD;
   const drawRow = (cells: readonly string[], header: boolean) => {
-    const h = rowHeight(cells, header);
+    const h = rowHeight(doc, t, cells, header);
     if (header) doc.rect(MARGIN, doc.y, width, h).fillColor('#e6e6e6').fill();
     let x = MARGIN;
     const top = doc.y;
@@ -55,10 +73,10 @@ function table(doc: Doc, t: ReportTable): void {
     doc.font('regular').fontSize(9).fillColor('black').text(t.empty, MARGIN, doc.y, { width });
     return;
   }
-  ensureRoom(doc, rowHeight(header, true) + rowHeight(t.rows[0]!, false));
+  ensureRoom(doc, rowHeight(doc, t, header, true) + rowHeight(doc, t, t.rows[0]!, false));
   drawRow(header, true);
   for (const row of t.rows) {
-    if (doc.y + rowHeight(row, false) > bottom(doc)) {
+    if (doc.y + rowHeight(doc, t, row, false) > bottom(doc)) {
       doc.addPage();
       drawRow(header, true);
     }
@@ -105,13 +123,13 @@ export async function writeReportPdf(report: CustodyReport, outPath: string, pap
   }
 
   for (const section of report.sections) {
-    heading(doc, section.title);
+    heading(doc, section.title, firstBlockHeight(doc, section));
     for (const line of section.lines ?? []) doc.font('regular').fontSize(9).fillColor('black').text(line, MARGIN, doc.y, { width });
     if (section.lines?.length && section.table) doc.moveDown(0.3);
     if (section.table) table(doc, section.table);
   }
 
-  heading(doc, 'Signatures');
+  heading(doc, 'Signatures', 70);
   const signers = report.signatories.length ? report.signatories : [{ name: '', role: 'Security officer' }, { name: '', role: 'Custodian' }];
   for (const signer of signers) {
     ensureRoom(doc, 70);
@@ -124,8 +142,7 @@ export async function writeReportPdf(report: CustodyReport, outPath: string, pap
     doc.y = top + 26;
   }
 
-  heading(doc, 'How to verify this report');
-  ensureRoom(doc, 170);
+  heading(doc, 'How to verify this report', 170);
   const qrTop = doc.y;
   qr(doc, report.headHash, MARGIN, qrTop, 120);
   doc.font('regular').fontSize(9).fillColor('black').text(

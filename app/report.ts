@@ -199,7 +199,7 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
     {
       title: 'Posture against the guidance',
       table: {
-        columns: [{ header: 'Result', width: 0.09 }, { header: 'Rule', width: 0.27 }, { header: 'Evidence', width: 0.32 }, { header: 'Guidance', width: 0.32 }],
+        columns: [{ header: 'Result', width: 0.11 }, { header: 'Rule', width: 0.27 }, { header: 'Evidence', width: 0.31 }, { header: 'Guidance', width: 0.31 }],
         rows: posture.map((r) => [r.result.toUpperCase(), r.title, r.evidence, r.guidance]),
         empty: 'No posture rules could be judged.',
       },

@@ -19,6 +19,23 @@ if (!available) console.warn('[report] SKIPPED on this machine: pdftotext (poppl
 
 const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
 const pageSize = (pdf: string) => /Page size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))!.slice(1).map(Number);
+const pageText = (pdf: string, page: number) => execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), pdf, '-'], { encoding: 'utf8' });
+const zbarAvailable = spawnSync('zbarimg', ['--version']).status === 0;
+if (!zbarAvailable) console.warn('[report] QR read-back SKIPPED on this machine: zbarimg (zbar-tools) is not installed');
+/** Renders a page and reads its QR codes with an independent decoder. */
+const qrCodesOn = (pdf: string, page: number, dir: string) => {
+  const png = join(dir, `qr-page-${page}`);
+  execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', '-f', String(page), '-l', String(page), pdf, png]);
+  return execFileSync('zbarimg', ['-q', '--raw', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+};
+/** No page ends on a section heading whose content went to the next page. */
+const expectNoHeadingAtFootOfPage = (pdf: string, pages: number) => {
+  for (let page = 1; page <= pages; page += 1) {
+    const lines = pageText(pdf, page).split('\n').map((l) => l.trim()).filter(Boolean);
+    const body = lines.filter((l) => !l.startsWith('Keyward report ') && !l.startsWith('ledger head '));
+    expect(SECTIONS, `page ${page} of ${pdf} ends on a heading`).not.toContain(body.at(-1));
+  }
+};
 const SECTIONS = ['Emergency access accounts', 'Authenticators', 'Out now and overdue', 'Transactions in the period', 'Smartcard certificates', 'Presence checks', 'Network path proofs', 'Posture against the guidance', 'Validation status', 'Signatures', 'How to verify this report'];
 
 describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIPPED: pdftotext not installed'}`, () => {
@@ -58,6 +75,12 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     for (let page = 1; page <= pages; page += 1) expect(content).toContain(`page ${page} of ${pages}`);
     expect(content.split(`ledger head ${head}`).length - 1).toBe(pages);
     expect(content).toContain(`keyward ledger verify --expect-head`);
+    expectNoHeadingAtFootOfPage(pdf, pages);
+    // No result word is split across lines in the posture table.
+    expect(content).toMatch(/\bUNKNOWN\b/);
+    expect(content).not.toMatch(/\bUNKNOW\s*\n/);
+    // The QR code on the last page reads back, with zbar, as the head hash.
+    if (zbarAvailable) expect(qrCodesOn(pdf, pages, s.dir)).toEqual([head]);
     // Every transaction of the period, with its ledger entry number.
     for (const [seq, words] of [
       [out.entry.seq, /checked out\s+YK-01\s+Alice Müller\s+Bob Østergaard\s+broke S-1 \(intact\)/],
@@ -87,6 +110,22 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     for (let i = 0; i < 90; i += 1) expect(content).toContain(`bg${i}@contoso.onmicrosoft.com`);
     expect((content.match(/UPN\s+Entra object id\s+Label/g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(pageSize(pdf)).toEqual([612, 792]);
+  });
+
+  it('keeps every heading with the start of its section, however the pages fall', async () => {
+    // Each step adds two accounts, pushing everything after the accounts table down by two rows
+    // (less than a heading and what it keeps with it), so each later heading comes near the foot
+    // of page 1 or 2 at least once.
+    addPlace(s, { name: 'HQ safe A' });
+    await enrolKey(s, drillKeySource(s.db), { label: 'YK-01', place: 'HQ safe A' });
+    await runPresenceCheck(s, drillKeySource(s.db), {});
+    for (let i = 0; i < 44; i += 1) {
+      addAccount(s, { upn: `bg${i}@contoso.onmicrosoft.com`, objectId: `3f2504e0-4f89-11d3-9a0c-${String(i).padStart(12, '0')}` });
+      if (i % 2 === 0) continue;
+      const pdf = join(s.dir, `sweep-${i}.pdf`);
+      const { pages } = await writeReportPdf(buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30' }), pdf);
+      expectNoHeadingAtFootOfPage(pdf, pages);
+    }
   });
 
   it('makes a valid report of an empty database that says there is nothing yet', async () => {
