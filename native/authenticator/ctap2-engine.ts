@@ -189,7 +189,10 @@ export class SoftwareCtap2Engine {
     const out = new Uint8Array(37 + (attested?.length ?? 0));
     out.set(rpIdHash, 0);
     out[32] = flags;
-    new DataView(out.buffer).setUint32(33, signCount);
+    out[33] = signCount >>> 24;
+    out[34] = (signCount >>> 16) & 0xff;
+    out[35] = (signCount >>> 8) & 0xff;
+    out[36] = signCount & 0xff;
     if (attested) out.set(attested, 37);
     return out;
   }

@@ -37,7 +37,6 @@ const FLAG = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 } as c
 /** Parses authenticator data (WebAuthn §6.1); any leftover or missing byte is an error. */
 export function parseAuthenticatorData(raw: Uint8Array): AuthenticatorData {
   if (raw.length < 37) throw new CtapResponseError(`authenticator data is ${raw.length} bytes; at least 37 are needed`);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const flagsByte = raw[32]!;
   const flags: AuthenticatorFlags = {
     up: (flagsByte & FLAG.UP) !== 0,
@@ -52,7 +51,7 @@ export function parseAuthenticatorData(raw: Uint8Array): AuthenticatorData {
   if (flags.at) {
     if (raw.length < offset + 18) throw new CtapResponseError('attested credential data is truncated');
     const aaguid = raw.slice(offset, offset + 16);
-    const idLength = view.getUint16(offset + 16);
+    const idLength = (raw[offset + 16]! << 8) | raw[offset + 17]!;
     offset += 18;
     if (idLength === 0 || idLength > 1023) throw new CtapResponseError(`credential id length ${idLength} is out of range`);
     if (raw.length < offset + idLength) throw new CtapResponseError('credential id is truncated');
@@ -69,7 +68,7 @@ export function parseAuthenticatorData(raw: Uint8Array): AuthenticatorData {
     offset += ext.length;
   }
   if (offset !== raw.length) throw new CtapResponseError(`authenticator data has ${raw.length - offset} unexpected trailing bytes`);
-  return { rpIdHash: raw.slice(0, 32), flags, signCount: view.getUint32(33), attestedCredentialData, extensions, raw };
+  return { rpIdHash: raw.slice(0, 32), flags, signCount: ((raw[33]! << 24) | (raw[34]! << 16) | (raw[35]! << 8) | raw[36]!) >>> 0, attestedCredentialData, extensions, raw };
 }
 
 function decodeCose(bytes: Uint8Array, what = 'credential public key'): { value: CborMap; length: number } {

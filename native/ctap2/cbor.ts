@@ -53,15 +53,20 @@ class Writer {
       b[this.length++] = value & 0xff;
     } else if (value < 0x100000000) {
       b[this.length++] = m | 26;
-      new DataView(b.buffer).setUint32(this.length, value);
-      this.length += 4;
+      this.uint32(value);
     } else {
       b[this.length++] = m | 27;
-      const view = new DataView(b.buffer);
-      view.setUint32(this.length, Math.floor(value / 0x100000000));
-      view.setUint32(this.length + 4, value >>> 0);
-      this.length += 8;
+      this.uint32(Math.floor(value / 0x100000000));
+      this.uint32(value >>> 0);
     }
+  }
+
+  uint32(value: number): void {
+    const b = this.buffer;
+    b[this.length++] = value >>> 24;
+    b[this.length++] = (value >>> 16) & 0xff;
+    b[this.length++] = (value >>> 8) & 0xff;
+    b[this.length++] = value & 0xff;
   }
 
   bytes(data: Uint8Array): void {
@@ -104,20 +109,38 @@ function encodeInto(w: Writer, value: CborValue, depth: number): void {
     w.head(4, value.length);
     for (const item of value) encodeInto(w, item, depth + 1);
   } else if (value instanceof Map) {
-    const entries: [Uint8Array, CborValue][] = [];
-    for (const [key, member] of value) {
-      if (typeof key !== 'string' && typeof key !== 'number') throw new CborError('cannot encode: map keys must be integers or text');
-      entries.push([keyBytes(key), member]);
-    }
-    entries.sort((a, b) => compareBytes(a[0], b[0]));
-    w.head(5, entries.length);
-    for (let i = 0; i < entries.length; i += 1) {
-      if (i > 0 && compareBytes(entries[i - 1]![0], entries[i]![0]) === 0) throw new CborError('cannot encode: duplicate map key');
-      w.bytes(entries[i]![0]);
-      encodeInto(w, entries[i]![1], depth + 1);
-    }
+    encodeMap(w, value, depth);
   } else {
     throw new CborError(`cannot encode a ${typeof value}`);
+  }
+}
+
+/**
+ * A map, keys in canonical order. CTAP2 maps hold a handful of entries, so an insertion sort
+ * over parallel arrays does the ordering without the allocations of Array.prototype.sort.
+ */
+function encodeMap(w: Writer, map: CborMap, depth: number): void {
+  const keys: Uint8Array[] = [];
+  const values: CborValue[] = [];
+  for (const key of map.keys()) {
+    if (typeof key !== 'string' && typeof key !== 'number') throw new CborError('cannot encode: map keys must be integers or text');
+    const bytes = keyBytes(key);
+    const member = map.get(key)!;
+    let i = keys.length;
+    keys.push(bytes);
+    values.push(member);
+    for (; i > 0 && compareBytes(keys[i - 1]!, bytes) > 0; i -= 1) {
+      keys[i] = keys[i - 1]!;
+      values[i] = values[i - 1]!;
+    }
+    keys[i] = bytes;
+    values[i] = member;
+  }
+  w.head(5, keys.length);
+  for (let i = 0; i < keys.length; i += 1) {
+    if (i > 0 && compareBytes(keys[i - 1]!, keys[i]!) === 0) throw new CborError('cannot encode: duplicate map key');
+    w.bytes(keys[i]!);
+    encodeInto(w, values[i]!, depth + 1);
   }
 }
 
@@ -135,10 +158,19 @@ function keyBytes(key: string | number): Uint8Array {
   return bytes;
 }
 
+// Encoding runs start to finish without yielding, so one writer serves every call; its result is
+// a copy. It shrinks back after an unusually large value.
+const SCRATCH_SIZE = 1024;
+const scratch = new Writer(SCRATCH_SIZE);
+
 export function encodeCanonical(value: CborValue): Uint8Array {
-  const w = new Writer();
-  encodeInto(w, value, 0);
-  return w.buffer.slice(0, w.length);
+  scratch.length = 0;
+  try {
+    encodeInto(scratch, value, 0);
+    return scratch.buffer.slice(0, scratch.length);
+  } finally {
+    if (scratch.buffer.length > 64 * SCRATCH_SIZE) scratch.buffer = new Uint8Array(SCRATCH_SIZE);
+  }
 }
 
 function isAscii(text: string): boolean {
@@ -152,24 +184,38 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/** Bytewise order of two ranges of one array, without taking views of it. */
+function compareRanges(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const n = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let i = 0; i < n; i += 1) {
+    const d = bytes[aStart + i]! - bytes[bStart + i]!;
+    if (d !== 0) return d;
+  }
+  return aEnd - aStart - (bEnd - bStart);
+}
+
 // ---- decoding ----
 
 class Reader {
   offset = 0;
+  /** The argument of the head read last (kept here rather than in a fresh object per item). */
+  value = 0;
   constructor(readonly bytes: Uint8Array) {}
 
   need(n: number): void {
     if (this.offset + n > this.bytes.length) throw new CborError(`truncated CBOR: ${n} more byte(s) needed at offset ${this.offset}`);
   }
 
-  /** Reads a head; the argument must use the shortest form that holds it. */
-  head(): { major: number; value: number } {
+  /** Reads a head and returns its major type, leaving the argument in `value`; it must use the shortest form that holds it. */
+  head(): number {
     this.need(1);
     const initial = this.bytes[this.offset++]!;
     const major = initial >> 5;
     const info = initial & 0x1f;
-    if (major === 7) return { major, value: info };
-    if (info < 24) return { major, value: info };
+    if (major === 7 || info < 24) {
+      this.value = info;
+      return major;
+    }
     let value: number;
     if (info === 24) {
       this.need(1);
@@ -182,15 +228,12 @@ class Reader {
       if (value < 0x100) throw this.nonMinimal();
     } else if (info === 26) {
       this.need(4);
-      value = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.offset, 4).getUint32(0);
-      this.offset += 4;
+      value = this.uint32();
       if (value < 0x10000) throw this.nonMinimal();
     } else if (info === 27) {
       this.need(8);
-      const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.offset, 8);
-      const high = view.getUint32(0);
-      value = high * 0x100000000 + view.getUint32(4);
-      this.offset += 8;
+      const high = this.uint32();
+      value = high * 0x100000000 + this.uint32();
       if (high === 0) throw this.nonMinimal();
       if (!Number.isSafeInteger(value)) throw new CborError('CBOR integer is larger than 2^53');
     } else if (info === 31) {
@@ -198,7 +241,39 @@ class Reader {
     } else {
       throw new CborError(`reserved CBOR additional information ${info}`);
     }
-    return { major, value };
+    this.value = value;
+    return major;
+  }
+
+  /** Four bytes, big-endian, read by index: a DataView over a small on-heap array would first move it off the heap. */
+  uint32(): number {
+    const b = this.bytes;
+    const at = this.offset;
+    this.offset += 4;
+    return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  }
+
+  /** A text string: ASCII (nearly all CTAP2 text) read directly, anything else through the strict decoder. */
+  text(length: number): string {
+    this.need(length);
+    const b = this.bytes;
+    const start = this.offset;
+    const end = start + length;
+    let text = '';
+    for (let i = start; i < end; i += 1) {
+      const byte = b[i]!;
+      if (byte > 0x7f) {
+        try {
+          text = strictUtf8.decode(b.subarray(start, end));
+        } catch {
+          throw new CborError('CBOR text string is not valid UTF-8');
+        }
+        break;
+      }
+      text += String.fromCharCode(byte);
+    }
+    this.offset = end;
+    return text;
   }
 
   nonMinimal(): CborError {
@@ -215,7 +290,8 @@ class Reader {
 
 function decodeItem(r: Reader, depth: number): CborValue {
   if (depth > MAX_DEPTH) throw new CborError(`CBOR nested deeper than ${MAX_DEPTH} levels`);
-  const { major, value } = r.head();
+  const major = r.head();
+  const value = r.value;
   switch (major) {
     case 0:
       return value;
@@ -223,17 +299,8 @@ function decodeItem(r: Reader, depth: number): CborValue {
       return -1 - value;
     case 2:
       return r.take(value);
-    case 3: {
-      r.need(value);
-      let text: string;
-      try {
-        text = strictUtf8.decode(r.bytes.subarray(r.offset, r.offset + value));
-      } catch {
-        throw new CborError('CBOR text string is not valid UTF-8');
-      }
-      r.offset += value;
-      return text;
-    }
+    case 3:
+      return r.text(value);
     case 4: {
       // Each item takes at least one byte: a length beyond what is left is a lie, not an allocation.
       r.need(value);
@@ -244,18 +311,19 @@ function decodeItem(r: Reader, depth: number): CborValue {
     case 5: {
       r.need(value * 2);
       const map: CborMap = new Map();
-      let previousKey: Uint8Array | undefined;
+      let previousStart = -1;
+      let previousEnd = -1;
       for (let i = 0; i < value; i += 1) {
         const keyStart = r.offset;
         const key = decodeItem(r, depth + 1);
         if (typeof key !== 'number' && typeof key !== 'string') throw new CborError('CBOR map keys must be integers or text strings');
-        const keyBytes = r.bytes.subarray(keyStart, r.offset);
-        if (previousKey) {
-          const order = compareBytes(previousKey, keyBytes);
+        if (previousStart >= 0) {
+          const order = compareRanges(r.bytes, previousStart, previousEnd, keyStart, r.offset);
           if (order === 0) throw new CborError('CBOR map has a duplicate key');
           if (order > 0) throw new CborError('CBOR is not in canonical form: map keys are out of order');
         }
-        previousKey = keyBytes;
+        previousStart = keyStart;
+        previousEnd = r.offset;
         map.set(key, decodeItem(r, depth + 1));
       }
       return map;

@@ -25,7 +25,17 @@ export interface GetAssertionRequest {
 /** The PIN/UV protocol Keyward names when asking for retry counters (no PIN is ever sent). */
 export const PIN_UV_PROTOCOL_ONE = 1;
 
-const textMap = (entries: [string, CborValue | undefined][]): CborMap => new Map(entries.filter((e): e is [string, CborValue] => e[1] !== undefined));
+/** A map of the entries whose value is given; absent optional members are left out, never sent as null. */
+function definedEntries(entries: [CborValue, CborValue | undefined][]): CborMap {
+  const map: CborMap = new Map();
+  for (let i = 0; i < entries.length; i += 1) {
+    const [key, value] = entries[i]!;
+    if (value !== undefined) map.set(key, value);
+  }
+  return map;
+}
+
+const textMap = (entries: [string, CborValue | undefined][]): CborMap => definedEntries(entries);
 const descriptor = (d: CredentialDescriptor): CborMap => textMap([['id', d.id], ['type', d.type]]);
 
 function command(cmd: Ctap2Cmd, params?: CborMap): Uint8Array {
@@ -37,9 +47,7 @@ function command(cmd: Ctap2Cmd, params?: CborMap): Uint8Array {
   return out;
 }
 
-function params(entries: [number, CborValue | undefined][]): CborMap {
-  return new Map(entries.filter((e): e is [number, CborValue] => e[1] !== undefined));
-}
+const params = (entries: [number, CborValue | undefined][]): CborMap => definedEntries(entries);
 
 export const encodeGetInfo = (): Uint8Array => command(Ctap2Cmd.GET_INFO);
 

@@ -85,40 +85,44 @@ export class CtapHidConnection {
   /** Reports left over from an earlier exchange (a duplicated frame, say) must not pass for this one's answer. */
   async #drainStaleReports(): Promise<void> {
     for (let i = 0; i < 256; i += 1) {
-      if (!(await wrapTransport(() => this.transport.read(0)))) return;
+      if (!(await this.transport.read(0))) return;
     }
   }
 
   async #send(cmd: CtapHidCmd, payload: Uint8Array): Promise<void> {
-    for (const packet of encodeMessage(this.cid, cmd, payload)) await wrapTransport(() => this.transport.write(packet));
+    const packets = encodeMessage(this.cid, cmd, payload);
+    for (let i = 0; i < packets.length; i += 1) await this.transport.write(packets[i]!);
   }
 
+  /** One exchange; the transport's errors leave it as this layer's, once, rather than at every read and write. */
   async #exchange(cmd: CtapHidCmd, payload: Uint8Array, options: CallOptions): Promise<Uint8Array> {
+    try {
+      return await this.#exchangeOnce(cmd, payload, options);
+    } catch (error) {
+      if (error instanceof TransportError) throw new CtapHidError('transport', error.message);
+      throw error;
+    }
+  }
+
+  async #exchangeOnce(cmd: CtapHidCmd, payload: Uint8Array, options: CallOptions): Promise<Uint8Array> {
     if (options.signal?.aborted) throw new CtapHidError('cancelled', 'the command was cancelled before it was sent');
     await this.#drainStaleReports();
     await this.#send(cmd, payload);
     const silenceMs = options.silenceMs ?? DEFAULT_SILENCE_MS;
-    let deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    let cancelSent = false;
-    const onAbort = () => {
-      if (cancelSent) return;
-      cancelSent = true;
-      deadline = Math.min(deadline, Date.now() + CANCEL_GRACE_MS);
-      this.#send(CtapHidCmd.CANCEL, new Uint8Array(0)).catch(() => undefined);
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const wait: Wait = { deadline: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS), cancelSent: false };
+    const unwatch = options.signal ? this.#cancelOnAbort(options.signal, wait) : undefined;
     let message: MessageAssembler | undefined;
     try {
       for (;;) {
-        const remaining = deadline - Date.now();
+        const remaining = wait.deadline - Date.now();
         if (remaining <= 0) {
-          if (cancelSent) throw new CtapHidError('cancelled', `${this.transport.description} did not confirm the cancel`);
+          if (wait.cancelSent) throw new CtapHidError('cancelled', `${this.transport.description} did not confirm the cancel`);
           await this.#send(CtapHidCmd.CANCEL, new Uint8Array(0)).catch(() => undefined);
           throw new CtapHidError('timeout', `${this.transport.description} did not finish within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
         }
-        const report = await wrapTransport(() => this.transport.read(Math.min(remaining, silenceMs)));
+        const report = await this.transport.read(Math.min(remaining, silenceMs));
         if (!report) {
-          if (Date.now() >= deadline) continue;
+          if (Date.now() >= wait.deadline) continue;
           throw new CtapHidError('no_answer', `${this.transport.description} went silent for ${silenceMs} ms`);
         }
         const packet = parsePacket(report);
@@ -129,11 +133,11 @@ export class CtapHidConnection {
         } else {
           if (message) throw new CtapHidError('bad_packet', `a new init packet (command 0x${packet.cmd.toString(16)}) interrupted a response`);
           if (packet.cmd === CtapHidCmd.KEEPALIVE) {
-            options.onKeepalive?.(packet.data[0] as KeepaliveStatus);
+            options.onKeepalive?.(packet.byte(0) as KeepaliveStatus);
             continue;
           }
           if (packet.cmd === CtapHidCmd.ERROR) {
-            const code = packet.data[0] ?? 0;
+            const code = packet.byte(0);
             throw new CtapHidError('device_error', `${this.transport.description} answered ${deviceErrorName(code)}`, code);
           }
           if (packet.cmd !== cmd) throw new CtapHidError('unexpected_command', `expected a response to command 0x${cmd.toString(16)}, got 0x${packet.cmd.toString(16)}`);
@@ -142,9 +146,27 @@ export class CtapHidConnection {
         if (message.complete) return message.payload;
       }
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
     }
   }
+
+  /** Aborting sends CTAPHID_CANCEL once and gives the key a short grace to confirm it. */
+  #cancelOnAbort(signal: AbortSignal, wait: Wait): () => void {
+    const onAbort = () => {
+      if (wait.cancelSent) return;
+      wait.cancelSent = true;
+      wait.deadline = Math.min(wait.deadline, Date.now() + CANCEL_GRACE_MS);
+      this.#send(CtapHidCmd.CANCEL, new Uint8Array(0)).catch(() => undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** How long an exchange may still wait, and whether it has already asked the key to cancel. */
+interface Wait {
+  deadline: number;
+  cancelSent: boolean;
 }
 
 async function wrapTransport<T>(action: () => Promise<T>): Promise<T> {

@@ -2,26 +2,72 @@ import { HID_REPORT_SIZE } from '../transport/transport';
 import { CONT_DATA_SIZE, INIT_DATA_SIZE, MAX_MESSAGE_SIZE, TYPE_INIT } from './constants';
 import { CtapHidError } from './errors';
 
-export type Packet =
-  | { readonly kind: 'init'; readonly cid: number; readonly cmd: number; readonly length: number; readonly data: Uint8Array }
-  | { readonly kind: 'cont'; readonly cid: number; readonly seq: number; readonly data: Uint8Array };
+// Reports are 64 bytes, which V8 keeps on its heap; taking a view of one (subarray, DataView)
+// would first move it off the heap, a cost larger than all the framing work together. So
+// packets keep their report and an offset, and bytes are copied with plain indexing.
+const INIT_HEADER = HID_REPORT_SIZE - INIT_DATA_SIZE;
+const CONT_HEADER = HID_REPORT_SIZE - CONT_DATA_SIZE;
+
+/** An initialisation packet: channel, command, the message's whole length and its first bytes. */
+export class InitPacket {
+  readonly kind = 'init';
+  constructor(
+    readonly cid: number,
+    readonly cmd: number,
+    readonly length: number,
+    readonly report: Uint8Array,
+  ) {}
+
+  /** The packet's payload bytes (a view: for the rare paths that need one). */
+  get data(): Uint8Array {
+    return this.report.subarray(INIT_HEADER);
+  }
+
+  /** Payload byte i, without taking a view. */
+  byte(i: number): number {
+    return this.report[INIT_HEADER + i] ?? 0;
+  }
+}
+
+/** A continuation packet: channel, sequence number and the next bytes of the message. */
+export class ContPacket {
+  readonly kind = 'cont';
+  constructor(
+    readonly cid: number,
+    readonly seq: number,
+    readonly report: Uint8Array,
+  ) {}
+
+  get data(): Uint8Array {
+    return this.report.subarray(CONT_HEADER);
+  }
+}
+
+export type Packet = InitPacket | ContPacket;
+
+function packetFor(cid: number, typeByte: number): Uint8Array {
+  const packet = new Uint8Array(HID_REPORT_SIZE);
+  packet[0] = cid >>> 24;
+  packet[1] = (cid >>> 16) & 0xff;
+  packet[2] = (cid >>> 8) & 0xff;
+  packet[3] = cid & 0xff;
+  packet[4] = typeByte;
+  return packet;
+}
 
 /** Splits a message into one init packet and as many continuation packets as it needs. */
 export function encodeMessage(cid: number, cmd: number, payload: Uint8Array): Uint8Array[] {
   if (payload.length > MAX_MESSAGE_SIZE) throw new CtapHidError('message_too_long', `a CTAPHID message holds at most ${MAX_MESSAGE_SIZE} bytes, not ${payload.length}`);
-  const packets: Uint8Array[] = [];
-  const first = new Uint8Array(HID_REPORT_SIZE);
-  const view = new DataView(first.buffer);
-  view.setUint32(0, cid >>> 0);
-  first[4] = TYPE_INIT | (cmd & 0x7f);
-  view.setUint16(5, payload.length);
-  first.set(payload.subarray(0, INIT_DATA_SIZE), 7);
-  packets.push(first);
+  const first = packetFor(cid, TYPE_INIT | (cmd & 0x7f));
+  first[5] = payload.length >>> 8;
+  first[6] = payload.length & 0xff;
+  const firstEnd = Math.min(payload.length, INIT_DATA_SIZE);
+  for (let i = 0; i < firstEnd; i += 1) first[INIT_HEADER + i] = payload[i]!;
+  const packets = [first];
   for (let offset = INIT_DATA_SIZE, seq = 0; offset < payload.length; offset += CONT_DATA_SIZE, seq += 1) {
-    const packet = new Uint8Array(HID_REPORT_SIZE);
-    new DataView(packet.buffer).setUint32(0, cid >>> 0);
-    packet[4] = seq;
-    packet.set(payload.subarray(offset, offset + CONT_DATA_SIZE), 5);
+    const packet = packetFor(cid, seq);
+    const end = Math.min(payload.length - offset, CONT_DATA_SIZE);
+    for (let i = 0; i < end; i += 1) packet[CONT_HEADER + i] = payload[offset + i]!;
     packets.push(packet);
   }
   return packets;
@@ -31,10 +77,20 @@ export function parsePacket(report: Uint8Array): Packet {
   if (report.length !== HID_REPORT_SIZE) throw new CtapHidError('bad_packet', `a CTAPHID packet is ${HID_REPORT_SIZE} bytes, not ${report.length}`);
   const cid = ((report[0]! << 24) | (report[1]! << 16) | (report[2]! << 8) | report[3]!) >>> 0;
   const type = report[4]!;
-  if (type & TYPE_INIT) {
-    return { kind: 'init', cid, cmd: type & 0x7f, length: (report[5]! << 8) | report[6]!, data: report.subarray(7) };
-  }
-  return { kind: 'cont', cid, seq: type, data: report.subarray(5) };
+  if (type & TYPE_INIT) return new InitPacket(cid, type & 0x7f, (report[5]! << 8) | report[6]!, report);
+  return new ContPacket(cid, type, report);
+}
+
+/**
+ * Room for a message of `length` bytes. Longer than a report, a fresh Uint8Array is a separate
+ * allocation outside V8's heap; Node's shared pool hands out such room far more cheaply. It is
+ * returned as a plain Uint8Array (copying `slice`, unlike Buffer's) and every byte is written
+ * before the message is complete.
+ */
+function messageRoom(length: number): Uint8Array {
+  if (length <= HID_REPORT_SIZE) return new Uint8Array(length);
+  const pooled = Buffer.allocUnsafe(length);
+  return new Uint8Array(pooled.buffer, pooled.byteOffset, length);
 }
 
 /** Reassembles one message from an init packet and its continuation packets, in order. */
@@ -46,14 +102,15 @@ export class MessageAssembler {
   #filled: number;
   #nextSeq = 0;
 
-  constructor(init: Extract<Packet, { kind: 'init' }>) {
+  constructor(init: InitPacket) {
     if (init.length > MAX_MESSAGE_SIZE) throw new CtapHidError('bad_packet', `declared length ${init.length} exceeds the largest CTAPHID message (${MAX_MESSAGE_SIZE})`);
     this.cid = init.cid;
     this.cmd = init.cmd;
     this.length = init.length;
-    this.#buffer = new Uint8Array(init.length);
+    this.#buffer = messageRoom(init.length);
     this.#filled = Math.min(init.length, INIT_DATA_SIZE);
-    this.#buffer.set(init.data.subarray(0, this.#filled));
+    const report = init.report;
+    for (let i = 0; i < this.#filled; i += 1) this.#buffer[i] = report[INIT_HEADER + i]!;
   }
 
   get complete(): boolean {
@@ -61,16 +118,20 @@ export class MessageAssembler {
   }
 
   /** Adds the next continuation packet; a wrong sequence number is an error, never a guess. */
-  add(packet: Extract<Packet, { kind: 'cont' }>): void {
+  add(packet: ContPacket): void {
     if (this.complete) throw new CtapHidError('bad_packet', 'a continuation packet arrived after the message was complete');
     if (packet.seq !== this.#nextSeq) throw new CtapHidError('bad_sequence', `continuation packet ${packet.seq} arrived where ${this.#nextSeq} was expected`);
     const take = Math.min(this.length - this.#filled, CONT_DATA_SIZE);
-    this.#buffer.set(packet.data.subarray(0, take), this.#filled);
+    const report = packet.report;
+    const buffer = this.#buffer;
+    const at = this.#filled;
+    for (let i = 0; i < take; i += 1) buffer[at + i] = report[CONT_HEADER + i]!;
     this.#filled += take;
     this.#nextSeq += 1;
   }
 
   get payload(): Uint8Array {
+    if (!this.complete) throw new CtapHidError('bad_packet', `the message is incomplete: ${this.#filled} of ${this.length} bytes`);
     return this.#buffer;
   }
 }

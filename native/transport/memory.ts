@@ -43,7 +43,7 @@ export class MemoryTransport implements Transport {
   async write(report: Uint8Array): Promise<void> {
     this.#ensureOpen();
     assertReport(report);
-    this.endpoint.receiveReport(Uint8Array.from(report));
+    this.endpoint.receiveReport(report.slice());
   }
 
   read(timeoutMs: number): Promise<Uint8Array | undefined> {
@@ -80,7 +80,7 @@ export class MemoryTransport implements Transport {
   #deliver(report: Uint8Array): void {
     if (!this.#open || this.#unplugged) return;
     if (report.length !== HID_REPORT_SIZE) return; // a USB host drops malformed reports
-    const copy = Uint8Array.from(report);
+    const copy = report.slice();
     const waiter = this.#waiter;
     if (waiter) {
       this.#waiter = undefined;
