@@ -31,8 +31,11 @@ export function cosePublicKey(credential: SoftwareCredential): CborMap {
 }
 
 /** An ES256 signature, DER-encoded as WebAuthn requires. */
-export const signEs256 = (credential: SoftwareCredential, data: Uint8Array): Uint8Array =>
-  new Uint8Array(sign('sha256', data, { key: credential.privateKey, dsaEncoding: 'der' }));
+export function signEs256(credential: SoftwareCredential, data: Uint8Array): Uint8Array {
+  const signature = sign('sha256', data, { key: credential.privateKey, dsaEncoding: 'der' });
+  // A plain Uint8Array over the signature's own fresh memory: no copy needed.
+  return new Uint8Array(signature.buffer, signature.byteOffset, signature.length);
+}
 
 export interface StoredCredential {
   readonly id: string;

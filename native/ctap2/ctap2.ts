@@ -20,6 +20,20 @@ export interface CborChannel {
   cbor(request: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
 }
 
+/** A CTAP2 response: its status byte, then nothing or one canonical CBOR map filling the rest. */
+function checkedResponse(response: Uint8Array): CborMap | undefined {
+  if (response.length === 0) throw new CtapResponseError('the key sent an empty CTAP2 response');
+  const status = response[0]!;
+  if (status !== CtapStatus.SUCCESS) throw new CtapError(status);
+  if (response.length === 1) return undefined;
+  try {
+    return requireMap(decodeCanonical(response.subarray(1)), 'a CTAP2 response');
+  } catch (error) {
+    if (error instanceof CborError) throw new CtapResponseError(error.message);
+    throw error;
+  }
+}
+
 /**
  * CTAP2 commands over a CBOR channel. Responses are strict canonical CBOR; a non-zero status
  * becomes a CtapError carrying it, anything malformed a CtapResponseError.
@@ -28,21 +42,11 @@ export class Ctap2 {
   constructor(private readonly channel: CborChannel) {}
 
   async send(request: Uint8Array, options?: CallOptions): Promise<CborMap | undefined> {
-    const response = await this.channel.cbor(request, options);
-    if (response.length === 0) throw new CtapResponseError('the key sent an empty CTAP2 response');
-    const status = response[0]!;
-    if (status !== CtapStatus.SUCCESS) throw new CtapError(status);
-    if (response.length === 1) return undefined;
-    try {
-      return requireMap(decodeCanonical(response.subarray(1)), 'a CTAP2 response');
-    } catch (error) {
-      if (error instanceof CborError) throw new CtapResponseError(error.message);
-      throw error;
-    }
+    return checkedResponse(await this.channel.cbor(request, options));
   }
 
   async #sendExpectingMap(request: Uint8Array, what: string, options?: CallOptions): Promise<CborMap> {
-    const response = await this.send(request, options);
+    const response = checkedResponse(await this.channel.cbor(request, options));
     if (!response) throw new CtapResponseError(`${what}: the key answered with no data`);
     return response;
   }

@@ -82,37 +82,26 @@ export class CtapHidConnection {
     await this.transport.close();
   }
 
-  /** Reports left over from an earlier exchange (a duplicated frame, say) must not pass for this one's answer. */
-  async #drainStaleReports(): Promise<void> {
-    for (let i = 0; i < 256; i += 1) {
-      if (!(await this.transport.read(0))) return;
-    }
-  }
-
   async #send(cmd: CtapHidCmd, payload: Uint8Array): Promise<void> {
     const packets = encodeMessage(this.cid, cmd, payload);
     for (let i = 0; i < packets.length; i += 1) await this.transport.write(packets[i]!);
   }
 
-  /** One exchange; the transport's errors leave it as this layer's, once, rather than at every read and write. */
+  /**
+   * One exchange, in one function: a round trip is a few dozen microseconds, and each layer of
+   * async calls would add its own promises. The transport's errors become this layer's here, once.
+   */
   async #exchange(cmd: CtapHidCmd, payload: Uint8Array, options: CallOptions): Promise<Uint8Array> {
-    try {
-      return await this.#exchangeOnce(cmd, payload, options);
-    } catch (error) {
-      if (error instanceof TransportError) throw new CtapHidError('transport', error.message);
-      throw error;
-    }
-  }
-
-  async #exchangeOnce(cmd: CtapHidCmd, payload: Uint8Array, options: CallOptions): Promise<Uint8Array> {
     if (options.signal?.aborted) throw new CtapHidError('cancelled', 'the command was cancelled before it was sent');
-    await this.#drainStaleReports();
-    await this.#send(cmd, payload);
     const silenceMs = options.silenceMs ?? DEFAULT_SILENCE_MS;
     const wait: Wait = { deadline: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS), cancelSent: false };
     const unwatch = options.signal ? this.#cancelOnAbort(options.signal, wait) : undefined;
     let message: MessageAssembler | undefined;
     try {
+      // Reports left over from an earlier exchange (a duplicated frame, say) must not pass for this one's answer.
+      for (let stale = 0; stale < 256 && (await this.transport.read(0)); stale += 1);
+      const packets = encodeMessage(this.cid, cmd, payload);
+      for (let i = 0; i < packets.length; i += 1) await this.transport.write(packets[i]!);
       for (;;) {
         const remaining = wait.deadline - Date.now();
         if (remaining <= 0) {
@@ -145,6 +134,9 @@ export class CtapHidConnection {
         }
         if (message.complete) return message.payload;
       }
+    } catch (error) {
+      if (error instanceof TransportError) throw new CtapHidError('transport', error.message);
+      throw error;
     } finally {
       unwatch?.();
     }

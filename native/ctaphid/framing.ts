@@ -81,18 +81,6 @@ export function parsePacket(report: Uint8Array): Packet {
   return new ContPacket(cid, type, report);
 }
 
-/**
- * Room for a message of `length` bytes. Longer than a report, a fresh Uint8Array is a separate
- * allocation outside V8's heap; Node's shared pool hands out such room far more cheaply. It is
- * returned as a plain Uint8Array (copying `slice`, unlike Buffer's) and every byte is written
- * before the message is complete.
- */
-function messageRoom(length: number): Uint8Array {
-  if (length <= HID_REPORT_SIZE) return new Uint8Array(length);
-  const pooled = Buffer.allocUnsafe(length);
-  return new Uint8Array(pooled.buffer, pooled.byteOffset, length);
-}
-
 /** Reassembles one message from an init packet and its continuation packets, in order. */
 export class MessageAssembler {
   readonly cid: number;
@@ -107,7 +95,7 @@ export class MessageAssembler {
     this.cid = init.cid;
     this.cmd = init.cmd;
     this.length = init.length;
-    this.#buffer = messageRoom(init.length);
+    this.#buffer = new Uint8Array(init.length);
     this.#filled = Math.min(init.length, INIT_DATA_SIZE);
     const report = init.report;
     for (let i = 0; i < this.#filled; i += 1) this.#buffer[i] = report[INIT_HEADER + i]!;

@@ -17,8 +17,14 @@ export class MemoryTransport implements Transport {
   #open = false;
   #unplugged = false;
   readonly #queue: Uint8Array[] = [];
-  #waiter: ((report: Uint8Array | undefined) => void) | undefined;
-  #failWaiter: ((error: Error) => void) | undefined;
+  // The one read waiting for a report, if any, and its settle functions.
+  #resolve: ((report: Uint8Array | undefined) => void) | undefined;
+  #reject: ((error: Error) => void) | undefined;
+  // One timer, re-armed for each read that waits: a fresh setTimeout per read, cleared a few
+  // microseconds later, would make Node build and tear down a timer list every round trip.
+  // It holds the process open only while a read waits.
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerMs = 0;
 
   constructor(
     private readonly endpoint: HidEndpoint,
@@ -40,10 +46,17 @@ export class MemoryTransport implements Transport {
     this.#open = true;
   }
 
-  async write(report: Uint8Array): Promise<void> {
-    this.#ensureOpen();
-    assertReport(report);
+  // Not async: a write is done when it returns, and a round trip makes several; each async call
+  // would allocate a promise of its own where one settled promise serves them all.
+  write(report: Uint8Array): Promise<void> {
+    try {
+      this.#ensureOpen();
+      assertReport(report);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.endpoint.receiveReport(report.slice());
+    return WRITTEN;
   }
 
   read(timeoutMs: number): Promise<Uint8Array | undefined> {
@@ -54,52 +67,68 @@ export class MemoryTransport implements Transport {
     }
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
-    if (timeoutMs <= 0) return Promise.resolve(undefined);
+    if (timeoutMs <= 0) return NOTHING_YET;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiter = undefined;
-        this.#failWaiter = undefined;
-        resolve(undefined);
-      }, timeoutMs);
-      this.#waiter = (report) => {
-        clearTimeout(timer);
-        resolve(report);
-      };
-      this.#failWaiter = (error) => {
-        clearTimeout(timer);
-        reject(error);
-      };
+      this.#resolve = resolve;
+      this.#reject = reject;
+      this.#armTimer(timeoutMs);
     });
   }
 
   async close(): Promise<void> {
     this.#open = false;
     this.#failPending(new TransportError('closed', `${this.description} was closed`));
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #armTimer(ms: number): void {
+    if (this.#timer && this.#timerMs === ms) {
+      this.#timer.refresh();
+      this.#timer.ref();
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(this.#timedOut, ms);
+    this.#timerMs = ms;
+  }
+
+  readonly #timedOut = (): void => {
+    const resolve = this.#resolve;
+    if (!resolve) return;
+    this.#settled();
+    resolve(undefined);
+  };
+
+  #settled(): void {
+    this.#timer?.unref();
+    this.#resolve = undefined;
+    this.#reject = undefined;
   }
 
   #deliver(report: Uint8Array): void {
     if (!this.#open || this.#unplugged) return;
     if (report.length !== HID_REPORT_SIZE) return; // a USB host drops malformed reports
     const copy = report.slice();
-    const waiter = this.#waiter;
-    if (waiter) {
-      this.#waiter = undefined;
-      this.#failWaiter = undefined;
-      waiter(copy);
+    const resolve = this.#resolve;
+    if (resolve) {
+      this.#settled();
+      resolve(copy);
     } else this.#queue.push(copy);
   }
 
   #unplug(): void {
     this.#unplugged = true;
     this.#failPending(new TransportError('closed', `${this.description} was unplugged`));
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #failPending(error: Error): void {
-    const fail = this.#failWaiter;
-    this.#waiter = undefined;
-    this.#failWaiter = undefined;
+    const reject = this.#reject;
+    this.#settled();
     this.#queue.length = 0;
-    fail?.(error);
+    reject?.(error);
   }
 
   #ensureOpen(): void {
@@ -107,3 +136,6 @@ export class MemoryTransport implements Transport {
     if (!this.#open) throw new TransportError('closed', `${this.description} is not open`);
   }
 }
+
+const WRITTEN: Promise<void> = Promise.resolve();
+const NOTHING_YET: Promise<undefined> = Promise.resolve(undefined);
