@@ -1,5 +1,6 @@
 import { DRILL_KEY_AAGUID } from '../core/aaguid-models';
 import { KeywardError } from '../core/errors';
+import type { DrillTouchPad } from './drill-touch';
 import type { KeywardDatabase } from '../db/connection';
 import { loadDrillKey } from '../db/drill-keys';
 import { loadCustodianDrillKey } from '../db/custody';
@@ -55,7 +56,13 @@ export function hidKeySource(): KeySource {
  */
 export function drillKeySource(
   db: KeywardDatabase,
-  options: { presence?: () => Promise<PresenceAnswer>; prepare?: (key: SoftwareAuthenticator) => void; store?: 'authenticators' | 'custodians' } = {},
+  options: {
+    presence?: () => Promise<PresenceAnswer>;
+    /** Where a person answers the key's request for a touch; without one (and without `presence`) it is touched at once. */
+    touchPad?: DrillTouchPad;
+    prepare?: (key: SoftwareAuthenticator) => void;
+    store?: 'authenticators' | 'custodians';
+  } = {},
 ): KeySource {
   const load = options.store === 'custodians' ? loadCustodianDrillKey : loadDrillKey;
   return {
@@ -68,7 +75,7 @@ export function drillKeySource(
         if (!stored) throw new KeywardError('not_found', `there is no drill key for "${target.label}" in the drill store`, 'key');
         state = stored as SoftwareAuthenticatorState;
       }
-      const key = new SoftwareAuthenticator({ state, presence: options.presence });
+      const key = new SoftwareAuthenticator({ state, presence: options.presence ?? options.touchPad?.presenceFor(target.label) });
       options.prepare?.(key);
       const { ctap2, connection } = await connectSoftwareKey(key, `drill key "${target.label}"`);
       return {
@@ -76,10 +83,16 @@ export function drillKeySource(
         description: `drill key "${target.label}"`,
         drillState: () => key.state,
         close: async () => {
+          options.touchPad?.release(target.label);
           await connection.close();
           key.unplug();
         },
       };
     },
   };
+}
+
+/** The key sources a desktop window uses: real keys, and drill keys that wait at `touchPad` for a person's touch. */
+export function desktopKeySources(db: KeywardDatabase, touchPad?: DrillTouchPad): { real: () => KeySource; drill: () => KeySource; drillCustodians: () => KeySource } {
+  return { real: hidKeySource, drill: () => drillKeySource(db, { touchPad }), drillCustodians: () => drillKeySource(db, { store: 'custodians', touchPad }) };
 }

@@ -181,8 +181,16 @@ async function observeKey(
   }
 }
 
+/** What the person at the desk did, for the statuses that are about them rather than the key. */
+const PERSON_STATUS: Partial<Record<number, string>> = {
+  [CtapStatus.OPERATION_DENIED]: 'the touch was refused',
+  [CtapStatus.USER_ACTION_TIMEOUT]: 'nobody touched the key in time',
+  [CtapStatus.KEEPALIVE_CANCEL]: 'the wait for a touch was cancelled',
+};
+
 function reason(error: unknown): string {
   if (isKeywardError(error)) return error.message;
+  if (error instanceof CtapError && PERSON_STATUS[error.status]) return `${PERSON_STATUS[error.status]} (${error.statusName})`;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

@@ -16,6 +16,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'key:enroll',
   'presence:check',
   'card:readers',
+  'drill:touch',
   'card:enroll',
   'custody:list',
   'custodian:enroll',
@@ -66,10 +67,12 @@ export interface KeywardEvents {
     readonly step: 'connecting' | 'reading' | 'touch' | 'verifying' | 'saved' | 'done';
     readonly result?: 'ok' | 'anomaly' | 'missing';
   };
+  /** A drill key started or stopped waiting for a touch (answered on `drill:touch`). */
+  'drill:touch': { readonly label: string; readonly waiting: boolean };
   /** Whose touch a dual-control entry is waiting for, and who has approved. */
   'custody:approval': { readonly role: 'custodian' | 'witness' | 'countersigner'; readonly name: string; readonly step: 'touch' | 'approved' };
 }
-export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'custody:approval'];
+export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'drill:touch', 'custody:approval'];
 
 /** The one object the preload exposes on `window.keyward`. */
 export interface KeywardBridge {

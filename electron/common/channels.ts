@@ -40,6 +40,7 @@ export const CHANNELS = {
     .strict(),
   'presence:check': z.object({ key: optionalText(200), simulated: z.boolean() }).strict(),
   'card:readers': z.object({ simulated: z.boolean() }).strict(),
+  'drill:touch': z.object({ answer: text(20) }).strict(),
   'card:enroll': z.object({ label: text(200), place: optionalText(200), account: optionalText(200), reader: optionalText(200), simulated: z.boolean() }).strict(),
   'custody:list': z.object({ open: z.boolean().optional(), overdue: z.boolean().optional() }).strict(),
   'custodian:enroll': z.object({ name: text(200), simulated: z.boolean() }).strict(),
@@ -93,6 +94,8 @@ export interface ChannelResults {
   'key:enroll': Authenticator;
   'presence:check': PresenceCheckReport;
   'card:readers': readonly ReaderView[];
+  /** The drill key that was waiting for the touch. */
+  'drill:touch': { readonly label: string };
   'card:enroll': { readonly authenticator: Authenticator; readonly reader: string; readonly warnings: readonly string[] };
   'custody:list': CustodyItemView[];
   'custodian:enroll': Custodian;

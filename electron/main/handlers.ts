@@ -18,6 +18,8 @@ import { checkOut, countersign, listCustody, returnItem, type CustodySources } f
 import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath';
 import type { DiscoveredInterface } from '../../app/netpath';
 import type { KeywardEvents } from '../common/bridge';
+import type { DrillTouchPad } from '../../app/drill-touch';
+import { KeywardError } from '../../core/errors';
 import type { Channel, ChannelArgs, ChannelResults } from '../common/channels';
 
 /** What a handler may use besides its arguments. */
@@ -28,6 +30,8 @@ export interface HandlerContext {
   /** Smartcards through the system's PC/SC readers, or the drill store's software cards. */
   readonly cardSources: { readonly real: () => CardSource; readonly drill: () => CardSource };
   readonly emit: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
+  /** Where drill keys wait for the person's touch. */
+  readonly drillTouch?: DrillTouchPad;
   /** Where interfaces come from, and the CA bundle a private deployment trusts for the probe. */
   /** The desktop's part in reports: where to save, and the system print dialog. */
   /** The desktop's file picker, for imports. */
@@ -110,6 +114,10 @@ export const HANDLERS: Handlers = {
         return { authenticatorId: r.authenticatorId, label: r.label, kind: r.kind, result: r.result, drill: r.drill, ledgerSeq: r.ledgerSeq, findings: r.findings.map((f, i) => ({ ...f, text: texts[i]! })) };
       }),
     };
+  },
+  'drill:touch': ({ drillTouch }, args) => {
+    if (!drillTouch) throw new KeywardError('not_found', 'no drill key is waiting for a touch', 'answer');
+    return drillTouch.answer(args.answer);
   },
   'card:readers': (context, args) => listCardReaders(context.session, cardSourceFor(context, args.simulated)),
   'card:enroll': (context, args) =>

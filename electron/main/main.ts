@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { initDatabase } from '../../app/keyward';
 import { drillCardSource, pcscCardSource } from '../../app/card-sources';
-import { drillKeySource, hidKeySource } from '../../app/key-sources';
+import { desktopKeySources } from '../../app/key-sources';
+import { DrillTouchPad } from '../../app/drill-touch';
 import { ledgerHead } from '../../app/ledger';
 import { DATABASE_FILE_NAME, defaultDataDirectory } from '../../app/paths';
 import { systemClock } from '../../app/ports';
@@ -72,10 +73,12 @@ async function start(): Promise<void> {
   });
 
   const emit = (event: string, payload: unknown) => window.webContents.send(IPC_EVENT, event, payload);
+  const drillTouch = new DrillTouchPad((waiting) => emit('drill:touch', waiting));
   const router = createIpcRouter({
     session: { db, clock: systemClock, actor },
     trustedOrigin: APP_ORIGIN,
-    keySources: { real: hidKeySource, drill: () => drillKeySource(db), drillCustodians: () => drillKeySource(db, { store: 'custodians' }) },
+    keySources: desktopKeySources(db, drillTouch),
+    drillTouch,
     cardSources: { real: () => pcscCardSource(), drill: () => drillCardSource(db) },
     network: { caFile: process.env.KEYWARD_CA_FILE },
     files: {

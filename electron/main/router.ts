@@ -20,6 +20,7 @@ export interface RouterOptions {
   readonly network?: HandlerContext['network'];
   readonly reports?: HandlerContext['reports'];
   readonly files?: HandlerContext['files'];
+  readonly drillTouch?: HandlerContext['drillTouch'];
   /** Sends an event to the renderer (progress of long jobs). */
   readonly emit?: <E extends keyof KeywardEvents>(event: E, payload: KeywardEvents[E]) => void;
   /** Told after each successful write, so main can announce the new head. */
@@ -53,6 +54,7 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
     keySources: options.keySources ?? { real: noKeys, drill: noKeys, drillCustodians: noKeys },
     cardSources: options.cardSources ?? { real: noCards, drill: noCards },
     emit: options.emit ?? (() => undefined),
+    drillTouch: options.drillTouch,
     network: options.network ?? {},
     reports: options.reports ?? {},
     files: options.files ?? {},

@@ -4,7 +4,7 @@ import { enrolKey } from '../../app/enrolment';
 import { registerSeal } from '../../app/inventory';
 import { drillKeySource } from '../../app/key-sources';
 import { verifyStoredLedger } from '../../app/ledger';
-import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
+import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
 
 describe('custody flows in Chromium, through the real IPC router, with drill keys', () => {
@@ -21,6 +21,7 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     for (const name of ['Alice Example', 'Bob Example']) {
       await page.getByLabel("Custodian's full name").fill(name);
       await page.getByRole('button', { name: 'Enrol their key' }).click();
+      await touchDrillKey(page, `${name}'s key`);
       await page.getByText(`Enrolled ${name}'s key.`).waitFor();
     }
     await page.reload();
@@ -37,7 +38,9 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await details.getByLabel('Ticket reference').fill('CHG-1042');
     await details.getByLabel('Seal broken (serial)').fill('S-1');
     await details.getByRole('button', { name: 'Ask for the touches' }).click();
-    // Steps 3–5: both touches, then done.
+    // Steps 3–5: both touches, each custodian's own key, then done.
+    await touchDrillKey(page, "Alice Example's key");
+    await touchDrillKey(page, "Bob Example's key");
     await page.getByText(/Checked out; ledger entry \d+\./).waitFor();
     const row = page.getByRole('row', { name: /YK-01\s*Alice Example\s*Bob Example/ });
     await row.waitFor();
@@ -48,6 +51,8 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await back.getByLabel('Witness (second custodian)').selectOption('Alice Example');
     await back.getByLabel('New seal (serial)').fill('S-2');
     await back.getByRole('button', { name: /Check the key/ }).click();
+    // The returned key is presence-checked first, then both custodians approve.
+    for (const label of ['YK-01', "Bob Example's key", "Alice Example's key"]) await touchDrillKey(page, label);
     await page.getByText(/Returned; ledger entry \d+, presence check OK\./).waitFor();
     await page.getByText('Everything is in the safe.').waitFor();
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { enrolCustodianKey } from '../../app/custodian-keys';
 import { addAccount } from '../../app/inventory';
 import { drillKeySource } from '../../app/key-sources';
-import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
+import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
 const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 
@@ -40,6 +40,7 @@ describe('the guidance screens in Chromium', () => {
       const form = page.getByRole('form', { name: `Step ${step}` });
       await form.getByLabel('Custodian').selectOption('Alice Example');
       await form.getByRole('button', { name: 'Attest with a key touch' }).click();
+      await touchDrillKey(page, "Alice Example's key");
       await form.waitFor({ state: 'detached' });
     }
     const last = page.getByRole('form', { name: 'Step two-paths' });
@@ -48,6 +49,7 @@ describe('the guidance screens in Chromium', () => {
     await page.getByText(/latest network path proof does not exist: prove two paths first/).waitFor();
     await last.getByLabel(/reason for a waiver/).fill('cellular modem on order');
     await last.getByRole('button', { name: 'Waive' }).click();
+    await touchDrillKey(page, "Alice Example's key");
     await page.getByText(/Waived by Alice Example: cellular modem on order/).waitFor();
     await page.getByRole('button', { name: 'Complete the validation' }).click();
     await page.getByText(/The next validation falls due by/).waitFor();

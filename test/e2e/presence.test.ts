@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { addPlace } from '../../app/inventory';
-import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
+import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
 describe('the presence check screen in Chromium, in drill mode', () => {
   const suite = chromiumSuite((s) => void addPlace(s, { name: 'HQ safe A' }));
@@ -17,13 +17,24 @@ describe('the presence check screen in Chromium, in drill mode', () => {
       await enrol.getByLabel('Label *').fill(label);
       await enrol.getByLabel('Storage place').selectOption('HQ safe A');
       await enrol.getByRole('button', { name: 'Enrol key' }).click();
+      await touchDrillKey(page, label);
       await page.getByText(`Enrolled ${label} (Keyward drill key (software)).`).waitFor();
     }
     expect(s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'authenticator.enrolled'").pluck().get()).toBe(2);
 
-    // Keyboard only: focus the button and press Enter.
+    // Keyboard only: focus the button and press Enter; each drill key's prompt takes the focus,
+    // and Enter touches it.
     await page.getByRole('button', { name: 'Run presence check' }).focus();
     await page.keyboard.press('Enter');
+    for (const label of ['YK-01', 'YK-02']) {
+      const prompt = page.getByRole('alertdialog', { name: `Drill: the key labelled ${label} is blinking` });
+      await prompt.waitFor();
+      expect(await page.getByTestId('check-progress').textContent()).toMatch(new RegExp(`\\d of 2 — touch the key labelled ${label}`));
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`Touch ${label}`);
+      if (label === 'YK-01') await page.screenshot({ path: `${SCREENSHOTS}presence-drill-touch.png`, fullPage: true });
+      await page.keyboard.press('Enter');
+      await prompt.waitFor({ state: 'detached' });
+    }
     await page.getByText('All 2 item(s) present and unchanged.').waitFor();
     expect(await page.getByRole('row', { name: /YK-01 \(drill\)\s*FIDO2 key\s*OK/ }).count()).toBe(1);
 
@@ -34,6 +45,8 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     saveDrillKey(s.db, id, state);
 
     await page.getByRole('button', { name: 'Run presence check' }).click();
+    await touchDrillKey(page, 'YK-01');
+    await touchDrillKey(page, 'YK-02');
     const alert = page.getByRole('alert').filter({ hasText: 'at least one key or card is missing or shows an anomaly' });
     await alert.waitFor();
     const row = page.getByRole('row', { name: /YK-02/ });
@@ -44,6 +57,31 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     const inventoryRow = page.getByRole('row', { name: /YK-02 \(drill\)/ });
     await inventoryRow.waitFor();
     expect(await inventoryRow.textContent()).toMatch(/Keyward drill key \(software\).*ANOMALY/);
+  });
+
+  it('waits for the touch like a real key, and records a refused touch as not proven', async () => {
+    const { page } = suite.ui;
+    const { s } = suite;
+    await page.getByRole('button', { name: 'Presence check' }).click();
+    await page.getByLabel(/Drill mode/).check();
+    const enrol = page.getByRole('form', { name: 'Enrol a key' });
+    await enrol.getByLabel('Label *').fill('YK-07');
+    await enrol.getByRole('button', { name: 'Enrol key' }).click();
+    await touchDrillKey(page, 'YK-07');
+    await page.getByText('Enrolled YK-07 (Keyward drill key (software)).').waitFor();
+
+    const checks = () => s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'presence.checked'").pluck().get();
+    await page.getByRole('button', { name: 'Run presence check' }).click();
+    const prompt = page.getByRole('alertdialog', { name: 'Drill: the key labelled YK-07 is blinking' });
+    await prompt.waitFor();
+    // Nothing is decided while the key waits.
+    await page.waitForTimeout(300);
+    expect(checks()).toBe(0);
+    await touchDrillKey(page, 'YK-07', 'refuse');
+    const row = page.getByRole('row', { name: /YK-07/ });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/MISSING.*no answer from the key: the touch was refused \(CTAP2_ERR_OPERATION_DENIED\)/);
+    expect(checks()).toBe(1);
   });
 
   it('says plainly when there is nothing to check, and names a bad label at its field', async () => {

@@ -6,7 +6,8 @@ import { createIpcRouter, type RouterOptions } from '../../electron/main/router'
 import { resolveAppResource } from '../../electron/main/app-protocol';
 import type { Session } from '../../app/ports';
 import { drillCardSource, pcscCardSource } from '../../app/card-sources';
-import { drillKeySource, hidKeySource } from '../../app/key-sources';
+import { desktopKeySources } from '../../app/key-sources';
+import { DrillTouchPad } from '../../app/drill-touch';
 import { readHead } from '../../db/ledger';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openTestSession } from './session';
@@ -66,10 +67,12 @@ export async function openRenderer(browser: Browser, session: Session, options: 
   const emit = (event: string, payload: unknown) => {
     void opened.page?.evaluate(([e, p]) => (window as unknown as { __keywardEmit: (e: unknown, p: unknown) => void }).__keywardEmit(e, p), [event, payload] as const).catch(() => undefined);
   };
+  const drillTouch = new DrillTouchPad((waiting) => emit('drill:touch', waiting));
   const router = createIpcRouter({
     session,
     trustedOrigin: TEST_ORIGIN,
-    keySources: { real: hidKeySource, drill: () => drillKeySource(session.db), drillCustodians: () => drillKeySource(session.db, { store: 'custodians' }) },
+    keySources: desktopKeySources(session.db, drillTouch),
+    drillTouch,
     cardSources: { real: () => pcscCardSource(), drill: () => drillCardSource(session.db) },
     network: options.network,
     reports: options.reports,
@@ -143,3 +146,14 @@ export function chromiumSuite(prepare: (s: TestSession) => void | Promise<void> 
 
 /** Where the UI tests leave their screenshots (looked at by a person, not compared). */
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+/**
+ * Answers a drill key's request for a touch as the custodian would: waits for the prompt that
+ * names the key, then presses Touch (or refuses), and waits for the prompt to go.
+ */
+export async function touchDrillKey(page: Page, label: string, answer: 'touch' | 'refuse' = 'touch'): Promise<void> {
+  const prompt = page.getByRole('alertdialog', { name: `Drill: the key labelled ${label} is blinking` });
+  await prompt.waitFor();
+  await prompt.getByRole('button', { name: answer === 'touch' ? `Touch ${label}` : 'Refuse the touch' }).click();
+  await prompt.waitFor({ state: 'detached' });
+}

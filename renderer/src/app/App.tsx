@@ -8,6 +8,7 @@ import { PostureScreen } from '../features/guidance/PostureScreen';
 import { ValidationScreen } from '../features/guidance/ValidationScreen';
 import { SignInsScreen } from '../features/guidance/SignInsScreen';
 import { NetworkScreen } from '../features/network/NetworkScreen';
+import { DrillTouchPrompt } from '../features/presence/DrillTouchPrompt';
 import { shortHash } from '../lib/format';
 import { useChannel } from '../lib/useChannel';
 
@@ -77,6 +78,7 @@ export function App() {
       <p className="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </p>
+      <DrillTouchPrompt />
       <main id="main" tabIndex={-1}>
         {route === 'inventory' && <InventoryScreen onSaved={setAnnouncement} />}
         {route === 'custody' && <CustodyScreen />}
