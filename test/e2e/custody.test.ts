@@ -39,6 +39,9 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await details.getByLabel('Seal broken (serial)').fill('S-1');
     await details.getByRole('button', { name: 'Ask for the touches' }).click();
     // Steps 3–5: both touches, each custodian's own key, then done.
+    await page.getByRole('alertdialog', { name: "Drill: the key labelled Alice Example's key is blinking" }).waitFor();
+    await page.getByText('Custodian Alice Example: touch your key now').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}custody-drill-touch.png`, fullPage: true });
     await touchDrillKey(page, "Alice Example's key");
     await touchDrillKey(page, "Bob Example's key");
     await page.getByText(/Checked out; ledger entry \d+\./).waitFor();
