@@ -88,8 +88,9 @@ export class CtapHidConnection {
   }
 
   /**
-   * One exchange, in one function: a round trip is a few dozen microseconds, and each layer of
-   * async calls would add its own promises. The transport's errors become this layer's here, once.
+   * One exchange: drain, send, reassemble. A round trip takes a few dozen microseconds, so the
+   * draining and reading stay in this function rather than in nested async helpers, each of which
+   * would add its own promises. The transport's errors become this layer's here, once.
    */
   async #exchange(cmd: CtapHidCmd, payload: Uint8Array, options: CallOptions): Promise<Uint8Array> {
     if (options.signal?.aborted) throw new CtapHidError('cancelled', 'the command was cancelled before it was sent');
@@ -100,8 +101,7 @@ export class CtapHidConnection {
     try {
       // Reports left over from an earlier exchange (a duplicated frame, say) must not pass for this one's answer.
       for (let stale = 0; stale < 256 && (await this.transport.read(0)); stale += 1);
-      const packets = encodeMessage(this.cid, cmd, payload);
-      for (let i = 0; i < packets.length; i += 1) await this.transport.write(packets[i]!);
+      await this.#send(cmd, payload);
       for (;;) {
         const remaining = wait.deadline - Date.now();
         if (remaining <= 0) {
