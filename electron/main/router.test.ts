@@ -5,6 +5,7 @@ import { CHANNEL_NAMES } from '../common/bridge';
 import { CHANNELS } from '../common/channels';
 import { HANDLERS } from './handlers';
 import { createIpcRouter, type IpcRouter } from './router';
+import { DrillTouchPad } from '../../app/drill-touch';
 
 const APP = { url: 'app://keyward/index.html' };
 
@@ -33,6 +34,21 @@ describe('the IPC router', () => {
       ok: false,
       error: { code: 'invalid_input', field: 'upn', message: expect.stringContaining('not a valid user principal name') },
     });
+  });
+
+  it('answers a waiting drill key on drill:touch, and refuses a bad answer or a touch nobody asked for', async () => {
+    const pad = new DrillTouchPad();
+    const withPad = createIpcRouter({ session: s, trustedOrigin: 'app://keyward', drillTouch: pad });
+    expect(await withPad.handle('drill:touch', { answer: 'touched' }, APP)).toEqual({ ok: false, error: { code: 'not_found', field: 'answer', message: 'no drill key is waiting for a touch' } });
+    const touched = pad.presenceFor('YK-01')();
+    expect(await withPad.handle('drill:touch', { answer: 'yes' }, APP)).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'answer' } });
+    expect(await withPad.handle('drill:touch', { answer: 'touched', label: 'YK-02' }, APP)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await withPad.handle('drill:touch', { answer: 'touched' }, { url: 'https://evil.example/' })).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(pad.waitingLabel).toBe('YK-01');
+    expect(await withPad.handle('drill:touch', { answer: 'touched' }, APP)).toEqual({ ok: true, value: { label: 'YK-01' } });
+    expect(await touched).toBe('touched');
+    // A window without a pad (no drill keys) says so rather than failing inside.
+    expect(await router.handle('drill:touch', { answer: 'touched' }, APP)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   describe('refuses, writes nothing and announces nothing', () => {
