@@ -1,9 +1,6 @@
 import { KeywardError } from '../core/errors';
 import type { PresenceAnswer } from '../native/authenticator/ctap2-engine';
 
-/** What a person at the desk answers when a drill key asks for a touch. */
-export type DrillTouchAnswer = 'touched' | 'denied';
-
 /** Told when a drill key starts and stops waiting for a touch (the desktop shows its prompt). */
 export type DrillTouchListener = (waiting: { readonly label: string; readonly waiting: boolean }) => void;
 

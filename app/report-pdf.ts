@@ -54,14 +54,13 @@ function firstBlockHeight(doc: Doc, section: ReportSection): number {
 function table(doc: Doc, t: ReportTable): void {
   const width = contentWidth(doc);
   const widths = t.columns.map((c) => c.width * width);
-  const pad = PAD;
   const drawRow = (cells: readonly string[], header: boolean) => {
     const h = rowHeight(doc, t, cells, header);
     if (header) doc.rect(MARGIN, doc.y, width, h).fillColor('#e6e6e6').fill();
     let x = MARGIN;
     const top = doc.y;
     cells.forEach((cell, i) => {
-      doc.font(header ? 'bold' : t.columns[i]!.mono ? 'mono' : 'regular').fontSize(8).fillColor('black').text(cell || ' ', x + pad, top + pad, { width: widths[i]! - 2 * pad });
+      doc.font(header ? 'bold' : t.columns[i]!.mono ? 'mono' : 'regular').fontSize(8).fillColor('black').text(cell || ' ', x + PAD, top + PAD, { width: widths[i]! - 2 * PAD });
       x += widths[i]!;
     });
     doc.moveTo(MARGIN, top + h).lineTo(MARGIN + width, top + h).lineWidth(0.4).strokeColor('#999999').stroke();

@@ -21,6 +21,8 @@ const quartiles = (values: number[]) => {
 const µs = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 
 type Work = 'stack' | 'engine' | 'sign';
+/** The round trip over a baseline, sample by sample (the samples were taken in turn). */
+const ratios = (samples: Record<Work, number[]>, over: Work) => samples.stack.map((ms, i) => ms / samples[over][i]!);
 
 async function roundTrip(): Promise<void> {
   const key = new SoftwareAuthenticator();
@@ -50,7 +52,6 @@ async function roundTrip(): Promise<void> {
       perCall[name].push(performance.now() - start);
     }
   }
-  const ratioPerCall = (over: Work) => perCall.stack.map((ms, i) => ms / perCall[over][i]!);
 
   // In blocks of 50 of each, for comparison: the key's work then runs hot, on its own.
   const block = 50;
@@ -62,15 +63,14 @@ async function roundTrip(): Promise<void> {
       perBlock[name].push((performance.now() - start) / block);
     }
   }
-  const ratioPerBlock = (over: Work) => perBlock.stack.map((ms, i) => ms / perBlock[over][i]!);
   key.unplug();
 
   console.log(`getAssertion round trip over the in-memory transport (host CBOR + CTAPHID frames both ways + the key's work): ${µs(median(perCall.stack))} (median of ${ROUND_TRIPS})`);
   console.log(`  baseline, the software authenticator's own handling of the same request (CBOR in, ES256, CBOR out): ${µs(median(perCall.engine))}`);
   console.log(`  baseline, its ES256 signature alone: ${µs(median(perCall.sign))}`);
-  console.log(`  ratio round trip / authenticator's own work, per call: median ${median(ratioPerCall('engine')).toFixed(2)}x (quartiles ${quartiles(ratioPerCall('engine'))}) (target < 1.5x)`);
-  console.log(`  ratio round trip / signature alone, per call: median ${median(ratioPerCall('sign')).toFixed(2)}x (quartiles ${quartiles(ratioPerCall('sign'))})`);
-  console.log(`  in blocks of ${block}, the key's work running hot: round trip ${µs(median(perBlock.stack))}, its own work ${µs(median(perBlock.engine))}, ratio median ${median(ratioPerBlock('engine')).toFixed(2)}x (quartiles ${quartiles(ratioPerBlock('engine'))}); over the signature ${median(ratioPerBlock('sign')).toFixed(2)}x`);
+  console.log(`  ratio round trip / authenticator's own work, per call: median ${median(ratios(perCall, 'engine')).toFixed(2)}x (quartiles ${quartiles(ratios(perCall, 'engine'))}) (target < 1.5x)`);
+  console.log(`  ratio round trip / signature alone, per call: median ${median(ratios(perCall, 'sign')).toFixed(2)}x (quartiles ${quartiles(ratios(perCall, 'sign'))})`);
+  console.log(`  in blocks of ${block}, the key's work running hot: round trip ${µs(median(perBlock.stack))}, its own work ${µs(median(perBlock.engine))}, ratio median ${median(ratios(perBlock, 'engine')).toFixed(2)}x (quartiles ${quartiles(ratios(perBlock, 'engine'))}); over the signature ${median(ratios(perBlock, 'sign')).toFixed(2)}x`);
 }
 
 async function manyKeys(): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeUint32 } from '../big-endian';
 import { CborError, decodeCanonical, encodeCanonical, member, requireMap, type CborMap, type CborValue } from '../ctap2/cbor';
 import { ClientPinSubCmd, CoseAlgorithm, Ctap2Cmd, CtapStatus } from '../ctap2/constants';
 import { cosePublicKey, createCredential, loadCredential, sha256, signEs256, storeCredential, type SoftwareCredential, type StoredCredential } from './credentials';
@@ -189,10 +190,7 @@ export class SoftwareCtap2Engine {
     const out = new Uint8Array(37 + (attested?.length ?? 0));
     out.set(rpIdHash, 0);
     out[32] = flags;
-    out[33] = signCount >>> 24;
-    out[34] = (signCount >>> 16) & 0xff;
-    out[35] = (signCount >>> 8) & 0xff;
-    out[36] = signCount & 0xff;
+    writeUint32(out, 33, signCount);
     if (attested) out.set(attested, 37);
     return out;
   }

@@ -1,3 +1,4 @@
+import { readUint16, readUint32 } from '../big-endian';
 import { decodeCanonicalPrefix, requireMap, type CborMap } from './cbor';
 import { CtapResponseError } from './errors';
 
@@ -51,7 +52,7 @@ export function parseAuthenticatorData(raw: Uint8Array): AuthenticatorData {
   if (flags.at) {
     if (raw.length < offset + 18) throw new CtapResponseError('attested credential data is truncated');
     const aaguid = raw.slice(offset, offset + 16);
-    const idLength = (raw[offset + 16]! << 8) | raw[offset + 17]!;
+    const idLength = readUint16(raw, offset + 16);
     offset += 18;
     if (idLength === 0 || idLength > 1023) throw new CtapResponseError(`credential id length ${idLength} is out of range`);
     if (raw.length < offset + idLength) throw new CtapResponseError('credential id is truncated');
@@ -68,7 +69,7 @@ export function parseAuthenticatorData(raw: Uint8Array): AuthenticatorData {
     offset += ext.length;
   }
   if (offset !== raw.length) throw new CtapResponseError(`authenticator data has ${raw.length - offset} unexpected trailing bytes`);
-  return { rpIdHash: raw.slice(0, 32), flags, signCount: ((raw[33]! << 24) | (raw[34]! << 16) | (raw[35]! << 8) | raw[36]!) >>> 0, attestedCredentialData, extensions, raw };
+  return { rpIdHash: raw.slice(0, 32), flags, signCount: readUint32(raw, 33), attestedCredentialData, extensions, raw };
 }
 
 function decodeCose(bytes: Uint8Array, what = 'credential public key'): { value: CborMap; length: number } {

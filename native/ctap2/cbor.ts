@@ -7,6 +7,8 @@
  * CborError, never a crash. A single pass, so strictness costs nothing extra.
  */
 
+import { readUint16, readUint32, writeUint32 } from '../big-endian';
+
 /** The CBOR layer's one error type. */
 export class CborError extends Error {
   constructor(message: string) {
@@ -62,11 +64,8 @@ class Writer {
   }
 
   uint32(value: number): void {
-    const b = this.buffer;
-    b[this.length++] = value >>> 24;
-    b[this.length++] = (value >>> 16) & 0xff;
-    b[this.length++] = (value >>> 8) & 0xff;
-    b[this.length++] = value & 0xff;
+    writeUint32(this.buffer, this.length, value);
+    this.length += 4;
   }
 
   bytes(data: Uint8Array): void {
@@ -223,7 +222,7 @@ class Reader {
       if (value < 24) throw this.nonMinimal();
     } else if (info === 25) {
       this.need(2);
-      value = (this.bytes[this.offset]! << 8) | this.bytes[this.offset + 1]!;
+      value = readUint16(this.bytes, this.offset);
       this.offset += 2;
       if (value < 0x100) throw this.nonMinimal();
     } else if (info === 26) {
@@ -245,12 +244,10 @@ class Reader {
     return major;
   }
 
-  /** Four bytes, big-endian, read by index: a DataView over a small on-heap array would first move it off the heap. */
   uint32(): number {
-    const b = this.bytes;
-    const at = this.offset;
+    const value = readUint32(this.bytes, this.offset);
     this.offset += 4;
-    return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+    return value;
   }
 
   /** A text string: ASCII (nearly all CTAP2 text) read directly, anything else through the strict decoder. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readUint32 } from '../big-endian';
 import { TransportError, type Transport } from '../transport/transport';
 import { BROADCAST_CID, CtapHidCmd, INIT_NONCE_SIZE, KeepaliveStatus } from './constants';
 import { CtapHidError, deviceErrorName } from './errors';
@@ -57,7 +58,7 @@ export class CtapHidConnection {
       if (packet.cmd !== CtapHidCmd.INIT || packet.length < 17) continue;
       const data = packet.data;
       if (!nonce.every((byte, i) => data[i] === byte)) continue; // an answer to someone else's INIT
-      const cid = new DataView(data.buffer, data.byteOffset + 8, 4).getUint32(0);
+      const cid = readUint32(data, 8);
       if (cid === 0 || cid === BROADCAST_CID) throw new CtapHidError('bad_init', `the key allocated an invalid channel 0x${cid.toString(16)}`);
       return new CtapHidConnection(transport, cid, { protocol: data[12]!, major: data[13]!, minor: data[14]!, build: data[15]! }, data[16]!);
     }

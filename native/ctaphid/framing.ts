@@ -1,3 +1,4 @@
+import { readUint16, readUint32, writeUint32 } from '../big-endian';
 import { HID_REPORT_SIZE } from '../transport/transport';
 import { CONT_DATA_SIZE, INIT_DATA_SIZE, MAX_MESSAGE_SIZE, TYPE_INIT } from './constants';
 import { CtapHidError } from './errors';
@@ -47,10 +48,7 @@ export type Packet = InitPacket | ContPacket;
 
 function packetFor(cid: number, typeByte: number): Uint8Array {
   const packet = new Uint8Array(HID_REPORT_SIZE);
-  packet[0] = cid >>> 24;
-  packet[1] = (cid >>> 16) & 0xff;
-  packet[2] = (cid >>> 8) & 0xff;
-  packet[3] = cid & 0xff;
+  writeUint32(packet, 0, cid);
   packet[4] = typeByte;
   return packet;
 }
@@ -75,9 +73,9 @@ export function encodeMessage(cid: number, cmd: number, payload: Uint8Array): Ui
 
 export function parsePacket(report: Uint8Array): Packet {
   if (report.length !== HID_REPORT_SIZE) throw new CtapHidError('bad_packet', `a CTAPHID packet is ${HID_REPORT_SIZE} bytes, not ${report.length}`);
-  const cid = ((report[0]! << 24) | (report[1]! << 16) | (report[2]! << 8) | report[3]!) >>> 0;
+  const cid = readUint32(report, 0);
   const type = report[4]!;
-  if (type & TYPE_INIT) return new InitPacket(cid, type & 0x7f, (report[5]! << 8) | report[6]!, report);
+  if (type & TYPE_INIT) return new InitPacket(cid, type & 0x7f, readUint16(report, 5), report);
   return new ContPacket(cid, type, report);
 }
 
