@@ -4,7 +4,7 @@ import { KeywardError } from '../core/errors';
 import { openDatabase, schemaVersion, type KeywardDatabase, type OpenOptions } from '../db/connection';
 import { appendEntry, readHead } from '../db/ledger';
 import { timestamp, type Clock } from './ports';
-import type { Actor } from '../core/ledger';
+import type { Actor } from '../core/ledger/ledger';
 
 export type { KeywardDatabase };
 

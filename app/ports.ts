@@ -1,7 +1,7 @@
-import type { Actor } from '../core/ledger';
+import type { Actor } from '../core/ledger/ledger';
 import type { KeywardDatabase } from '../db/connection';
 import type { LedgerTimestamp } from '../db/ledger';
-import { formatUtcOffset } from '../core/ledger';
+import { formatUtcOffset } from '../core/ledger/ledger';
 
 /** Time, injected so that tests and drills are repeatable. */
 export interface Clock {

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../db/connection';
 import { appendEntry, iterateStoredRows, sha256Hex, verifyLedger } from '../db/ledger';
-import { entryBody, GENESIS_HASH } from '../core/ledger';
+import { entryBody, GENESIS_HASH } from '../core/ledger/ledger';
 
 const VERIFY_ENTRIES = Number(process.env.BENCH_VERIFY_ENTRIES ?? 100_000);
 const DURABLE_APPENDS = Number(process.env.BENCH_DURABLE_APPENDS ?? 1_000);

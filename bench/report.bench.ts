@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { initDatabase } from '../app/keyward';
-import { buildCustodyReport } from '../app/report';
-import { writeReportPdf } from '../app/report-pdf';
+import { buildCustodyReport } from '../app/reports/report';
+import { writeReportPdf } from '../app/reports/report-pdf';
 import { appendEntry } from '../db/ledger';
-import type { ReportTable } from '../core/report';
-import type { JsonValue } from '../core/canonical-json';
+import type { ReportTable } from '../core/reports/report';
+import type { JsonValue } from '../core/ledger/canonical-json';
 
 const ENTRIES = Number(process.env.BENCH_REPORT_ENTRIES ?? 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-report-'));

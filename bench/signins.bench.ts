@@ -4,9 +4,9 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { addAccount } from '../app/inventory';
+import { addAccount } from '../app/inventory/inventory';
 import { initDatabase } from '../app/keyward';
-import { importSignIns, reconcileSignIns } from '../app/signins';
+import { importSignIns, reconcileSignIns } from '../app/guidance/signins';
 
 const COUNT = Number(process.env.BENCH_SIGNINS ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-signins-'));

@@ -1,5 +1,5 @@
 import type { Session } from '../app/ports';
-import type { LedgerVerification } from '../core/ledger-verification';
+import type { LedgerVerification } from '../core/ledger/ledger-verification';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;

@@ -1,4 +1,4 @@
-import type { EmergencyAccount } from '../core/inventory';
+import type { EmergencyAccount } from '../core/inventory/inventory';
 import type { KeywardDatabase } from './connection';
 
 const COLUMNS = 'id, upn, object_id AS objectId, label, created_at AS createdAt';

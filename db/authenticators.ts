@@ -1,4 +1,4 @@
-import type { Authenticator, AuthenticatorKind } from '../core/inventory';
+import type { Authenticator, AuthenticatorKind } from '../core/inventory/inventory';
 import type { KeywardDatabase } from './connection';
 
 export interface NewAuthenticator {

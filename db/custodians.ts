@@ -1,4 +1,4 @@
-import type { Custodian } from '../core/inventory';
+import type { Custodian } from '../core/inventory/inventory';
 import type { KeywardDatabase } from './connection';
 
 const COLUMNS = 'id, name, active = 1 AS active, created_at AS createdAt';

@@ -1,4 +1,4 @@
-import type { Checkout } from '../core/custody';
+import type { Checkout } from '../core/custody/custody';
 import type { KeywardDatabase } from './connection';
 
 export interface CustodianCredential {

@@ -1,4 +1,4 @@
-import type { KnownKeyState, PresenceResult } from '../core/presence';
+import type { KnownKeyState, PresenceResult } from '../core/presence/presence';
 import type { KeywardDatabase } from './connection';
 
 export interface FidoCredential {

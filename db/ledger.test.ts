@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addAccount, addCustodian, addPlace } from '../app/inventory';
+import { addAccount, addCustodian, addPlace } from '../app/inventory/inventory';
 import { ACCOUNT_1, ACCOUNT_2, openTestSession } from '../test/support/session';
 import { tamper } from '../test/support/tamper';
 import { openDatabase } from './connection';

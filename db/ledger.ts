@@ -1,8 +1,8 @@
 import { hash as oneShotHash } from 'node:crypto';
-import type { JsonValue } from '../core/canonical-json';
+import type { JsonValue } from '../core/ledger/canonical-json';
 import { KeywardError } from '../core/errors';
-import { GENESIS_HASH, LEDGER_ENTRY_KINDS, RECORDED_AT, UTC_OFFSET, entryBody, type Actor, type Approval, type LedgerEntry, type LedgerEntryKind, type UnsealedEntry } from '../core/ledger';
-import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../core/ledger-verification';
+import { GENESIS_HASH, LEDGER_ENTRY_KINDS, RECORDED_AT, UTC_OFFSET, entryBody, type Actor, type Approval, type LedgerEntry, type LedgerEntryKind, type UnsealedEntry } from '../core/ledger/ledger';
+import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../core/ledger/ledger-verification';
 import type { KeywardDatabase } from './connection';
 
 export interface LedgerTimestamp {

@@ -1,4 +1,4 @@
-import type { PathClass } from '../core/netpath';
+import type { PathClass } from '../core/netpath/netpath';
 import type { KeywardDatabase } from './connection';
 
 export interface ClassOverride {

@@ -1,4 +1,4 @@
-import type { StoragePlace } from '../core/inventory';
+import type { StoragePlace } from '../core/inventory/inventory';
 import type { KeywardDatabase } from './connection';
 
 const COLUMNS = 'id, name, site, safe, slot, created_at AS createdAt';

@@ -1,4 +1,4 @@
-import type { OrganisationFacts, Tristate } from '../core/posture';
+import type { OrganisationFacts, Tristate } from '../core/guidance/posture';
 import type { KeywardDatabase } from './connection';
 
 export interface StoredAccountFacts {

@@ -1,4 +1,4 @@
-import type { Seal } from '../core/inventory';
+import type { Seal } from '../core/inventory/inventory';
 import type { KeywardDatabase } from './connection';
 
 const COLUMNS = 'id, serial, state, created_at AS createdAt';

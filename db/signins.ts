@@ -1,4 +1,4 @@
-import type { CheckoutWindow, SignIn } from '../core/signins';
+import type { CheckoutWindow, SignIn } from '../core/guidance/signins';
 import type { KeywardDatabase } from './connection';
 
 /** Adds a sign-in unless one with its id is already kept; says whether it was new. */

@@ -1,5 +1,5 @@
-import type { PresenceResult } from '../core/presence';
-import type { KnownCardState } from '../core/smartcard';
+import type { PresenceResult } from '../core/presence/presence';
+import type { KnownCardState } from '../core/cards/smartcard';
 import type { KeywardDatabase } from './connection';
 
 export interface SmartcardRecord {

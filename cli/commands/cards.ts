@@ -1,6 +1,6 @@
-import { listCardReaders } from '../../app/card-readers';
-import { enrolCard, type CardEnrolmentStep } from '../../app/card-enrolment';
-import { drillCardSource, pcscCardSource } from '../../app/card-sources';
+import { listCardReaders } from '../../app/cards/card-readers';
+import { enrolCard, type CardEnrolmentStep } from '../../app/cards/card-enrolment';
+import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
 import type { Command, CommandContext } from '../command';
 import { table } from '../format';
 

@@ -1,7 +1,7 @@
-import { deactivateCustodian, enrolCustodianKey } from '../../app/custodian-keys';
-import { checkOut, countersign, listCustody, returnItem, type ApprovalStep, type CustodySources } from '../../app/custody';
-import { drillKeySource, hidKeySource } from '../../app/key-sources';
-import { drillCardSource, pcscCardSource } from '../../app/card-sources';
+import { deactivateCustodian, enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { checkOut, countersign, listCustody, returnItem, type ApprovalStep, type CustodySources } from '../../app/custody/custody';
+import { drillKeySource, hidKeySource } from '../../app/presence/key-sources';
+import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
 import type { Command, CommandContext } from '../command';
 import { table } from '../format';
 import { KeywardError } from '../../core/errors';

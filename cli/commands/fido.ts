@@ -1,7 +1,7 @@
-import { enrolKey, type EnrolmentStep } from '../../app/enrolment';
-import { drillKeySource, hidKeySource } from '../../app/key-sources';
-import type { CheckProgress } from '../../app/presence-check';
-import { findingTexts, runFullCheck } from '../../app/full-check';
+import { enrolKey, type EnrolmentStep } from '../../app/presence/enrolment';
+import { drillKeySource, hidKeySource } from '../../app/presence/key-sources';
+import type { CheckProgress } from '../../app/presence/presence-check';
+import { findingTexts, runFullCheck } from '../../app/presence/full-check';
 import { cardSourceFor } from './cards';
 import { KeywardError } from '../../core/errors';
 import type { Command, CommandContext } from '../command';

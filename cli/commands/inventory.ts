@@ -1,4 +1,4 @@
-import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, registerSeal } from '../../app/inventory';
+import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, registerSeal } from '../../app/inventory/inventory';
 import type { Command } from '../command';
 import { table } from '../format';
 

@@ -1,6 +1,6 @@
-import { exportLedger, recentEntries, verifyExportedLedger, verifyStoredLedger } from '../../app/ledger';
-import { readStatus } from '../../app/status';
-import type { LedgerVerification } from '../../core/ledger-verification';
+import { exportLedger, recentEntries, verifyExportedLedger, verifyStoredLedger } from '../../app/ledger/ledger';
+import { readStatus } from '../../app/inventory/status';
+import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import type { Command, CommandResult } from '../command';
 import { table } from '../format';
 

@@ -1,4 +1,4 @@
-import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath';
+import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath/netpath';
 import type { Command } from '../command';
 import { table } from '../format';
 

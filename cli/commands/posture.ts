@@ -1,5 +1,5 @@
-import { assessPosture, kqlAlertQueries, recordAccountFacts, recordOrganisationFacts } from '../../app/posture';
-import { importEntraExport } from '../../app/entra-import';
+import { assessPosture, kqlAlertQueries, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
+import { importEntraExport } from '../../app/guidance/entra-import';
 import type { Command } from '../command';
 import { table } from '../format';
 

@@ -1,5 +1,5 @@
-import { buildCustodyReport } from '../../app/report';
-import { writeReportPdf } from '../../app/report-pdf';
+import { buildCustodyReport } from '../../app/reports/report';
+import { writeReportPdf } from '../../app/reports/report-pdf';
 import { KeywardError } from '../../core/errors';
 import type { Command } from '../command';
 

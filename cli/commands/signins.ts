@@ -1,4 +1,4 @@
-import { importSignIns, reconcileSignIns } from '../../app/signins';
+import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
 import type { Command } from '../command';
 import { table } from '../format';
 

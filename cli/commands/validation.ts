@@ -1,6 +1,6 @@
-import { drillKeySource, hidKeySource } from '../../app/key-sources';
-import { attestStep, completeValidation, readValidation, recordSubscriptionChange, startValidation } from '../../app/validation';
-import type { ValidationState } from '../../core/validation';
+import { drillKeySource, hidKeySource } from '../../app/presence/key-sources';
+import { attestStep, completeValidation, readValidation, recordSubscriptionChange, startValidation } from '../../app/guidance/validation';
+import type { ValidationState } from '../../core/guidance/validation';
 import type { Command, CommandContext } from '../command';
 import { table } from '../format';
 

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import type { Authenticator, Custodian, EmergencyAccount, Inventory, Seal, StoragePlace } from '../../core/inventory';
-import type { LedgerEntry } from '../../core/ledger';
-import type { LedgerVerification } from '../../core/ledger-verification';
-import type { KeywardStatus } from '../../core/status';
-import type { PresenceFinding, PresenceResult } from '../../core/presence';
-import type { CardFinding, ReaderView } from '../../core/smartcard';
-import type { PathClass, PathVerdict } from '../../core/netpath';
-import type { CustodyReport } from '../../core/report';
-import type { CustodyView } from '../../core/custody';
-import type { PostureRule } from '../../core/posture';
-import type { ValidationState } from '../../core/validation';
-import type { Reconciliation } from '../../core/signins';
+import type { Authenticator, Custodian, EmergencyAccount, Inventory, Seal, StoragePlace } from '../../core/inventory/inventory';
+import type { LedgerEntry } from '../../core/ledger/ledger';
+import type { LedgerVerification } from '../../core/ledger/ledger-verification';
+import type { KeywardStatus } from '../../core/inventory/status';
+import type { PresenceFinding, PresenceResult } from '../../core/presence/presence';
+import type { CardFinding, ReaderView } from '../../core/cards/smartcard';
+import type { PathClass, PathVerdict } from '../../core/netpath/netpath';
+import type { CustodyReport } from '../../core/reports/report';
+import type { CustodyView } from '../../core/custody/custody';
+import type { PostureRule } from '../../core/guidance/posture';
+import type { ValidationState } from '../../core/guidance/validation';
+import type { Reconciliation } from '../../core/guidance/signins';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
 const text = (max: number) => z.string().max(max);

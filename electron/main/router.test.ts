@@ -5,7 +5,7 @@ import { CHANNEL_NAMES } from '../common/bridge';
 import { CHANNELS } from '../common/channels';
 import { HANDLERS } from './handlers';
 import { createIpcRouter, type IpcRouter } from './router';
-import { DrillTouchPad } from '../../app/drill-touch';
+import { DrillTouchPad } from '../../app/presence/drill-touch';
 
 const APP = { url: 'app://keyward/index.html' };
 

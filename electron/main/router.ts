@@ -1,8 +1,8 @@
 import { KeywardError, isKeywardError } from '../../core/errors';
 import type { Session } from '../../app/ports';
 import { WRITING_CHANNELS, isChannel, type KeywardEvents, type Reply } from '../common/bridge';
-import type { CardSource } from '../../app/card-sources';
-import type { KeySource } from '../../app/key-sources';
+import type { CardSource } from '../../app/cards/card-sources';
+import type { KeySource } from '../../app/presence/key-sources';
 import { CHANNELS, type Channel } from '../common/channels';
 import { HANDLERS, type HandlerContext } from './handlers';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { PathClass } from '../../core/netpath';
+import type { PathClass } from '../../core/netpath/netpath';
 import { classifyLinux, readSysfs } from './linux-interfaces';
 import { classifyMacPort, parseHardwarePorts } from './macos-ports';
 import { GET_NETADAPTER_COMMAND, classifyWindows, parseGetNetAdapter } from './windows-adapters';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { PathClass } from '../../core/netpath';
+import type { PathClass } from '../../core/netpath/netpath';
 
 /** What sysfs says about one interface. */
 export interface SysfsFacts {

@@ -1,4 +1,4 @@
-import type { PathClass } from '../../core/netpath';
+import type { PathClass } from '../../core/netpath/netpath';
 
 /**
  * The fields Keyward asks PowerShell for:

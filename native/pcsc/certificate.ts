@@ -1,5 +1,5 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import type { CertificateFacts } from '../../core/smartcard';
+import type { CertificateFacts } from '../../core/cards/smartcard';
 import { CardDataError } from './errors';
 
 /** Reads what Keyward records about a certificate, with node:crypto's X.509 parser. */

@@ -1,4 +1,4 @@
-import type { CertificateFacts } from '../../core/smartcard';
+import type { CertificateFacts } from '../../core/cards/smartcard';
 import { parseCertificate } from './certificate';
 import { CardDataError } from './errors';
 import { PIV_OBJECT, parseCertificateObject, parseChuid, readObject, selectPiv, type Chuid } from './piv';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { enrolCustodianKey } from '../../app/custodian-keys';
-import { enrolKey } from '../../app/enrolment';
-import { registerSeal } from '../../app/inventory';
-import { drillKeySource } from '../../app/key-sources';
-import { verifyStoredLedger } from '../../app/ledger';
+import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { enrolKey } from '../../app/presence/enrolment';
+import { registerSeal } from '../../app/inventory/inventory';
+import { drillKeySource } from '../../app/presence/key-sources';
+import { verifyStoredLedger } from '../../app/ledger/ledger';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
 

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { enrolCustodianKey } from '../../app/custodian-keys';
-import { addAccount } from '../../app/inventory';
-import { drillKeySource } from '../../app/key-sources';
+import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { addAccount } from '../../app/inventory/inventory';
+import { drillKeySource } from '../../app/presence/key-sources';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
 const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:tls';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscoveredInterface } from '../../app/netpath';
+import type { DiscoveredInterface } from '../../app/netpath/netpath';
 import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
 import { makeTestCertificates } from '../support/netns-lab';
 import { openTestSession, temporaryDirectory } from '../support/session';

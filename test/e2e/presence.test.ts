@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
-import { addPlace } from '../../app/inventory';
+import { addPlace } from '../../app/inventory/inventory';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
 describe('the presence check screen in Chromium, in drill mode', () => {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addAccount } from '../../app/inventory';
-import { ledgerHead } from '../../app/ledger';
+import { addAccount } from '../../app/inventory/inventory';
+import { ledgerHead } from '../../app/ledger/ledger';
 import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
 
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addAccount, addPlace } from '../../app/inventory';
-import { recordOrganisationFacts } from '../../app/posture';
+import { addAccount, addPlace } from '../../app/inventory/inventory';
+import { recordOrganisationFacts } from '../../app/guidance/posture';
 import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
 const UPN = 'bg2@contoso.onmicrosoft.com';
 

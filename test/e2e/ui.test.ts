@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addAccount, addPlace } from '../../app/inventory';
+import { addAccount, addPlace } from '../../app/inventory/inventory';
 import { readHead } from '../../db/ledger';
 import { ensureRendererBuilt, launchChromium, openRenderer, type RendererPage } from '../support/renderer-harness';
 import { ACCOUNT_1, openTestSession } from '../support/session';

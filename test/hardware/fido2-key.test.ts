@@ -32,9 +32,9 @@ if (keys.length > 0 && !touch) console.warn('[hardware] enrolment and presence c
 describe.skipIf(!touch)(`enrolling and checking a real key${touch ? '' : ' — SKIPPED: no key, or KEYWARD_HARDWARE_TOUCH is not 1'}`, () => {
   it('enrols Keyward\'s credential on the key, then finds it present and unchanged', async () => {
     const { openTestSession } = await import('../support/session');
-    const { enrolKey } = await import('../../app/enrolment');
-    const { hidKeySource } = await import('../../app/key-sources');
-    const { runPresenceCheck } = await import('../../app/presence-check');
+    const { enrolKey } = await import('../../app/presence/enrolment');
+    const { hidKeySource } = await import('../../app/presence/key-sources');
+    const { runPresenceCheck } = await import('../../app/presence/presence-check');
     const s = openTestSession();
     try {
       console.warn('[hardware] touch the key when it blinks (twice)');

@@ -1,17 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enrolCustodianKey } from '../../app/custodian-keys';
-import { checkOut, countersign, returnItem, type CustodySources } from '../../app/custody';
-import { enrolKey } from '../../app/enrolment';
-import { addAccount, addPlace, registerSeal } from '../../app/inventory';
-import { drillKeySource } from '../../app/key-sources';
-import { drillCardSource } from '../../app/card-sources';
-import { enrolCard } from '../../app/card-enrolment';
-import { ledgerHead } from '../../app/ledger';
-import { runPresenceCheck } from '../../app/presence-check';
-import { buildCustodyReport } from '../../app/report';
-import { writeReportPdf } from '../../app/report-pdf';
+import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { checkOut, countersign, returnItem, type CustodySources } from '../../app/custody/custody';
+import { enrolKey } from '../../app/presence/enrolment';
+import { addAccount, addPlace, registerSeal } from '../../app/inventory/inventory';
+import { drillKeySource } from '../../app/presence/key-sources';
+import { drillCardSource } from '../../app/cards/card-sources';
+import { enrolCard } from '../../app/cards/card-enrolment';
+import { ledgerHead } from '../../app/ledger/ledger';
+import { runPresenceCheck } from '../../app/presence/presence-check';
+import { buildCustodyReport } from '../../app/reports/report';
+import { writeReportPdf } from '../../app/reports/report-pdf';
 import { openTestSession } from '../support/session';
 
 const available = spawnSync('pdftotext', ['-v']).status === 0;

@@ -2,7 +2,7 @@
 // ledger seq of each one only after its transaction has committed.
 import { writeSync } from 'node:fs';
 import { initDatabase } from '../../app/keyward';
-import { registerSeal } from '../../app/inventory';
+import { registerSeal } from '../../app/inventory/inventory';
 import { systemClock } from '../../app/ports';
 
 const [path, round] = process.argv.slice(2) as [string, string];

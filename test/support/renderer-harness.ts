@@ -5,9 +5,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createIpcRouter, type RouterOptions } from '../../electron/main/router';
 import { resolveAppResource } from '../../electron/main/app-protocol';
 import type { Session } from '../../app/ports';
-import { drillCardSource, pcscCardSource } from '../../app/card-sources';
-import { desktopKeySources } from '../../app/key-sources';
-import { DrillTouchPad } from '../../app/drill-touch';
+import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
+import { desktopKeySources } from '../../app/presence/key-sources';
+import { DrillTouchPad } from '../../app/presence/drill-touch';
 import { readHead } from '../../db/ledger';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openTestSession } from './session';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initDatabase } from '../../app/keyward';
 import type { Clock, Session } from '../../app/ports';
-import type { Actor } from '../../core/ledger';
+import type { Actor } from '../../core/ledger/ledger';
 
 /** A clock that starts at a fixed instant, ticks one second per reading, and sits at UTC+01:00. */
 export function steppingClock(start = '2026-11-25T09:00:00.000Z', offsetMinutes = 60): Clock {

@@ -1,0 +1,229 @@
+import { KeywardError } from '../../core/errors';
+import { awaitsCountersign, isOverdue, parseExpectedReturn, parseReason, type CustodyView } from '../../core/custody/custody';
+import { parseSealSerial, parseText, type Authenticator } from '../../core/inventory/inventory';
+import type { Approval, UnsealedEntry } from '../../core/ledger/ledger';
+import { describeFinding } from '../../core/presence/presence';
+import { listAuthenticators } from '../../db/authenticators';
+import { findOpenCheckout, insertCheckout, listCheckouts, recordCountersign, recordReturn, setAuthenticatorState, setSealState, updateCustodianSignCount } from '../../db/custody';
+import { appendPreparedEntry, prepareEntry } from '../../db/ledger';
+import { findSealBySerial } from '../../db/seals';
+import { approverNamed, collectApproval, type CollectedApproval } from './custodian-keys';
+import type { KeySource } from '../presence/key-sources';
+import { cardsToCheck, runCardCheck, type CardCheckResult } from '../cards/card-check';
+import type { CardSource } from '../cards/card-sources';
+import { describeCardFinding } from '../../core/cards/smartcard';
+import { timestamp, type Session } from '../ports';
+import { keysToCheck, runPresenceCheck, type KeyCheckResult } from '../presence/presence-check';
+
+export interface CustodySources {
+  /** Where custodians' own keys are found. */
+  readonly custodianKeys: KeySource;
+  /** Where the emergency keys themselves are found (for the presence check on return). */
+  readonly emergencyKeys: KeySource;
+  /** Where smartcards are found (for the presence check of a returned card). */
+  readonly emergencyCards?: CardSource;
+}
+
+export type ApprovalStep = { readonly role: Approval['role']; readonly name: string; readonly step: 'touch' | 'approved' };
+
+function findItem(session: Pick<Session, 'db'>, value: unknown): Authenticator {
+  const ref = parseText(value, 'item', { required: true, max: 80 });
+  const item = listAuthenticators(session.db).find((a) => String(a.id) === ref || a.label.toLowerCase() === ref.toLowerCase());
+  if (!item) throw new KeywardError('not_found', `no authenticator with id or label "${ref}"`, 'item');
+  return item;
+}
+
+/** Collects each approval in turn, then writes the entry with them, or nothing at all. */
+async function approveAndWrite(
+  session: Session,
+  sources: CustodySources,
+  prepared: UnsealedEntry,
+  approvers: readonly { custodian: ReturnType<typeof approverNamed>; role: Approval['role'] }[],
+  onApproval: (step: ApprovalStep) => void,
+  write: (entrySeq: number) => void,
+) {
+  const collected: CollectedApproval[] = [];
+  for (const { custodian, role } of approvers) {
+    collected.push(await collectApproval(session, sources.custodianKeys, custodian, prepared, role, () => onApproval({ role, name: custodian.name, step: 'touch' })));
+    onApproval({ role, name: custodian.name, step: 'approved' });
+  }
+  return session.db
+    .transaction(() => {
+      const entry = appendPreparedEntry(session.db, prepared, collected.map((c) => c.approval));
+      for (const c of collected) updateCustodianSignCount(session.db, c.custodian.id, c.newSignCount);
+      write(entry.seq);
+      return entry;
+    })
+    .immediate();
+}
+
+export interface CheckoutInput {
+  readonly item?: unknown;
+  readonly custodian?: unknown;
+  readonly witness?: unknown;
+  readonly reason?: unknown;
+  readonly ticket?: unknown;
+  readonly expectedReturn?: unknown;
+  readonly brokenSeal?: unknown;
+  readonly sealIntact?: unknown;
+  /** Only for a real emergency: one custodian, flagged until countersigned. */
+  readonly withoutWitness?: unknown;
+}
+
+/** Takes an item out of the safe under dual control: custodian and witness each sign the entry with their own keys. */
+export async function checkOut(session: Session, sources: CustodySources, input: CheckoutInput, onApproval: (step: ApprovalStep) => void = () => undefined) {
+  const item = findItem(session, input.item);
+  const reason = parseReason(input.reason);
+  const ticket = parseText(input.ticket, 'ticket', { required: false, max: 80 });
+  const expectedReturnAt = parseExpectedReturn(input.expectedReturn, session.clock.now());
+  const brokenSeal = parseSealSerial(input.brokenSeal, 'brokenSeal');
+  if (typeof input.sealIntact !== 'boolean') throw new KeywardError('invalid_input', 'say whether the broken seal was intact (true or false)', 'sealIntact');
+  const withoutWitness = input.withoutWitness === true;
+  const custodian = approverNamed(session, input.custodian, 'custodian');
+  if (withoutWitness && reason !== 'emergency') throw new KeywardError('invalid_input', 'only an emergency checkout may go without a witness', 'witness');
+  if (withoutWitness && input.witness !== undefined && input.witness !== '') throw new KeywardError('invalid_input', 'name a witness or check out without one, not both', 'witness');
+  const witness = withoutWitness ? undefined : approverNamed(session, input.witness, 'witness');
+  if (witness && witness.id === custodian.id) throw new KeywardError('invalid_input', 'the witness must be a different custodian from the one checking out', 'witness');
+  if (item.state !== 'in_safe') throw new KeywardError('conflict', `"${item.label}" is ${item.state.replace('_', ' ')}, not in the safe`, 'item');
+  const seal = findSealBySerial(session.db, brokenSeal);
+  if (!seal) throw new KeywardError('not_found', `seal ${brokenSeal} is not registered`, 'brokenSeal');
+  if (seal.state === 'broken') throw new KeywardError('conflict', `seal ${brokenSeal} was already broken; a seal serial is never reused`, 'brokenSeal');
+
+  const prepared = prepareEntry(
+    session.db,
+    {
+      kind: 'custody.checked_out',
+      actors: [{ role: 'custodian', name: custodian.name }, ...(witness ? [{ role: 'witness' as const, name: witness.name }] : [])],
+      payload: {
+        authenticatorId: item.id,
+        label: item.label,
+        custodianId: custodian.id,
+        witnessId: witness?.id ?? null,
+        reason,
+        ticket,
+        expectedReturnAt,
+        brokenSeal,
+        sealIntact: input.sealIntact,
+        noWitness: withoutWitness,
+        drill: sources.custodianKeys.simulated,
+      },
+    },
+    timestamp(session.clock),
+  );
+  const approvers = [{ custodian, role: 'custodian' as const }, ...(witness ? [{ custodian: witness, role: 'witness' as const }] : [])];
+  const entry = await approveAndWrite(session, sources, prepared, approvers, onApproval, (seq) => {
+    if (findOpenCheckout(session.db, item.id)) throw new KeywardError('conflict', `"${item.label}" was checked out meanwhile`, 'item');
+    insertCheckout(session.db, {
+      authenticatorId: item.id,
+      custodianId: custodian.id,
+      witnessId: witness?.id ?? null,
+      reason,
+      ticket,
+      expectedReturnAt,
+      brokenSeal,
+      sealIntact: input.sealIntact as boolean,
+      checkedOutAt: prepared.recordedAt,
+      checkoutSeq: seq,
+    });
+    setAuthenticatorState(session.db, item.id, 'checked_out');
+    setSealState(session.db, brokenSeal, 'broken');
+  });
+  return { entry, checkout: findOpenCheckout(session.db, item.id)! };
+}
+
+export interface ReturnInput {
+  readonly item?: unknown;
+  readonly custodian?: unknown;
+  readonly witness?: unknown;
+  readonly newSeal?: unknown;
+}
+
+/**
+ * Puts an item back: a FIDO2 key is presence-checked first (the same key, its counter delta
+ * recorded against the checkout), a smartcard likewise (the same card, proving possession), the
+ * new seal is recorded, and both custodians sign.
+ */
+export async function returnItem(session: Session, sources: CustodySources, input: ReturnInput, onApproval: (step: ApprovalStep) => void = () => undefined) {
+  const item = findItem(session, input.item);
+  const newSeal = parseSealSerial(input.newSeal, 'newSeal');
+  const custodian = approverNamed(session, input.custodian, 'custodian');
+  const witness = approverNamed(session, input.witness, 'witness');
+  if (witness.id === custodian.id) throw new KeywardError('invalid_input', 'the witness must be a different custodian from the one returning the item', 'witness');
+  const open = findOpenCheckout(session.db, item.id);
+  if (!open) throw new KeywardError('conflict', `"${item.label}" is not checked out: there is no open checkout to return`, 'item');
+  const seal = findSealBySerial(session.db, newSeal);
+  if (!seal) throw new KeywardError('not_found', `seal ${newSeal} is not registered`, 'newSeal');
+  if (seal.state !== 'unused') throw new KeywardError('conflict', `seal ${newSeal} has been used before; a seal serial is never reused`, 'newSeal');
+
+  let presence: KeyCheckResult | undefined;
+  if (item.kind === 'fido2' && item.enrolled && keysToCheck(session, item.simulated).some((k) => k.id === item.id)) {
+    // The checkout explains any use of the key while it was out; the delta is recorded against it.
+    [presence] = await runPresenceCheck(session, sources.emergencyKeys, { key: String(item.id), loggedUses: Number.MAX_SAFE_INTEGER });
+  }
+  let cardPresence: CardCheckResult | undefined;
+  if (item.kind === 'smartcard' && item.enrolled && sources.emergencyCards && cardsToCheck(session, item.simulated).some((c) => c.id === item.id)) {
+    [cardPresence] = await runCardCheck(session, sources.emergencyCards, { card: String(item.id) });
+  }
+  const prepared = prepareEntry(
+    session.db,
+    {
+      kind: 'custody.returned',
+      actors: [
+        { role: 'custodian', name: custodian.name },
+        { role: 'witness', name: witness.name },
+      ],
+      payload: {
+        authenticatorId: item.id,
+        label: item.label,
+        checkoutSeq: open.checkoutSeq,
+        custodianId: custodian.id,
+        witnessId: witness.id,
+        newSeal,
+        presence: presence
+          ? { result: presence.result, ledgerSeq: presence.ledgerSeq, findings: presence.findings.map(describeFinding), signCountDelta: presence.signCountDelta ?? null }
+          : cardPresence
+            ? { result: cardPresence.result, ledgerSeq: cardPresence.ledgerSeq, findings: cardPresence.findings.map(describeCardFinding), signCountDelta: null }
+            : null,
+        overdue: isOverdue(open, session.clock.now()),
+        drill: sources.custodianKeys.simulated,
+      },
+    },
+    timestamp(session.clock),
+  );
+  const entry = await approveAndWrite(session, sources, prepared, [
+    { custodian, role: 'custodian' },
+    { custodian: witness, role: 'witness' },
+  ], onApproval, (seq) => {
+    recordReturn(session.db, open.id, { returnedAt: prepared.recordedAt, returnSeq: seq, returnSeal: newSeal });
+    setAuthenticatorState(session.db, item.id, 'in_safe');
+    setSealState(session.db, newSeal, 'sealing');
+  });
+  return { entry, presence: presence ?? cardPresence };
+}
+
+/** A second custodian countersigns an emergency checkout that went without a witness. */
+export async function countersign(session: Session, sources: CustodySources, input: { item?: unknown; custodian?: unknown }, onApproval: (step: ApprovalStep) => void = () => undefined) {
+  const item = findItem(session, input.item);
+  const countersigner = approverNamed(session, input.custodian, 'custodian');
+  const open = listCheckouts(session.db).find((c) => c.authenticatorId === item.id && awaitsCountersign(c));
+  if (!open) throw new KeywardError('conflict', `"${item.label}" has no checkout waiting for a countersignature`, 'item');
+  if (open.custodianId === countersigner.id) throw new KeywardError('invalid_input', 'the countersignature must come from a different custodian', 'custodian');
+  const prepared = prepareEntry(
+    session.db,
+    {
+      kind: 'custody.countersigned',
+      actors: [{ role: 'witness', name: countersigner.name }],
+      payload: { authenticatorId: item.id, label: item.label, checkoutSeq: open.checkoutSeq, countersignerId: countersigner.id },
+    },
+    timestamp(session.clock),
+  );
+  const entry = await approveAndWrite(session, sources, prepared, [{ custodian: countersigner, role: 'countersigner' }], onApproval, (seq) => recordCountersign(session.db, open.id, seq));
+  return { entry };
+}
+
+export function listCustody(session: Pick<Session, 'db' | 'clock'>, filter: { open?: boolean; overdue?: boolean } = {}): CustodyView[] {
+  const now = session.clock.now();
+  return listCheckouts(session.db, { open: filter.open || filter.overdue })
+    .map((c) => ({ ...c, overdue: c.returnedAt === null && isOverdue(c, now), awaitingCountersign: awaitsCountersign(c) }))
+    .filter((c) => !filter.overdue || c.overdue);
+}

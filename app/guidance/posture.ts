@@ -1,0 +1,107 @@
+import { KeywardError } from '../../core/errors';
+import { parseText, parseUpn } from '../../core/inventory/inventory';
+import { judgePosture, type AccountFacts, type OrganisationFacts, type PostureRule, type Tristate } from '../../core/guidance/posture';
+import { findAccountByUpn, listAccounts } from '../../db/accounts';
+import { listAuthenticators } from '../../db/authenticators';
+import { appendEntry } from '../../db/ledger';
+import { readAccountFacts, readOrganisationFacts, saveAccountFacts, saveOrganisationFacts, type StoredAccountFacts } from '../../db/posture-facts';
+import { recorded, type Session } from '../ports';
+
+function choice<T extends string>(value: unknown, field: string, allowed: readonly T[], current: T): T {
+  if (value === undefined || value === '') return current;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new KeywardError('invalid_input', `${field} must be one of ${allowed.join(', ')}`, field);
+}
+const TRISTATE: readonly Tristate[] = ['yes', 'no', 'unknown'];
+
+/** Records what is known about one emergency account; only the facts given change, and the change is a ledger entry. */
+export function recordAccountFacts(session: Session, input: Record<string, unknown>): StoredAccountFacts {
+  const upn = parseUpn(input.upn);
+  return recorded(session, (at) => {
+    const account = findAccountByUpn(session.db, upn);
+    if (!account) throw new KeywardError('not_found', `no emergency account ${upn}`, 'upn');
+    const now = readAccountFacts(session.db, account.id);
+    const facts: StoredAccountFacts = {
+      cloudOnly: choice(input.cloudOnly, 'cloudOnly', TRISTATE, now.cloudOnly),
+      globalAdmin: choice(input.globalAdmin, 'globalAdmin', ['permanent', 'eligible', 'none', 'unknown'] as const, now.globalAdmin),
+      caExcluded: choice(input.caExcluded, 'caExcluded', TRISTATE, now.caExcluded),
+      phoneMfa: choice(input.phoneMfa, 'phoneMfa', TRISTATE, now.phoneMfa),
+      perUserMfa: choice(input.perUserMfa, 'perUserMfa', TRISTATE, now.perUserMfa),
+      personalMethods: choice(input.personalMethods, 'personalMethods', TRISTATE, now.personalMethods),
+      mechanism: input.mechanism === undefined ? now.mechanism : parseText(input.mechanism, 'mechanism', { required: false, max: 120 }),
+      groups: now.groups,
+    };
+    saveAccountFacts(session.db, account.id, facts, at.recordedAt);
+    appendEntry(session.db, { kind: 'posture.account_facts', actors: [session.actor], payload: { accountId: account.id, upn, ...facts, groups: [...facts.groups] } }, at);
+    return facts;
+  });
+}
+
+export function recordOrganisationFacts(session: Session, input: Record<string, unknown>): OrganisationFacts {
+  return recorded(session, (at) => {
+    const now = readOrganisationFacts(session.db);
+    const facts: OrganisationFacts = {
+      adminMechanism: input.adminMechanism === undefined ? now.adminMechanism : parseText(input.adminMechanism, 'adminMechanism', { required: false, max: 120 }),
+      signInMonitoring: choice(input.signInMonitoring, 'signInMonitoring', TRISTATE, now.signInMonitoring),
+      caStance: choice(input.caStance, 'caStance', ['exclude', 'phishing-resistant'] as const, now.caStance),
+      expiryWindowDays: input.expiryWindowDays === undefined ? now.expiryWindowDays : parseWindowDays(input.expiryWindowDays),
+    };
+    saveOrganisationFacts(session.db, facts, at.recordedAt);
+    appendEntry(session.db, { kind: 'posture.organisation_facts', actors: [session.actor], payload: { ...facts } }, at);
+    return facts;
+  });
+}
+
+function parseWindowDays(value: unknown): number {
+  const days = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 730) {
+    throw new KeywardError('invalid_input', `the expiry window must be a whole number of days from 1 to 730${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`, 'expiryWindowDays');
+  }
+  return days;
+}
+
+export function gatherAccountFacts(session: Pick<Session, 'db'>): AccountFacts[] {
+  const authenticators = listAuthenticators(session.db).filter((a) => a.state !== 'retired');
+  return listAccounts(session.db).map((account) => {
+    const facts = readAccountFacts(session.db, account.id);
+    return {
+      upn: account.upn,
+      objectId: account.objectId,
+      ...facts,
+      excludedFromAllConditionalAccess: facts.caExcluded,
+      authenticators: authenticators.filter((a) => a.accountUpn === account.upn).map((a) => ({ label: a.label, kind: a.kind, place: a.placeName, expiresAt: a.expiresAt })),
+    };
+  });
+}
+
+/** Every rule of the guidance, judged on what is recorded now. */
+export function assessPosture(session: Pick<Session, 'db' | 'clock'>): PostureRule[] {
+  return judgePosture(gatherAccountFacts(session), readOrganisationFacts(session.db), session.clock.now());
+}
+
+/**
+ * The Log Analytics (KQL) alert queries the guidance asks for, filled with the accounts' object
+ * ids: any sign-in by an emergency account, and any Conditional Access change that mentions them.
+ */
+export function kqlAlertQueries(session: Pick<Session, 'db'>): { signIns: string; conditionalAccessChanges: string } {
+  const ids = listAccounts(session.db).map((a) => a.objectId);
+  if (ids.length === 0) throw new KeywardError('not_found', 'no emergency accounts are recorded: add them first', 'account');
+  const list = ids.map((id) => `"${id}"`).join(', ');
+  return {
+    signIns: [
+      '// Any sign-in by an emergency access account (successful or not).',
+      `let emergencyAccounts = dynamic([${list}]);`,
+      'SigninLogs',
+      '| where UserId in (emergencyAccounts)',
+      '| project TimeGenerated, UserId, UserPrincipalName, AppDisplayName, IPAddress, ResultType, ConditionalAccessStatus',
+    ].join('\n'),
+    conditionalAccessChanges: [
+      '// Conditional Access policy changes that touch the emergency accounts (their exclusions).',
+      `let emergencyAccounts = dynamic([${list}]);`,
+      'AuditLogs',
+      '| where Category == "Policy" and OperationName has "conditional access"',
+      '| where tostring(TargetResources) has_any (emergencyAccounts) or tostring(AdditionalDetails) has_any (emergencyAccounts)',
+      '| project TimeGenerated, OperationName, InitiatedBy, TargetResources',
+    ].join('\n'),
+  };
+}

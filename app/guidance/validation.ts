@@ -1,0 +1,84 @@
+import { KeywardError } from '../../core/errors';
+import { parseText } from '../../core/inventory/inventory';
+import { VALIDATION_STEPS, validationState, type ValidationState, type ValidationStepId } from '../../core/guidance/validation';
+import { updateCustodianSignCount } from '../../db/custody';
+import { appendEntry, appendPreparedEntry, entriesOfKinds, latestEntryOfKinds, prepareEntry } from '../../db/ledger';
+import { approverNamed, collectApproval } from '../custody/custodian-keys';
+import type { KeySource } from '../presence/key-sources';
+import { recorded, timestamp, type Session } from '../ports';
+
+const KINDS = ['validation.started', 'validation.attested', 'validation.waived', 'validation.completed', 'validation.subscription_changed', 'custodian.added', 'custodian.deactivated'] as const;
+
+export function readValidation(session: Pick<Session, 'db' | 'clock'>): ValidationState {
+  return validationState(entriesOfKinds(session.db, KINDS), session.clock.now());
+}
+
+export function startValidation(session: Session): ValidationState {
+  if (readValidation(session).current) throw new KeywardError('conflict', 'a validation is already under way; complete it first', 'validation');
+  recorded(session, (at) => appendEntry(session.db, { kind: 'validation.started', actors: [session.actor], payload: { steps: VALIDATION_STEPS.map((s) => s.id) } }, at));
+  return readValidation(session);
+}
+
+export function recordSubscriptionChange(session: Session, input: Record<string, unknown>): ValidationState {
+  const note = parseText(input.note, 'note', { required: true, max: 200 });
+  recorded(session, (at) => appendEntry(session.db, { kind: 'validation.subscription_changed', actors: [session.actor], payload: { note } }, at));
+  return readValidation(session);
+}
+
+function openStep(session: Session, value: unknown): { validationSeq: number; step: ValidationStepId } {
+  const state = readValidation(session);
+  if (!state.current) throw new KeywardError('conflict', 'no validation is under way; start one first', 'validation');
+  const step = VALIDATION_STEPS.find((s) => s.id === value);
+  if (!step) throw new KeywardError('invalid_input', `step must be one of ${VALIDATION_STEPS.map((s) => s.id).join(', ')}`, 'step');
+  if (state.current.steps.find((s) => s.id === step.id)!.status !== 'open') throw new KeywardError('conflict', `step ${step.id} is already done`, 'step');
+  return { validationSeq: state.current.startedSeq, step: step.id };
+}
+
+/** Evidence the "two paths" step rests on: the latest network proof must be met, and a presence check must exist. */
+function twoPathsEvidence(session: Session) {
+  const proof = latestEntryOfKinds(session.db, ['netpath.proved']);
+  const presence = latestEntryOfKinds(session.db, ['presence.checked']);
+  if (!proof || proof.payload.verdict !== 'met') throw new KeywardError('conflict', `the latest network path proof ${proof ? `(entry ${proof.seq}) is "${String(proof.payload.verdict)}"` : 'does not exist'}: prove two paths first`, 'step');
+  if (!presence) throw new KeywardError('conflict', 'no presence check has been recorded: check the keys first', 'step');
+  return { networkProofSeq: proof.seq, presenceCheckSeq: presence.seq };
+}
+
+/**
+ * A custodian attests (or waives, with a reason) one step by touching their own key: the
+ * approval signs this very entry, as custody entries are signed.
+ */
+export async function attestStep(session: Session, custodianKeys: KeySource, input: Record<string, unknown>, waive = false): Promise<ValidationState> {
+  const { validationSeq, step } = openStep(session, input.step);
+  const note = parseText(waive ? input.reason : input.note, waive ? 'reason' : 'note', { required: waive, max: 300 });
+  const custodian = approverNamed(session, input.custodian, 'custodian');
+  const evidence = !waive && step === 'two-paths' ? twoPathsEvidence(session) : {};
+  const prepared = prepareEntry(
+    session.db,
+    {
+      kind: waive ? 'validation.waived' : 'validation.attested',
+      actors: [{ role: 'custodian', name: custodian.name }],
+      payload: { validationSeq, step, by: custodian.name, ...(waive ? { reason: note } : { note }), ...evidence },
+    },
+    timestamp(session.clock),
+  );
+  const collected = await collectApproval(session, custodianKeys, custodian, prepared, 'custodian');
+  session.db
+    .transaction(() => {
+      appendPreparedEntry(session.db, prepared, [collected.approval]);
+      updateCustodianSignCount(session.db, custodian.id, collected.newSignCount);
+    })
+    .immediate();
+  return readValidation(session);
+}
+
+export function completeValidation(session: Session): ValidationState {
+  const state = readValidation(session);
+  if (!state.current) throw new KeywardError('conflict', 'no validation is under way', 'validation');
+  const open = state.current.steps.filter((s) => s.status === 'open');
+  if (open.length) throw new KeywardError('conflict', `a validation completes only when every step is attested or waived; still open: ${open.map((s) => s.id).join(', ')}`, 'validation');
+  const validationSeq = state.current.startedSeq;
+  recorded(session, (at) =>
+    appendEntry(session.db, { kind: 'validation.completed', actors: [session.actor], payload: { validationSeq, steps: state.current!.steps.map((s) => ({ step: s.id, status: s.status, by: s.by ?? '', seq: s.seq ?? 0 })) } }, at),
+  );
+  return readValidation(session);
+}

@@ -1,0 +1,217 @@
+import { KeywardError } from '../../core/errors';
+import { parseText } from '../../core/inventory/inventory';
+import type { LedgerEntry } from '../../core/ledger/ledger';
+import { localTime, reportId, type CustodyReport, type ReportSection, type Signatory } from '../../core/reports/report';
+import { formatUtcOffset } from '../../core/ledger/ledger';
+import { entriesOfKindsBetween } from '../../db/ledger';
+import { listCustody } from '../custody/custody';
+import { listInventory } from '../inventory/inventory';
+import { ledgerHead } from '../ledger/ledger';
+import type { Session } from '../ports';
+import { readStatus } from '../inventory/status';
+import { assessPosture } from '../guidance/posture';
+import { expiryState } from '../../core/cards/smartcard';
+import { listCardCertificates } from '../../db/smartcards';
+import { readOrganisationFacts } from '../../db/posture-facts';
+
+export interface ReportInput {
+  readonly from?: unknown;
+  readonly to?: unknown;
+  readonly organisation?: unknown;
+  readonly site?: unknown;
+  /** "Name|Role" for each person who signs the report. */
+  readonly signatories?: readonly unknown[];
+}
+
+/** A date (the whole day, in the room's own time zone) or a date-time with zone, as a UTC instant. */
+function parseDay(value: unknown, field: string, endOfDay: boolean, utcOffset: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new KeywardError('invalid_input', `--${field} is required (a date like 2026-11-01)`, field);
+  const text = value.trim();
+  const iso = /^\d{4}-\d\d-\d\d$/.test(text) ? `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}${utcOffset}` : text;
+  const at = Date.parse(iso);
+  if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(at)) throw new KeywardError('invalid_input', `"${text}" is not a date (2026-11-01) or a date-time with zone`, field);
+  return new Date(at).toISOString();
+}
+
+function parseSignatory(value: unknown): Signatory {
+  const text = parseText(value, 'signatory', { required: true, max: 160 });
+  const [name, role] = text.split('|').map((p) => p.trim());
+  if (!name || !role) throw new KeywardError('invalid_input', `"${text}" is not a signatory; write "Name|Role"`, 'signatory');
+  return { name, role };
+}
+
+const payloadText = (e: LedgerEntry, key: string): string => {
+  const value = e.payload[key];
+  return value === null || value === undefined ? '' : String(value);
+};
+
+/** Gathers everything the custody report shows, for a period, from the inventory and the ledger. */
+export function buildCustodyReport(session: Session, input: ReportInput): CustodyReport {
+  const now = session.clock.now();
+  const offset = formatUtcOffset(session.clock.utcOffsetMinutes(now));
+  const from = parseDay(input.from, 'from', false, offset);
+  const to = parseDay(input.to, 'to', true, offset);
+  if (from > to) throw new KeywardError('invalid_input', 'the period ends before it starts', 'to');
+  const organisation = parseText(input.organisation, 'organisation', { required: false, max: 120 }) || 'Organisation not set';
+  const site = parseText(input.site, 'site', { required: false, max: 120 }) || 'Site not set';
+  const signatories = (input.signatories ?? []).map(parseSignatory);
+  const t = (iso: string) => localTime(iso, offset);
+  const head = ledgerHead(session.db);
+  const inventory = listInventory(session);
+  const status = readStatus(session.db, now);
+  const custody = listCustody(session);
+  const open = custody.filter((c) => c.returnedAt === null);
+  const between = (kinds: Parameters<typeof entriesOfKindsBetween>[1]) => entriesOfKindsBetween(session.db, kinds, from, to);
+  const custodyEntries = between(['custody.checked_out', 'custody.returned', 'custody.countersigned']);
+  const presence = between(['presence.checked']);
+  const proofs = between(['netpath.proved']);
+  const names = new Map(inventory.custodians.map((c) => [c.id, c.name]));
+  const posture = assessPosture(session);
+  const cards = listCardCertificates(session.db);
+  const windowDays = readOrganisationFacts(session.db).expiryWindowDays;
+  const windowLine = cards.length ? [`Certificates expiring within ${windowDays} days are flagged (the organisation's window).`] : [];
+  const who = (e: LedgerEntry, key: string) => names.get(Number(e.payload[key])) ?? '';
+
+  const sections: ReportSection[] = [
+    {
+      title: 'Emergency access accounts',
+      table: {
+        columns: [{ header: 'UPN', width: 0.4 }, { header: 'Entra object id', width: 0.35, mono: true }, { header: 'Label', width: 0.25 }],
+        rows: inventory.accounts.map((a) => [a.upn, a.objectId, a.label]),
+        empty: 'No emergency accounts are recorded yet.',
+      },
+    },
+    {
+      title: 'Authenticators',
+      table: {
+        columns: [
+          { header: 'Label', width: 0.12 },
+          { header: 'Kind', width: 0.1 },
+          { header: 'Model', width: 0.16 },
+          { header: 'Serial', width: 0.1, mono: true },
+          { header: 'Place', width: 0.14 },
+          { header: 'State', width: 0.1 },
+          { header: 'Account', width: 0.14 },
+          { header: 'Last presence check', width: 0.14 },
+        ],
+        rows: inventory.authenticators.map((a) => [
+          `${a.label}${a.simulated ? ' (drill)' : ''}`,
+          a.kind,
+          `${a.model ?? 'not enrolled'}${a.expiresAt ? `, certificate expires ${a.expiresAt.slice(0, 10)}` : ''}`,
+          a.serial,
+          a.placeName ?? '',
+          a.state.replace('_', ' '),
+          a.accountUpn ?? '',
+          a.lastCheckedAt ? `${a.lastResult?.toUpperCase()} ${t(a.lastCheckedAt)}` : 'never',
+        ]),
+        empty: 'No authenticators are recorded yet.',
+      },
+    },
+    {
+      title: 'Out now and overdue',
+      lines: open.length ? [`${open.length} item(s) out of the safe; ${status.custody.overdue.length} overdue.`] : [],
+      table: {
+        columns: [
+          { header: 'Item', width: 0.14 },
+          { header: 'Custodian', width: 0.17 },
+          { header: 'Witness', width: 0.17 },
+          { header: 'Reason', width: 0.14 },
+          { header: 'Out since', width: 0.19 },
+          { header: 'Expected back', width: 0.19 },
+        ],
+        rows: open.map((c) => [c.label, c.custodian, c.witness ?? 'NO WITNESS', c.reason, t(c.checkedOutAt), `${t(c.expectedReturnAt)}${c.overdue ? ' OVERDUE' : ''}`]),
+        empty: 'Everything is in the safe: nothing is out.',
+      },
+    },
+    {
+      title: 'Transactions in the period',
+      table: {
+        columns: [
+          { header: 'Entry', width: 0.07 },
+          { header: 'When', width: 0.19 },
+          { header: 'Event', width: 0.13 },
+          { header: 'Item', width: 0.1 },
+          { header: 'Custodian', width: 0.14 },
+          { header: 'Witness', width: 0.14 },
+          { header: 'Seals / details', width: 0.23 },
+        ],
+        rows: custodyEntries.map((e) => {
+          if (e.kind === 'custody.checked_out') {
+            return [String(e.seq), t(e.recordedAt), 'checked out', payloadText(e, 'label'), who(e, 'custodianId'), who(e, 'witnessId') || 'NO WITNESS', `broke ${payloadText(e, 'brokenSeal')} (${e.payload.sealIntact ? 'intact' : 'TAMPERED'}); ${payloadText(e, 'reason')} ${payloadText(e, 'ticket')}`.trim()];
+          }
+          if (e.kind === 'custody.returned') {
+            const presenceResult = (e.payload.presence as { result?: string } | null)?.result;
+            return [String(e.seq), t(e.recordedAt), 'returned', payloadText(e, 'label'), who(e, 'custodianId'), who(e, 'witnessId'), `sealed ${payloadText(e, 'newSeal')}${presenceResult ? `; presence ${presenceResult.toUpperCase()}` : ''}`];
+          }
+          return [String(e.seq), t(e.recordedAt), 'countersigned', payloadText(e, 'label'), '', who(e, 'countersignerId'), `checkout entry ${payloadText(e, 'checkoutSeq')}`];
+        }),
+        empty: 'No checkouts or returns in this period.',
+      },
+    },
+    {
+      title: 'Smartcard certificates',
+      lines: windowLine,
+      table: {
+        columns: [
+          { header: 'Card', width: 0.12 },
+          { header: 'Subject', width: 0.2 },
+          { header: 'Issuer', width: 0.18 },
+          { header: 'Serial', width: 0.22, mono: true },
+          { header: 'Not after', width: 0.12 },
+          { header: 'State', width: 0.16 },
+        ],
+        rows: cards.map((c) => {
+          const expiry = expiryState(c.certificate.notAfter, now, windowDays);
+          return [
+            `${c.label}${c.simulated ? ' (drill)' : ''}`,
+            c.certificate.subject,
+            c.certificate.issuer,
+            c.certificate.serial,
+            c.certificate.notAfter.slice(0, 10),
+            c.retired ? 'retired or lost' : expiry.state === 'expired' ? 'EXPIRED' : expiry.state === 'expiring' ? `EXPIRES in ${expiry.days} days` : `valid, ${expiry.days} days left`,
+          ];
+        }),
+        empty: 'No smartcards are enrolled.',
+      },
+    },
+    {
+      title: 'Presence checks',
+      table: {
+        columns: [{ header: 'Entry', width: 0.08 }, { header: 'When', width: 0.2 }, { header: 'Item', width: 0.14 }, { header: 'Result', width: 0.1 }, { header: 'Findings', width: 0.48 }],
+        rows: presence.map((e) => [
+          String(e.seq),
+          t(e.recordedAt),
+          `${payloadText(e, 'label')}${e.payload.drill ? ' (drill)' : ''}`,
+          payloadText(e, 'result').toUpperCase(),
+          ((e.payload.findings as { text?: string }[] | undefined) ?? []).map((f) => f.text ?? '').join('; ') || '—',
+        ]),
+        empty: 'No presence checks in this period.',
+      },
+    },
+    {
+      title: 'Network path proofs',
+      table: {
+        columns: [{ header: 'Entry', width: 0.08 }, { header: 'When', width: 0.2 }, { header: 'Verdict', width: 0.14 }, { header: 'Summary', width: 0.58 }],
+        rows: proofs.map((e) => [String(e.seq), t(e.recordedAt), payloadText(e, 'verdict').replace('_', ' ').toUpperCase(), payloadText(e, 'summary')]),
+        empty: 'No network path proofs in this period.',
+      },
+    },
+    {
+      title: 'Posture against the guidance',
+      table: {
+        columns: [{ header: 'Result', width: 0.11 }, { header: 'Rule', width: 0.27 }, { header: 'Evidence', width: 0.31 }, { header: 'Guidance', width: 0.31 }],
+        rows: posture.map((r) => [r.result.toUpperCase(), r.title, r.evidence, r.guidance]),
+        empty: 'No posture rules could be judged.',
+      },
+    },
+    {
+      title: 'Validation status',
+      lines: [
+        status.validation.due ? `A validation is due: ${status.validation.because}.` : `No validation is due; the next falls due by ${status.validation.dueAt?.slice(0, 10)} (${status.validation.daysRemaining} days).`,
+        ...(status.validation.underWay ? ['A validation is under way.'] : []),
+      ],
+    },
+  ];
+  const generatedAt = now.toISOString();
+  return { id: reportId(generatedAt, head.hash), organisation, site, from, to, generatedAt, utcOffset: offset, headSeq: head.seq, headHash: head.hash, sections, signatories };
+}

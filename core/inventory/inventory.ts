@@ -1,0 +1,115 @@
+import { invalidInput } from '../errors';
+
+export const AUTHENTICATOR_KINDS = ['fido2', 'smartcard'] as const;
+export type AuthenticatorKind = (typeof AUTHENTICATOR_KINDS)[number];
+
+export const AUTHENTICATOR_STATES = ['in_safe', 'checked_out', 'lost', 'retired'] as const;
+export type AuthenticatorState = (typeof AUTHENTICATOR_STATES)[number];
+
+export interface EmergencyAccount {
+  readonly id: number;
+  readonly upn: string;
+  readonly objectId: string;
+  readonly label: string;
+  readonly createdAt: string;
+}
+
+export interface StoragePlace {
+  readonly id: number;
+  readonly name: string;
+  readonly site: string;
+  readonly safe: string;
+  readonly slot: string;
+  readonly createdAt: string;
+}
+
+export interface Authenticator {
+  readonly id: number;
+  readonly kind: AuthenticatorKind;
+  readonly label: string;
+  readonly serial: string;
+  readonly state: AuthenticatorState;
+  readonly placeName: string | null;
+  readonly accountUpn: string | null;
+  readonly createdAt: string;
+  /** A software key for drills, never a real emergency credential. */
+  readonly simulated: boolean;
+  /** Whether Keyward enrolled the item: its own credential on a FIDO2 key, or a smartcard's identity and certificates read. */
+  readonly enrolled: boolean;
+  readonly model: string | null;
+  readonly lastCheckedAt: string | null;
+  readonly lastResult: 'ok' | 'anomaly' | 'missing' | null;
+  /** A smartcard's PIV Authentication certificate not-after, once the card is enrolled. */
+  readonly expiresAt: string | null;
+}
+
+export interface Custodian {
+  readonly id: number;
+  readonly name: string;
+  readonly active: boolean;
+  readonly createdAt: string;
+}
+
+export interface Seal {
+  readonly id: number;
+  readonly serial: string;
+  readonly state: 'unused' | 'sealing' | 'broken';
+  readonly createdAt: string;
+}
+
+/** The whole inventory as screens show it. */
+export interface Inventory {
+  readonly accounts: EmergencyAccount[];
+  readonly authenticators: Authenticator[];
+  readonly custodians: Custodian[];
+  readonly places: StoragePlace[];
+  readonly seals: Seal[];
+}
+
+const UPN = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+// C0/C1 control characters and the line/paragraph separators have no place in a printed label.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export function parseUpn(value: unknown, field = 'upn'): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalidInput(field, 'a user principal name is required, e.g. bg1@contoso.onmicrosoft.com');
+  const upn = value.trim();
+  if (upn.length > 113 || !UPN.test(upn) || upn.startsWith('.') || upn.includes('..')) {
+    throw invalidInput(field, `"${upn}" is not a valid user principal name (expected name@domain, e.g. bg1@contoso.onmicrosoft.com)`);
+  }
+  return upn.toLowerCase();
+}
+
+export function parseObjectId(value: unknown, field = 'objectId'): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalidInput(field, 'an Entra object id is required (a GUID)');
+  const id = value.trim();
+  if (!GUID.test(id)) throw invalidInput(field, `"${id}" is not an Entra object id (expected a GUID like 3f2504e0-4f89-11d3-9a0c-0305e82c3301)`);
+  return id.toLowerCase();
+}
+
+/** A short human text: trimmed, 1..max characters, no control characters. */
+export function parseText(value: unknown, field: string, options: { required: boolean; max?: number } = { required: true }): string {
+  const max = options.max ?? 120;
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    if (options.required) throw invalidInput(field, `${field} is required`);
+    return '';
+  }
+  if (typeof value !== 'string') throw invalidInput(field, `${field} must be text`);
+  const text = value.trim();
+  if (text.length > max) throw invalidInput(field, `${field} is ${text.length} characters long; at most ${max} are allowed`);
+  if (CONTROL.test(text)) throw invalidInput(field, `${field} contains a control character`);
+  return text;
+}
+
+export function parseAuthenticatorKind(value: unknown, field = 'kind'): AuthenticatorKind {
+  if (typeof value === 'string' && (AUTHENTICATOR_KINDS as readonly string[]).includes(value)) return value as AuthenticatorKind;
+  throw invalidInput(field, `kind must be one of ${AUTHENTICATOR_KINDS.join(', ')}${typeof value === 'string' ? ` (got "${value}")` : ''}`);
+}
+
+/** Seal serials are printed on the bag: letters, digits and dashes. */
+export function parseSealSerial(value: unknown, field = 'serial'): string {
+  const serial = parseText(value, field, { required: true, max: 40 });
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(serial)) throw invalidInput(field, `"${serial}" is not a seal serial (letters, digits and dashes only)`);
+  return serial.toUpperCase();
+}
