@@ -75,7 +75,7 @@ describe('keyward CLI', () => {
     expect(result.json()).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'content_changed' });
     const human = await keyward('ledger', 'verify');
     expect(human.code).toBe(2);
-    expect(human.stderr).toMatch(/LEDGER VERIFICATION FAILED at entry 3 \(content_changed\)/);
+    expect(human.stdout).toMatch(/LEDGER VERIFICATION FAILED at entry 3 \(content_changed\)/);
   });
 
   it('exits 2 when the expected head is gone and 0 when it is there', async () => {

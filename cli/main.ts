@@ -15,8 +15,9 @@ import { reportCommands } from './commands/report';
 import { postureCommands } from './commands/posture';
 import { signInCommands } from './commands/signins';
 import { validationCommands } from './commands/validation';
+import { findingCommands } from './commands/findings';
 
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...cardCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...signInCommands, ...validationCommands, ...reportCommands];
+export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...cardCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...signInCommands, ...validationCommands, ...findingCommands, ...reportCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },
@@ -63,7 +64,8 @@ export async function runCli(argv: readonly string[], io: CliIo, clock: Clock = 
     });
     const exitCode = result.exitCode ?? EXIT.ok;
     if (json) io.stdout(`${JSON.stringify(result.value, null, 2)}\n`);
-    else (exitCode === EXIT.ok ? io.stdout : io.stderr)(`${result.human}\n`);
+    // A result goes to stdout whatever the exit code, so `keyward status > status.txt` keeps it; stderr is for errors and prompts.
+    else io.stdout(`${result.human}\n`);
     return exitCode;
   } catch (error) {
     return reportError(error, io, json);

@@ -40,7 +40,7 @@ describe('keyward validation', () => {
     await keyward('custodian', 'enroll', '--name', 'Alice Example', '--simulated');
     const due = await keyward('validation', 'status');
     expect(due.code).toBe(2);
-    expect(due.stderr).toContain('VALIDATION DUE: no validation has been completed yet');
+    expect(due.stdout).toContain('VALIDATION DUE: no validation has been completed yet');
     expect((await keyward('validation', 'start')).code).toBe(0);
     for (const step of ['monitoring-informed', 'process-documented', 'people-trained', 'credentials-tested', 'no-personal-mfa']) {
       expect((await keyward('validation', 'attest', '--step', step, '--custodian', 'Alice Example', '--simulated')).code).toBe(0);

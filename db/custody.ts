@@ -79,7 +79,7 @@ export function recordCountersign(db: KeywardDatabase, checkoutId: number, seq: 
   db.prepare('UPDATE checkouts SET countersign_seq = ? WHERE id = ?').run(seq, checkoutId);
 }
 
-export function setAuthenticatorState(db: KeywardDatabase, authenticatorId: number, state: 'in_safe' | 'checked_out'): void {
+export function setAuthenticatorState(db: KeywardDatabase, authenticatorId: number, state: 'in_safe' | 'checked_out' | 'retired'): void {
   db.prepare('UPDATE authenticators SET state = ? WHERE id = ?').run(state, authenticatorId);
 }
 

@@ -65,9 +65,13 @@ export function findFidoCredential(db: KeywardDatabase, authenticatorId: number)
   return row && toCredential(row);
 }
 
-/** Records what a presence check saw, so the next check compares against it. */
+/**
+ * Records a presence check. Only a clean check moves the known state on (the counter advances with
+ * every use); after an anomaly the known state stays the last accepted one, so every later check
+ * keeps comparing with it until two custodians accept the new state (`acceptKeyBaseline`).
+ */
 export function recordPresenceState(db: KeywardDatabase, authenticatorId: number, state: KnownKeyState | undefined, checkedAt: string, result: PresenceResult): void {
-  if (state) {
+  if (state && result === 'ok') {
     db.prepare('UPDATE fido_credentials SET sign_count = ?, pin_retries = ?, aaguid = ?, get_info = ?, last_checked_at = ?, last_result = ? WHERE authenticator_id = ?').run(
       state.signCount,
       state.pinRetries,
@@ -80,4 +84,9 @@ export function recordPresenceState(db: KeywardDatabase, authenticatorId: number
   } else {
     db.prepare('UPDATE fido_credentials SET last_checked_at = ?, last_result = ? WHERE authenticator_id = ?').run(checkedAt, result, authenticatorId);
   }
+}
+
+/** Makes what the key said at a check the state later checks compare with: the resolution of an anomaly. */
+export function acceptKeyBaseline(db: KeywardDatabase, authenticatorId: number, state: KnownKeyState): void {
+  db.prepare('UPDATE fido_credentials SET sign_count = ?, pin_retries = ?, aaguid = ?, get_info = ? WHERE authenticator_id = ?').run(state.signCount, state.pinRetries, state.aaguid, infoJson(state), authenticatorId);
 }

@@ -141,3 +141,14 @@ export function entriesOfKinds(db: KeywardDatabase, kinds: readonly LedgerEntryK
   const rows = db.prepare(`SELECT body, hash FROM ledger_entries WHERE kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY seq`).all(...kinds) as StoredEntryRow[];
   return rows.map(toLedgerEntry);
 }
+
+/** The first entry (the ledger's creation), parsed. */
+export function firstEntry(db: KeywardDatabase): LedgerEntry | undefined {
+  const row = db.prepare('SELECT body, hash FROM ledger_entries ORDER BY seq LIMIT 1').get() as StoredEntryRow | undefined;
+  return row && toLedgerEntry(row);
+}
+
+export function findEntry(db: KeywardDatabase, seq: number): LedgerEntry | undefined {
+  const row = db.prepare('SELECT body, hash FROM ledger_entries WHERE seq = ?').get(seq) as StoredEntryRow | undefined;
+  return row && toLedgerEntry(row);
+}

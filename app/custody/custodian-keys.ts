@@ -4,9 +4,9 @@ import { KeywardError } from '../../core/errors';
 import { parseText, type Custodian } from '../../core/inventory/inventory';
 import type { Approval, UnsealedEntry } from '../../core/ledger/ledger';
 import { KEYWARD_ORIGIN, KEYWARD_RP_ID } from '../../core/presence/presence';
-import { deactivateCustodianRow, findCustodianCredential, insertCustodianCredential, saveCustodianDrillKey } from '../../db/custody';
+import { deactivateCustodianRow, findCustodianCredential, insertCustodianCredential, saveCustodianDrillKey, updateCustodianSignCount } from '../../db/custody';
 import { findCustodianByName, insertCustodian } from '../../db/custodians';
-import { appendEntry } from '../../db/ledger';
+import { appendEntry, appendPreparedEntry } from '../../db/ledger';
 import { getAssertion } from '../../native/client/webauthn-client';
 import { approvalChallenge } from '../ledger/approval-verification';
 import type { KeySource } from '../presence/key-sources';
@@ -129,4 +129,30 @@ export async function collectApproval(session: Session, source: KeySource, custo
   } finally {
     await key.close().catch(() => undefined);
   }
+}
+
+export type ApprovalStep = { readonly role: Approval['role']; readonly name: string; readonly step: 'touch' | 'approved' };
+
+/** Collects each approval in turn, then writes the entry with them, or nothing at all. */
+export async function approveAndWrite(
+  session: Session,
+  custodianKeys: KeySource,
+  prepared: UnsealedEntry,
+  approvers: readonly { custodian: ReturnType<typeof approverNamed>; role: Approval['role'] }[],
+  onApproval: (step: ApprovalStep) => void,
+  write: (entrySeq: number) => void = () => undefined,
+) {
+  const collected: CollectedApproval[] = [];
+  for (const { custodian, role } of approvers) {
+    collected.push(await collectApproval(session, custodianKeys, custodian, prepared, role, () => onApproval({ role, name: custodian.name, step: 'touch' })));
+    onApproval({ role, name: custodian.name, step: 'approved' });
+  }
+  return session.db
+    .transaction(() => {
+      const entry = appendPreparedEntry(session.db, prepared, collected.map((c) => c.approval));
+      for (const c of collected) updateCustodianSignCount(session.db, c.custodian.id, c.newSignCount);
+      write(entry.seq);
+      return entry;
+    })
+    .immediate();
 }

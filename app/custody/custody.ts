@@ -1,13 +1,14 @@
 import { KeywardError } from '../../core/errors';
 import { awaitsCountersign, isOverdue, parseExpectedReturn, parseReason, type CustodyView } from '../../core/custody/custody';
 import { parseSealSerial, parseText, type Authenticator } from '../../core/inventory/inventory';
-import type { Approval, UnsealedEntry } from '../../core/ledger/ledger';
 import { describeFinding } from '../../core/presence/presence';
 import { listAuthenticators } from '../../db/authenticators';
-import { findOpenCheckout, insertCheckout, listCheckouts, recordCountersign, recordReturn, setAuthenticatorState, setSealState, updateCustodianSignCount } from '../../db/custody';
-import { appendPreparedEntry, prepareEntry } from '../../db/ledger';
+import { findOpenCheckout, insertCheckout, listCheckouts, recordCountersign, recordReturn, setAuthenticatorState, setSealState } from '../../db/custody';
+import { prepareEntry } from '../../db/ledger';
 import { findSealBySerial } from '../../db/seals';
-import { approverNamed, collectApproval, type CollectedApproval } from './custodian-keys';
+import { approveAndWrite, approverNamed, type ApprovalStep } from './custodian-keys';
+
+export type { ApprovalStep };
 import type { KeySource } from '../presence/key-sources';
 import { cardsToCheck, runCardCheck, type CardCheckResult } from '../cards/card-check';
 import type { CardSource } from '../cards/card-sources';
@@ -24,37 +25,11 @@ export interface CustodySources {
   readonly emergencyCards?: CardSource;
 }
 
-export type ApprovalStep = { readonly role: Approval['role']; readonly name: string; readonly step: 'touch' | 'approved' };
-
 function findItem(session: Pick<Session, 'db'>, value: unknown): Authenticator {
   const ref = parseText(value, 'item', { required: true, max: 80 });
   const item = listAuthenticators(session.db).find((a) => String(a.id) === ref || a.label.toLowerCase() === ref.toLowerCase());
   if (!item) throw new KeywardError('not_found', `no authenticator with id or label "${ref}"`, 'item');
   return item;
-}
-
-/** Collects each approval in turn, then writes the entry with them, or nothing at all. */
-async function approveAndWrite(
-  session: Session,
-  sources: CustodySources,
-  prepared: UnsealedEntry,
-  approvers: readonly { custodian: ReturnType<typeof approverNamed>; role: Approval['role'] }[],
-  onApproval: (step: ApprovalStep) => void,
-  write: (entrySeq: number) => void,
-) {
-  const collected: CollectedApproval[] = [];
-  for (const { custodian, role } of approvers) {
-    collected.push(await collectApproval(session, sources.custodianKeys, custodian, prepared, role, () => onApproval({ role, name: custodian.name, step: 'touch' })));
-    onApproval({ role, name: custodian.name, step: 'approved' });
-  }
-  return session.db
-    .transaction(() => {
-      const entry = appendPreparedEntry(session.db, prepared, collected.map((c) => c.approval));
-      for (const c of collected) updateCustodianSignCount(session.db, c.custodian.id, c.newSignCount);
-      write(entry.seq);
-      return entry;
-    })
-    .immediate();
 }
 
 export interface CheckoutInput {
@@ -111,7 +86,7 @@ export async function checkOut(session: Session, sources: CustodySources, input:
     timestamp(session.clock),
   );
   const approvers = [{ custodian, role: 'custodian' as const }, ...(witness ? [{ custodian: witness, role: 'witness' as const }] : [])];
-  const entry = await approveAndWrite(session, sources, prepared, approvers, onApproval, (seq) => {
+  const entry = await approveAndWrite(session, sources.custodianKeys, prepared, approvers, onApproval, (seq) => {
     if (findOpenCheckout(session.db, item.id)) throw new KeywardError('conflict', `"${item.label}" was checked out meanwhile`, 'item');
     insertCheckout(session.db, {
       authenticatorId: item.id,
@@ -190,7 +165,7 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
     },
     timestamp(session.clock),
   );
-  const entry = await approveAndWrite(session, sources, prepared, [
+  const entry = await approveAndWrite(session, sources.custodianKeys, prepared, [
     { custodian, role: 'custodian' },
     { custodian: witness, role: 'witness' },
   ], onApproval, (seq) => {
@@ -217,7 +192,7 @@ export async function countersign(session: Session, sources: CustodySources, inp
     },
     timestamp(session.clock),
   );
-  const entry = await approveAndWrite(session, sources, prepared, [{ custodian: countersigner, role: 'countersigner' }], onApproval, (seq) => recordCountersign(session.db, open.id, seq));
+  const entry = await approveAndWrite(session, sources.custodianKeys, prepared, [{ custodian: countersigner, role: 'countersigner' }], onApproval, (seq) => recordCountersign(session.db, open.id, seq));
   return { entry };
 }
 

@@ -44,7 +44,8 @@ export function recordOrganisationFacts(session: Session, input: Record<string, 
       adminMechanism: input.adminMechanism === undefined ? now.adminMechanism : parseText(input.adminMechanism, 'adminMechanism', { required: false, max: 120 }),
       signInMonitoring: choice(input.signInMonitoring, 'signInMonitoring', TRISTATE, now.signInMonitoring),
       caStance: choice(input.caStance, 'caStance', ['exclude', 'phishing-resistant'] as const, now.caStance),
-      expiryWindowDays: input.expiryWindowDays === undefined ? now.expiryWindowDays : parseWindowDays(input.expiryWindowDays),
+      expiryWindowDays: input.expiryWindowDays === undefined ? now.expiryWindowDays : parseDays(input.expiryWindowDays, 'expiryWindowDays', 'the expiry window', 730),
+      checkIntervalDays: input.checkIntervalDays === undefined ? now.checkIntervalDays : parseDays(input.checkIntervalDays, 'checkIntervalDays', 'the check interval', 365),
     };
     saveOrganisationFacts(session.db, facts, at.recordedAt);
     appendEntry(session.db, { kind: 'posture.organisation_facts', actors: [session.actor], payload: { ...facts } }, at);
@@ -52,10 +53,10 @@ export function recordOrganisationFacts(session: Session, input: Record<string, 
   });
 }
 
-function parseWindowDays(value: unknown): number {
+function parseDays(value: unknown, field: string, what: string, max: number): number {
   const days = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 730) {
-    throw new KeywardError('invalid_input', `the expiry window must be a whole number of days from 1 to 730${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`, 'expiryWindowDays');
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > max) {
+    throw new KeywardError('invalid_input', `${what} must be a whole number of days from 1 to ${max}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`, field);
   }
   return days;
 }

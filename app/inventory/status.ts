@@ -10,9 +10,11 @@ import { awaitsCountersign, isOverdue } from '../../core/custody/custody';
 import { expiryState } from '../../core/cards/smartcard';
 import { earliestCertificateExpiry } from '../../db/smartcards';
 import { readOrganisationFacts } from '../../db/posture-facts';
+import type { LedgerVerification } from '../../core/ledger/ledger-verification';
+import { judgeNow, summariseFindings } from '../findings/findings';
 
 
-export function readStatus(db: KeywardDatabase, now: Date = new Date()): KeywardStatus {
+export function readStatus(db: KeywardDatabase, now: Date = new Date(), verification?: LedgerVerification): KeywardStatus {
   const head = readHead(db);
   const byState = countAuthenticatorsByState(db);
   return {
@@ -29,6 +31,7 @@ export function readStatus(db: KeywardDatabase, now: Date = new Date()): Keyward
       const first = earliestCertificateExpiry(db);
       return first ? { ...first, ...expiryState(first.notAfter, now, readOrganisationFacts(db).expiryWindowDays) } : null;
     })(),
+    findings: summariseFindings(judgeNow({ db, clock: { now: () => now, utcOffsetMinutes: () => 0 } }, verification)),
     custody: (() => {
       const open = listCheckouts(db, { open: true });
       return {

@@ -1,3 +1,4 @@
+import { findingLines } from './findings';
 import { exportLedger, recentEntries, verifyExportedLedger, verifyStoredLedger } from '../../app/ledger/ledger';
 import { readStatus } from '../../app/inventory/status';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
@@ -25,12 +26,13 @@ export const ledgerCommands: Command[] = [
   },
   {
     path: ['status'],
-    summary: 'Show counts, the ledger head, what is out and the first certificate expiry; exit 2 while anything is overdue, unwitnessed or expired',
+    summary: 'Show the open findings, the ledger\'s verification, counts and what is out; exit 2 while a critical finding is open',
     options: {},
     run: ({ session, databasePath }) => {
       const status = readStatus(session().db, session().clock.now());
       const expiry = status.earliestExpiry;
-      const attention = status.custody.overdue.length > 0 || status.custody.awaitingCountersign.length > 0 || expiry?.state === 'expired';
+      const { findings } = status;
+      const attention = !findings.ledgerVerified || findings.open.critical > 0;
       const states = Object.entries(status.authenticators.byState).map(([state, n]) => `${n} ${state}`).join(', ') || 'none';
       return {
         value: { path: databasePath, ...status },
@@ -40,6 +42,8 @@ export const ledgerCommands: Command[] = [
           `authenticators: ${status.authenticators.total} (${states})`,
           `custodians:     ${status.activeCustodians} active`,
           `ledger:         ${status.ledger.entries} entries, head ${status.ledger.headHash}`,
+          `verification:   ${findings.ledgerVerified ? 'verified' : `LEDGER DID NOT VERIFY: ${findings.ledgerProblem}`}`,
+          `findings:       ${findings.open.critical} critical, ${findings.open.warning} warning, ${findings.open.notice} notice open`,
           `out now:        ${status.custody.out.join(', ') || 'nothing'}`,
           ...(expiry
             ? [`${expiry.state === 'expired' ? 'EXPIRED:       ' : 'first expiry:  '} ${expiry.label} certificate ${expiry.state === 'expired' ? 'expired' : 'expires'} ${expiry.notAfter.slice(0, 10)}${expiry.state === 'expired' ? '' : ` (in ${expiry.days} days${expiry.state === 'expiring' ? ', within the window' : ''})`}`]
@@ -47,6 +51,7 @@ export const ledgerCommands: Command[] = [
           ...(status.validation.due ? [`validation due: ${status.validation.because}`] : []),
           ...(status.custody.overdue.length ? [`OVERDUE:        ${status.custody.overdue.join(', ')}`] : []),
           ...(status.custody.awaitingCountersign.length ? [`NO WITNESS:     ${status.custody.awaitingCountersign.join(', ')} (countersignature needed)`] : []),
+          ...(findings.findings.length ? ['', 'open findings (most severe first):', ...findingLines(findings.findings)] : []),
         ].join('\n'),
         exitCode: attention ? 2 : 0,
       };

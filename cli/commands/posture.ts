@@ -41,9 +41,10 @@ export const postureCommands: Command[] = [
       monitoring: yn('sign-in monitoring of the emergency accounts is configured'),
       'ca-stance': { type: 'string', value: 'exclude|phishing-resistant', help: 'exclude emergency accounts from CA, or protect them with phishing-resistant CA' },
       'expiry-window': { type: 'string', value: 'DAYS', help: 'certificates expiring within this many days are a finding (default 90)' },
+      'check-interval': { type: 'string', value: 'DAYS', help: 'days between presence checks of an item and between network proofs (default 90)' },
     },
     run: ({ options, session }) => {
-      const facts = recordOrganisationFacts(session(), { adminMechanism: options['admin-mechanism'], signInMonitoring: options.monitoring, caStance: options['ca-stance'], expiryWindowDays: options['expiry-window'] });
+      const facts = recordOrganisationFacts(session(), { adminMechanism: options['admin-mechanism'], signInMonitoring: options.monitoring, caStance: options['ca-stance'], expiryWindowDays: options['expiry-window'], checkIntervalDays: options['check-interval'] });
       return { value: facts, human: 'recorded the organisation\'s facts' };
     },
   },

@@ -14,7 +14,7 @@ const good = (n: number, mechanism: string): AccountFacts => ({
   mechanism,
   authenticators: [{ label: `YK-0${n}`, kind: 'fido2', place: 'HQ safe A', expiresAt: null }],
 });
-const org: OrganisationFacts = { adminMechanism: 'Authenticator app', signInMonitoring: 'yes', caStance: 'exclude', expiryWindowDays: 90 };
+const org: OrganisationFacts = { adminMechanism: 'Authenticator app', signInMonitoring: 'yes', caStance: 'exclude', expiryWindowDays: 90, checkIntervalDays: 90 };
 const byId = (rules: ReturnType<typeof judgePosture>) => Object.fromEntries(rules.map((r) => [r.id, r.result]));
 
 describe('the guidance as rules', () => {
@@ -46,7 +46,7 @@ describe('the guidance as rules', () => {
 
   it('says unknown, not pass, where nothing was recorded', () => {
     const blank: AccountFacts = { ...good(1, ''), cloudOnly: 'unknown', globalAdmin: 'unknown', excludedFromAllConditionalAccess: 'unknown', phoneMfa: 'unknown', perUserMfa: 'unknown', personalMethods: 'unknown' };
-    const rules = byId(judgePosture([blank, { ...blank, upn: 'bg2@contoso.onmicrosoft.com' }], { adminMechanism: '', signInMonitoring: 'unknown', caStance: 'exclude', expiryWindowDays: 90 }, NOW));
+    const rules = byId(judgePosture([blank, { ...blank, upn: 'bg2@contoso.onmicrosoft.com' }], { adminMechanism: '', signInMonitoring: 'unknown', caStance: 'exclude', expiryWindowDays: 90, checkIntervalDays: 90 }, NOW));
     expect(rules).toMatchObject({ 'cloud-only': 'unknown', 'ga-permanent': 'unknown', 'ca-excluded': 'unknown', 'no-phone-mfa': 'unknown', 'no-per-user-mfa': 'unknown', 'distinct-mechanism': 'unknown', monitoring: 'unknown', 'not-personal': 'unknown' });
     expect(byId(judgePosture([{ ...good(1, 'x'), authenticators: [{ label: 'SC-1', kind: 'smartcard', place: 'HQ', expiresAt: null }] }], org, NOW))['no-expiry']).toBe('unknown');
   });

@@ -31,6 +31,8 @@ export interface OrganisationFacts {
   readonly caStance: 'exclude' | 'phishing-resistant';
   /** Certificates expiring within this many days are a finding (default 90, one validation cycle). */
   readonly expiryWindowDays: number;
+  /** Days between an item's presence checks and between network-path proofs (default 90, the quarterly check). */
+  readonly checkIntervalDays: number;
 }
 
 /** warn: met today, but about to stop being met (a certificate expiring within the window). */

@@ -1,3 +1,5 @@
+import type { FindingsSummary } from '../findings/finding';
+
 /** The counts and the ledger head that the dashboard and `keyward status` show. */
 export interface KeywardStatus {
   readonly schemaVersion: number;
@@ -9,6 +11,8 @@ export interface KeywardStatus {
   readonly validation: { readonly due: boolean; readonly because: string | null; readonly dueAt: string | null; readonly daysRemaining: number | null; readonly underWay: boolean };
   /** The smartcard certificate that expires first (the dashboard shows it), with its state against the window. */
   readonly earliestExpiry: { readonly label: string; readonly notAfter: string; readonly days: number; readonly state: 'valid' | 'expiring' | 'expired' } | null;
+  /** The ledger's verification and the open findings: the one judgement every screen shows. */
+  readonly findings: FindingsSummary;
   readonly custody: {
     /** Labels of items out of the safe now. */
     readonly out: readonly string[];

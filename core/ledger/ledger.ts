@@ -31,6 +31,7 @@ export const LEDGER_ENTRY_KINDS = [
   'validation.waived',
   'validation.completed',
   'validation.subscription_changed',
+  'finding.resolved',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

@@ -7,6 +7,7 @@ import { m005PostureFacts } from './005-posture-facts';
 import { m006SignIns } from './006-signins';
 import { m007AccountGroups } from './007-account-groups';
 import { m008Smartcards } from './008-smartcards';
+import { m009Findings } from './009-findings';
 
 export interface Migration {
   readonly version: number;
@@ -15,6 +16,6 @@ export interface Migration {
 }
 
 /** Ordered; a migration's version is its position. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns, m007AccountGroups, m008Smartcards];
+export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns, m007AccountGroups, m008Smartcards, m009Findings];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -101,12 +101,12 @@ describe.skipIf(unavailable)('smartcards through a real PC/SC stack (pcscd + vpc
     const soon = await keyward('check', '--key', 'SC-02');
     expect(soon, JSON.stringify(soon)).toMatchObject({ code: 0 });
     expect(soon.stdout).toMatch(/SC-02\s+OK\s+the PIV Authentication certificate expires on \d{4}-\d\d-\d\d, in 30 day\(s\)/);
-    expect((await keyward('posture')).stderr).toMatch(/WARN\s+No credential that expires unnoticed/);
+    expect((await keyward('posture')).stdout).toMatch(/WARN\s+No credential that expires unnoticed/);
 
     const later = keywardAt(db, dir.path, steppingClock('2027-01-01T09:00:00.000Z'));
     const expired = await later('check', '--key', 'SC-02');
     expect(expired.code).toBe(2);
-    expect(expired.stderr).toMatch(/SC-02\s+ANOMALY\s+the PIV Authentication certificate expired on/);
+    expect(expired.stdout).toMatch(/SC-02\s+ANOMALY\s+the PIV Authentication certificate expired on/);
     const posture = await later('posture', '--json');
     expect(JSON.parse(posture.stdout).rules.find((r: { id: string }) => r.id === 'no-expiry')).toMatchObject({ result: 'fail' });
   });
@@ -116,7 +116,7 @@ describe.skipIf(unavailable)('smartcards through a real PC/SC stack (pcscd + vpc
     card.removeAfter(3);
     const check = await keyward('check', '--key', 'SC-01');
     expect(check, JSON.stringify(check)).toMatchObject({ code: 2 });
-    expect(check.stderr).toMatch(/SC-01\s+MISSING\s+no answer from the card: .*(removed|failed to communicate)/);
+    expect(check.stdout).toMatch(/SC-01\s+MISSING\s+no answer from the card: .*(removed|failed to communicate)/);
     await insert(healthy);
     expect((await keyward('check', '--key', 'SC-01')).code).toBe(0);
   });

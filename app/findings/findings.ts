@@ -1,0 +1,141 @@
+import { expiryState } from '../../core/cards/smartcard';
+import { countOpen, isOpen, sortFindings, type Finding, type FindingsSummary } from '../../core/findings/finding';
+import { JUDGED_KINDS, judgeFindings, type PresentFinding } from '../../core/findings/judge';
+import { reconcile } from '../../core/guidance/signins';
+import type { LedgerVerification } from '../../core/ledger/ledger-verification';
+import { listAccounts } from '../../db/accounts';
+import { listAuthenticators } from '../../db/authenticators';
+import { entriesOfKinds, firstEntry } from '../../db/ledger';
+import { readOrganisationFacts } from '../../db/posture-facts';
+import { checkoutWindows, signInsOfUsers } from '../../db/signins';
+import { listCardCertificates } from '../../db/smartcards';
+import { assessPosture } from '../guidance/posture';
+import { readValidation } from '../guidance/validation';
+import { verifyStoredLedger } from '../ledger/ledger';
+import type { Session } from '../ports';
+
+/** Posture rules whose failure leaves the organisation without a way in: critical, not a warning. */
+const CRITICAL_RULES = new Set(['two-accounts', 'ca-excluded']);
+
+export interface Judgement {
+  readonly verification: LedgerVerification;
+  /** Every finding, open and resolved, most severe first. */
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * The one judgement behind status, screens and reports: the ledger is verified first, then folded
+ * into findings together with what is true now (posture, certificates, sign-ins, validation).
+ * `verification` may be passed in when the caller has just verified the same ledger.
+ */
+export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: LedgerVerification = verifyStoredLedger(session.db)): Judgement {
+  const now = session.clock.now();
+  const { db } = session;
+  const org = readOrganisationFacts(db);
+  const present: PresentFinding[] = [];
+  if (!verification.ok) present.push(ledgerUnverified(verification, now));
+
+  for (const rule of assessPosture(session)) {
+    if (rule.result !== 'fail') continue;
+    present.push({
+      id: `posture-failed:${rule.id}`, kind: 'posture-failed', severity: CRITICAL_RULES.has(rule.id) ? 'critical' : 'warning',
+      subject: { type: 'rule', id: rule.id, label: rule.title }, since: now.toISOString(), drill: false, closure: 'condition', evidence: [],
+      title: `Guidance not met: ${rule.title}`, detail: rule.evidence, nextStep: `Fix what the rule names; the guidance says: "${rule.guidance}"`,
+    });
+  }
+
+  for (const card of listCardCertificates(db)) {
+    if (card.retired || !card.certificate) continue;
+    const { state, days } = expiryState(card.certificate.notAfter, now, org.expiryWindowDays);
+    if (state === 'valid') continue;
+    const expired = state === 'expired';
+    present.push({
+      id: `certificate-${state}:${card.label}:${card.certificate.notAfter.slice(0, 10)}`, kind: expired ? 'certificate-expired' : 'certificate-expiring',
+      severity: card.simulated ? 'notice' : expired ? 'critical' : 'notice', subject: { type: 'authenticator', id: card.label, label: card.label },
+      since: expired ? card.certificate.notAfter : new Date(Date.parse(card.certificate.notAfter) - org.expiryWindowDays * 86_400_000).toISOString(),
+      drill: card.simulated, closure: 'condition', evidence: [],
+      title: `${card.simulated ? 'Drill: ' : ''}${card.label}: certificate ${expired ? `expired on ${card.certificate.notAfter.slice(0, 10)}` : `expires in ${days} day(s)`}`,
+      detail: `PIV Authentication certificate not after ${card.certificate.notAfter}`,
+      nextStep: expired ? 'Issue a new card and enrol it; retire this one.' : 'Plan the card\'s renewal before it expires.',
+    });
+  }
+
+  const accounts = listAccounts(db);
+  const ids = accounts.map((a) => a.objectId);
+  const reconciliation = reconcile(signInsOfUsers(db, ids), checkoutWindows(db), ids, now);
+  for (const s of reconciliation.incidents) {
+    const account = accounts.find((a) => a.objectId.toLowerCase() === s.userId);
+    const label = account?.upn ?? s.upn ?? s.userId;
+    present.push({
+      id: `signin-incident:${s.id}`, kind: 'signin-incident', severity: 'critical', subject: { type: 'account', id: s.userId, label },
+      since: s.createdAt, drill: false, closure: 'resolution', evidence: [],
+      title: `${label}: signed in outside any logged checkout`,
+      detail: `sign-in ${s.id} at ${s.createdAt} from ${s.ip || 'an unknown address'} (${s.app || 'unknown app'}), error code ${s.errorCode}`,
+      nextStep: 'Treat it as an incident: find who signed in and why; two custodians resolve it with the incident ticket.',
+    });
+  }
+  for (const w of reconciliation.incompleteDrills) {
+    present.push({
+      id: `drill-incomplete:${w.checkoutSeq}`, kind: 'drill-incomplete', severity: 'warning', subject: { type: 'checkout', id: String(w.checkoutSeq), label: w.label },
+      since: w.to ?? w.from, drill: false, closure: 'resolution', evidence: [w.checkoutSeq],
+      title: `${w.label}: drill without a sign-in`,
+      detail: `the drill checkout (entry ${w.checkoutSeq}) ended with no successful sign-in by the account in the imported logs`,
+      nextStep: 'Import the sign-in logs that cover the drill, or record why the sign-in was not tested.',
+    });
+  }
+
+  const validation = readValidation(session);
+  if (validation.due) {
+    present.push({
+      id: `validation-due:${validation.dueAt?.slice(0, 10) ?? 'never-completed'}`, kind: 'validation-due', severity: 'warning', subject: { type: 'validation', id: 'cycle', label: 'Validation' },
+      since: validation.dueAt ?? now.toISOString(), drill: false, closure: 'condition', evidence: [],
+      title: 'Validation of the emergency access process is due', detail: validation.reasons.join('; '),
+      nextStep: 'Start a validation and walk its checklist.',
+    });
+  }
+
+  const expectedItems = listAuthenticators(db)
+    .filter((a) => a.enrolled && a.state !== 'retired' && a.state !== 'lost')
+    .map((a) => ({ id: a.id, label: a.label, simulated: a.simulated, since: a.createdAt }));
+  const findings = judgeFindings({
+    now,
+    checkIntervalDays: org.checkIntervalDays,
+    entries: entriesOfKinds(db, JUDGED_KINDS),
+    expectedItems,
+    ledgerCreatedAt: firstEntry(db)?.recordedAt ?? null,
+    present,
+  });
+  return { verification, findings };
+}
+
+function ledgerUnverified(v: LedgerVerification, now: Date): PresentFinding {
+  return {
+    id: `ledger-unverified:${v.firstBadSeq ?? 0}:${v.reason ?? 'unknown'}`, kind: 'ledger-unverified', severity: 'critical',
+    subject: { type: 'ledger', id: 'ledger', label: 'Ledger' }, since: now.toISOString(), drill: false, closure: 'condition',
+    evidence: v.firstBadSeq ? [v.firstBadSeq] : [],
+    title: `The ledger does not verify${v.firstBadSeq ? ` at entry ${v.firstBadSeq}` : ''}`,
+    detail: v.message ?? v.reason ?? 'verification failed',
+    nextStep: 'Stop using this database: compare it with the last printed head hash and a backup, and call the security officer. Nothing it says can be trusted until then.',
+  };
+}
+
+export interface FindingsFilter {
+  /** Resolved findings too. */
+  readonly all?: boolean;
+}
+
+export function listFindings(session: Pick<Session, 'db' | 'clock'>, filter: FindingsFilter = {}): Finding[] {
+  const { findings } = judgeNow(session);
+  return sortFindings(filter.all ? findings : findings.filter(isOpen));
+}
+
+export function summariseFindings(judgement: Judgement): FindingsSummary {
+  const open = judgement.findings.filter(isOpen);
+  const counts = countOpen(open);
+  return {
+    ledgerVerified: judgement.verification.ok,
+    ledgerProblem: judgement.verification.ok ? null : (judgement.verification.message ?? judgement.verification.reason ?? 'verification failed'),
+    open: counts,
+    findings: open,
+  };
+}

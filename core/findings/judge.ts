@@ -1,0 +1,277 @@
+import type { Finding, FindingKind, FindingResolution, FindingSeverity, FindingSubject, ResolutionChoice } from './finding';
+import { sortFindings } from './finding';
+
+/** A ledger entry as the judgement reads it (payloads are read defensively: the ledger is verified separately). */
+export interface JudgedEntry {
+  readonly seq: number;
+  readonly kind: string;
+  readonly recordedAt: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/** An item the quarterly presence check expects now (enrolled, neither lost nor retired). */
+export interface ExpectedItem {
+  readonly id: number;
+  readonly label: string;
+  readonly simulated: boolean;
+  /** When it entered the inventory's checks (its enrolment). */
+  readonly since: string;
+}
+
+/** A verdict the caller judged from the present (posture, certificates, sign-ins, the ledger itself). */
+export type PresentFinding = Omit<Finding, 'resolution'>;
+
+export interface JudgementInput {
+  readonly now: Date;
+  /** Days between presence checks of an item, and between network proofs (an organisation fact, 90 by default). */
+  readonly checkIntervalDays: number;
+  /** The entries of JUDGED_KINDS, oldest first. */
+  readonly entries: readonly JudgedEntry[];
+  readonly expectedItems: readonly ExpectedItem[];
+  /** When the ledger began: the clock for "no network proof within the interval" starts there. */
+  readonly ledgerCreatedAt: string | null;
+  readonly present: readonly PresentFinding[];
+}
+
+/** The ledger kinds the judgement folds over. */
+export const JUDGED_KINDS = [
+  'presence.checked',
+  'custody.checked_out',
+  'custody.returned',
+  'custody.countersigned',
+  'netpath.proved',
+  'validation.waived',
+  'validation.completed',
+  'finding.resolved',
+] as const;
+
+const DAY = 86_400_000;
+/** An item's check is "due" this many days before it is overdue. */
+export const DUE_NOTICE_DAYS = 14;
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY).toISOString();
+
+interface Draft {
+  readonly id: string;
+  readonly kind: FindingKind;
+  readonly severity: FindingSeverity;
+  readonly subject: FindingSubject;
+  readonly since: string;
+  readonly title: string;
+  detail: string;
+  readonly nextStep: string;
+  readonly evidence: number[];
+  readonly closure: Finding['closure'];
+  readonly drill: boolean;
+}
+
+/**
+ * Folds the ledger into findings. Verdicts raised by an entry (an anomaly, a seal not intact, a
+ * failed proof, a deadline that passed) stay open until a `finding.resolved` entry names them;
+ * an anomaly that later checks keep seeing adds to the same finding rather than opening another.
+ */
+export function judgeFindings(input: JudgementInput): Finding[] {
+  const nowIso = input.now.toISOString();
+  const interval = input.checkIntervalDays;
+  const drafts = new Map<string, Draft>();
+  const resolutions = new Map<string, FindingResolution>();
+  /** The episode a repeated verdict adds to, by what it is about: key → finding id. */
+  const episodes = new Map<string, string>();
+  const lastCheck = new Map<number, { at: string; seq: number }>();
+  const outstanding = new Map<number, { seq: number; label: string; expected: string; drill: boolean }>();
+  let lastProof: { at: string; seq: number | null } | null = input.ledgerCreatedAt ? { at: input.ledgerCreatedAt, seq: null } : null;
+
+  const raise = (draft: Omit<Draft, 'severity' | 'title'> & { severity: FindingSeverity; title: string }) => {
+    if (drafts.has(draft.id)) return;
+    drafts.set(draft.id, draft.drill ? { ...draft, severity: 'notice', title: `Drill: ${draft.title}` } : draft);
+  };
+  /** Adds to the open episode of `key`, or opens one. */
+  const episode = (key: string, seq: number, open: () => Omit<Draft, 'severity' | 'title' | 'id'> & { severity: FindingSeverity; title: string; id?: string }, detail: string) => {
+    const id = episodes.get(key);
+    const current = id ? drafts.get(id) : undefined;
+    if (current && !resolutions.has(current.id)) {
+      current.evidence.push(seq);
+      current.detail = detail;
+      return;
+    }
+    const draft = open();
+    const newId = draft.id ?? `${key}:${seq}`;
+    raise({ ...draft, id: newId });
+    episodes.set(key, newId);
+  };
+
+  for (const e of input.entries) {
+    const p = e.payload;
+    const drill = p.drill === true;
+    switch (e.kind) {
+      case 'presence.checked': {
+        const id = Number(p.authenticatorId);
+        const label = text(p.label);
+        const subject: FindingSubject = { type: 'authenticator', id: String(id), label };
+        const said = Array.isArray(p.findings) ? p.findings.map((f) => text((f as { text?: unknown }).text)).filter(Boolean).join('; ') : '';
+        if (!drill) {
+          const previous = lastCheck.get(id);
+          const item = input.expectedItems.find((i) => i.id === id);
+          const base = previous?.at ?? item?.since;
+          if (base && Date.parse(addDays(base, interval)) < Date.parse(e.recordedAt)) {
+            const since = addDays(base, interval);
+            raise(overdueCheck(subject, since, [...(previous ? [previous.seq] : []), e.seq], false, `checked on ${e.recordedAt.slice(0, 10)}, ${interval} days after the previous check were up on ${since.slice(0, 10)}`));
+          }
+          lastCheck.set(id, { at: e.recordedAt, seq: e.seq });
+        }
+        if (p.result === 'anomaly') {
+          episode(`presence-anomaly:${id}`, e.seq, () => ({
+            kind: 'presence-anomaly', severity: 'critical', subject, since: e.recordedAt, drill, closure: 'resolution', evidence: [e.seq],
+            title: `${label}: the key is not as it was`,
+            detail: said || 'the check found an anomaly',
+            nextStep: 'Find out why (who used it, was it swapped). Then two custodians either accept its new state as the baseline or retire it.',
+          }), said);
+        } else if (p.result === 'missing') {
+          episode(`presence-missing:${id}`, e.seq, () => ({
+            kind: 'presence-missing', severity: 'critical', subject, since: e.recordedAt, drill, closure: 'resolution', evidence: [e.seq],
+            title: `${label}: did not answer the presence check`,
+            detail: said || 'the item was not found or did not answer',
+            nextStep: 'Find the item and check it again, or, if it is gone, have two custodians retire it.',
+          }), said);
+        }
+        break;
+      }
+      case 'custody.checked_out': {
+        const label = text(p.label);
+        const subject: FindingSubject = { type: 'checkout', id: String(e.seq), label };
+        outstanding.set(e.seq, { seq: e.seq, label, expected: text(p.expectedReturnAt), drill });
+        if (p.sealIntact === false) {
+          raise({
+            id: `seal-not-intact:${e.seq}`, kind: 'seal-not-intact', severity: 'critical', subject, since: e.recordedAt, drill, closure: 'resolution', evidence: [e.seq],
+            title: `${label}: seal ${text(p.brokenSeal)} was not intact when broken`,
+            detail: `the checkout (entry ${e.seq}) recorded the seal as not intact: the item may have been out of the safe unrecorded`,
+            nextStep: 'Investigate who had access to the safe; check the item; two custodians resolve with what was found.',
+          });
+        }
+        if (typeof p.recordedSeal === 'string' && p.recordedSeal !== text(p.brokenSeal)) {
+          raise({
+            id: `seal-mismatch:${e.seq}`, kind: 'seal-mismatch', severity: 'critical', subject, since: e.recordedAt, drill, closure: 'resolution', evidence: [e.seq],
+            title: `${label}: found under seal ${text(p.brokenSeal)}, recorded under ${p.recordedSeal}`,
+            detail: `the item was recorded as sealed under ${p.recordedSeal} but the seal broken at checkout (entry ${e.seq}) was ${text(p.brokenSeal)}`,
+            nextStep: 'Find seal ' + p.recordedSeal + ' and how the item came to be under another seal; two custodians resolve with what was found.',
+          });
+        }
+        if (p.noWitness === true) {
+          raise({
+            id: `custody-countersign:${e.seq}`, kind: 'custody-countersign', severity: 'critical', subject, since: e.recordedAt, drill, closure: 'condition', evidence: [e.seq],
+            title: `${label}: emergency checkout without a witness`,
+            detail: `checked out by one custodian (entry ${e.seq}); dual control is incomplete until a second custodian countersigns`,
+            nextStep: 'A second custodian countersigns the checkout.',
+          });
+        }
+        break;
+      }
+      case 'custody.countersigned':
+        drafts.delete(`custody-countersign:${text(p.checkoutSeq)}`);
+        break;
+      case 'custody.returned': {
+        const checkoutSeq = Number(p.checkoutSeq);
+        const open = outstanding.get(checkoutSeq);
+        outstanding.delete(checkoutSeq);
+        if (open && open.expected && open.expected < e.recordedAt) raise(overdueCustody(open, [checkoutSeq, e.seq], `returned on ${e.recordedAt.slice(0, 16).replace('T', ' ')} UTC`));
+        break;
+      }
+      case 'netpath.proved': {
+        const subject: FindingSubject = { type: 'site', id: 'paths', label: 'Network paths' };
+        if (lastProof && p.verdict === 'met') {
+          const due = addDays(lastProof.at, interval);
+          if (due < e.recordedAt) raise(staleProof(subject, due, [...(lastProof.seq ? [lastProof.seq] : []), e.seq], `the next met proof came on ${e.recordedAt.slice(0, 10)}`));
+          lastProof = { at: e.recordedAt, seq: e.seq };
+        }
+        if (p.verdict === 'not_met' || p.verdict === 'common_failure') {
+          const common = p.verdict === 'common_failure';
+          episode(common ? 'netpath-common-failure:site' : 'netpath-not-met:site', e.seq, () => ({
+            kind: common ? 'netpath-common-failure' : 'netpath-not-met', severity: 'warning', subject, since: e.recordedAt, drill: false, closure: 'resolution', evidence: [e.seq],
+            title: common ? 'The two network paths share a failure mode' : 'The room cannot reach Entra ID over two paths',
+            detail: text(p.summary),
+            nextStep: common ? 'Give the room a second path through a different provider and gateway (for example cellular), then prove the paths again.' : 'Restore the failed path and prove the paths again; two custodians resolve the finding with what was done.',
+          }), text(p.summary));
+        }
+        break;
+      }
+      case 'validation.waived':
+        raise({
+          id: `validation-waived:${e.seq}`, kind: 'validation-waived', severity: 'warning', subject: { type: 'validation', id: text(p.validationSeq), label: `Validation step ${text(p.step)}` },
+          since: e.recordedAt, drill: false, closure: 'condition', evidence: [e.seq],
+          title: `Validation step "${text(p.step)}" was waived`,
+          detail: `waived by ${text(p.by)}: ${text(p.reason)}`,
+          nextStep: 'Attest the step in the next validation cycle.',
+        });
+        break;
+      case 'validation.completed':
+        // A waiver stands until a later cycle completes.
+        for (const [id, draft] of drafts) if (draft.kind === 'validation-waived' && draft.subject.id !== text(p.validationSeq)) drafts.delete(id);
+        break;
+      case 'finding.resolved':
+        resolutions.set(text(p.findingId), {
+          seq: e.seq,
+          at: e.recordedAt,
+          by: Array.isArray(p.resolvedBy) ? p.resolvedBy.map(text) : [],
+          reason: text(p.reason),
+          choice: (text(p.choice) || 'none') as ResolutionChoice,
+        });
+        break;
+    }
+  }
+
+  for (const open of outstanding.values()) {
+    if (open.expected && Date.parse(open.expected) < input.now.getTime()) raise(overdueCustody(open, [open.seq], 'still out'));
+  }
+  for (const item of input.expectedItems) {
+    if (item.simulated) continue;
+    const last = lastCheck.get(item.id);
+    const due = addDays(last?.at ?? item.since, interval);
+    const subject: FindingSubject = { type: 'authenticator', id: String(item.id), label: item.label };
+    const evidence = last ? [last.seq] : [];
+    if (due < nowIso) raise(overdueCheck(subject, due, evidence, true, `last checked ${last ? `on ${last.at.slice(0, 10)}` : 'never (enrolled ' + item.since.slice(0, 10) + ')'}`));
+    else if (Date.parse(due) - input.now.getTime() <= DUE_NOTICE_DAYS * DAY) {
+      raise({
+        id: `presence-due:${item.id}:${due.slice(0, 10)}`, kind: 'presence-due', severity: 'warning', subject, since: addDays(due, -DUE_NOTICE_DAYS), drill: false, closure: 'condition', evidence,
+        title: `${item.label}: presence check due by ${due.slice(0, 10)}`,
+        detail: `the quarterly check falls due ${interval} days after the last one`,
+        nextStep: 'Run the presence check of this item.',
+      });
+    }
+  }
+  if (lastProof) {
+    const due = addDays(lastProof.at, interval);
+    if (due < nowIso) raise(staleProof({ type: 'site', id: 'paths', label: 'Network paths' }, due, lastProof.seq ? [lastProof.seq] : [], lastProof.seq ? `the last met proof was on ${lastProof.at.slice(0, 10)}` : 'no met proof has been recorded'));
+  }
+  for (const present of input.present) raise({ ...present, evidence: [...present.evidence] });
+
+  return sortFindings([...drafts.values()].map((d) => ({ ...d, evidence: [...d.evidence], resolution: resolutions.get(d.id) ?? null })));
+}
+
+function overdueCheck(subject: FindingSubject, since: string, evidence: number[], open: boolean, detail: string): Draft {
+  return {
+    id: `presence-overdue:${subject.id}:${since.slice(0, 10)}`, kind: 'presence-overdue', severity: 'warning', subject, since, drill: false, closure: 'resolution', evidence,
+    title: `${subject.label}: quarterly presence check ${open ? 'overdue' : 'was late'} since ${since.slice(0, 10)}`,
+    detail,
+    nextStep: open ? 'Run the presence check of this item now; then two custodians resolve the finding with why it was late.' : 'Two custodians resolve the finding with why the check was late.',
+  };
+}
+
+function overdueCustody(open: { seq: number; label: string; expected: string; drill: boolean }, evidence: number[], state: string): Draft {
+  return {
+    id: `custody-overdue:${open.seq}`, kind: 'custody-overdue', severity: 'critical', subject: { type: 'checkout', id: String(open.seq), label: open.label },
+    since: open.expected, drill: open.drill, closure: 'resolution', evidence,
+    title: `${open.label}: overdue since ${open.expected.slice(0, 16).replace('T', ' ')} UTC`,
+    detail: `checked out in entry ${open.seq}, expected back ${open.expected.slice(0, 16).replace('T', ' ')} UTC; ${state}`,
+    nextStep: state === 'still out' ? 'Return the item to the safe (with its presence check), then two custodians resolve the finding with why it was late.' : 'Two custodians resolve the finding with why the return was late.',
+  };
+}
+
+function staleProof(subject: FindingSubject, since: string, evidence: number[], detail: string): Draft {
+  return {
+    id: `netpath-stale:${since.slice(0, 10)}`, kind: 'netpath-stale', severity: 'warning', subject, since, drill: false, closure: 'resolution', evidence,
+    title: `No met network-path proof since ${since.slice(0, 10)}`,
+    detail,
+    nextStep: 'Prove the network paths (wired and cellular); then two custodians resolve the finding.',
+  };
+}
