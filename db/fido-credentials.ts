@@ -66,12 +66,15 @@ export function findFidoCredential(db: KeywardDatabase, authenticatorId: number)
 }
 
 /**
- * Records a presence check. Only a clean check moves the known state on (the counter advances with
- * every use); after an anomaly the known state stays the last accepted one, so every later check
- * keeps comparing with it until two custodians accept the new state (`acceptKeyBaseline`).
+ * Records a presence check. Only a clean check moves the known state on. After an anomaly the
+ * known state stays the last accepted one, so every later check keeps comparing with it until two
+ * custodians accept the new state (`acceptKeyBaseline`); the counter alone follows the key while
+ * its movement is explained, so the logged checks themselves never read as unlogged use.
  */
-export function recordPresenceState(db: KeywardDatabase, authenticatorId: number, state: KnownKeyState | undefined, checkedAt: string, result: PresenceResult): void {
-  if (state && result === 'ok') {
+export function recordPresenceState(db: KeywardDatabase, authenticatorId: number, state: KnownKeyState | undefined, checkedAt: string, result: PresenceResult, counterExplained: boolean): void {
+  if (state && result !== 'ok' && counterExplained) {
+    db.prepare('UPDATE fido_credentials SET sign_count = ?, last_checked_at = ?, last_result = ? WHERE authenticator_id = ?').run(state.signCount, checkedAt, result, authenticatorId);
+  } else if (state && result === 'ok') {
     db.prepare('UPDATE fido_credentials SET sign_count = ?, pin_retries = ?, aaguid = ?, get_info = ?, last_checked_at = ?, last_result = ? WHERE authenticator_id = ?').run(
       state.signCount,
       state.pinRetries,

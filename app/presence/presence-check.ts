@@ -86,7 +86,8 @@ export async function runPresenceCheck(
     const observed = await observeKey(source, authenticator, credential, options.touchTimeoutMs ?? 60_000, 1 + (options.loggedUses ?? 0), progress);
     const result = presenceResult(observed.findings);
     const entry = recorded(session, (at) => {
-      recordPresenceState(session.db, authenticator.id, observed.state, at.recordedAt, result);
+      const counterExplained = !observed.findings.some((f) => f.code === 'counter_unexplained' || f.code === 'counter_went_back');
+      recordPresenceState(session.db, authenticator.id, observed.state, at.recordedAt, result, counterExplained);
       if (observed.drillState) saveDrillKey(session.db, authenticator.id, observed.drillState);
       return appendEntry(
         session.db,
