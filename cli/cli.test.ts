@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -76,6 +77,28 @@ describe('keyward CLI', () => {
     const human = await keyward('ledger', 'verify');
     expect(human.code).toBe(2);
     expect(human.stdout).toMatch(/LEDGER VERIFICATION FAILED at entry 3 \(content_changed\)/);
+  });
+
+  it('on a tampered ledger, status exits 2 naming verification, and report writes nothing unless told to, then says so on every page', async () => {
+    await seed();
+    tamper(dbPath, (db) => db.prepare("UPDATE ledger_entries SET body = replace(body, 'HQ', 'XQ') WHERE seq = 3").run());
+    const status = await keyward('status');
+    expect(status.code).toBe(2);
+    expect(status.stdout).toMatch(/verification: +LEDGER DID NOT VERIFY: .*entry 3/);
+    expect(status.stdout).toMatch(/CRITICAL +The ledger does not verify at entry 3/);
+    const out = join(dir.path, `tampered-${counter}.pdf`);
+    const refused = await keyward('report', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toMatch(/LEDGER DID NOT VERIFY: the ledger does not verify \(entry 3/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir.path).filter((name) => name.startsWith(`tampered-${counter}.pdf`))).toEqual([]);
+    const made = await keyward('report', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--despite-failed-verification');
+    expect(made.code).toBe(0);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1]);
+    expect(pages).toBeGreaterThan(1);
+    for (let page = 1; page <= pages; page += 1) {
+      expect(execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), out, '-'], { encoding: 'utf8' })).toMatch(/LEDGER DID NOT VERIFY: entry 3, content changed — do not rely on this report/);
+    }
   });
 
   it('exits 2 when the expected head is gone and 0 when it is there', async () => {

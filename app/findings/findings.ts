@@ -5,7 +5,7 @@ import { reconcile } from '../../core/guidance/signins';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import { listAccounts } from '../../db/accounts';
 import { listAuthenticators } from '../../db/authenticators';
-import { entriesOfKinds, firstEntry } from '../../db/ledger';
+import { entriesOfKinds, firstEntry, latestEntryOfKinds } from '../../db/ledger';
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { checkoutWindows, signInsOfUsers } from '../../db/signins';
 import { listCardCertificates } from '../../db/smartcards';
@@ -16,6 +16,8 @@ import type { Session } from '../ports';
 
 /** Posture rules whose failure leaves the organisation without a way in: critical, not a warning. */
 const CRITICAL_RULES = new Set(['two-accounts', 'ca-excluded']);
+/** The entries that change what posture is judged on. */
+const POSTURE_INPUTS = ['account.added', 'authenticator.added', 'authenticator.enrolled', 'smartcard.enrolled', 'posture.account_facts', 'posture.organisation_facts', 'posture.imported'] as const;
 
 export interface Judgement {
   readonly verification: LedgerVerification;
@@ -35,11 +37,14 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
   const present: PresentFinding[] = [];
   if (!verification.ok) present.push(ledgerUnverified(verification, now));
 
+  const ledgerCreatedAt = firstEntry(db)?.recordedAt ?? null;
+  // A rule is judged on the facts and inventory as they stand: the verdict dates from their last change.
+  const factsChanged = latestEntryOfKinds(db, POSTURE_INPUTS);
   for (const rule of assessPosture(session)) {
     if (rule.result !== 'fail') continue;
     present.push({
       id: `posture-failed:${rule.id}`, kind: 'posture-failed', severity: CRITICAL_RULES.has(rule.id) ? 'critical' : 'warning',
-      subject: { type: 'rule', id: rule.id, label: rule.title }, since: now.toISOString(), drill: false, closure: 'condition', evidence: [],
+      subject: { type: 'rule', id: rule.id, label: rule.title }, since: factsChanged?.recordedAt ?? ledgerCreatedAt ?? now.toISOString(), drill: false, closure: 'condition', evidence: factsChanged ? [factsChanged.seq] : [],
       title: `Guidance not met: ${rule.title}`, detail: rule.evidence, nextStep: `Fix what the rule names; the guidance says: "${rule.guidance}"`,
     });
   }
@@ -88,7 +93,7 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
   if (validation.due) {
     present.push({
       id: `validation-due:${validation.dueAt?.slice(0, 10) ?? 'never-completed'}`, kind: 'validation-due', severity: 'warning', subject: { type: 'validation', id: 'cycle', label: 'Validation' },
-      since: validation.dueAt ?? now.toISOString(), drill: false, closure: 'condition', evidence: [],
+      since: validation.dueAt ?? ledgerCreatedAt ?? now.toISOString(), drill: false, closure: 'condition', evidence: [],
       title: 'Validation of the emergency access process is due', detail: validation.reasons.join('; '),
       nextStep: 'Start a validation and walk its checklist.',
     });
@@ -102,7 +107,7 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
     checkIntervalDays: org.checkIntervalDays,
     entries: entriesOfKinds(db, JUDGED_KINDS),
     expectedItems,
-    ledgerCreatedAt: firstEntry(db)?.recordedAt ?? null,
+    ledgerCreatedAt,
     present,
   });
   return { verification, findings };

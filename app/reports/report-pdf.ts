@@ -163,6 +163,11 @@ export async function writeReportPdf(report: CustodyReport, outPath: string, pap
     doc.page.margins.bottom = 0; // writing in the footer must not open a new page
     doc.font('regular').fontSize(7).fillColor('black').text(`Keyward report ${report.id} · page ${i + 1} of ${range.count}`, MARGIN, y, { width, lineBreak: false });
     doc.font('mono').fontSize(6.5).text(`ledger head ${report.headHash}`, MARGIN, y + 9, { width, lineBreak: false });
+    if (!report.verification.ok) {
+      doc.page.margins.top = 0;
+      doc.font('bold').fontSize(10).fillColor('#b00000').text(`LEDGER DID NOT VERIFY: entry ${report.verification.firstBadSeq ?? '?'}, ${report.verification.reason ?? 'failed'} — do not rely on this report`, MARGIN, 16, { width, lineBreak: false });
+      doc.fillColor('black');
+    }
   }
   doc.end();
   await done;

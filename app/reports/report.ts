@@ -13,6 +13,8 @@ import { assessPosture } from '../guidance/posture';
 import { expiryState } from '../../core/cards/smartcard';
 import { listCardCertificates } from '../../db/smartcards';
 import { readOrganisationFacts } from '../../db/posture-facts';
+import { countOpen, isOpen, type Finding } from '../../core/findings/finding';
+import { judgeNow } from '../findings/findings';
 
 export interface ReportInput {
   readonly from?: unknown;
@@ -21,6 +23,8 @@ export interface ReportInput {
   readonly site?: unknown;
   /** "Name|Role" for each person who signs the report. */
   readonly signatories?: readonly unknown[];
+  /** Make the report although the ledger does not verify; every page then carries a red banner saying so. */
+  readonly despiteFailedVerification?: boolean;
 }
 
 /** A date (the whole day, in the room's own time zone) or a date-time with zone, as a UTC instant. */
@@ -57,8 +61,12 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
   const signatories = (input.signatories ?? []).map(parseSignatory);
   const t = (iso: string) => localTime(iso, offset);
   const head = ledgerHead(session.db);
+  const { verification, findings } = judgeNow(session);
+  if (!verification.ok && input.despiteFailedVerification !== true) {
+    throw new KeywardError('verification_failed', `the ledger does not verify (entry ${verification.firstBadSeq ?? '?'}: ${verification.message ?? verification.reason}); no report was made`, 'ledger');
+  }
   const inventory = listInventory(session);
-  const status = readStatus(session.db, now);
+  const status = readStatus(session.db, now, verification);
   const custody = listCustody(session);
   const open = custody.filter((c) => c.returnedAt === null);
   const between = (kinds: Parameters<typeof entriesOfKindsBetween>[1]) => entriesOfKindsBetween(session.db, kinds, from, to);
@@ -73,6 +81,7 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
   const who = (e: LedgerEntry, key: string) => names.get(Number(e.payload[key])) ?? '';
 
   const sections: ReportSection[] = [
+    findingsSection(findings, from, to, t),
     {
       title: 'Emergency access accounts',
       table: {
@@ -213,5 +222,42 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
     },
   ];
   const generatedAt = now.toISOString();
-  return { id: reportId(generatedAt, head.hash), organisation, site, from, to, generatedAt, utcOffset: offset, headSeq: head.seq, headHash: head.hash, sections, signatories };
+  return {
+    id: reportId(generatedAt, head.hash),
+    organisation,
+    site,
+    from,
+    to,
+    generatedAt,
+    utcOffset: offset,
+    headSeq: head.seq,
+    headHash: head.hash,
+    verification: { ok: verification.ok, firstBadSeq: verification.firstBadSeq ?? null, reason: verification.reason?.replace(/_/g, ' ') ?? null, problem: verification.ok ? null : (verification.message ?? verification.reason ?? 'verification failed') },
+    sections,
+    signatories,
+  };
+}
+
+/** Open findings, most severe first, and those resolved in the period with who resolved them and why. */
+function findingsSection(findings: readonly Finding[], from: string, to: string, t: (iso: string) => string): ReportSection {
+  const open = findings.filter(isOpen);
+  const resolved = findings.filter((f) => f.resolution && f.resolution.at >= from && f.resolution.at <= to);
+  const counts = countOpen(findings);
+  return {
+    title: 'Findings',
+    lines: [
+      open.length ? `${open.length} open: ${counts.critical} critical, ${counts.warning} warning, ${counts.notice} notice. ${resolved.length} resolved in the period.` : `No finding is open. ${resolved.length} resolved in the period.`,
+    ],
+    table: {
+      columns: [{ header: 'Severity', width: 0.1 }, { header: 'State', width: 0.14 }, { header: 'Since', width: 0.17 }, { header: 'Finding', width: 0.27 }, { header: 'Detail, resolution', width: 0.32 }],
+      rows: [...open, ...resolved].map((f) => [
+        f.severity.toUpperCase(),
+        f.resolution ? `resolved (entry ${f.resolution.seq})` : 'OPEN',
+        t(f.since),
+        f.title,
+        f.resolution ? `${t(f.resolution.at)} by ${f.resolution.by.join(' and ')}${f.resolution.choice === 'none' ? '' : ` (${f.resolution.choice})`}: ${f.resolution.reason}` : `${f.detail}${f.evidence.length ? ` (entries ${f.evidence.join(', ')})` : ''}`,
+      ]),
+      empty: 'No findings were open or resolved in this period.',
+    },
+  };
 }

@@ -75,9 +75,10 @@ export const isOpen = (finding: Finding): boolean => finding.resolution === null
 
 const RANK: Record<FindingSeverity, number> = { critical: 0, warning: 1, notice: 2 };
 
-/** Most severe first, then oldest first, then by id: a stable order for every screen and report. */
+/** A ledger that does not verify first (nothing else can be trusted), then most severe, oldest, by id: one stable order everywhere. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.since.localeCompare(b.since) || a.id.localeCompare(b.id));
+  const ledgerFirst = (f: Finding) => (f.kind === 'ledger-unverified' ? 0 : 1);
+  return [...findings].sort((a, b) => ledgerFirst(a) - ledgerFirst(b) || RANK[a.severity] - RANK[b.severity] || a.since.localeCompare(b.since) || a.id.localeCompare(b.id));
 }
 
 export type FindingCounts = Readonly<Record<FindingSeverity, number>>;

@@ -36,6 +36,8 @@ export interface CustodyReport {
   readonly utcOffset: string;
   readonly headSeq: number;
   readonly headHash: string;
+  /** The ledger's verification when the report was made; a report over a ledger that did not verify says so on every page. */
+  readonly verification: { readonly ok: boolean; readonly firstBadSeq: number | null; readonly reason: string | null; readonly problem: string | null };
   readonly sections: readonly ReportSection[];
   readonly signatories: readonly Signatory[];
 }

@@ -36,7 +36,7 @@ const expectNoHeadingAtFootOfPage = (pdf: string, pages: number) => {
     expect(SECTIONS, `page ${page} of ${pdf} ends on a heading`).not.toContain(body.at(-1));
   }
 };
-const SECTIONS = ['Emergency access accounts', 'Authenticators', 'Out now and overdue', 'Transactions in the period', 'Smartcard certificates', 'Presence checks', 'Network path proofs', 'Posture against the guidance', 'Validation status', 'Signatures', 'How to verify this report'];
+const SECTIONS = ['Findings', 'Emergency access accounts', 'Authenticators', 'Out now and overdue', 'Transactions in the period', 'Smartcard certificates', 'Presence checks', 'Network path proofs', 'Posture against the guidance', 'Validation status', 'Signatures', 'How to verify this report'];
 
 describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIPPED: pdftotext not installed'}`, () => {
   let s: ReturnType<typeof openTestSession>;
