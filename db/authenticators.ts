@@ -14,7 +14,7 @@ export interface NewAuthenticator {
 const SELECT = `SELECT a.id, a.kind, a.label, a.serial, a.state, p.name AS placeName, acc.upn AS accountUpn, a.created_at AS createdAt,
   a.simulated, COALESCE(f.model, CASE WHEN s.guid IS NOT NULL THEN 'PIV smartcard' END) AS model,
   COALESCE(f.last_checked_at, s.last_checked_at) AS lastCheckedAt, COALESCE(f.last_result, s.last_result) AS lastResult,
-  (f.credential_id IS NOT NULL OR s.guid IS NOT NULL) AS enrolled, s.not_after AS expiresAt
+  (f.credential_id IS NOT NULL OR s.guid IS NOT NULL) AS enrolled, s.not_after AS expiresAt, a.seal_serial AS sealSerial
   FROM authenticators a LEFT JOIN places p ON p.id = a.place_id LEFT JOIN accounts acc ON acc.id = a.account_id
   LEFT JOIN fido_credentials f ON f.authenticator_id = a.id LEFT JOIN smartcards s ON s.authenticator_id = a.id`;
 

@@ -3,7 +3,9 @@ import { appendPreparedEntry, prepareEntry, verifyLedger } from '../../db/ledger
 import { openTestSession } from '../../test/support/session';
 import { createApprovalInspector } from '../ledger/approval-verification';
 import { deactivateCustodian, enrolCustodianKey } from './custodian-keys';
-import { checkOut, countersign, listCustody, returnItem, type CustodySources } from './custody';
+import { checkOut, countersign, listCustody, returnItem, sealItem, type CustodySources } from './custody';
+import { listFindings } from '../findings/findings';
+import { listSeals } from '../../db/seals';
 import { enrolKey } from '../presence/enrolment';
 import { registerSeal } from '../inventory/inventory';
 import { drillKeySource } from '../presence/key-sources';
@@ -126,6 +128,50 @@ describe('custody under dual control, with drill keys', () => {
     s.db.prepare("UPDATE custodian_credentials SET sign_count = 1000 WHERE custodian_id = (SELECT id FROM custodians WHERE name = 'Alice Example')").run();
     await expect(checkOut(s, sources, checkoutInput)).rejects.toThrow(/Alice Example's approval did not verify: .*counter/i);
     expect(s.db.prepare("SELECT state FROM authenticators WHERE label = 'YK-01'").pluck().get()).toBe('in_safe');
+  });
+
+  describe('seals bound to items', () => {
+    const head = () => s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
+    const holds = (serial: string) => listSeals(s.db).find((seal) => seal.serial === serial);
+
+    it('records the seal an item is under, and a return reseals it under the new serial', async () => {
+      expect(sealItem(s, { item: 'YK-01', serial: 'S-1' })).toMatchObject({ serial: 'S-1', state: 'sealing', holds: 'YK-01' });
+      expect(lastBody()).toMatchObject({ kind: 'seal.applied', payload: { label: 'YK-01', serial: 'S-1' } });
+      expect(() => sealItem(s, { item: 'YK-01', serial: 'S-2' })).toThrow(/already under seal S-1/);
+      await checkOut(s, sources, checkoutInput);
+      expect(lastBody().payload).toMatchObject({ brokenSeal: 'S-1', recordedSeal: 'S-1', sealMismatch: false });
+      expect(holds('S-1')).toMatchObject({ state: 'broken', holds: null });
+      await returnItem(s, sources, { item: 'YK-01', custodian: 'Bob Example', witness: 'Alice Example', newSeal: 'S-2' });
+      expect(holds('S-2')).toMatchObject({ state: 'sealing', holds: 'YK-01' });
+      // The next checkout must break S-2, the seal it went back under.
+      await expect(checkOut(s, sources, { ...checkoutInput, brokenSeal: 'S-3' })).rejects.toMatchObject({ code: 'conflict', field: 'brokenSeal', message: expect.stringMatching(/recorded under seal S-2, not S-3/) });
+      expect(verifyStoredLedger(s.db).ok).toBe(true);
+    });
+
+    it('refuses a checkout that breaks an unused seal instead of the one recorded, and writes nothing', async () => {
+      sealItem(s, { item: 'YK-01', serial: 'S-1' });
+      const before = head();
+      await expect(checkOut(s, sources, { ...checkoutInput, brokenSeal: 'S-2' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/YK-01 is recorded under seal S-1, not S-2/) });
+      expect(head()).toBe(before);
+      expect(holds('S-1')).toMatchObject({ state: 'sealing', holds: 'YK-01' });
+      expect(holds('S-2')).toMatchObject({ state: 'unused' });
+    });
+
+    it('checks out under another seal only by explicit choice, recorded as a seal-mismatch finding', async () => {
+      sealItem(s, { item: 'YK-01', serial: 'S-1' });
+      await expect(checkOut(s, sources, { ...checkoutInput, brokenSeal: 'S-1', sealMismatch: true })).rejects.toMatchObject({ field: 'sealMismatch' });
+      // Found under a seal nobody registered: recorded as it was found.
+      await checkOut(s, sources, { ...checkoutInput, brokenSeal: 'X-999', sealMismatch: true });
+      expect(lastBody().payload).toMatchObject({ brokenSeal: 'X-999', recordedSeal: 'S-1', sealMismatch: true });
+      const mismatch = listFindings(s).find((f) => f.kind === 'seal-mismatch');
+      expect(mismatch).toMatchObject({ title: 'Drill: YK-01: found under seal X-999, recorded under S-1', evidence: [lastBody().seq] });
+    });
+
+    it('refuses to break a seal that holds another item', async () => {
+      await enrolKey(s, sources.emergencyKeys, { label: 'YK-02' });
+      sealItem(s, { item: 'YK-02', serial: 'S-1' });
+      await expect(checkOut(s, sources, checkoutInput)).rejects.toMatchObject({ message: 'seal S-1 holds YK-02, not YK-01' });
+    });
   });
 });
 

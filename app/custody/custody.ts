@@ -4,8 +4,8 @@ import { parseSealSerial, parseText, type Authenticator } from '../../core/inven
 import { describeFinding } from '../../core/presence/presence';
 import { listAuthenticators } from '../../db/authenticators';
 import { findOpenCheckout, insertCheckout, listCheckouts, recordCountersign, recordReturn, setAuthenticatorState, setSealState } from '../../db/custody';
-import { prepareEntry } from '../../db/ledger';
-import { findSealBySerial } from '../../db/seals';
+import { appendEntry, prepareEntry } from '../../db/ledger';
+import { findSealBySerial, setItemSeal } from '../../db/seals';
 import { approveAndWrite, approverNamed, type ApprovalStep } from './custodian-keys';
 
 export type { ApprovalStep };
@@ -13,7 +13,7 @@ import type { KeySource } from '../presence/key-sources';
 import { cardsToCheck, runCardCheck, type CardCheckResult } from '../cards/card-check';
 import type { CardSource } from '../cards/card-sources';
 import { describeCardFinding } from '../../core/cards/smartcard';
-import { timestamp, type Session } from '../ports';
+import { recorded, timestamp, type Session } from '../ports';
 import { keysToCheck, runPresenceCheck, type KeyCheckResult } from '../presence/presence-check';
 
 export interface CustodySources {
@@ -43,6 +43,8 @@ export interface CheckoutInput {
   readonly sealIntact?: unknown;
   /** Only for a real emergency: one custodian, flagged until countersigned. */
   readonly withoutWitness?: unknown;
+  /** The item was found under another seal than the one recorded: check it out anyway, as a critical finding. */
+  readonly sealMismatch?: unknown;
 }
 
 /** Takes an item out of the safe under dual control: custodian and witness each sign the entry with their own keys. */
@@ -60,9 +62,22 @@ export async function checkOut(session: Session, sources: CustodySources, input:
   const witness = withoutWitness ? undefined : approverNamed(session, input.witness, 'witness');
   if (witness && witness.id === custodian.id) throw new KeywardError('invalid_input', 'the witness must be a different custodian from the one checking out', 'witness');
   if (item.state !== 'in_safe') throw new KeywardError('conflict', `"${item.label}" is ${item.state.replace('_', ' ')}, not in the safe`, 'item');
+  const sealMismatch = input.sealMismatch === true;
   const seal = findSealBySerial(session.db, brokenSeal);
-  if (!seal) throw new KeywardError('not_found', `seal ${brokenSeal} is not registered`, 'brokenSeal');
-  if (seal.state === 'broken') throw new KeywardError('conflict', `seal ${brokenSeal} was already broken; a seal serial is never reused`, 'brokenSeal');
+  if (seal?.state === 'broken') throw new KeywardError('conflict', `seal ${brokenSeal} was already broken; a seal serial is never reused`, 'brokenSeal');
+  if (item.sealSerial !== null && brokenSeal !== item.sealSerial && !sealMismatch) {
+    throw new KeywardError(
+      'conflict',
+      `${item.label} is recorded under seal ${item.sealSerial}, not ${brokenSeal}: break the seal it is stored under, or, if it was found under ${brokenSeal}, record a seal mismatch (a critical finding)`,
+      'brokenSeal',
+    );
+  }
+  if (sealMismatch && (item.sealSerial === null || brokenSeal === item.sealSerial)) {
+    throw new KeywardError('invalid_input', `${brokenSeal} is the seal ${item.label} is recorded under${item.sealSerial === null ? ' (none is recorded)' : ''}: there is no mismatch to record`, 'sealMismatch');
+  }
+  // A bag found under a seal nobody registered is exactly what a mismatch records; otherwise the seal must be known.
+  if (!seal && !sealMismatch) throw new KeywardError('not_found', `seal ${brokenSeal} is not registered`, 'brokenSeal');
+  if (seal?.holds && seal.holds !== item.label) throw new KeywardError('conflict', `seal ${brokenSeal} holds ${seal.holds}, not ${item.label}`, 'brokenSeal');
 
   const prepared = prepareEntry(
     session.db,
@@ -78,6 +93,8 @@ export async function checkOut(session: Session, sources: CustodySources, input:
         ticket,
         expectedReturnAt,
         brokenSeal,
+        recordedSeal: item.sealSerial,
+        sealMismatch,
         sealIntact: input.sealIntact,
         noWitness: withoutWitness,
         drill: sources.custodianKeys.simulated,
@@ -102,6 +119,7 @@ export async function checkOut(session: Session, sources: CustodySources, input:
     });
     setAuthenticatorState(session.db, item.id, 'checked_out');
     setSealState(session.db, brokenSeal, 'broken');
+    setItemSeal(session.db, item.id, null);
   });
   return { entry, checkout: findOpenCheckout(session.db, item.id)! };
 }
@@ -172,6 +190,7 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
     recordReturn(session.db, open.id, { returnedAt: prepared.recordedAt, returnSeq: seq, returnSeal: newSeal });
     setAuthenticatorState(session.db, item.id, 'in_safe');
     setSealState(session.db, newSeal, 'sealing');
+    setItemSeal(session.db, item.id, newSeal);
   });
   return { entry, presence: presence ?? cardPresence };
 }
@@ -201,4 +220,21 @@ export function listCustody(session: Pick<Session, 'db' | 'clock'>, filter: { op
   return listCheckouts(session.db, { open: filter.open || filter.overdue })
     .map((c) => ({ ...c, overdue: c.returnedAt === null && isOverdue(c, now), awaitingCountersign: awaitsCountersign(c) }))
     .filter((c) => !filter.overdue || c.overdue);
+}
+
+/** Records the seal an item in the safe is stored under, when none is recorded yet (a new item, say); later returns reseal it. */
+export function sealItem(session: Session, input: { item?: unknown; serial?: unknown }) {
+  const item = findItem(session, input.item);
+  const serial = parseSealSerial(input.serial, 'serial');
+  return recorded(session, (at) => {
+    if (item.state !== 'in_safe') throw new KeywardError('conflict', `"${item.label}" is ${item.state.replace('_', ' ')}: only an item in the safe is sealed`, 'item');
+    if (item.sealSerial) throw new KeywardError('conflict', `"${item.label}" is already under seal ${item.sealSerial}; a new seal is recorded when it is returned`, 'item');
+    const seal = findSealBySerial(session.db, serial);
+    if (!seal) throw new KeywardError('not_found', `seal ${serial} is not registered`, 'serial');
+    if (seal.state !== 'unused') throw new KeywardError('conflict', `seal ${serial} has been used before; a seal serial is never reused`, 'serial');
+    setSealState(session.db, serial, 'sealing');
+    setItemSeal(session.db, item.id, serial);
+    appendEntry(session.db, { kind: 'seal.applied', actors: [session.actor], payload: { authenticatorId: item.id, label: item.label, serial } }, at);
+    return { ...seal, state: 'sealing' as const, holds: item.label };
+  });
 }

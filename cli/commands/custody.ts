@@ -1,5 +1,5 @@
 import { deactivateCustodian, enrolCustodianKey } from '../../app/custody/custodian-keys';
-import { checkOut, countersign, listCustody, returnItem, type ApprovalStep, type CustodySources } from '../../app/custody/custody';
+import { checkOut, countersign, listCustody, returnItem, sealItem, type ApprovalStep, type CustodySources } from '../../app/custody/custody';
 import { drillKeySource, hidKeySource } from '../../app/presence/key-sources';
 import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
 import type { Command, CommandContext } from '../command';
@@ -41,6 +41,15 @@ export const custodyCommands: Command[] = [
     },
   },
   {
+    path: ['seal', 'apply'],
+    summary: 'Record the seal an item in the safe is stored under (when none is recorded yet)',
+    options: { item: { type: 'string', required: true, value: 'LABEL|ID', help: 'the key or smartcard' }, serial: { type: 'string', required: true, value: 'SERIAL', help: 'the registered, unused seal' } },
+    run: ({ options, session }) => {
+      const seal = sealItem(session(), { item: options.item, serial: options.serial });
+      return { value: seal, human: `${seal.holds} is sealed under ${seal.serial}` };
+    },
+  },
+  {
     path: ['checkout'],
     summary: 'Check an item out of the safe: custodian and witness approve with their own keys',
     options: {
@@ -54,6 +63,7 @@ export const custodyCommands: Command[] = [
       'seal-intact': { type: 'boolean', help: 'the seal was intact before it was broken' },
       'seal-tampered': { type: 'boolean', help: 'the seal was already damaged or tampered with' },
       'without-witness': { type: 'boolean', help: 'a real emergency with one custodian; stays flagged until countersigned' },
+      'seal-mismatch': { type: 'boolean', help: 'the item was found under another seal than the one recorded: check it out anyway, as a critical finding' },
       simulated,
     },
     run: async (context) => {
@@ -72,6 +82,7 @@ export const custodyCommands: Command[] = [
           brokenSeal: options['broken-seal'],
           sealIntact: options['seal-intact'] === true,
           withoutWitness: options['without-witness'] === true,
+          sealMismatch: options['seal-mismatch'] === true,
         },
         announce(context),
       );

@@ -120,7 +120,7 @@ export const inventoryCommands: Command[] = [
     options: {},
     run: ({ session }) => {
       const { seals } = listInventory(session());
-      return { value: seals, human: table(['SERIAL', 'STATE', 'REGISTERED'], seals.map((s) => [s.serial, s.state, s.createdAt])) };
+      return { value: seals, human: table(['SERIAL', 'STATE', 'HOLDS', 'REGISTERED'], seals.map((s) => [s.serial, s.state, s.holds, s.createdAt])) };
     },
   },
 ];

@@ -41,6 +41,8 @@ export interface Authenticator {
   readonly lastResult: 'ok' | 'anomaly' | 'missing' | null;
   /** A smartcard's PIV Authentication certificate not-after, once the card is enrolled. */
   readonly expiresAt: string | null;
+  /** The seal the item is stored under in the safe, when one is recorded. */
+  readonly sealSerial: string | null;
 }
 
 export interface Custodian {
@@ -55,6 +57,8 @@ export interface Seal {
   readonly serial: string;
   readonly state: 'unused' | 'sealing' | 'broken';
   readonly createdAt: string;
+  /** The item this seal holds in the safe, when it is sealing one. */
+  readonly holds: string | null;
 }
 
 /** The whole inventory as screens show it. */

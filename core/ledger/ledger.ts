@@ -11,6 +11,7 @@ export const LEDGER_ENTRY_KINDS = [
   'authenticator.added',
   'custodian.added',
   'seal.registered',
+  'seal.applied',
   'authenticator.enrolled',
   'smartcard.enrolled',
   'presence.checked',

@@ -8,6 +8,7 @@ import { m006SignIns } from './006-signins';
 import { m007AccountGroups } from './007-account-groups';
 import { m008Smartcards } from './008-smartcards';
 import { m009Findings } from './009-findings';
+import { m010SealedItems } from './010-sealed-items';
 
 export interface Migration {
   readonly version: number;
@@ -16,6 +17,6 @@ export interface Migration {
 }
 
 /** Ordered; a migration's version is its position. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns, m007AccountGroups, m008Smartcards, m009Findings];
+export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns, m007AccountGroups, m008Smartcards, m009Findings, m010SealedItems];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
