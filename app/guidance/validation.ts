@@ -1,8 +1,10 @@
 import { KeywardError } from '../../core/errors';
 import { parseText } from '../../core/inventory/inventory';
-import { VALIDATION_STEPS, validationState, type ValidationState, type ValidationStepId } from '../../core/guidance/validation';
+import { VALIDATION_STEPS, judgeTwoPathsEvidence, validationState, type ValidationState, type ValidationStepId } from '../../core/guidance/validation';
+import { listAuthenticators } from '../../db/authenticators';
+import { assessPosture } from './posture';
 import { updateCustodianSignCount } from '../../db/custody';
-import { appendEntry, appendPreparedEntry, entriesOfKinds, latestEntryOfKinds, prepareEntry } from '../../db/ledger';
+import { appendEntry, appendPreparedEntry, entriesOfKinds, prepareEntry } from '../../db/ledger';
 import { approverNamed, collectApproval } from '../custody/custodian-keys';
 import type { KeySource } from '../presence/key-sources';
 import { recorded, timestamp, type Session } from '../ports';
@@ -25,22 +27,29 @@ export function recordSubscriptionChange(session: Session, input: Record<string,
   return readValidation(session);
 }
 
-function openStep(session: Session, value: unknown): { validationSeq: number; step: ValidationStepId } {
+function openStep(session: Session, value: unknown): { validationSeq: number; startedAt: string; step: ValidationStepId } {
   const state = readValidation(session);
   if (!state.current) throw new KeywardError('conflict', 'no validation is under way; start one first', 'validation');
   const step = VALIDATION_STEPS.find((s) => s.id === value);
   if (!step) throw new KeywardError('invalid_input', `step must be one of ${VALIDATION_STEPS.map((s) => s.id).join(', ')}`, 'step');
   if (state.current.steps.find((s) => s.id === step.id)!.status !== 'open') throw new KeywardError('conflict', `step ${step.id} is already done`, 'step');
-  return { validationSeq: state.current.startedSeq, step: step.id };
+  return { validationSeq: state.current.startedSeq, startedAt: state.current.startedAt, step: step.id };
 }
 
-/** Evidence the "two paths" step rests on: the latest network proof must be met, and a presence check must exist. */
-function twoPathsEvidence(session: Session) {
-  const proof = latestEntryOfKinds(session.db, ['netpath.proved']);
-  const presence = latestEntryOfKinds(session.db, ['presence.checked']);
-  if (!proof || proof.payload.verdict !== 'met') throw new KeywardError('conflict', `the latest network path proof ${proof ? `(entry ${proof.seq}) is "${String(proof.payload.verdict)}"` : 'does not exist'}: prove two paths first`, 'step');
-  if (!presence) throw new KeywardError('conflict', 'no presence check has been recorded: check the keys first', 'step');
-  return { networkProofSeq: proof.seq, presenceCheckSeq: presence.seq };
+/** Evidence the "two paths" step rests on, from this cycle only (see judgeTwoPathsEvidence). */
+function twoPathsEvidence(session: Session, cycleStartedAt: string) {
+  const boundItems = listAuthenticators(session.db)
+    .filter((a) => a.accountUpn !== null && !a.simulated && a.state !== 'retired' && a.state !== 'lost')
+    .map((a) => ({ id: a.id, label: a.label, enrolled: a.enrolled }));
+  const evidence = judgeTwoPathsEvidence({ cycleStartedAt, proofs: entriesOfKinds(session.db, ['netpath.proved']), checks: entriesOfKinds(session.db, ['presence.checked']), boundItems });
+  if (!evidence.ok) throw new KeywardError('conflict', evidence.problem, 'step');
+  return { networkProofSeq: evidence.networkProofSeq, presenceCheckSeqs: [...evidence.presenceCheckSeqs] };
+}
+
+/** The guidance's "no MFA on personal devices" cannot be attested while posture says an account is tied to a person. */
+function refuseWhileTiedToPeople(session: Session) {
+  const rule = assessPosture(session).find((r) => r.id === 'not-personal');
+  if (rule?.result === 'fail') throw new KeywardError('conflict', `the posture rule "${rule.title}" fails (${rule.evidence}): fix that, or waive this step with the reason`, 'step');
 }
 
 /**
@@ -48,10 +57,11 @@ function twoPathsEvidence(session: Session) {
  * approval signs this very entry, as custody entries are signed.
  */
 export async function attestStep(session: Session, custodianKeys: KeySource, input: Record<string, unknown>, waive = false): Promise<ValidationState> {
-  const { validationSeq, step } = openStep(session, input.step);
+  const { validationSeq, step, startedAt } = openStep(session, input.step);
   const note = parseText(waive ? input.reason : input.note, waive ? 'reason' : 'note', { required: waive, max: 300 });
   const custodian = approverNamed(session, input.custodian, 'custodian');
-  const evidence = !waive && step === 'two-paths' ? twoPathsEvidence(session) : {};
+  if (!waive && step === 'no-personal-mfa') refuseWhileTiedToPeople(session);
+  const evidence = !waive && step === 'two-paths' ? twoPathsEvidence(session, startedAt) : {};
   const prepared = prepareEntry(
     session.db,
     {

@@ -78,3 +78,51 @@ export function validationState(events: readonly ValidationEvent[], now: Date): 
     reasons,
   };
 }
+
+/** Entra ID's sign-in endpoints (public and national clouds): what a proof for the two-paths step must have reached. */
+export const ENTRA_SIGN_IN_HOSTS = ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn', 'login.chinacloudapi.cn'] as const;
+
+export interface TwoPathsInput {
+  /** When the validation under way started: evidence from before it belongs to an earlier cycle. */
+  readonly cycleStartedAt: string;
+  /** Network-path proofs, oldest first. */
+  readonly proofs: readonly ValidationEvent[];
+  /** Presence checks, oldest first. */
+  readonly checks: readonly ValidationEvent[];
+  /** The real (not drill) authenticators bound to emergency accounts and in service. */
+  readonly boundItems: readonly { readonly id: number; readonly label: string; readonly enrolled: boolean }[];
+}
+
+export type TwoPathsEvidence = { readonly ok: true; readonly networkProofSeq: number; readonly presenceCheckSeqs: readonly number[] } | { readonly ok: false; readonly problem: string };
+
+const host = (target: unknown) => String(target).replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+
+/**
+ * The evidence the "two paths" step rests on, all from the current cycle: the latest network proof
+ * is met and reached Entra ID's sign-in endpoint (not a test host), and every bound authenticator
+ * passed a presence check that was not a drill.
+ */
+export function judgeTwoPathsEvidence(input: TwoPathsInput): TwoPathsEvidence {
+  const since = input.cycleStartedAt.slice(0, 10);
+  const proof = [...input.proofs].reverse().find((p) => p.recordedAt >= input.cycleStartedAt);
+  if (!proof) {
+    const last = input.proofs.at(-1);
+    return { ok: false, problem: `no network path proof since this validation started on ${since}${last ? ` (the last, entry ${last.seq}, is from ${last.recordedAt.slice(0, 10)})` : ''}: prove the paths again` };
+  }
+  if (proof.payload.verdict !== 'met') return { ok: false, problem: `the latest network path proof (entry ${proof.seq}) is "${String(proof.payload.verdict)}": prove two paths first` };
+  const targets = Array.isArray(proof.payload.targets) ? proof.payload.targets : [];
+  const foreign = targets.filter((t) => !(ENTRA_SIGN_IN_HOSTS as readonly string[]).includes(host(t)));
+  if (targets.length === 0 || foreign.length > 0) {
+    return { ok: false, problem: `the network path proof (entry ${proof.seq}) reached ${foreign.map(String).join(', ') || 'no recorded target'}, not Entra ID's sign-in endpoint: prove the paths to login.microsoftonline.com, or waive the step with the reason` };
+  }
+  if (input.boundItems.length === 0) return { ok: false, problem: 'no real authenticator is bound to an emergency account: there is nothing whose reach could be proven' };
+  const seqs: number[] = [];
+  for (const item of input.boundItems) {
+    if (!item.enrolled) return { ok: false, problem: `${item.label} is not enrolled, so it cannot be presence-checked: enrol it first` };
+    const check = [...input.checks].reverse().find((c) => Number(c.payload.authenticatorId) === item.id && c.payload.drill !== true && c.recordedAt >= input.cycleStartedAt);
+    if (!check) return { ok: false, problem: `${item.label} has not been presence-checked (not as a drill) since this validation started on ${since}: check it first` };
+    if (check.payload.result !== 'ok') return { ok: false, problem: `${item.label}'s latest presence check (entry ${check.seq}) was ${String(check.payload.result).toUpperCase()}: resolve that first` };
+    seqs.push(check.seq);
+  }
+  return { ok: true, networkProofSeq: proof.seq, presenceCheckSeqs: seqs };
+}
