@@ -2,10 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { findFidoCredential } from '../../db/fido-credentials';
 import type { SoftwareAuthenticatorState } from '../../native/authenticator/ctap2-engine';
-import { openTestSession } from '../../test/support/session';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ACCOUNT_1, openTestSession } from '../../test/support/session';
+import { addAccount, addPlace } from '../inventory/inventory';
+import { importSignIns } from '../guidance/signins';
+import { recordAccountFacts } from '../guidance/posture';
 import { tamper } from '../../test/support/tamper';
 import { deactivateCustodian, enrolCustodianKey } from '../custody/custodian-keys';
-import { addPlace } from '../inventory/inventory';
 import { readStatus } from '../inventory/status';
 import { enrolKey } from '../presence/enrolment';
 import { drillKeySource, type KeySource } from '../presence/key-sources';
@@ -143,5 +147,34 @@ describe('findings that stay open until two custodians resolve them', () => {
     expect(status.findings.ledgerVerified).toBe(false);
     expect(status.findings.findings[0]).toMatchObject({ kind: 'ledger-unverified', severity: 'critical' });
     reopened.db.close();
+  });
+
+  it('opens a critical finding for a sign-in outside any checkout, and two custodians resolve it with the incident ticket', async () => {
+    addAccount(s, ACCOUNT_1);
+    const path = join(s.dir, 'signins.json');
+    writeFileSync(path, JSON.stringify({ value: [{ id: 'sig-1', createdDateTime: '2026-11-20T10:00:00Z', userId: ACCOUNT_1.objectId, userPrincipalName: ACCOUNT_1.upn, appDisplayName: 'Azure Portal', ipAddress: '198.51.100.7', status: { errorCode: 0 }, conditionalAccessStatus: 'notApplied' }] }));
+    importSignIns(s, path);
+    const incident = listFindings(s).find((f) => f.kind === 'signin-incident');
+    expect(incident).toMatchObject({ id: 'signin-incident:sig-1', severity: 'critical', since: '2026-11-20T10:00:00.000Z', subject: { label: ACCOUNT_1.upn } });
+    await resolveFinding(s, custodianKeys, { id: incident!.id, custodian: 'Bob Example', witness: 'Carol Example', reason: 'INC-4411: vendor test sign-in, approved by the CISO' });
+    expect(listFindings(s).some((f) => f.kind === 'signin-incident')).toBe(false);
+    expect(listFindings(s, { all: true }).find((f) => f.id === incident!.id)!.resolution).toMatchObject({ reason: 'INC-4411: vendor test sign-in, approved by the CISO', by: ['Bob Example', 'Carol Example'] });
+  });
+
+  it('judges posture: fewer than two accounts is critical, a failed rule names its evidence, and a condition cannot be signed away', async () => {
+    const twoAccounts = listFindings(s).find((f) => f.id === 'posture-failed:two-accounts');
+    expect(twoAccounts).toMatchObject({ severity: 'critical', closure: 'condition' });
+    addAccount(s, ACCOUNT_1);
+    recordAccountFacts(s, { upn: ACCOUNT_1.upn, cloudOnly: 'no' });
+    expect(listFindings(s).find((f) => f.id === 'posture-failed:cloud-only')).toMatchObject({ severity: 'warning', detail: expect.stringContaining(ACCOUNT_1.upn) });
+    await expect(resolveFinding(s, custodianKeys, { id: 'validation-due:never-completed', custodian: 'Alice Example', witness: 'Bob Example', reason: 'later' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/ends when a validation is completed/) });
+  });
+
+  it('opens a warning when an item\'s quarterly check falls due, as the clock passes it', async () => {
+    await enrolKey(s, keys, { label: 'YK-01', place: 'HQ safe A' });
+    const later = (days: number) => ({ ...s, clock: { now: () => new Date(Date.now() + days * 86_400_000), utcOffsetMinutes: () => 0 } });
+    expect(listFindings(later(10)).filter((f) => f.subject.label === 'YK-01')).toEqual([]);
+    expect(listFindings(later(80)).find((f) => f.subject.label === 'YK-01')).toMatchObject({ kind: 'presence-due', severity: 'warning' });
+    expect(listFindings(later(100)).find((f) => f.subject.label === 'YK-01')).toMatchObject({ kind: 'presence-overdue', severity: 'warning' });
   });
 });
