@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { KeywardError } from '../core/errors';
 import { openDatabase, schemaVersion, type KeywardDatabase, type OpenOptions } from '../db/connection';
 import { appendEntry, readHead } from '../db/ledger';
 import { timestamp, type Clock } from './ports';
@@ -16,21 +15,20 @@ export const KEYWARD_VERSION = '0.1.0';
  */
 export function initDatabase(path: string, clock: Clock, actor: Actor, options: OpenOptions = {}): { db: KeywardDatabase; created: boolean } {
   mkdirSync(dirname(path), { recursive: true });
-  const db = openDatabase(path, options);
   let created = false;
-  db.transaction(() => {
-    if (readHead(db).seq === 0) {
-      appendEntry(db, { kind: 'ledger.created', actors: [actor], payload: { keywardVersion: KEYWARD_VERSION, schemaVersion: schemaVersion(db) } }, timestamp(clock));
-      created = true;
-    }
-  }).immediate();
+  const writeCreation = (db: KeywardDatabase) => {
+    if (readHead(db).seq !== 0) return;
+    appendEntry(db, { kind: 'ledger.created', actors: [actor], payload: { keywardVersion: KEYWARD_VERSION, schemaVersion: schemaVersion(db) } }, timestamp(clock));
+    created = true;
+  };
+  // The schema and the first entry land together, so no Keyward file is ever without its creation entry.
+  const db = openDatabase(path, { ...options, create: true, onCreate: writeCreation });
+  // A file that an earlier version left without its creation entry gets it now.
+  if (!created && readHead(db).seq === 0) db.transaction(() => writeCreation(db)).immediate();
   return { db, created };
 }
 
 /** Opens an existing database; a missing file is an error rather than a silently new ledger. */
 export function openExistingDatabase(path: string, options: OpenOptions = {}): KeywardDatabase {
-  if (!existsSync(path)) {
-    throw new KeywardError('not_found', `no Keyward database at ${path}; run "keyward init" first or pass --db PATH`, 'db');
-  }
-  return openDatabase(path, options);
+  return openDatabase(path, { ...options, create: false });
 }

@@ -26,7 +26,7 @@ const time = (work: () => void) => {
 };
 
 function benchVerify(): void {
-  const db = openDatabase(join(dir, 'verify.db'));
+  const db = openDatabase(join(dir, 'verify.db'), { create: true });
   db.transaction(() => {
     for (let i = 0; i < VERIFY_ENTRIES; i += 1) appendEntry(db, { kind: 'authenticator.added', actors: [actor], payload: payload(i) }, at(i));
   })();
@@ -59,7 +59,7 @@ function benchVerify(): void {
 }
 
 function benchDurableAppends(): void {
-  const ledgerDb = openDatabase(join(dir, 'append.db'));
+  const ledgerDb = openDatabase(join(dir, 'append.db'), { create: true });
   const bare = new Database(join(dir, 'bare.db'));
   bare.pragma('journal_mode = WAL');
   bare.pragma('synchronous = FULL');

@@ -86,7 +86,7 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
   }
   if (json) io.stdout(`${JSON.stringify({ ok: false, error: { code, message, ...(field ? { field } : {}) } }, null, 2)}\n`);
   io.stderr(`keyward: ${field ? `${field}: ` : ''}${message}\n`);
-  return EXIT.badInput;
+  return code === 'database_damaged' ? EXIT.finding : EXIT.badInput;
 }
 
 function findCommand(positionals: readonly string[]): Command | undefined {

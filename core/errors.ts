@@ -5,6 +5,8 @@ export type KeywardErrorCode =
   | 'conflict'
   | 'database_too_new'
   | 'not_a_keyward_database'
+  /** Keyward's own file, but SQLite finds it damaged (truncated, overwritten pages): a finding, not bad input. */
+  | 'database_damaged'
   | 'verification_failed'
   /** A key, card or reader could not be used: not there, removed, or answering nonsense. */
   | 'device';

@@ -16,7 +16,7 @@ describe('openDatabase', () => {
   afterAll(() => dir.remove());
 
   it('creates a file with WAL, synchronous=FULL, foreign keys on and every migration applied', () => {
-    const db = openDatabase(join(dir.path, 'fresh.db'));
+    const db = openDatabase(join(dir.path, 'fresh.db'), { create: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -28,7 +28,7 @@ describe('openDatabase', () => {
 
   it('opens its own database again without re-running migrations', () => {
     const path = join(dir.path, 'again.db');
-    openDatabase(path).close();
+    openDatabase(path, { create: true }).close();
     const db = openDatabase(path);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     db.close();
@@ -51,7 +51,7 @@ describe('openDatabase', () => {
 
   it('refuses a database from a newer version with a clear message and leaves the file untouched', () => {
     const path = join(dir.path, 'newer.db');
-    const db = openDatabase(path);
+    const db = openDatabase(path, { create: true });
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.pragma('journal_mode = DELETE');
     db.close();

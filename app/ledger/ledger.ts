@@ -1,9 +1,11 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../core/ledger/canonical-json';
+import { parseCanonicalLine } from '../../core/ledger/canonical-line';
 import { KeywardError } from '../../core/errors';
 import type { LedgerEntry } from '../../core/ledger/ledger';
 import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../../core/ledger/ledger-verification';
-import type { KeywardDatabase } from '../../db/connection';
+import { fileDamage, type KeywardDatabase } from '../../db/connection';
+import { writeAll, writeOutputFileSync } from '../output-file';
 import { createApprovalInspector } from './approval-verification';
 import { iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead } from '../../db/ledger';
 
@@ -17,8 +19,15 @@ export function parseExpectedHead(value: unknown): string | undefined {
   return value.trim().toLowerCase();
 }
 
+/** SQLite's own check of the file comes first: a damaged page can hide rows from the walk. */
 export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: unknown } = {}): LedgerVerification {
-  return verifyLedger(db, { expectHead: parseExpectedHead(input.expectHead), inspect: createApprovalInspector() });
+  const expectHead = parseExpectedHead(input.expectHead);
+  const damage = fileDamage(db);
+  if (damage) {
+    const head = readHead(db);
+    return { ok: false, entries: 0, headSeq: head.seq, headHash: head.hash, firstBadSeq: 0, reason: 'damaged', message: `the database file is damaged: ${damage}` };
+  }
+  return verifyLedger(db, { expectHead, inspect: createApprovalInspector() });
 }
 
 export const ledgerHead = (db: KeywardDatabase): LedgerHead => readHead(db);
@@ -37,14 +46,13 @@ export function recentEntries(db: KeywardDatabase, input: { limit?: unknown; bef
 
 /**
  * Writes the whole ledger as JSON Lines, one canonical entry per line, in storage order. The
- * file is written beside the target and renamed into place, so a crash never leaves half a file.
+ * target is checked before the ledger is read, and the file is written whole or not at all
+ * (see writeOutputFileSync).
  */
 export function exportLedger(db: KeywardDatabase, outPath: string): { entries: number; headHash: string } {
-  const temporary = `${outPath}.partial-${process.pid}`;
-  const fd = openSync(temporary, 'w', 0o644);
-  let entries = 0;
-  let headHash = readHead(db).hash;
-  try {
+  return writeOutputFileSync(outPath, (fd) => {
+    let entries = 0;
+    let headHash = '';
     db.transaction(() => {
       headHash = readHead(db).hash;
       let buffer = '';
@@ -52,57 +60,80 @@ export function exportLedger(db: KeywardDatabase, outPath: string): { entries: n
         buffer += `${canonicalJson(toLedgerEntry(row) as never)}\n`;
         entries += 1;
         if (buffer.length > 1 << 20) {
-          writeSync(fd, buffer);
+          writeAll(fd, buffer);
           buffer = '';
         }
       }
-      writeSync(fd, buffer);
+      writeAll(fd, buffer);
     })();
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, outPath);
-  return { entries, headHash };
+    return { entries, headHash };
+  });
 }
 
-/** Verifies an exported JSON Lines file on its own, with no database: what an auditor runs. */
+/**
+ * Verifies an exported JSON Lines file on its own, with no database: what an auditor runs. Every
+ * line must be exactly the canonical encoding of its entry (no duplicate keys, no other spelling
+ * of the same JSON), so that what was hashed is the only way to read the line. A line that is not
+ * is a finding ('malformed') naming the line, as a broken chain is.
+ */
 export function verifyExportedLedger(path: string, input: { expectHead?: unknown } = {}): LedgerVerification {
   const expectHead = parseExpectedHead(input.expectHead);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
   }
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
+  const lines = splitLines(bytes);
   const seqs = new Set<number>();
-  const rows: StoredEntryRow[] = lines.map((line, index) => parseExportLine(line, index + 1, seqs));
-  return verifyChain(rows, { sha256Hex, seqAppearsLater: (seq) => seqs.has(seq), expectHead, inspect: createApprovalInspector() });
+  const rows: StoredEntryRow[] = [];
+  let malformed: { line: number; problem: string } | undefined =
+    lines.length === 0 ? { line: 1, problem: 'the file is empty, and an export holds at least entry 1 (the ledger\'s creation)' } : undefined;
+  lines.forEach((line, index) => {
+    const parsed = parseExportLine(line, seqs);
+    if (typeof parsed === 'string') malformed ??= { line: index + 1, problem: parsed };
+    else if (!malformed) rows.push(parsed);
+  });
+  // The entries before a malformed line are walked first: a break among them is the first finding.
+  const walk = verifyChain(rows, { sha256Hex, seqAppearsLater: (seq) => seqs.has(seq), expectHead: malformed ? undefined : expectHead, inspect: createApprovalInspector() });
+  if (!malformed || !walk.ok) return walk;
+  return { ...walk, ok: false, firstBadSeq: walk.headSeq + 1, reason: 'malformed', message: `line ${malformed.line} is not a ledger entry: ${malformed.problem}` };
 }
 
-function parseExportLine(line: string, lineNumber: number, seqs: Set<number>): StoredEntryRow {
-  const bad = (why: string) => new KeywardError('invalid_input', `line ${lineNumber} is not a ledger entry: ${why}`, 'file');
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw bad((error as Error).message);
+/** Lines as bytes, split at LF; a final LF ends the last line rather than starting an empty one. */
+function splitLines(bytes: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+    lines.push(bytes.subarray(start, end));
+    start = end + 1;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected a JSON object');
-  const entry = value as Record<string, unknown>;
+  if (start < bytes.length) lines.push(bytes.subarray(start));
+  return lines;
+}
+
+// Fatal: a byte that is not UTF-8 must not be read as U+FFFD; the BOM is kept, so that it makes the line non-canonical.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The stored row for one line, or what is wrong with the line. */
+function parseExportLine(bytes: Buffer, seqs: Set<number>): StoredEntryRow | string {
+  let line: string;
+  try {
+    line = UTF8.decode(bytes);
+  } catch {
+    return 'not valid UTF-8';
+  }
+  const parsed = parseCanonicalLine(line);
+  if (!parsed.ok) return parsed.problem;
+  const value = parsed.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
   for (const key of ['recordedAt', 'utcOffset', 'kind', 'prevHash', 'hash'] as const) {
-    if (typeof entry[key] !== 'string') throw bad(`"${key}" must be a string`);
+    if (typeof value[key] !== 'string') return `"${key}" must be a string`;
   }
-  if (!Number.isSafeInteger(entry.seq)) throw bad('"seq" must be a whole number');
-  if (!Array.isArray(entry.actors)) throw bad('"actors" must be an array');
-  if (typeof entry.payload !== 'object' || entry.payload === null || Array.isArray(entry.payload)) throw bad('"payload" must be an object');
-  seqs.add(entry.seq as number);
-  const { hash, ...unsealed } = entry;
-  try {
-    return { body: canonicalJson(unsealed), hash: hash as string };
-  } catch (error) {
-    throw bad((error as Error).message);
-  }
+  if (!Number.isSafeInteger(value.seq)) return '"seq" must be a whole number';
+  if (!Array.isArray(value.actors)) return '"actors" must be an array';
+  if (typeof value.payload !== 'object' || value.payload === null || Array.isArray(value.payload)) return '"payload" must be an object';
+  seqs.add(value.seq as number);
+  const { hash, ...unsealed } = value;
+  return { body: canonicalJson(unsealed), hash: hash as string };
 }

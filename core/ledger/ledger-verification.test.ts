@@ -29,8 +29,8 @@ describe('verifyChain', () => {
     expect(walk(rows)).toEqual({ ok: true, entries: 5, headSeq: 5, headHash: rows[4]!.hash });
   });
 
-  it('accepts an empty ledger with the genesis head', () => {
-    expect(walk([])).toMatchObject({ ok: true, entries: 0, headHash: GENESIS_HASH });
+  it('refuses an empty ledger: every ledger begins with its creation entry, so its entries were removed', () => {
+    expect(walk([])).toMatchObject({ ok: false, entries: 0, headHash: GENESIS_HASH, firstBadSeq: 1, reason: 'gap', message: expect.stringMatching(/the ledger is empty/) });
   });
 
   it('reads seq and previous hash from the tail of a canonical body', () => {

@@ -1,6 +1,6 @@
 import { GENESIS_HASH, chainFieldsOf } from './ledger';
 
-export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch' | 'approval_invalid';
+export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch' | 'approval_invalid' | 'damaged';
 
 export interface LedgerVerification {
   readonly ok: boolean;
@@ -81,6 +81,7 @@ export function verifyChain(rows: Iterable<StoredEntryRow>, options: ChainWalkOp
     }
     return fail(expectedSeq, 'gap', `entry ${expectedSeq} is missing: entry ${outOfPlace} follows entry ${expectedSeq - 1}`);
   }
+  if (count === 0) return fail(1, 'gap', 'the ledger is empty: every Keyward ledger begins with its creation entry, so its entries were removed');
   if (!sawExpectedHead) {
     return fail(
       expectedSeq,
