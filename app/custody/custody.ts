@@ -32,6 +32,16 @@ function findItem(session: Pick<Session, 'db'>, value: unknown): Authenticator {
   return item;
 }
 
+/** Drills never stand in for the real thing: a real item moves only on real custodians' keys, a drill item only in a drill. */
+function requireSameMode(item: Authenticator, sources: CustodySources): void {
+  if (item.simulated === sources.custodianKeys.simulated) return;
+  throw new KeywardError(
+    'invalid_input',
+    item.simulated ? `${item.label} is a drill item: it moves only in a drill, with drill keys` : `${item.label} is a real item: its custody needs custodians' real keys, never drill keys`,
+    'item',
+  );
+}
+
 export interface CheckoutInput {
   readonly item?: unknown;
   readonly custodian?: unknown;
@@ -50,6 +60,7 @@ export interface CheckoutInput {
 /** Takes an item out of the safe under dual control: custodian and witness each sign the entry with their own keys. */
 export async function checkOut(session: Session, sources: CustodySources, input: CheckoutInput, onApproval: (step: ApprovalStep) => void = () => undefined) {
   const item = findItem(session, input.item);
+  requireSameMode(item, sources);
   const reason = parseReason(input.reason);
   const ticket = parseText(input.ticket, 'ticket', { required: false, max: 80 });
   const expectedReturnAt = parseExpectedReturn(input.expectedReturn, session.clock.now());
@@ -138,6 +149,7 @@ export interface ReturnInput {
  */
 export async function returnItem(session: Session, sources: CustodySources, input: ReturnInput, onApproval: (step: ApprovalStep) => void = () => undefined) {
   const item = findItem(session, input.item);
+  requireSameMode(item, sources);
   const newSeal = parseSealSerial(input.newSeal, 'newSeal');
   const custodian = approverNamed(session, input.custodian, 'custodian');
   const witness = approverNamed(session, input.witness, 'witness');
@@ -198,6 +210,7 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
 /** A second custodian countersigns an emergency checkout that went without a witness. */
 export async function countersign(session: Session, sources: CustodySources, input: { item?: unknown; custodian?: unknown }, onApproval: (step: ApprovalStep) => void = () => undefined) {
   const item = findItem(session, input.item);
+  requireSameMode(item, sources);
   const countersigner = approverNamed(session, input.custodian, 'custodian');
   const open = listCheckouts(session.db).find((c) => c.authenticatorId === item.id && awaitsCountersign(c));
   if (!open) throw new KeywardError('conflict', `"${item.label}" has no checkout waiting for a countersignature`, 'item');
@@ -207,7 +220,7 @@ export async function countersign(session: Session, sources: CustodySources, inp
     {
       kind: 'custody.countersigned',
       actors: [{ role: 'witness', name: countersigner.name }],
-      payload: { authenticatorId: item.id, label: item.label, checkoutSeq: open.checkoutSeq, countersignerId: countersigner.id },
+      payload: { authenticatorId: item.id, label: item.label, checkoutSeq: open.checkoutSeq, countersignerId: countersigner.id, drill: sources.custodianKeys.simulated },
     },
     timestamp(session.clock),
   );

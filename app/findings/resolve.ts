@@ -43,6 +43,7 @@ export async function resolveFinding(session: Session, custodianKeys: KeySource,
   if (finding.resolution) throw new KeywardError('conflict', `finding ${id} was already resolved in ledger entry ${finding.resolution.seq}`, 'id');
   const otherwise = ENDED_OTHERWISE[finding.kind];
   if (otherwise) throw new KeywardError('conflict', `this finding is not resolved by signature: ${otherwise}`, 'id');
+  if (!finding.drill && custodianKeys.simulated) throw new KeywardError('invalid_input', 'this finding is about real custody: it is resolved with custodians\' real keys, never drill keys', 'id');
   const choice = parseChoice(input.choice, finding);
   const custodian = approverNamed(session, input.custodian, 'custodian');
   const witness = approverNamed(session, input.witness, 'witness');

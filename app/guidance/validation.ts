@@ -67,7 +67,7 @@ export async function attestStep(session: Session, custodianKeys: KeySource, inp
     {
       kind: waive ? 'validation.waived' : 'validation.attested',
       actors: [{ role: 'custodian', name: custodian.name }],
-      payload: { validationSeq, step, by: custodian.name, ...(waive ? { reason: note } : { note }), ...evidence },
+      payload: { validationSeq, step, by: custodian.name, ...(waive ? { reason: note } : { note }), ...evidence, drill: custodianKeys.simulated },
     },
     timestamp(session.clock),
   );

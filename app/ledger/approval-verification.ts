@@ -51,31 +51,86 @@ interface EntryWithApprovals extends UnsealedEntry {
   readonly approvals?: readonly Approval[];
 }
 
+type Required = readonly { readonly role: Approval['role']; readonly custodianId: number | null }[];
+const id = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** The approvals each kind of entry must carry: who approves, in which role. Entries of other kinds need none. */
+const REQUIRED_APPROVALS: Readonly<Record<string, (payload: Readonly<Record<string, unknown>>) => Required>> = {
+  'custody.checked_out': (p) => [{ role: 'custodian', custodianId: id(p.custodianId) }, ...(p.noWitness === true ? [] : [{ role: 'witness' as const, custodianId: id(p.witnessId) }])],
+  'custody.returned': (p) => [
+    { role: 'custodian', custodianId: id(p.custodianId) },
+    { role: 'witness', custodianId: id(p.witnessId) },
+  ],
+  'custody.countersigned': (p) => [{ role: 'countersigner', custodianId: id(p.countersignerId) }],
+  'finding.resolved': (p) => [
+    { role: 'custodian', custodianId: id(p.custodianId) },
+    { role: 'witness', custodianId: id(p.witnessId) },
+  ],
+  'validation.attested': () => [{ role: 'custodian', custodianId: null }],
+  'validation.waived': () => [{ role: 'custodian', custodianId: null }],
+};
+
+/** Kinds whose drill flag says whether drill keys may approve them; an entry without the flag is real. */
+const ITEM_KINDS = ['authenticator.added', 'authenticator.enrolled', 'smartcard.enrolled'];
+
+function missingApprovals(entry: EntryWithApprovals): string | undefined {
+  const required = REQUIRED_APPROVALS[entry.kind]?.(entry.payload) ?? [];
+  const approvals = entry.approvals ?? [];
+  for (const need of required) {
+    const match = approvals.filter((a) => a.role === need.role);
+    if (match.length === 0) return `a ${entry.kind} entry needs the ${need.role}'s approval and has none`;
+    if (match.length > 1) return `a ${entry.kind} entry carries more than one ${need.role} approval`;
+    if (need.custodianId !== null && match[0]!.custodianId !== need.custodianId) return `the ${need.role}'s approval is by custodian ${match[0]!.custodianId}, but the entry names custodian ${need.custodianId}`;
+  }
+  if (approvals.length > required.length) return `a ${entry.kind} entry carries approvals nobody asked for`;
+  if (new Set(approvals.map((a) => a.custodianId)).size !== approvals.length) return 'the same custodian approved twice: dual control needs two different custodians';
+  return undefined;
+}
+
 /**
  * A ledger inspector for verification: it learns custodians' keys from their enrolment entries,
- * in ledger order, and re-checks every stored approval offline from those public keys.
+ * in ledger order, re-checks every stored approval offline from those public keys, requires the
+ * approvals each kind of entry must carry, and refuses any approval made with a drill key on an
+ * entry that is not a drill, and any drill custody of a real item.
  */
 export function createApprovalInspector(): (body: string, seq: number) => string | undefined {
-  const keys = new Map<string, CustodianKey>();
+  const keys = new Map<string, CustodianKey & { readonly drill: boolean }>();
   const deactivated = new Set<number>();
+  const drillItems = new Map<number, boolean>();
   return (body) => {
-    // Cheap filters first: most entries carry neither approvals nor custodian changes.
-    const custodianEntry = body.includes('"kind":"custodian.');
-    if (!custodianEntry && !body.includes('"approvals":[')) return undefined;
-    const entry = JSON.parse(body) as EntryWithApprovals;
+    // Cheap filters first: most entries carry neither approvals nor changes to who may approve.
+    const kind = /"kind":"([a-z_.]+)"/.exec(body)?.[1];
+    const relevant = kind !== undefined && (kind.startsWith('custodian.') || kind in REQUIRED_APPROVALS || ITEM_KINDS.includes(kind));
+    if (!relevant && !body.includes('"approvals":[')) return undefined;
+    let entry: EntryWithApprovals;
+    try {
+      entry = JSON.parse(body) as EntryWithApprovals;
+    } catch {
+      return 'the entry is not well-formed JSON';
+    }
+    const p = entry.payload as Record<string, unknown>;
     if (entry.kind === 'custodian.key_enrolled') {
-      const payload = entry.payload as { custodianId: number; credentialId: string; publicKey: string };
+      const payload = p as { custodianId: number; credentialId: string; publicKey: string; drill?: boolean };
       try {
-        keys.set(payload.credentialId, { custodianId: payload.custodianId, publicKey: publicKeyFromCose(payload.publicKey) });
+        keys.set(payload.credentialId, { custodianId: payload.custodianId, publicKey: publicKeyFromCose(payload.publicKey), drill: payload.drill === true });
       } catch (error) {
         return `the enrolled custodian key cannot be read: ${(error as Error).message}`;
       }
     }
-    if (entry.kind === 'custodian.deactivated') deactivated.add((entry.payload as { custodianId: number }).custodianId);
+    if (entry.kind === 'custodian.deactivated') deactivated.add((p as { custodianId: number }).custodianId);
+    if (ITEM_KINDS.includes(entry.kind) && typeof p.authenticatorId === 'number') drillItems.set(p.authenticatorId, p.drill === true);
+    const drillEntry = p.drill === true;
+    if (entry.kind.startsWith('custody.') && drillEntry && drillItems.get(Number(p.authenticatorId)) === false) {
+      return `a drill ${entry.kind} entry for ${String(p.label)}, a real item: real custody is never a drill`;
+    }
+    const missing = missingApprovals(entry);
+    if (missing) return missing;
     for (const approval of entry.approvals ?? []) {
-      const problem = checkApproval(entry, approval, keys.get(approval.credentialId));
+      const key = keys.get(approval.credentialId);
+      const problem = checkApproval(entry, approval, key);
       if (problem) return problem;
       if (deactivated.has(approval.custodianId)) return `the ${approval.role} had been deactivated and could not approve`;
+      if (key!.drill && !drillEntry) return `the ${approval.role}'s approval was made with a drill key; drill keys never approve anything real`;
     }
     return undefined;
   };
