@@ -30,9 +30,13 @@ describe('keyward key enroll and keyward check with drill keys', () => {
     expect(ok.stderr).toContain('2 of 2 — YK-02: OK');
     expect(ok.stdout).toContain('all 2 item(s) present and unchanged.');
 
-    // Someone guessed at YK-02's PIN between checks.
-    const db = new Database(path);
-    const id = db.prepare("SELECT id FROM authenticators WHERE label = 'YK-02'").pluck().get() as number;
+    // Someone guessed at YK-02's PIN between checks. Its software key lives in the drill store, a file of its own.
+    const custody = new Database(path, { readonly: true });
+    const id = custody.prepare("SELECT id FROM authenticators WHERE label = 'YK-02'").pluck().get() as number;
+    expect(custody.prepare("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'drill%'").pluck().get()).toBe(0);
+    custody.close();
+    const db = new Database(path.replace(/\.db$/, '.drill.db'));
+    expect(db.pragma('application_id', { simple: true })).toBe(0x4b574452);
     const state = JSON.parse(db.prepare('SELECT state FROM drill_keys WHERE authenticator_id = ?').pluck().get(id) as string);
     state.pinRetries = 6;
     db.prepare('UPDATE drill_keys SET state = ? WHERE authenticator_id = ?').run(JSON.stringify(state), id);

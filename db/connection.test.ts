@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeywardError } from '../core/errors';
 import { temporaryDirectory } from '../test/support/session';
 import { openDatabase, schemaVersion } from './connection';
-import { SCHEMA_VERSION } from './migrations/index';
+import { DRILL_STORE_APPLICATION_ID, drillStorePath } from './drill-store';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index';
 import { m001Foundation } from './migrations/001-foundation';
 
 const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -22,7 +23,7 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['account_facts', 'accounts', 'authenticators', 'checkouts', 'custodian_credentials', 'custodians', 'drill_custodian_keys', 'drill_keys', 'fido_credentials', 'ledger_entries', 'netpath_overrides', 'organisation_facts', 'places', 'seals', 'signin_imports', 'signins', 'smartcards']);
+    expect(tables).toEqual(['account_facts', 'accounts', 'authenticators', 'checkouts', 'custodian_credentials', 'custodians', 'fido_credentials', 'ledger_entries', 'netpath_overrides', 'organisation_facts', 'places', 'seals', 'signin_imports', 'signins', 'smartcards']);
     db.close();
   });
 
@@ -84,5 +85,40 @@ describe('openDatabase', () => {
     const before = fileHash(path);
     expect(() => openDatabase(path)).toThrow(/is not a Keyward database: file is not a database/);
     expect(fileHash(path)).toBe(before);
+  });
+
+  it('moves drill key material out of an older custody file into the drill store, and keeps none of it', () => {
+    const path = join(dir.path, 'v10.db');
+    const old = new Database(path);
+    old.transaction(() => {
+      for (const migration of MIGRATIONS.slice(0, 10)) migration.up(old);
+      old.pragma('user_version = 10');
+    })();
+    old.prepare("INSERT INTO authenticators (kind, label, created_at, simulated) VALUES ('fido2', 'DRILL-1', '2026-01-01T00:00:00.000Z', 1)").run();
+    old.prepare('INSERT INTO drill_keys (authenticator_id, state) VALUES (1, ?)').run('{"privateKey":"secret"}');
+    old.close();
+    const db = openDatabase(path);
+    expect(db.prepare("SELECT count(*) FROM main.sqlite_schema WHERE name LIKE 'drill%'").pluck().get()).toBe(0);
+    db.close();
+    expect(readFileSync(path).includes('"privateKey":"secret"')).toBe(false);
+    const store = new Database(drillStorePath(path), { readonly: true });
+    expect(store.pragma('application_id', { simple: true })).toBe(DRILL_STORE_APPLICATION_ID);
+    expect(store.prepare('SELECT state FROM drill_keys WHERE authenticator_id = 1').pluck().get()).toBe('{"privateKey":"secret"}');
+    store.close();
+  });
+
+  it('refuses a drill store that is some other file, leaving both untouched', () => {
+    const path = join(dir.path, 'own.db');
+    openDatabase(path, { create: true }).close();
+    const drill = drillStorePath(path);
+    rmSync(drill, { force: true });
+    rmSync(`${drill}-wal`, { force: true });
+    rmSync(`${drill}-shm`, { force: true });
+    const foreign = new Database(drill);
+    foreign.exec('CREATE TABLE notes (x)');
+    foreign.close();
+    const before = fileHash(drill);
+    expect(() => openDatabase(path)).toThrow(/is not Keyward's drill store/);
+    expect(fileHash(drill)).toBe(before);
   });
 });

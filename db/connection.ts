@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { KeywardError } from '../core/errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index';
 import { KEYWARD_APPLICATION_ID } from './migrations/001-foundation';
+import { attachDrillStore } from './drill-store';
 
 export type KeywardDatabase = Database.Database;
 
@@ -37,7 +38,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): KeywardDa
       db.pragma('synchronous = FULL');
     }
     db.pragma('foreign_keys = ON');
+    // What is deleted is overwritten, so no key material outlives its move to the drill store in free pages.
+    if (!options.readonly) db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
+    if (!options.readonly) attachDrillStore(db, path);
     if (!options.readonly) migrate(db, fresh ? options.onCreate : undefined);
     return db;
   } catch (error) {
