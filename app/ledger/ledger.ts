@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../core/ledger/canonical-json';
 import { parseCanonicalLine } from '../../core/ledger/canonical-line';
 import { KeywardError } from '../../core/errors';
-import type { LedgerEntry } from '../../core/ledger/ledger';
+import { GENESIS_HASH, type LedgerEntry } from '../../core/ledger/ledger';
 import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../../core/ledger/ledger-verification';
 import { fileDamage, type KeywardDatabase } from '../../db/connection';
 import { writeAll, writeOutputFileSync } from '../output-file';
@@ -94,9 +94,11 @@ export function verifyExportedLedger(path: string, input: { expectHead?: unknown
     if (typeof parsed === 'string') malformed ??= { line: index + 1, problem: parsed };
     else if (!malformed) rows.push(parsed);
   });
+  const walkOptions = { sha256Hex, seqAppearsLater: (seq: number) => seqs.has(seq), inspect: createApprovalInspector() };
+  if (!malformed) return verifyChain(rows, { ...walkOptions, expectHead });
   // The entries before a malformed line are walked first: a break among them is the first finding.
-  const walk = verifyChain(rows, { sha256Hex, seqAppearsLater: (seq) => seqs.has(seq), expectHead: malformed ? undefined : expectHead, inspect: createApprovalInspector() });
-  if (!malformed || !walk.ok) return walk;
+  const walk = rows.length > 0 ? verifyChain(rows, walkOptions) : { ok: true, entries: 0, headSeq: 0, headHash: GENESIS_HASH };
+  if (!walk.ok) return walk;
   return { ...walk, ok: false, firstBadSeq: walk.headSeq + 1, reason: 'malformed', message: `line ${malformed.line} is not a ledger entry: ${malformed.problem}` };
 }
 

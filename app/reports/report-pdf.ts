@@ -1,8 +1,8 @@
-import { createWriteStream, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { localTime, type CustodyReport, type ReportSection, type ReportTable } from '../../core/reports/report';
+import { checkOutputPath, writeAll, writeOutputFileSync } from '../output-file';
 
 // The CLI and tests run as ES modules (import.meta.url); the Electron main bundle is CommonJS,
 // where `require` exists and import.meta does not.
@@ -95,15 +95,15 @@ function qr(doc: Doc, text: string, x: number, y: number, size: number): void {
 
 /** Lays the report out as a PDF: A4 or US Letter, black on white, every page footed with id, page and head. */
 export async function writeReportPdf(report: CustodyReport, outPath: string, paper: PaperSize = 'A4'): Promise<{ pages: number }> {
+  checkOutputPath(outPath);
   const doc = new PDFDocument({ size: paper, margin: MARGIN, bufferPages: true, info: { Title: `Keyward custody report ${report.id}`, Author: 'Keyward', Subject: `${report.organisation} — ${report.site}` } });
   doc.registerFont('regular', FONTS.regular);
   doc.registerFont('bold', FONTS.bold);
   doc.registerFont('mono', FONTS.mono);
-  const temporary = `${outPath}.partial-${process.pid}`;
-  const done = new Promise<void>((resolve, reject) => {
-    const stream = createWriteStream(temporary);
-    stream.on('finish', resolve).on('error', reject);
-    doc.pipe(stream);
+  // Laid out in memory, then written whole (see writeOutputFileSync): a layout that fails leaves no file.
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
   });
   const width = contentWidth(doc);
 
@@ -170,7 +170,7 @@ export async function writeReportPdf(report: CustodyReport, outPath: string, pap
     }
   }
   doc.end();
-  await done;
-  renameSync(temporary, outPath);
+  const bytes = await done;
+  writeOutputFileSync(outPath, (fd) => writeAll(fd, bytes));
   return { pages: range.count };
 }

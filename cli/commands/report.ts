@@ -1,5 +1,6 @@
 import { buildCustodyReport } from '../../app/reports/report';
 import { writeReportPdf } from '../../app/reports/report-pdf';
+import { checkOutputPath } from '../../app/output-file';
 import { KeywardError, isKeywardError } from '../../core/errors';
 import type { Command } from '../command';
 
@@ -18,6 +19,7 @@ export const reportCommands: Command[] = [
       'despite-failed-verification': { type: 'boolean', help: 'make the report although the ledger does not verify (a red banner on every page says so)' },
     },
     run: async ({ options, session }) => {
+      checkOutputPath(options.out); // a bad --out is told before the ledger is verified and the report laid out
       const paper = String(options.paper ?? 'a4').toLowerCase();
       if (paper !== 'a4' && paper !== 'letter') throw new KeywardError('invalid_input', 'the paper is a4 or letter', 'paper');
       const signatories = Array.isArray(options.signatory) ? options.signatory : options.signatory === undefined ? [] : [options.signatory];

@@ -1,0 +1,51 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACCOUNT_1, openTestSession } from '../../test/support/session';
+import { addAccount } from '../inventory/inventory';
+import { buildCustodyReport } from './report';
+import { writeReportPdf } from './report-pdf';
+
+describe('writing the report PDF', () => {
+  let s: ReturnType<typeof openTestSession>;
+  let folder: string;
+  beforeEach(() => {
+    s = openTestSession();
+    addAccount(s, ACCOUNT_1);
+    folder = join(s.dir, 'reports');
+    mkdirSync(folder);
+  });
+  afterEach(() => s.close());
+
+  const report = () => buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30' });
+
+  it('writes the PDF and nothing else', async () => {
+    const { pages } = await writeReportPdf(report(), join(folder, 'report.pdf'));
+    expect(pages).toBeGreaterThan(0);
+    expect(readdirSync(folder)).toEqual(['report.pdf']);
+    expect(readFileSync(join(folder, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('leaves the previous PDF and no temporary file behind when the layout fails part of the way through', async () => {
+    const target = join(folder, 'report.pdf');
+    writeFileSync(target, 'the previous report');
+    const sound = report();
+    const sections = [...sound.sections];
+    // Lays out the first sections, then fails as a bug in a later one would.
+    Object.defineProperty(sections, Symbol.iterator, {
+      value: function* () {
+        yield* sections.slice(0, 2);
+        throw new Error('the third section cannot be laid out');
+      },
+    });
+    await expect(writeReportPdf({ ...sound, sections }, target)).rejects.toThrow('the third section cannot be laid out');
+    expect(readdirSync(folder)).toEqual(['report.pdf']);
+    expect(readFileSync(target, 'utf8')).toBe('the previous report');
+  });
+
+  it('refuses a missing folder and a folder given as the file before laying anything out', async () => {
+    await expect(writeReportPdf(report(), join(folder, 'missing', 'report.pdf'))).rejects.toMatchObject({ code: 'invalid_input', field: 'out', message: expect.stringContaining('does not exist') });
+    await expect(writeReportPdf(report(), folder)).rejects.toMatchObject({ code: 'invalid_input', message: `cannot write ${folder}: it is a folder; give the path of a file` });
+    expect(readdirSync(folder)).toEqual([]);
+  });
+});
