@@ -11,6 +11,7 @@ import type { CustodyView } from '../../core/custody/custody';
 import type { PostureRule } from '../../core/guidance/posture';
 import type { ValidationState } from '../../core/guidance/validation';
 import type { Reconciliation } from '../../core/guidance/signins';
+import { RESOLUTION_CHOICES, type Finding } from '../../core/findings/finding';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
 const text = (max: number) => z.string().max(max);
@@ -75,6 +76,11 @@ export const CHANNELS = {
   'netpath:interfaces': z.object({}).strict(),
   'netpath:classify': z.object({ interface: text(64), class: text(20), note: optionalText(200) }).strict(),
   'netpath:probe': z.object({ targets: z.array(text(300)).max(5).optional(), timeoutSeconds: z.number().positive().max(120).optional() }).strict(),
+  'findings:list': z.object({ all: z.boolean().optional() }).strict(),
+  // No drill flag: main takes drill or real custodian keys from the finding itself.
+  'findings:resolve': z
+    .object({ id: text(200), custodian: text(200), witness: text(200), reason: text(500), choice: z.enum(RESOLUTION_CHOICES).optional() })
+    .strict(),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -117,6 +123,9 @@ export interface ChannelResults {
   'netpath:interfaces': NetworkInterfaceView[];
   'netpath:classify': { readonly interface: string; readonly class: PathClass };
   'netpath:probe': NetworkProofView;
+  /** Open findings most severe first; with `all`, resolved ones too. */
+  'findings:list': Finding[];
+  'findings:resolve': { readonly ledgerSeq: number };
 }
 
 export type CustodyItemView = CustodyView;

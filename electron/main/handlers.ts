@@ -20,6 +20,8 @@ import type { DiscoveredInterface } from '../../app/netpath/netpath';
 import type { KeywardEvents } from '../common/bridge';
 import type { DrillTouchPad } from '../../app/presence/drill-touch';
 import { KeywardError } from '../../core/errors';
+import { listFindings } from '../../app/findings/findings';
+import { resolveFinding } from '../../app/findings/resolve';
 import type { Channel, ChannelArgs, ChannelResults } from '../common/channels';
 
 /** What a handler may use besides its arguments. */
@@ -44,6 +46,8 @@ type Handlers = { [C in Channel]: (context: HandlerContext, args: ChannelArgs<C>
 
 const sourceFor = (context: HandlerContext, simulated: boolean) => (simulated ? context.keySources.drill() : context.keySources.real());
 const cardSourceFor = (context: HandlerContext, simulated: boolean) => (simulated ? context.cardSources.drill() : context.cardSources.real());
+/** A key source opened only when a key is asked for: bad input is refused before any key is needed. */
+const deferred = (simulated: boolean, source: () => KeySource): KeySource => ({ simulated, open: (target) => source().open(target) });
 const CARD_STEPS = { looking: 'connecting', reading: 'reading', proving: 'verifying', saved: 'saved' } as const;
 const custodySources = (context: HandlerContext, simulated: boolean): CustodySources =>
   simulated
@@ -118,6 +122,14 @@ export const HANDLERS: Handlers = {
   'drill:touch': ({ drillTouch }, args) => {
     if (!drillTouch) throw new KeywardError('not_found', 'no drill key is waiting for a touch', 'answer');
     return drillTouch.answer(args.answer);
+  },
+  'findings:list': ({ session }, args) => listFindings(session, args),
+  'findings:resolve': async (context, args) => {
+    // The finding, not the window, says whether drill or real custodian keys approve it.
+    const drill = listFindings(context.session, { all: true }).find((f) => f.id === args.id)?.drill ?? false;
+    const keys = deferred(drill, drill ? context.keySources.drillCustodians : context.keySources.real);
+    const { entry } = await resolveFinding(context.session, keys, args, (step) => context.emit('custody:approval', step));
+    return { ledgerSeq: entry.seq };
   },
   'card:readers': (context, args) => listCardReaders(context.session, cardSourceFor(context, args.simulated)),
   'card:enroll': (context, args) =>

@@ -6,8 +6,21 @@ import { CHANNELS } from '../common/channels';
 import { HANDLERS } from './handlers';
 import { createIpcRouter, type IpcRouter } from './router';
 import { DrillTouchPad } from '../../app/presence/drill-touch';
+import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { checkOut } from '../../app/custody/custody';
+import { registerSeal } from '../../app/inventory/inventory';
+import { enrolKey } from '../../app/presence/enrolment';
+import { drillKeySource, type KeySource } from '../../app/presence/key-sources';
+import type { Finding } from '../../core/findings/finding';
 
 const APP = { url: 'app://keyward/index.html' };
+const RESOLUTION = { id: 'seal-not-intact:9', custodian: 'Alice Example', witness: 'Bob Example', reason: 'INC-12: bag torn in transit' };
+/** Software keys recorded as real hardware (this machine has none). */
+const standInForHardware = (source: KeySource): KeySource => ({ simulated: false, open: (target) => source.open(target) });
+/** A key source that fails the test if the handler opens it. */
+const forbidden = (which: string) => (): KeySource => {
+  throw new Error(`the handler opened the ${which} keys`);
+};
 
 describe('the IPC router', () => {
   let s: ReturnType<typeof openTestSession>;
@@ -62,6 +75,13 @@ describe('the IPC router', () => {
       ['arguments that are not an object', 'account:add', 'bg1', APP, 'invalid_input', /expected object/],
       ['a field of the wrong type', 'account:add', { ...ACCOUNT_1, upn: 7 }, APP, 'invalid_input', /upn: .*expected string/],
       ['an extra field', 'account:add', { ...ACCOUNT_1, admin: true }, APP, 'invalid_input', /unexpected field\(s\) admin/],
+      ['a resolution that picks its own keys', 'findings:resolve', { ...RESOLUTION, simulated: true }, APP, 'invalid_input', /unexpected field\(s\) simulated/],
+      ['a resolution with a choice that does not exist', 'findings:resolve', { ...RESOLUTION, choice: 'ignore' }, APP, 'invalid_input', /choice: /],
+      ['a resolution without a reason', 'findings:resolve', { id: RESOLUTION.id, custodian: 'Alice Example', witness: 'Bob Example' }, APP, 'invalid_input', /reason: /],
+      ['an over-long reason', 'findings:resolve', { ...RESOLUTION, reason: 'x'.repeat(501) }, APP, 'invalid_input', /reason: /],
+      ['an over-long finding id', 'findings:resolve', { ...RESOLUTION, id: 'x'.repeat(201) }, APP, 'invalid_input', /id: /],
+      ['a findings list with an extra field', 'findings:list', { all: true, drill: true }, APP, 'invalid_input', /unexpected field\(s\) drill/],
+      ['a findings list with all as text', 'findings:list', { all: 'yes' }, APP, 'invalid_input', /all: /],
       ['an over-long field', 'custodian:add', { name: 'x'.repeat(5000) }, APP, 'invalid_input', /name: /],
       ['a limit out of range', 'ledger:list', { limit: 10_000 }, APP, 'invalid_input', /limit: /],
     ])('%s', async (_name, channel, args, sender, code, message) => {
@@ -85,6 +105,99 @@ describe('the IPC router', () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe('findings over IPC', () => {
+  let s: ReturnType<typeof openTestSession>;
+  beforeEach(() => {
+    s = openTestSession();
+  });
+  afterEach(() => s.close());
+
+  /** A drill item and a real one, each checked out from a torn seal: one drill finding, one real. */
+  async function twoTornSeals() {
+    const drillCustodians = drillKeySource(s.db, { store: 'custodians' });
+    const realCustodians = standInForHardware(drillKeySource(s.db, { store: 'custodians' }));
+    for (const name of ['Alice Example', 'Bob Example']) await enrolCustodianKey(s, drillCustodians, { name });
+    for (const name of ['Carol Example', 'Dan Example']) await enrolCustodianKey(s, realCustodians, { name });
+    await enrolKey(s, drillKeySource(s.db), { label: 'YK-DRILL' });
+    await enrolKey(s, standInForHardware(drillKeySource(s.db)), { label: 'YK-REAL' });
+    for (const serial of ['S-1', 'S-2']) registerSeal(s, { serial });
+    const checkout = { reason: 'drill', expectedReturn: '8h', sealIntact: false };
+    await checkOut(s, { custodianKeys: drillCustodians, emergencyKeys: drillKeySource(s.db) }, { ...checkout, item: 'YK-DRILL', custodian: 'Alice Example', witness: 'Bob Example', brokenSeal: 'S-1' });
+    await checkOut(s, { custodianKeys: realCustodians, emergencyKeys: standInForHardware(drillKeySource(s.db)) }, { ...checkout, item: 'YK-REAL', custodian: 'Carol Example', witness: 'Dan Example', brokenSeal: 'S-2' });
+    return { drillCustodians, realCustodians };
+  }
+  const seals = (findings: readonly Finding[]) => findings.filter((f) => f.kind === 'seal-not-intact');
+
+  it('lists open findings most severe first, and resolved ones too when asked', async () => {
+    await twoTornSeals();
+    const router = createIpcRouter({ session: s, trustedOrigin: 'app://keyward' });
+    const reply = await router.handle('findings:list', {}, APP);
+    if (!reply.ok) throw new Error(reply.error.message);
+    const list = reply.value as Finding[];
+    expect(seals(list).map((f) => [f.subject.label, f.severity, f.drill])).toEqual([
+      ['YK-REAL', 'critical', false],
+      ['YK-DRILL', 'notice', true],
+    ]);
+    expect(list.every((f) => f.resolution === null)).toBe(true);
+    expect(await router.handle('findings:list', { all: true }, APP)).toMatchObject({ ok: true, value: expect.arrayContaining(list.map((f) => expect.objectContaining({ id: f.id }))) });
+  });
+
+  it('resolves a drill finding with the drill custodians\' keys and a real one with real keys, announcing each touch', async () => {
+    const { drillCustodians, realCustodians } = await twoTornSeals();
+    const events: [string, unknown][] = [];
+    const appended: string[] = [];
+    const [real, drill] = seals((await listOpen(createIpcRouter({ session: s, trustedOrigin: 'app://keyward' }))));
+    const drillRouter = createIpcRouter({
+      session: s,
+      trustedOrigin: 'app://keyward',
+      keySources: { real: forbidden('real'), drill: forbidden('drill item'), drillCustodians: () => drillCustodians },
+      emit: (event, payload) => events.push([event, payload]),
+      onLedgerAppended: (c) => appended.push(c),
+    });
+    const drillReply = await drillRouter.handle('findings:resolve', { ...RESOLUTION, id: drill!.id }, APP);
+    expect(drillReply).toEqual({ ok: true, value: { ledgerSeq: expect.any(Number) } });
+    // A drill key touched at once asks for no touch; the approvals are announced in order.
+    expect(events.filter(([, p]) => (p as { step: string }).step === 'approved')).toEqual([
+      ['custody:approval', { role: 'custodian', name: 'Alice Example', step: 'approved' }],
+      ['custody:approval', { role: 'witness', name: 'Bob Example', step: 'approved' }],
+    ]);
+    expect(appended).toEqual(['findings:resolve']);
+
+    // The renderer cannot pick drill keys for a real finding: main takes the real ones, and drill custodians cannot sign.
+    const realRouter = createIpcRouter({ session: s, trustedOrigin: 'app://keyward', keySources: { real: () => realCustodians, drill: forbidden('drill item'), drillCustodians: forbidden('drill custodian') } });
+    expect(await realRouter.handle('findings:resolve', { ...RESOLUTION, id: real!.id }, APP)).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'custodian', message: "Alice Example's key is a drill key; use the matching mode" } });
+    expect(await realRouter.handle('findings:resolve', { ...RESOLUTION, id: real!.id, custodian: 'Carol Example', witness: 'Dan Example', choice: 'none' }, APP)).toMatchObject({ ok: true });
+
+    const all = await drillRouter.handle('findings:list', { all: true }, APP);
+    if (!all.ok) throw new Error(all.error.message);
+    expect(seals(all.value as Finding[]).map((f) => [f.subject.label, f.resolution?.by, f.resolution?.reason])).toEqual([
+      ['YK-REAL', ['Carol Example', 'Dan Example'], RESOLUTION.reason],
+      ['YK-DRILL', ['Alice Example', 'Bob Example'], RESOLUTION.reason],
+    ]);
+    expect(seals(await listOpen(drillRouter))).toEqual([]);
+  });
+
+  it('refuses, with the field to blame, a witness who is the custodian, a finding that ends otherwise, and one that does not exist', async () => {
+    const { drillCustodians } = await twoTornSeals();
+    const router = createIpcRouter({ session: s, trustedOrigin: 'app://keyward', keySources: { real: forbidden('real'), drill: forbidden('drill item'), drillCustodians: () => drillCustodians } });
+    const drill = seals(await listOpen(router)).find((f) => f.drill)!;
+    const head = readHead(s.db);
+    expect(await router.handle('findings:resolve', { ...RESOLUTION, id: drill.id, witness: 'Alice Example' }, APP)).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'witness' } });
+    expect(await router.handle('findings:resolve', { ...RESOLUTION, id: drill.id, choice: 'retire' }, APP)).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'choice' } });
+    expect(await router.handle('findings:resolve', { ...RESOLUTION, id: 'seal-not-intact:9999' }, APP)).toMatchObject({ ok: false, error: { code: 'not_found', field: 'id' } });
+    const due = { ...RESOLUTION, id: 'validation-due:never-completed' };
+    expect((await listOpen(router)).some((f) => f.id === due.id)).toBe(true);
+    expect(await router.handle('findings:resolve', due, APP)).toMatchObject({ ok: false, error: { code: 'conflict', field: 'id', message: expect.stringMatching(/not resolved by signature/) } });
+    expect(readHead(s.db)).toEqual(head);
+  });
+});
+
+async function listOpen(router: IpcRouter): Promise<Finding[]> {
+  const reply = await router.handle('findings:list', {}, APP);
+  if (!reply.ok) throw new Error(reply.error.message);
+  return reply.value as Finding[];
+}
 
 describe('the channel map', () => {
   it('names the same channels in the bridge, the schemas and the handlers', () => {

@@ -34,13 +34,14 @@ describe.skipIf(missing.length > 0)(`the Electron shell${skipReason ? ` — SKIP
     });
     try {
       const page = await app.firstWindow();
-      await page.getByRole('heading', { name: 'Inventory', level: 2 }).waitFor();
+      await page.getByRole('heading', { name: 'Attention', level: 2 }).waitFor();
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
       // Sandboxed and context-isolated: the page's world has neither Node's process nor require.
       expect(await page.evaluate(() => typeof (window as unknown as { process?: unknown }).process)).toBe('undefined');
       expect(await page.evaluate(() => location.origin)).toBe('app://keyward');
       expect(await page.evaluate(() => Object.keys((window as unknown as { keyward: object }).keyward).sort())).toEqual(['invoke', 'on']);
       expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+      await page.getByRole('button', { name: 'Inventory' }).click();
       await page.getByRole('form', { name: 'Add a custodian' }).getByLabel('Full name').fill('Alice Example');
       await page.getByRole('button', { name: 'Add custodian' }).click();
       await page.getByRole('cell', { name: 'Alice Example' }).waitFor();

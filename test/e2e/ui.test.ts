@@ -32,6 +32,7 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
 
   it('adds an emergency account with the keyboard alone and records it in the ledger', async () => {
     const { page } = ui;
+    await page.getByRole('button', { name: 'Inventory' }).press('Enter');
     await page.getByRole('heading', { name: 'Inventory', level: 2 }).waitFor();
     await expect.poll(() => page.getByText('No emergency accounts yet').isVisible()).toBe(true);
 
@@ -55,6 +56,7 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
   it('shows a bad UPN next to its field, focuses it, and writes nothing', async () => {
     const { page } = ui;
     const before = readHead(s.db);
+    await page.getByRole('button', { name: 'Inventory' }).click();
     await page.getByLabel('User principal name').fill('not-a-upn');
     await page.getByLabel('Entra object id').fill(ACCOUNT_1.objectId);
     await page.getByRole('button', { name: 'Add account' }).click();
@@ -73,6 +75,7 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
     addPlace(s, { name: 'HQ safe A', site: 'HQ' });
     await ui.page.reload();
     const { page } = ui;
+    await page.getByRole('button', { name: 'Inventory' }).click();
     const form = page.getByRole('form', { name: 'Add an authenticator' });
     await form.getByLabel('Kind').selectOption('fido2');
     await form.getByLabel('Label').fill('YK-01');
@@ -129,7 +132,7 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
 
   it('loads nothing from anywhere but its own origin and cannot reach the network', async () => {
     const { page } = ui;
-    await page.getByRole('heading', { name: 'Inventory', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Attention', level: 2 }).waitFor();
     const fetchResult = await page.evaluate(async () => {
       try {
         await fetch('http://keyward.test/index.html');

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createIpcRouter, type RouterOptions } from '../../electron/main/router';
 import { resolveAppResource } from '../../electron/main/app-protocol';
-import type { Session } from '../../app/ports';
+import type { Clock, Session } from '../../app/ports';
+import type { HandlerContext } from '../../electron/main/handlers';
 import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
 import { desktopKeySources } from '../../app/presence/key-sources';
 import { DrillTouchPad } from '../../app/presence/drill-touch';
@@ -36,6 +37,29 @@ export interface RendererPage {
   /** Requests the page tried to send anywhere but its own origin. */
   readonly blockedRequests: string[];
   readonly consoleErrors: string[];
+  /** Moves main's clock (the router's session) forward; the page's own clock is `page.clock`. */
+  advanceClock(ms: number): void;
+}
+
+export interface RendererOptions {
+  readonly network?: RouterOptions['network'];
+  readonly reports?: RouterOptions['reports'];
+  readonly files?: RouterOptions['files'];
+  /** Main's key sources instead of the desktop's (USB and drill), given the touch pad the drill prompt answers. */
+  readonly keySources?: (touchPad: DrillTouchPad) => HandlerContext['keySources'];
+  /** Installs Playwright's clock in the page before it loads, at main's time, so a test can run the renderer's timers on. */
+  readonly pageClock?: boolean;
+}
+
+/** The session's clock, plus however far a test has moved it on. */
+function adjustable(inner: Clock): { clock: Clock; advance: (ms: number) => void } {
+  let offset = 0;
+  return {
+    clock: { now: () => new Date(inner.now().getTime() + offset), utcOffsetMinutes: (at) => inner.utcOffsetMinutes(at) },
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
 }
 
 /**
@@ -43,7 +67,7 @@ export interface RendererPage {
  * SQLite file. The init script stands in for the preload: the same narrow `keyward` object,
  * forwarding to main's router through a Playwright binding.
  */
-export async function openRenderer(browser: Browser, session: Session, options: { network?: RouterOptions['network']; reports?: RouterOptions['reports']; files?: RouterOptions['files'] } = {}): Promise<RendererPage> {
+export async function openRenderer(browser: Browser, session: Session, options: RendererOptions = {}): Promise<RendererPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const blockedRequests: string[] = [];
   const consoleErrors: string[] = [];
@@ -68,10 +92,11 @@ export async function openRenderer(browser: Browser, session: Session, options: 
     void opened.page?.evaluate(([e, p]) => (window as unknown as { __keywardEmit: (e: unknown, p: unknown) => void }).__keywardEmit(e, p), [event, payload] as const).catch(() => undefined);
   };
   const drillTouch = new DrillTouchPad((waiting) => emit('drill:touch', waiting));
+  const time = adjustable(session.clock);
   const router = createIpcRouter({
-    session,
+    session: { db: session.db, actor: session.actor, clock: time.clock },
     trustedOrigin: TEST_ORIGIN,
-    keySources: desktopKeySources(session.db, drillTouch),
+    keySources: options.keySources?.(drillTouch) ?? desktopKeySources(session.db, drillTouch),
     drillTouch,
     cardSources: { real: () => pcscCardSource(), drill: () => drillCardSource(session.db) },
     network: options.network,
@@ -105,11 +130,11 @@ export async function openRenderer(browser: Browser, session: Session, options: 
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
+  if (options.pageClock) await page.clock.install({ time: time.clock.now() });
   await page.goto(`${TEST_ORIGIN}/index.html`);
-  return { page, context, blockedRequests, consoleErrors };
+  return { page, context, blockedRequests, consoleErrors, advanceClock: time.advance };
 }
 
-type RendererOptions = Parameters<typeof openRenderer>[2];
 type TestSession = ReturnType<typeof openTestSession>;
 
 /**

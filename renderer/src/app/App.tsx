@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AttentionScreen } from '../features/attention/AttentionScreen';
 import { InventoryScreen } from '../features/inventory/InventoryScreen';
 import { LedgerScreen } from '../features/ledger/LedgerScreen';
 import { PresenceScreen } from '../features/presence/PresenceScreen';
@@ -9,10 +10,11 @@ import { ValidationScreen } from '../features/guidance/ValidationScreen';
 import { SignInsScreen } from '../features/guidance/SignInsScreen';
 import { NetworkScreen } from '../features/network/NetworkScreen';
 import { DrillTouchPrompt } from '../features/presence/DrillTouchPrompt';
-import { shortHash } from '../lib/format';
-import { useChannel } from '../lib/useChannel';
+import { StatusStrip } from './StatusStrip';
+import { REJUDGE_EVERY_MS, useChannel } from '../lib/useChannel';
 
 const ROUTES = [
+  { id: 'attention', label: 'Attention' },
   { id: 'inventory', label: 'Inventory' },
   { id: 'custody', label: 'Custody' },
   { id: 'presence', label: 'Presence check' },
@@ -26,9 +28,10 @@ const ROUTES = [
 type Route = (typeof ROUTES)[number]['id'];
 
 export function App() {
-  const [route, setRoute] = useState<Route>('inventory');
+  const [route, setRoute] = useState<Route>('attention');
   const [announcement, setAnnouncement] = useState('');
-  const { value: status } = useChannel('status:get', {});
+  // Judged again after every write (ledger:appended) and on a timer, so what falls due appears by itself.
+  const { value: status, error: statusError, loadedAt } = useChannel('status:get', {}, { refreshEveryMs: REJUDGE_EVERY_MS });
 
   return (
     <div className="shell">
@@ -36,7 +39,10 @@ export function App() {
         Skip to content
       </a>
       <header className="top-bar no-print">
-        <h1>Keyward</h1>
+        <div className="top-row">
+          <h1>Keyward</h1>
+          <StatusStrip status={status} onOpenAttention={() => setRoute('attention')} />
+        </div>
         <nav aria-label="Screens">
           {ROUTES.map((r) => (
             <button key={r.id} type="button" className="nav-button" aria-current={route === r.id ? 'page' : undefined} onClick={() => setRoute(r.id)}>
@@ -44,42 +50,13 @@ export function App() {
             </button>
           ))}
         </nav>
-        <div className="ledger-head" aria-label="Ledger head">
-          {status ? (
-            <>
-              {status.custody.overdue.length > 0 && (
-                <span className="alert-badge" role="alert">
-                  {status.custody.overdue.length} overdue: {status.custody.overdue.join(', ')}
-                </span>
-              )}
-              {status.custody.awaitingCountersign.length > 0 && <span className="alert-badge">{status.custody.awaitingCountersign.length} without witness</span>}
-              {status.earliestExpiry && (
-                <span className={status.earliestExpiry.state === 'valid' ? '' : 'alert-badge'} data-testid="header-expiry">
-                  {status.earliestExpiry.state === 'expired'
-                    ? `${status.earliestExpiry.label} certificate expired`
-                    : `${status.earliestExpiry.label} certificate expires in ${status.earliestExpiry.days} days`}
-                </span>
-              )}
-              <span className={status.validation.due ? 'alert-badge' : ''}>
-                {status.validation.due ? 'Validation due' : `Validation in ${status.validation.daysRemaining} days`}
-              </span>
-              <span>
-                Ledger: {status.ledger.entries} {status.ledger.entries === 1 ? 'entry' : 'entries'}
-              </span>
-              <code title={status.ledger.headHash} data-testid="header-head-hash">
-                {shortHash(status.ledger.headHash)}
-              </code>
-            </>
-          ) : (
-            <span>Ledger: loading…</span>
-          )}
-        </div>
       </header>
       <p className="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </p>
       <DrillTouchPrompt />
       <main id="main" tabIndex={-1}>
+        {route === 'attention' && <AttentionScreen summary={status?.findings} judgedAt={loadedAt} error={statusError} />}
         {route === 'inventory' && <InventoryScreen onSaved={setAnnouncement} />}
         {route === 'custody' && <CustodyScreen />}
         {route === 'presence' && <PresenceScreen />}

@@ -11,3 +11,13 @@ export function formatRecordedAt(recordedAt: string, utcOffset: string, precisio
 export const shortHash = (hash: string): string => `${hash.slice(0, 12)}…${hash.slice(-4)}`;
 
 export const STATE_LABELS: Record<string, string> = { in_safe: 'In the safe', checked_out: 'Checked out', lost: 'Lost', retired: 'Retired' };
+
+/** A UTC instant in this machine's local time, with its offset: `2026-11-25 10:00 (UTC+01:00)`. */
+export function formatLocalTime(instant: string, precision: 'seconds' | 'minutes' = 'minutes'): string {
+  const at = new Date(instant);
+  if (Number.isNaN(at.getTime())) return instant;
+  const minutes = -at.getTimezoneOffset();
+  const abs = Math.abs(minutes);
+  const offset = `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return formatRecordedAt(at.toISOString(), offset, precision);
+}

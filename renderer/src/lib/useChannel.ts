@@ -2,21 +2,35 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Channel, ChannelArgs, ChannelResults, ReplyError } from '../../../electron/common/channels';
 import { invoke, onLedgerAppended } from './ipc';
 
-/** Loads a read channel, and loads it again whenever the ledger grows. */
-export function useChannel<C extends Channel>(channel: C, args: ChannelArgs<C>) {
+/** How often the status and the open findings are judged again, so that what falls due shows without a write. */
+export const REJUDGE_EVERY_MS = 30_000;
+
+/**
+ * Loads a read channel, and loads it again whenever the ledger grows and, with `refreshEveryMs`,
+ * on that interval. `loadedAt` is when the latest answer arrived.
+ */
+export function useChannel<C extends Channel>(channel: C, args: ChannelArgs<C>, options: { readonly refreshEveryMs?: number } = {}) {
   const [value, setValue] = useState<ChannelResults[C] | undefined>(undefined);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
+  const [loadedAt, setLoadedAt] = useState<Date | undefined>(undefined);
   const key = JSON.stringify(args);
   const reload = useCallback(async () => {
     const reply = await invoke(channel, JSON.parse(key) as ChannelArgs<C>);
     if (reply.ok) {
       setValue(reply.value);
       setError(undefined);
+      setLoadedAt(new Date());
     } else setError(reply.error);
   }, [channel, key]);
   useEffect(() => {
     void reload();
     return onLedgerAppended(() => void reload());
   }, [reload]);
-  return { value, error, reload };
+  const { refreshEveryMs } = options;
+  useEffect(() => {
+    if (!refreshEveryMs) return undefined;
+    const timer = setInterval(() => void reload(), refreshEveryMs);
+    return () => clearInterval(timer);
+  }, [reload, refreshEveryMs]);
+  return { value, error, loadedAt, reload };
 }
