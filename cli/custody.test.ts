@@ -11,7 +11,12 @@ describe('custody from the command line, as a scripted drill with drill keys', (
     const db = join(dir.path, 'custody.db');
     const keyward = keywardAt(db, dir.path, steppingClock());
     await keyward('init');
-    for (const name of ['Alice Example', 'Bob Example']) expect((await keyward('custodian', 'enroll', '--name', name, '--simulated')).code).toBe(0);
+    // Anyone at the machine enrolling themselves is refused: the circle is founded by two together.
+    expect(await keyward('custodian', 'enroll', '--name', 'Eve Intruder', '--approver', 'Mallory Intruder', '--approver', 'Eve Intruder', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('is not founded yet') });
+    expect((await keyward('custodian', 'found', '--first', 'Alice Example', '--second', 'Bob Example', '--simulated')).code).toBe(0);
+    expect(await keyward('custodian', 'found', '--first', 'Eve Intruder', '--second', 'Mallory Intruder', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('already founded') });
+    expect(await keyward('custodian', 'enroll', '--name', 'Eve Intruder', '--approver', 'Mallory Intruder', '--approver', 'Alice Example', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('no custodian named "Mallory Intruder"') });
+    expect(await keyward('custodian', 'enroll', '--name', 'Eve Intruder', '--approver', 'Alice Example', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('needs two approving custodians') });
     expect((await keyward('key', 'enroll', '--label', 'YK-01', '--simulated')).code).toBe(0);
     for (const serial of ['S-1', 'S-2', 'S-3']) await keyward('seal', 'add', '--serial', serial);
 
@@ -66,7 +71,7 @@ describe('keyward signins', () => {
     const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
     await keyward('init');
     await keyward('account', 'add', '--upn', 'bg1@contoso.onmicrosoft.com', '--object-id', BG1);
-    for (const name of ['Alice Example', 'Bob Example']) await keyward('custodian', 'enroll', '--name', name, '--simulated');
+    await keyward('custodian', 'found', '--first', 'Alice Example', '--second', 'Bob Example', '--simulated');
     await keyward('key', 'enroll', '--label', 'YK-01', '--account', 'bg1@contoso.onmicrosoft.com', '--simulated');
     await keyward('seal', 'add', '--serial', 'S-1');
     expect((await keyward('checkout', '--item', 'YK-01', '--custodian', 'Alice Example', '--witness', 'Bob Example', '--reason', 'emergency', '--expected-return', '4h', '--broken-seal', 'S-1', '--seal-intact', '--simulated')).code).toBe(0);

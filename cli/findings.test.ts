@@ -11,7 +11,7 @@ describe('keyward findings', () => {
   it('lists a seal found not intact, refuses a resolution by one custodian, and resolves it with two drill-key touches', async () => {
     const keyward = keywardAt(join(dir.path, 'findings.db'), dir.path, steppingClock());
     await keyward('init');
-    for (const name of ['Alice Example', 'Bob Example']) await keyward('custodian', 'enroll', '--name', name, '--simulated');
+    await keyward('custodian', 'found', '--first', 'Alice Example', '--second', 'Bob Example', '--simulated');
     await keyward('key', 'enroll', '--label', 'YK-01', '--simulated');
     await keyward('seal', 'add', '--serial', 'S-1');
     await keyward('seal', 'apply', '--item', 'YK-01', '--serial', 'S-1');

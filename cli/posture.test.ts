@@ -37,7 +37,7 @@ describe('keyward validation', () => {
     const db = join(dir.path, 'validation.db');
     const keyward = keywardAt(db, dir.path);
     await keyward('init');
-    await keyward('custodian', 'enroll', '--name', 'Alice Example', '--simulated');
+    await keyward('custodian', 'found', '--first', 'Alice Example', '--second', 'Bob Example', '--simulated');
     const due = await keyward('validation', 'status');
     expect(due.code).toBe(2);
     expect(due.stdout).toContain('VALIDATION DUE: no validation has been completed yet');

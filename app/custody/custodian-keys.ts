@@ -1,74 +1,16 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
-import { modelName } from '../../core/presence/aaguid-models';
 import { KeywardError } from '../../core/errors';
 import { parseText, type Custodian } from '../../core/inventory/inventory';
 import type { Approval, UnsealedEntry } from '../../core/ledger/ledger';
 import { KEYWARD_ORIGIN, KEYWARD_RP_ID } from '../../core/presence/presence';
-import { deactivateCustodianRow, findCustodianCredential, insertCustodianCredential, saveCustodianDrillKey, updateCustodianSignCount } from '../../db/custody';
-import { findCustodianByName, insertCustodian } from '../../db/custodians';
-import { appendEntry, appendPreparedEntry } from '../../db/ledger';
+import { findCustodianCredential, saveCustodianDrillKey, updateCustodianSignCount } from '../../db/custody';
+import { findCustodianByName } from '../../db/custodians';
+import { appendPreparedEntry } from '../../db/ledger';
 import { getAssertion } from '../../native/client/webauthn-client';
 import { approvalChallenge } from '../ledger/approval-verification';
 import type { KeySource } from '../presence/key-sources';
-import { registerKeywardCredential, touchPrompt } from '../presence/keyward-credential';
-import { recorded, type Session } from '../ports';
-
-const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
-
-/**
- * A custodian registers their own FIDO2 key: Keyward creates a credential on it under its own RP
- * ID, verifies the registration, and records the public key in the ledger, so that every later
- * approval can be checked offline from the ledger alone.
- */
-export async function enrolCustodianKey(session: Session, source: KeySource, input: Record<string, unknown>, onTouch: () => void = () => undefined): Promise<Custodian> {
-  const name = parseText(input.name, 'name', { required: true, max: 80 });
-  const { db } = session;
-  const existing = findCustodianByName(db, name);
-  if (existing && !existing.active) throw new KeywardError('conflict', `${existing.name} was deactivated and cannot enrol a key`, 'name');
-  if (existing && findCustodianCredential(db, existing.id)) throw new KeywardError('conflict', `${existing.name} already has an enrolled key`, 'name');
-  const key = await source.open({ label: `${name}'s key` });
-  try {
-    const { credential, aaguid } = await registerKeywardCredential(key.ctap2, name, onTouch);
-    const drillState = key.drillState?.();
-    return recorded(session, (at) => {
-      let custodian = findCustodianByName(db, name);
-      if (!custodian) {
-        custodian = insertCustodian(db, { name, createdAt: at.recordedAt });
-        appendEntry(db, { kind: 'custodian.added', actors: [session.actor], payload: { custodianId: custodian.id, name } }, at);
-      }
-      const publicKey = b64url(credential.publicKey);
-      insertCustodianCredential(db, { custodianId: custodian.id, credentialId: credential.id, publicKey, aaguid, model: modelName(aaguid), signCount: credential.counter, simulated: source.simulated, enrolledAt: at.recordedAt });
-      if (drillState) saveCustodianDrillKey(db, custodian.id, drillState);
-      appendEntry(
-        db,
-        {
-          kind: 'custodian.key_enrolled',
-          actors: [session.actor],
-          payload: { custodianId: custodian.id, name: custodian.name, credentialId: credential.id, publicKey, aaguid, model: modelName(aaguid), drill: source.simulated },
-        },
-        at,
-      );
-      return custodian;
-    });
-  } finally {
-    await key.close().catch(() => undefined);
-  }
-}
-
-/** A staff change: the custodian can no longer approve anything. */
-export function deactivateCustodian(session: Session, input: Record<string, unknown>): Custodian {
-  const name = parseText(input.name, 'name', { required: true, max: 80 });
-  const reason = parseText(input.reason, 'reason', { required: false, max: 200 });
-  return recorded(session, (at) => {
-    const custodian = findCustodianByName(session.db, name);
-    if (!custodian) throw new KeywardError('not_found', `no custodian named "${name}"`, 'name');
-    if (!custodian.active) throw new KeywardError('conflict', `${custodian.name} is already deactivated`, 'name');
-    deactivateCustodianRow(session.db, custodian.id, at.recordedAt);
-    // A change of staff makes the guidance's validation due at once.
-    appendEntry(session.db, { kind: 'custodian.deactivated', actors: [session.actor], payload: { custodianId: custodian.id, name: custodian.name, reason, validationDue: true } }, at);
-    return { ...custodian, active: false };
-  });
-}
+import { touchPrompt } from '../presence/keyward-credential';
+import type { Session } from '../ports';
 
 export interface CollectedApproval {
   readonly approval: Approval;
@@ -91,7 +33,20 @@ export function approverNamed(session: Pick<Session, 'db'>, value: unknown, fiel
  * relying party would; the key's counter must have moved on, so an old assertion cannot be reused.
  */
 export async function collectApproval(session: Session, source: KeySource, custodian: Custodian, entry: UnsealedEntry, role: Approval['role'], onTouch: () => void = () => undefined): Promise<CollectedApproval> {
-  const credential = findCustodianCredential(session.db, custodian.id)!;
+  const collected = await collectApprovalWith(source, custodian, findCustodianCredential(session.db, custodian.id)!, entry, role, onTouch);
+  if (collected.drillState) saveCustodianDrillKey(session.db, custodian.id, collected.drillState);
+  return collected;
+}
+
+/** The same, with the custodian's credential given (it may not be stored yet: the founding of the circle). */
+export async function collectApprovalWith(
+  source: KeySource,
+  custodian: Custodian,
+  credential: { readonly credentialId: string; readonly publicKey: string; readonly signCount: number; readonly simulated: boolean },
+  entry: UnsealedEntry,
+  role: Approval['role'],
+  onTouch: () => void = () => undefined,
+): Promise<CollectedApproval & { readonly drillState?: unknown }> {
   if (credential.simulated !== source.simulated) throw new KeywardError('invalid_input', `${custodian.name}'s key is ${credential.simulated ? 'a drill key' : 'a real key'}; use the matching mode`, role);
   const challenge = approvalChallenge(entry);
   const key = await source.open({ authenticatorId: custodian.id, label: `${custodian.name}'s key` });
@@ -112,11 +67,10 @@ export async function collectApproval(session: Session, source: KeySource, custo
       throw new KeywardError('verification_failed', `${custodian.name}'s approval did not verify: ${(error as Error).message}`, role);
     });
     if (!verified.verified) throw new KeywardError('verification_failed', `${custodian.name}'s approval did not verify`, role);
-    const drillState = key.drillState?.();
-    if (drillState) saveCustodianDrillKey(session.db, custodian.id, drillState);
     return {
       custodian,
       newSignCount: verified.authenticationInfo.newCounter,
+      drillState: key.drillState?.(),
       approval: {
         role,
         custodianId: custodian.id,
@@ -156,3 +110,4 @@ export async function approveAndWrite(
     })
     .immediate();
 }
+

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendPreparedEntry, prepareEntry, verifyLedger } from '../../db/ledger';
 import { openTestSession } from '../../test/support/session';
 import { createApprovalInspector } from '../ledger/approval-verification';
-import { deactivateCustodian, enrolCustodianKey } from './custodian-keys';
+import { deactivateCustodian } from './circle';
+import { custodiansOf } from '../../test/support/circle';
 import { checkOut, countersign, listCustody, returnItem, sealItem, type CustodySources } from './custody';
 import { listFindings } from '../findings/findings';
 import { listSeals } from '../../db/seals';
@@ -20,7 +21,7 @@ describe('custody under dual control, with drill keys', () => {
   beforeEach(async () => {
     s = openTestSession();
     sources = { custodianKeys: drillKeySource(s.db, { store: 'custodians' }), emergencyKeys: drillKeySource(s.db) };
-    for (const name of ['Alice Example', 'Bob Example', 'Carol Example']) await enrolCustodianKey(s, sources.custodianKeys, { name });
+    await custodiansOf(s, sources.custodianKeys, ['Alice Example', 'Bob Example', 'Carol Example']);
     await enrolKey(s, sources.emergencyKeys, { label: 'YK-01' });
     for (const serial of ['S-1', 'S-2', 'S-3', 'S-4']) registerSeal(s, { serial });
   });
@@ -61,7 +62,7 @@ describe('custody under dual control, with drill keys', () => {
     const refusals: [string, Step, Step, RegExp][] = [
       ['an item already out', out, (t, src) => checkOut(t, src, { ...checkoutInput, brokenSeal: 'S-3' }), /is checked out, not in the safe/],
       ['a witness who is the custodian', none, (t, src) => checkOut(t, src, { ...checkoutInput, witness: 'Alice Example' }), /witness must be a different custodian/],
-      ['a deactivated custodian', (t) => deactivateCustodian(t, { name: 'Carol Example', reason: 'left the organisation' }), (t, src) => checkOut(t, src, { ...checkoutInput, witness: 'Carol Example' }), /Carol Example has been deactivated and cannot approve/],
+      ['a deactivated custodian', (t, src) => deactivateCustodian(t, src.custodianKeys, { name: 'Carol Example', reason: 'left the organisation', approvers: ['Alice Example', 'Bob Example'] }), (t, src) => checkOut(t, src, { ...checkoutInput, witness: 'Carol Example' }), /Carol Example has been deactivated and cannot approve/],
       ['a return without an open checkout', none, (t, src) => returnItem(t, src, { item: 'YK-01', custodian: 'Alice Example', witness: 'Bob Example', newSeal: 'S-2' }), /no open checkout to return/],
       ['a seal that was already broken', outAndBack, (t, src) => checkOut(t, src, checkoutInput), /seal S-1 was already broken; a seal serial is never reused/],
       ['a return seal used before', out, (t, src) => returnItem(t, src, { item: 'YK-01', custodian: 'Alice Example', witness: 'Bob Example', newSeal: 'S-1' }), /seal S-1 has been used before/],
@@ -180,10 +181,14 @@ describe('staff changes and the validation', () => {
     const s = openTestSession();
     try {
       const { readStatus } = await import('../inventory/status');
-      await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name: 'Dana Example' });
-      deactivateCustodian(s, { name: 'Dana Example', reason: 'left the organisation' });
+      const keys = drillKeySource(s.db, { store: 'custodians' });
+      await custodiansOf(s, keys, ['Alice Example', 'Bob Example', 'Dana Example']);
+      const approvers = ['Alice Example', 'Bob Example'];
+      await expect(deactivateCustodian(s, keys, { name: 'Dana Example', approvers: ['Alice Example'] })).rejects.toThrow(/needs two approving custodians/);
+      await expect(deactivateCustodian(s, keys, { name: 'Dana Example', approvers: ['Dana Example', 'Bob Example'] })).rejects.toThrow(/Dana Example cannot approve a change about themselves/);
+      await deactivateCustodian(s, keys, { name: 'Dana Example', reason: 'left the organisation', approvers });
       expect(readStatus(s.db).validation).toMatchObject({ due: true, because: expect.stringMatching(/Dana Example was deactivated on \d{4}-\d\d-\d\d \(ledger entry \d+\)$/) });
-      expect(() => deactivateCustodian(s, { name: 'Dana Example' })).toThrow(/already deactivated/);
+      await expect(deactivateCustodian(s, keys, { name: 'Dana Example', approvers })).rejects.toThrow(/already deactivated/);
     } finally {
       s.close();
     }

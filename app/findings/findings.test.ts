@@ -9,7 +9,8 @@ import { addAccount, addPlace } from '../inventory/inventory';
 import { importSignIns } from '../guidance/signins';
 import { recordAccountFacts } from '../guidance/posture';
 import { tamper } from '../../test/support/tamper';
-import { deactivateCustodian, enrolCustodianKey } from '../custody/custodian-keys';
+import { deactivateCustodian } from '../custody/circle';
+import { custodiansOf } from '../../test/support/circle';
 import { readStatus } from '../inventory/status';
 import { enrolKey } from '../presence/enrolment';
 import { drillKeySource, type KeySource } from '../presence/key-sources';
@@ -34,7 +35,7 @@ describe('findings that stay open until two custodians resolve them', () => {
     keys = standInForHardware(drillKeySource(s.db));
     custodianKeys = standInForHardware(drillKeySource(s.db, { store: 'custodians' }));
     addPlace(s, { name: 'HQ safe A' });
-    for (const name of ['Alice Example', 'Bob Example', 'Carol Example']) await enrolCustodianKey(s, custodianKeys, { name });
+    await custodiansOf(s, custodianKeys, ['Alice Example', 'Bob Example', 'Carol Example']);
   });
   afterEach(() => s.close());
 
@@ -114,7 +115,7 @@ describe('findings that stay open until two custodians resolve them', () => {
   it('refuses a deactivated custodian, and an unknown or already resolved finding', async () => {
     await keyWithDroppedPinRetries();
     const id = anomalies()[0]!.id;
-    deactivateCustodian(s, { name: 'Carol Example' });
+    await deactivateCustodian(s, custodianKeys, { name: 'Carol Example', approvers: ['Alice Example', 'Bob Example'] });
     const before = head();
     await expect(resolveFinding(s, custodianKeys, { id, custodian: 'Carol Example', witness: 'Bob Example', reason: 'x', choice: 'retire' })).rejects.toMatchObject({ message: expect.stringMatching(/deactivated/) });
     await expect(resolveFinding(s, custodianKeys, { id: 'presence-anomaly:99:1', custodian: 'Alice Example', witness: 'Bob Example', reason: 'x' })).rejects.toMatchObject({ code: 'not_found' });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readHead } from '../../db/ledger';
 import { appendEntry } from '../../db/ledger';
 import { openTestSession } from '../../test/support/session';
-import { enrolCustodianKey } from '../custody/custodian-keys';
+import { custodiansOf } from '../../test/support/circle';
 import { drillKeySource } from '../presence/key-sources';
 import { verifyStoredLedger } from '../ledger/ledger';
 import { timestamp } from '../ports';
@@ -19,7 +19,7 @@ describe('the validation cycle', () => {
   let keyId: number;
   beforeEach(async () => {
     s = openTestSession();
-    await enrolCustodianKey(s, keys(), { name: 'Alice Example' });
+    await custodiansOf(s, keys(), ['Alice Example', 'Bob Example']);
     addAccount(s, ACCOUNT_1);
     addPlace(s, { name: 'HQ safe A' });
     // A software key standing in for a real one: the item is recorded as real, not a drill.

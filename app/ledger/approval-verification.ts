@@ -53,6 +53,12 @@ interface EntryWithApprovals extends UnsealedEntry {
 
 type Required = readonly { readonly role: Approval['role']; readonly custodianId: number | null }[];
 const id = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+const founders = (p: Readonly<Record<string, unknown>>) => (Array.isArray(p.custodians) ? (p.custodians as { custodianId?: unknown }[]) : []);
+/** Two approvers, whoever they are (the subject of the change is excluded separately). */
+const twoApprovers: () => Required = () => [
+  { role: 'custodian', custodianId: null },
+  { role: 'witness', custodianId: null },
+];
 
 /** The approvals each kind of entry must carry: who approves, in which role. Entries of other kinds need none. */
 const REQUIRED_APPROVALS: Readonly<Record<string, (payload: Readonly<Record<string, unknown>>) => Required>> = {
@@ -66,6 +72,12 @@ const REQUIRED_APPROVALS: Readonly<Record<string, (payload: Readonly<Record<stri
     { role: 'custodian', custodianId: id(p.custodianId) },
     { role: 'witness', custodianId: id(p.witnessId) },
   ],
+  'custodians.founded': (p) => [
+    { role: 'custodian', custodianId: id(founders(p)[0]?.custodianId) },
+    { role: 'witness', custodianId: id(founders(p)[1]?.custodianId) },
+  ],
+  'custodian.key_enrolled': twoApprovers,
+  'custodian.deactivated': twoApprovers,
   'validation.attested': () => [{ role: 'custodian', custodianId: null }],
   'validation.waived': () => [{ role: 'custodian', custodianId: null }],
 };
@@ -84,6 +96,10 @@ function missingApprovals(entry: EntryWithApprovals): string | undefined {
   }
   if (approvals.length > required.length) return `a ${entry.kind} entry carries approvals nobody asked for`;
   if (new Set(approvals.map((a) => a.custodianId)).size !== approvals.length) return 'the same custodian approved twice: dual control needs two different custodians';
+  // A change to the circle is never approved by the person it is about.
+  if ((entry.kind === 'custodian.key_enrolled' || entry.kind === 'custodian.deactivated') && approvals.some((a) => a.custodianId === entry.payload.custodianId)) {
+    return `custodian ${String(entry.payload.custodianId)} approved a change about themselves`;
+  }
   return undefined;
 }
 
@@ -97,6 +113,16 @@ export function createApprovalInspector(): (body: string, seq: number) => string
   const keys = new Map<string, CustodianKey & { readonly drill: boolean }>();
   const deactivated = new Set<number>();
   const drillItems = new Map<number, boolean>();
+  /** Whether the circle of real custodians, and of drill custodians, has been founded. */
+  const founded = { real: false, drill: false };
+  const learnKey = (payload: { custodianId?: unknown; credentialId?: unknown; publicKey?: unknown; drill?: unknown }): string | undefined => {
+    try {
+      keys.set(String(payload.credentialId), { custodianId: Number(payload.custodianId), publicKey: publicKeyFromCose(String(payload.publicKey)), drill: payload.drill === true });
+      return undefined;
+    } catch (error) {
+      return `the enrolled custodian key cannot be read: ${(error as Error).message}`;
+    }
+  };
   return (body) => {
     // Cheap filters first: most entries carry neither approvals nor changes to who may approve.
     const kind = /"kind":"([a-z_.]+)"/.exec(body)?.[1];
@@ -109,15 +135,19 @@ export function createApprovalInspector(): (body: string, seq: number) => string
       return 'the entry is not well-formed JSON';
     }
     const p = entry.payload as Record<string, unknown>;
-    if (entry.kind === 'custodian.key_enrolled') {
-      const payload = p as { custodianId: number; credentialId: string; publicKey: string; drill?: boolean };
-      try {
-        keys.set(payload.credentialId, { custodianId: payload.custodianId, publicKey: publicKeyFromCose(payload.publicKey), drill: payload.drill === true });
-      } catch (error) {
-        return `the enrolled custodian key cannot be read: ${(error as Error).message}`;
+    const mode = p.drill === true ? 'drill' : 'real';
+    if (entry.kind === 'custodians.founded') {
+      if (founded[mode]) return `the circle of ${mode} custodians was founded again: it is founded once, by two custodians together`;
+      const people = founders(p);
+      if (people.length !== 2) return 'the circle of trust is founded by exactly two custodians';
+      // The founders sign with the keys the entry itself introduces.
+      for (const person of people) {
+        const unreadable = learnKey({ ...person, drill: p.drill });
+        if (unreadable) return unreadable;
       }
+      founded[mode] = true;
     }
-    if (entry.kind === 'custodian.deactivated') deactivated.add((p as { custodianId: number }).custodianId);
+    if (entry.kind === 'custodian.key_enrolled' && !founded[mode]) return `a custodian's key was enrolled before the circle of ${mode} custodians was founded: nobody could approve it`;
     if (ITEM_KINDS.includes(entry.kind) && typeof p.authenticatorId === 'number') drillItems.set(p.authenticatorId, p.drill === true);
     const drillEntry = p.drill === true;
     if (entry.kind.startsWith('custody.') && drillEntry && drillItems.get(Number(p.authenticatorId)) === false) {
@@ -132,6 +162,9 @@ export function createApprovalInspector(): (body: string, seq: number) => string
       if (deactivated.has(approval.custodianId)) return `the ${approval.role} had been deactivated and could not approve`;
       if (key!.drill && !drillEntry) return `the ${approval.role}'s approval was made with a drill key; drill keys never approve anything real`;
     }
+    // Only once its enrolment is approved can a new key approve anything.
+    if (entry.kind === 'custodian.key_enrolled') return learnKey(p);
+    if (entry.kind === 'custodian.deactivated') deactivated.add(Number(p.custodianId));
     return undefined;
   };
 }

@@ -5,7 +5,8 @@ import { appendPreparedEntry, prepareEntry, sha256Hex } from '../../db/ledger';
 import { openTestSession } from '../../test/support/session';
 import { tamper } from '../../test/support/tamper';
 import { checkOut, type CustodySources } from '../custody/custody';
-import { collectApproval, enrolCustodianKey } from '../custody/custodian-keys';
+import { collectApproval } from '../custody/custodian-keys';
+import { custodiansOf } from '../../test/support/circle';
 import { registerSeal } from '../inventory/inventory';
 import { initDatabase } from '../keyward';
 import { timestamp } from '../ports';
@@ -26,8 +27,8 @@ describe('approvals the ledger requires, and drills walled off from real custody
     s = openTestSession();
     real = { custodianKeys: standInForHardware(drillKeySource(s.db, { store: 'custodians' })), emergencyKeys: standInForHardware(drillKeySource(s.db)) };
     drill = { custodianKeys: drillKeySource(s.db, { store: 'custodians' }), emergencyKeys: drillKeySource(s.db) };
-    for (const name of ['Alice Example', 'Bob Example']) await enrolCustodianKey(s, real.custodianKeys, { name });
-    for (const name of ['Dora Drill', 'Dan Drill']) await enrolCustodianKey(s, drill.custodianKeys, { name });
+    await custodiansOf(s, real.custodianKeys, ['Alice Example', 'Bob Example']);
+    await custodiansOf(s, drill.custodianKeys, ['Dora Drill', 'Dan Drill']);
     await enrolKey(s, real.emergencyKeys, { label: 'YK-01' });
     for (const serial of ['S-1', 'S-2']) registerSeal(s, { serial });
   });
@@ -88,5 +89,40 @@ describe('approvals the ledger requires, and drills walled off from real custody
     } finally {
       db.close();
     }
+  });
+
+  describe('the circle of trust, as the ledger proves it', () => {
+    const aliceKey = () => s.db.prepare('SELECT credential_id AS credentialId, public_key AS publicKey FROM custodian_credentials WHERE custodian_id = ?').get(custodian('Alice Example').id) as { credentialId: string; publicKey: string };
+    const intruderEnrolment = (): UnsealedEntry =>
+      prepareEntry(
+        s.db,
+        { kind: 'custodian.key_enrolled', actors: [{ role: 'operator', name: 'eve' }], payload: { custodianId: 99, name: 'Eve Intruder', credentialId: 'ZXZl', publicKey: aliceKey().publicKey, aaguid: '00000000-0000-0000-0000-000000000000', model: 'x', drill: false, joined: true } },
+        timestamp(s.clock),
+      );
+
+    it('fails verification of a custodian enrolled by nobody (the intruder writing into the file)', () => {
+      const entry = appendPreparedEntry(s.db, intruderEnrolment(), []);
+      expect(verifyStoredLedger(s.db)).toMatchObject({ ok: false, firstBadSeq: entry.seq, message: expect.stringMatching(/custodian\.key_enrolled entry needs the custodian's approval and has none/) });
+    });
+
+    it('fails verification of an enrolment one of whose approvers is the new custodian', async () => {
+      const prepared = prepareEntry(
+        s.db,
+        { kind: 'custodian.key_enrolled', actors: [{ role: 'operator', name: 'x' }], payload: { custodianId: custodian('Bob Example').id, name: 'Bob Example', credentialId: 'Ym9i', publicKey: aliceKey().publicKey, aaguid: '00000000-0000-0000-0000-000000000000', model: 'x', drill: false, joined: false } },
+        timestamp(s.clock),
+      );
+      const entry = await appendSignedBy(prepared, real.custodianKeys, 'Alice Example', 'Bob Example');
+      expect(verifyStoredLedger(s.db)).toMatchObject({ ok: false, firstBadSeq: entry.seq, message: expect.stringMatching(/approved a change about themselves/) });
+    });
+
+    it('fails verification of a second founding of the circle', async () => {
+      const refounding = prepareEntry(
+        s.db,
+        { kind: 'custodians.founded', actors: [{ role: 'custodian', name: 'Alice Example' }], payload: { custodians: [{ custodianId: custodian('Alice Example').id, ...aliceKey(), drill: false }, { custodianId: custodian('Bob Example').id, ...aliceKey(), drill: false }], drill: false } },
+        timestamp(s.clock),
+      );
+      const entry = appendPreparedEntry(s.db, refounding, []);
+      expect(verifyStoredLedger(s.db)).toMatchObject({ ok: false, firstBadSeq: entry.seq, message: expect.stringMatching(/founded again/) });
+    });
   });
 });

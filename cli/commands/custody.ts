@@ -1,4 +1,4 @@
-import { deactivateCustodian, enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
 import { checkOut, countersign, listCustody, returnItem, sealItem, type ApprovalStep, type CustodySources } from '../../app/custody/custody';
 import { drillKeySource, hidKeySource } from '../../app/presence/key-sources';
 import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
@@ -18,25 +18,50 @@ const announce = (context: CommandContext) => (step: ApprovalStep) =>
   context.io.stderr(step.step === 'touch' ? `${step.role} ${step.name}: touch your key now\n` : `${step.role} ${step.name}: approved\n`);
 
 const simulated = { type: 'boolean' as const, help: 'use drill keys from the drill store (for drills and scripted rehearsals)' };
+const custodianKeys = (context: CommandContext) => (context.options.simulated === true ? drillKeySource(context.session().db, { store: 'custodians' }) : hidKeySource());
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
 export const custodyCommands: Command[] = [
   {
-    path: ['custodian', 'enroll'],
-    summary: 'A custodian registers their own FIDO2 key (adds the custodian if new)',
-    options: { name: { type: 'string', required: true, value: 'NAME', help: "the custodian's full name" }, simulated },
+    path: ['custodian', 'found'],
+    summary: 'The first two custodians found the circle of trust together, each with their own FIDO2 key',
+    options: {
+      first: { type: 'string', required: true, value: 'NAME', help: 'the first custodian' },
+      second: { type: 'string', required: true, value: 'NAME', help: 'the second custodian' },
+      simulated,
+    },
     run: async (context) => {
       const { options, io } = context;
-      const source = options.simulated === true ? drillKeySource(context.session().db, { store: 'custodians' }) : hidKeySource();
-      const custodian = await enrolCustodianKey(context.session(), source, { name: options.name }, () => io.stderr('touch your key now\n'));
+      const founders = await foundCircle(context.session(), custodianKeys(context), { first: options.first, second: options.second }, (name) => io.stderr(`${name}: touch your key now\n`));
+      return { value: founders, human: `${founders.map((c) => c.name).join(' and ')} founded the circle of custodians` };
+    },
+  },
+  {
+    path: ['custodian', 'enroll'],
+    summary: 'A new custodian registers their own FIDO2 key, approved by two custodians touching theirs',
+    options: {
+      name: { type: 'string', required: true, value: 'NAME', help: "the new custodian's full name" },
+      approver: { type: 'string', required: true, multiple: true, value: 'NAME', help: 'an existing custodian who approves (give two)' },
+      simulated,
+    },
+    run: async (context) => {
+      const { options, io } = context;
+      const custodian = await enrolCustodianKey(context.session(), custodianKeys(context), { name: options.name, approvers: listOf(options.approver) }, () => io.stderr(`${String(options.name)}: touch your new key now\n`), announce(context));
       return { value: custodian, human: `enrolled ${custodian.name}'s key` };
     },
   },
   {
     path: ['custodian', 'deactivate'],
-    summary: 'Deactivate a custodian (staff change): they can no longer approve',
-    options: { name: { type: 'string', required: true, value: 'NAME', help: "the custodian's full name" }, reason: { type: 'string', value: 'TEXT', help: 'why' } },
-    run: ({ options, session }) => {
-      const custodian = deactivateCustodian(session(), { name: options.name, reason: options.reason });
+    summary: 'Deactivate a custodian (staff change), approved by two other custodians: they can no longer approve',
+    options: {
+      name: { type: 'string', required: true, value: 'NAME', help: "the custodian's full name" },
+      reason: { type: 'string', value: 'TEXT', help: 'why' },
+      approver: { type: 'string', required: true, multiple: true, value: 'NAME', help: 'another custodian who approves (give two)' },
+      simulated,
+    },
+    run: async (context) => {
+      const { options } = context;
+      const custodian = await deactivateCustodian(context.session(), custodianKeys(context), { name: options.name, reason: options.reason, approvers: listOf(options.approver) }, announce(context));
       return { value: custodian, human: `deactivated ${custodian.name}; a validation is now due` };
     },
   },

@@ -50,6 +50,8 @@ export interface Custodian {
   readonly name: string;
   readonly active: boolean;
   readonly createdAt: string;
+  /** The custodian's own key: a real one, a drill key, or none yet (a name cannot approve anything). */
+  readonly key: 'real' | 'drill' | null;
 }
 
 export interface Seal {

@@ -17,6 +17,7 @@ export const LEDGER_ENTRY_KINDS = [
   'presence.checked',
   'netpath.classified',
   'netpath.proved',
+  'custodians.founded',
   'custodian.key_enrolled',
   'custodian.deactivated',
   'custody.checked_out',

@@ -19,6 +19,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'drill:touch',
   'card:enroll',
   'custody:list',
+  'custodian:found',
   'custodian:enroll',
   'custodian:deactivate',
   'custody:checkout',
@@ -43,7 +44,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */
-export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'card:enroll', 'netpath:classify', 'netpath:probe', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile', 'findings:resolve']);
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'card:enroll', 'netpath:classify', 'netpath:probe', 'custodian:found', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile', 'findings:resolve']);
 
 export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
 

@@ -44,8 +44,9 @@ export const CHANNELS = {
   'drill:touch': z.object({ answer: text(20) }).strict(),
   'card:enroll': z.object({ label: text(200), place: optionalText(200), account: optionalText(200), reader: optionalText(200), simulated: z.boolean() }).strict(),
   'custody:list': z.object({ open: z.boolean().optional(), overdue: z.boolean().optional() }).strict(),
-  'custodian:enroll': z.object({ name: text(200), simulated: z.boolean() }).strict(),
-  'custodian:deactivate': z.object({ name: text(200), reason: optionalText(200) }).strict(),
+  'custodian:found': z.object({ first: text(200), second: text(200), simulated: z.boolean() }).strict(),
+  'custodian:enroll': z.object({ name: text(200), approvers: z.array(text(200)).length(2), simulated: z.boolean() }).strict(),
+  'custodian:deactivate': z.object({ name: text(200), reason: optionalText(200), approvers: z.array(text(200)).length(2), simulated: z.boolean() }).strict(),
   'custody:checkout': z
     .object({
       item: text(200),
@@ -104,6 +105,7 @@ export interface ChannelResults {
   'drill:touch': { readonly label: string };
   'card:enroll': { readonly authenticator: Authenticator; readonly reader: string; readonly warnings: readonly string[] };
   'custody:list': CustodyItemView[];
+  'custodian:found': readonly Custodian[];
   'custodian:enroll': Custodian;
   'custodian:deactivate': Custodian;
   'custody:checkout': { readonly ledgerSeq: number };

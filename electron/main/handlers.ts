@@ -13,7 +13,7 @@ import { assessPosture } from '../../app/guidance/posture';
 import { attestStep, completeValidation, readValidation, startValidation } from '../../app/guidance/validation';
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
 import { writeReportPdf } from '../../app/reports/report-pdf';
-import { deactivateCustodian, enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
 import { checkOut, countersign, listCustody, returnItem, type CustodySources } from '../../app/custody/custody';
 import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath/netpath';
 import type { DiscoveredInterface } from '../../app/netpath/netpath';
@@ -68,8 +68,11 @@ export const HANDLERS: Handlers = {
   'key:enroll': (context, args) =>
     enrolKey(context.session, sourceFor(context, args.simulated), args, (step) => context.emit('key:progress', { job: 'enrol', index: 1, total: 1, label: args.label, step })),
   'custody:list': ({ session }, args) => listCustody(session, args),
-  'custodian:enroll': (context, args) => enrolCustodianKey(context.session, args.simulated ? context.keySources.drillCustodians() : context.keySources.real(), args),
-  'custodian:deactivate': ({ session }, args) => deactivateCustodian(session, args),
+  'custodian:found': (context, args) => foundCircle(context.session, args.simulated ? context.keySources.drillCustodians() : context.keySources.real(), args),
+  'custodian:enroll': (context, args) =>
+    enrolCustodianKey(context.session, args.simulated ? context.keySources.drillCustodians() : context.keySources.real(), args, undefined, (step) => context.emit('custody:approval', step)),
+  'custodian:deactivate': (context, args) =>
+    deactivateCustodian(context.session, args.simulated ? context.keySources.drillCustodians() : context.keySources.real(), args, (step) => context.emit('custody:approval', step)),
   'custody:checkout': async (context, args) => {
     const { entry } = await checkOut(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
     return { ledgerSeq: entry.seq };

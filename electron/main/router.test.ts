@@ -6,7 +6,7 @@ import { CHANNELS } from '../common/channels';
 import { HANDLERS } from './handlers';
 import { createIpcRouter, type IpcRouter } from './router';
 import { DrillTouchPad } from '../../app/presence/drill-touch';
-import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { custodiansOf } from '../../test/support/circle';
 import { checkOut } from '../../app/custody/custody';
 import { registerSeal } from '../../app/inventory/inventory';
 import { enrolKey } from '../../app/presence/enrolment';
@@ -117,8 +117,8 @@ describe('findings over IPC', () => {
   async function twoTornSeals() {
     const drillCustodians = drillKeySource(s.db, { store: 'custodians' });
     const realCustodians = standInForHardware(drillKeySource(s.db, { store: 'custodians' }));
-    for (const name of ['Alice Example', 'Bob Example']) await enrolCustodianKey(s, drillCustodians, { name });
-    for (const name of ['Carol Example', 'Dan Example']) await enrolCustodianKey(s, realCustodians, { name });
+    await custodiansOf(s, drillCustodians, ['Alice Example', 'Bob Example']);
+    await custodiansOf(s, realCustodians, ['Carol Example', 'Dan Example']);
     await enrolKey(s, drillKeySource(s.db), { label: 'YK-DRILL' });
     await enrolKey(s, standInForHardware(drillKeySource(s.db)), { label: 'YK-REAL' });
     for (const serial of ['S-1', 'S-2']) registerSeal(s, { serial });

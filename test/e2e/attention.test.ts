@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { custodiansOf } from '../support/circle';
 import { checkOut } from '../../app/custody/custody';
 import { attestStep, completeValidation, startValidation } from '../../app/guidance/validation';
 import { addAccount, addPlace, registerSeal } from '../../app/inventory/inventory';
@@ -32,8 +32,8 @@ async function cleanSite(s: TestSession) {
   addAccount(s, ACCOUNT_1);
   addAccount(s, ACCOUNT_2);
   addPlace(s, { name: 'HQ safe A' });
-  for (const name of ['Carol Example', 'Dan Example']) await enrolCustodianKey(s, realCustodianKeys(s), { name });
-  for (const name of ['Alice Example', 'Bob Example']) await enrolCustodianKey(s, drillCustodianKeys(s), { name });
+  await custodiansOf(s, realCustodianKeys(s), ['Carol Example', 'Dan Example']);
+  await custodiansOf(s, drillCustodianKeys(s), ['Alice Example', 'Bob Example']);
   await enrolKey(s, realItemKeys(s), { label: 'YK-01', account: ACCOUNT_1.upn, place: 'HQ safe A' });
   for (const serial of ['S-1', 'S-2', 'S-3']) registerSeal(s, { serial });
   startValidation(s);

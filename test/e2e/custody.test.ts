@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { custodiansOf } from '../support/circle';
 import { enrolKey } from '../../app/presence/enrolment';
 import { registerSeal } from '../../app/inventory/inventory';
 import { drillKeySource } from '../../app/presence/key-sources';
@@ -18,12 +18,25 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     const { s } = suite;
     await page.getByRole('button', { name: 'Custody' }).click();
     await page.getByLabel(/Drill mode/).check();
-    for (const name of ['Alice Example', 'Bob Example']) {
-      await page.getByLabel("Custodian's full name").fill(name);
-      await page.getByRole('button', { name: 'Enrol their key' }).click();
-      await touchDrillKey(page, `${name}'s key`);
-      await page.getByText(`Enrolled ${name}'s key.`).waitFor();
-    }
+    // The first two found the circle together; a third joins with their approval.
+    const found = page.getByRole('form', { name: 'Found the circle of custodians' });
+    await found.getByLabel("First custodian's full name").fill('Alice Example');
+    await found.getByLabel("Second custodian's full name").fill('Bob Example');
+    await found.getByRole('button', { name: 'Found the circle' }).click();
+    for (const name of ['Alice Example', 'Bob Example']) await touchDrillKey(page, `${name}'s key`);
+    for (const name of ['Alice Example', 'Bob Example']) await touchDrillKey(page, `${name}'s key`);
+    await page.getByText('Alice Example and Bob Example founded the circle of custodians.').waitFor();
+    const enrol = page.getByRole('form', { name: "Enrol a custodian's key" });
+    await enrol.getByLabel("New custodian's full name").fill('Carol Example');
+    await enrol.getByLabel('Approved by').selectOption('Alice Example');
+    await enrol.getByLabel('and by').selectOption('Alice Example');
+    await enrol.getByRole('button', { name: 'Enrol their key' }).click();
+    await enrol.getByText('the two approvers must be different custodians').waitFor();
+    await enrol.getByLabel('and by').selectOption('Bob Example');
+    await enrol.getByRole('button', { name: 'Enrol their key' }).click();
+    await touchDrillKey(page, "Carol Example's key");
+    for (const name of ['Alice Example', 'Bob Example']) await touchDrillKey(page, `${name}'s key`);
+    await page.getByText("Enrolled Carol Example's key.").waitFor();
     await page.reload();
     await page.getByRole('button', { name: 'Custody' }).click();
     await page.getByLabel(/Drill mode/).check();
@@ -69,7 +82,7 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
   it('names the witness rule next to the witness field and writes nothing', async () => {
     const { page } = suite.ui;
     const { s } = suite;
-    for (const name of ['Alice Example', 'Bob Example']) await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name });
+    await custodiansOf(s, drillKeySource(s.db, { store: 'custodians' }), ['Alice Example', 'Bob Example']);
     await page.reload();
     await page.getByRole('button', { name: 'Custody' }).click();
     await page.getByLabel(/Drill mode/).check();

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { custodiansOf } from '../support/circle';
 import { addAccount } from '../../app/inventory/inventory';
 import { drillKeySource } from '../../app/presence/key-sources';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
@@ -13,7 +13,7 @@ describe('the guidance screens in Chromium', () => {
   const suite = chromiumSuite(
     async (s) => {
       addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: BG1 });
-      await enrolCustodianKey(s, drillKeySource(s.db, { store: 'custodians' }), { name: 'Alice Example' });
+      await custodiansOf(s, drillKeySource(s.db, { store: 'custodians' }), ['Alice Example', 'Bob Example']);
       exportPath = join(s.dir, 'signins.jsonl');
       writeFileSync(exportPath, JSON.stringify({ id: 's1', createdDateTime: '2026-11-20T03:14:00Z', userId: BG1, userPrincipalName: 'bg1@contoso.onmicrosoft.com', appDisplayName: 'Azure Portal', ipAddress: '203.0.113.9', status: { errorCode: 0 } }));
     },

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enrolCustodianKey } from '../../app/custody/custodian-keys';
+import { custodiansOf } from '../support/circle';
 import { checkOut, countersign, returnItem, type CustodySources } from '../../app/custody/custody';
 import { enrolKey } from '../../app/presence/enrolment';
 import { addAccount, addPlace, registerSeal } from '../../app/inventory/inventory';
@@ -49,7 +49,7 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     const sources: CustodySources = { custodianKeys: drillKeySource(s.db, { store: 'custodians' }), emergencyKeys: drillKeySource(s.db), emergencyCards: drillCardSource(s.db) };
     addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', label: 'Break glass 1' });
     addPlace(s, { name: 'HQ safe A', site: 'Zürich HQ' });
-    for (const name of ['Alice Müller', 'Bob Østergaard']) await enrolCustodianKey(s, sources.custodianKeys, { name });
+    await custodiansOf(s, sources.custodianKeys, ['Alice Müller', 'Bob Østergaard']);
     await enrolKey(s, sources.emergencyKeys, { label: 'YK-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
     await enrolKey(s, sources.emergencyKeys, { label: 'YK-02', place: 'HQ safe A' });
     const card = await enrolCard(s, drillCardSource(s.db), { label: 'SC-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
