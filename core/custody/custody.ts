@@ -1,3 +1,4 @@
+import { parseInstant } from '../calendar';
 import { invalidInput } from '../errors';
 
 export const CHECKOUT_REASONS = ['drill', 'emergency', 'maintenance', 'audit'] as const;
@@ -18,10 +19,11 @@ export function parseExpectedReturn(value: unknown, now: Date): string {
   if (typeof value !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value.trim())) {
     throw invalidInput('expectedReturn', 'the expected return is a date and time with its zone (e.g. 2026-11-26T17:00+01:00) or a number of hours (e.g. 8h)');
   }
-  const at = new Date(value.trim());
-  if (Number.isNaN(at.getTime())) throw invalidInput('expectedReturn', `"${value}" is not a real date and time`);
-  if (at.getTime() <= now.getTime()) throw invalidInput('expectedReturn', 'the expected return must lie in the future');
-  return at.toISOString();
+  // Checked against the calendar: new Date() would take 30 February as 2 March.
+  const at = parseInstant(value.trim(), 'required');
+  if (at === null) throw invalidInput('expectedReturn', `"${value}" is not a real date and time`);
+  if (at <= now.getTime()) throw invalidInput('expectedReturn', 'the expected return must lie in the future');
+  return new Date(at).toISOString();
 }
 
 export interface OpenCheckout {
