@@ -53,11 +53,11 @@ export function earliestCertificateExpiry(db: KeywardDatabase): { label: string;
 }
 
 /** Every enrolled card's PIV Authentication certificate, the first to expire first. */
-export function listCardCertificates(db: KeywardDatabase): { label: string; simulated: boolean; retired: boolean; certificate: KnownCardState['authentication'] }[] {
+export function listCardCertificates(db: KeywardDatabase): { id: number; label: string; simulated: boolean; retired: boolean; certificate: KnownCardState['authentication'] }[] {
   const rows = db
     .prepare(
-      `SELECT a.label, a.simulated, a.state IN ('retired', 'lost') AS retired, s.known FROM smartcards s JOIN authenticators a ON a.id = s.authenticator_id ORDER BY s.not_after, a.label`,
+      `SELECT a.id, a.label, a.simulated, a.state IN ('retired', 'lost') AS retired, s.known FROM smartcards s JOIN authenticators a ON a.id = s.authenticator_id ORDER BY s.not_after, a.label`,
     )
-    .all() as { label: string; simulated: number; retired: number; known: string }[];
-  return rows.map((r) => ({ label: r.label, simulated: r.simulated === 1, retired: r.retired === 1, certificate: (JSON.parse(r.known) as KnownCardState).authentication }));
+    .all() as { id: number; label: string; simulated: number; retired: number; known: string }[];
+  return rows.map((r) => ({ id: r.id, label: r.label, simulated: r.simulated === 1, retired: r.retired === 1, certificate: (JSON.parse(r.known) as KnownCardState).authentication }));
 }

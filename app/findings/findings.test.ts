@@ -169,6 +169,7 @@ describe('findings that stay open until two custodians resolve them', () => {
     recordAccountFacts(s, { upn: ACCOUNT_1.upn, cloudOnly: 'no' });
     expect(listFindings(s).find((f) => f.id === 'posture-failed:cloud-only')).toMatchObject({ severity: 'warning', detail: expect.stringContaining(ACCOUNT_1.upn) });
     await expect(resolveFinding(s, custodianKeys, { id: 'validation-due:never-completed', custodian: 'Alice Example', witness: 'Bob Example', reason: 'later' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/ends when a validation is completed/) });
+    await expect(resolveFinding(s, custodianKeys, { id: 'posture-failed:cloud-only', custodian: 'Alice Example', witness: 'Bob Example', reason: 'accepted' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/a signature cannot make the guidance met/) });
   });
 
   it('opens a warning when an item\'s quarterly check falls due, as the clock passes it', async () => {

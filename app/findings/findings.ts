@@ -55,10 +55,11 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
     if (state === 'valid') continue;
     const expired = state === 'expired';
     present.push({
-      id: `certificate-${state}:${card.label}:${card.certificate.notAfter.slice(0, 10)}`, kind: expired ? 'certificate-expired' : 'certificate-expiring',
-      severity: card.simulated ? 'notice' : expired ? 'critical' : 'notice', subject: { type: 'authenticator', id: card.label, label: card.label },
+      id: `certificate-${state}:${card.id}:${card.certificate.notAfter.slice(0, 10)}`, kind: expired ? 'certificate-expired' : 'certificate-expiring',
+      severity: card.simulated ? 'notice' : expired ? 'critical' : 'notice', subject: { type: 'authenticator', id: String(card.id), label: card.label },
       since: expired ? card.certificate.notAfter : new Date(Date.parse(card.certificate.notAfter) - org.expiryWindowDays * 86_400_000).toISOString(),
-      drill: card.simulated, closure: 'condition', evidence: [],
+      // An expired card is a verdict two custodians close by retiring it; one about to expire ends when it is renewed.
+      drill: card.simulated, closure: expired ? 'resolution' : 'condition', evidence: [],
       title: `${card.simulated ? 'Drill: ' : ''}${card.label}: certificate ${expired ? `expired on ${card.certificate.notAfter.slice(0, 10)}` : `expires in ${days} day(s)`}`,
       detail: `PIV Authentication certificate not after ${card.certificate.notAfter}`,
       nextStep: expired ? 'Issue a new card and enrol it; retire this one.' : 'Plan the card\'s renewal before it expires.',

@@ -1,5 +1,5 @@
 import { KeywardError } from '../../core/errors';
-import { RESOLUTION_CHOICES, allowedChoices, type Finding, type ResolutionChoice } from '../../core/findings/finding';
+import { ENDS_OTHERWISE, RESOLUTION_CHOICES, allowedChoices, resolvableBySignature, type Finding, type ResolutionChoice } from '../../core/findings/finding';
 import { parseText } from '../../core/inventory/inventory';
 import type { KnownKeyState } from '../../core/presence/presence';
 import { findOpenCheckout, setAuthenticatorState } from '../../db/custody';
@@ -19,16 +19,6 @@ export interface ResolveInput {
   readonly choice?: unknown;
 }
 
-/** What ends otherwise than by a resolution, and how. */
-const ENDED_OTHERWISE: Partial<Record<Finding['kind'], string>> = {
-  'ledger-unverified': 'a ledger that does not verify cannot be resolved from within it: restore the database from a verified copy',
-  'custody-countersign': 'a second custodian countersigns the checkout (keyward countersign)',
-  'presence-due': 'it ends when the item is checked',
-  'validation-due': 'it ends when a validation is completed',
-  'certificate-expiring': 'it ends when the card is renewed and enrolled, or retired',
-  'validation-waived': 'it ends when the next validation cycle completes',
-};
-
 /**
  * Two custodians resolve a finding by touching their own keys over the resolution entry: a reason,
  * and for a presence anomaly an explicit choice. Only "accept the new state" changes what later
@@ -41,8 +31,7 @@ export async function resolveFinding(session: Session, custodianKeys: KeySource,
   const finding = findings.find((f) => f.id === id);
   if (!finding) throw new KeywardError('not_found', `no finding with id "${id}"; keyward findings list shows their ids`, 'id');
   if (finding.resolution) throw new KeywardError('conflict', `finding ${id} was already resolved in ledger entry ${finding.resolution.seq}`, 'id');
-  const otherwise = ENDED_OTHERWISE[finding.kind];
-  if (otherwise) throw new KeywardError('conflict', `this finding is not resolved by signature: ${otherwise}`, 'id');
+  if (!resolvableBySignature(finding)) throw new KeywardError('conflict', `this finding is not resolved by signature: ${ENDS_OTHERWISE[finding.kind] ?? 'it ends when what it names ends'}`, 'id');
   if (!finding.drill && custodianKeys.simulated) throw new KeywardError('invalid_input', 'this finding is about real custody: it is resolved with custodians\' real keys, never drill keys', 'id');
   const choice = parseChoice(input.choice, finding);
   const custodian = approverNamed(session, input.custodian, 'custodian');

@@ -93,8 +93,23 @@ export function countOpen(findings: readonly Finding[]): FindingCounts {
 export function allowedChoices(kind: FindingKind): readonly ResolutionChoice[] {
   if (kind === 'presence-anomaly') return ['accept-new-state', 'retire'];
   if (kind === 'presence-missing') return ['none', 'retire'];
+  if (kind === 'certificate-expired') return ['retire'];
   return ['none'];
 }
+
+/** Kinds that end otherwise than by two custodians' signatures, and how. */
+export const ENDS_OTHERWISE: Readonly<Partial<Record<FindingKind, string>>> = {
+  'ledger-unverified': 'a ledger that does not verify cannot be resolved from within it: restore the database from a verified copy',
+  'custody-countersign': 'a second custodian countersigns the checkout (keyward countersign)',
+  'presence-due': 'it ends when the item is checked',
+  'validation-due': 'it ends when a validation is completed',
+  'certificate-expiring': 'it ends when the card is renewed and enrolled, or retired',
+  'validation-waived': 'it ends when the next validation cycle completes',
+  'posture-failed': 'it ends when the rule passes: fix what the rule names (a signature cannot make the guidance met)',
+};
+
+/** Whether two custodians may resolve this finding now: open, and a verdict that ends by signature. */
+export const resolvableBySignature = (finding: Finding): boolean => finding.resolution === null && finding.closure === 'resolution' && ENDS_OTHERWISE[finding.kind] === undefined;
 
 /** What status, the header and the Attention screen show: the ledger's state and the open findings. */
 export interface FindingsSummary {
