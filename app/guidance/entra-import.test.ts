@@ -62,6 +62,55 @@ describe('importing Entra exports into the accounts\' facts', () => {
     expect(facts(1).cloudOnly).toBe('unknown');
   });
 
+  describe('refusing an export of the wrong kind or shape before anything changes', () => {
+    const refused = (path: string, message: RegExp) => {
+      const head = readHead(s.db);
+      expect(() => importEntraExport(s, path)).toThrow(message);
+      expect(readHead(s.db)).toEqual(head);
+      expect(facts(1).cloudOnly).toBe('unknown');
+    };
+    const signIn = { id: 's1', createdDateTime: '2026-11-20T10:00:00Z', userId: BG1, userPrincipalName: 'bg1@contoso.onmicrosoft.com', status: { errorCode: 0 } };
+
+    it('refuses a sign-in export given as a users export, naming what it looks like', () => {
+      refused(file('users.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns', value: [signIn] }), /users\.json looks like a sign-in log export \(its "@odata\.context" is https:\/\/graph\.microsoft\.com\/v1\.0\/\$metadata#auditLogs\/signIns\), not users, role assignments or Conditional Access policies; import it with "keyward signins import"/);
+    });
+
+    it('refuses sign-ins without a context, told by their keys', () => {
+      const path = join(s.dir, 'users.jsonl');
+      writeFileSync(path, `${JSON.stringify(signIn)}\n`);
+      refused(path, /looks like a sign-in log export \(its records have "userId" and "createdDateTime"\)/);
+    });
+
+    it('refuses the portal\'s sign-in CSV', () => {
+      const path = join(s.dir, 'signins.csv');
+      writeFileSync(path, 'Date (UTC),Request ID,User ID,Sign-in error code\n');
+      refused(path, /signins\.csv looks like a sign-in log export \(its CSV header has a "request id" column\)/);
+    });
+
+    it('refuses a Conditional Access policy inside a page of users', () => {
+      refused(file('users.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', value: [{ id: BG1, userPrincipalName: 'a' }, { id: 'p', state: 'enabled', conditions: {}, grantControls: {} }] }), /line 1, column \d+, record 2: a Conditional Access policy, in a page of users \(its "@odata\.context" is https:\/\/graph\.microsoft\.com\/v1\.0\/\$metadata#users\)/);
+    });
+
+    it('refuses an empty export: [] and a page with no records', () => {
+      refused(file('empty.json', []), /empty\.json: it holds no records \(an empty export\?\); nothing was imported/);
+      refused(file('page.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', value: [] }), /it holds no records/);
+    });
+
+    it('refuses a number where a record belongs', () => {
+      refused(file('numbers.json', { value: [{ id: BG1, userPrincipalName: 'a' }, 7] }), /line 1, column 81: record 2 is not a JSON object/);
+    });
+
+    it('refuses group memberships that are not groups', () => {
+      refused(file('users.json', { value: [{ id: BG1, userPrincipalName: 'a', memberOf: ['x'] }] }), /record 1: "memberOf" must be a list of groups, each with an "id"/);
+    });
+
+    it('refuses Latin-1 bytes, naming the line and column', () => {
+      const path = join(s.dir, 'latin1.json');
+      writeFileSync(path, Buffer.from(`{"value":[\n{"id":"${BG1}","userPrincipalName":"m\u00fcller@contoso.com"}]}`, 'latin1'));
+      refused(path, /latin1\.json: line 2, column 68: byte 0xFC \(at offset \d+\) is not UTF-8/);
+    });
+  });
+
   it('refuses a truncated file', () => {
     const path = join(s.dir, 'cut.json');
     writeFileSync(path, '{"value":[{"id":"x","userPrincipalName":"a"}');

@@ -1,38 +1,55 @@
-import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { KeywardError, isKeywardError } from '../../core/errors';
 import { GLOBAL_ADMINISTRATOR_ROLE, entraRecord, type EntraRecord } from '../../core/guidance/entra-import';
-import { JsonRecordScanner } from '../../core/guidance/record-scanners';
+import { EXPORT_KIND_NAMES, kindOfContext, type ExportKind } from '../../core/guidance/export-kind';
+import { JsonRecordScanner, describeRecord } from '../../core/guidance/record-scanners';
 import { listAccounts } from '../../db/accounts';
 import { appendEntry, entriesOfKinds } from '../../db/ledger';
 import { readAccountFacts, saveAccountFacts, type StoredAccountFacts } from '../../db/posture-facts';
 import { recorded, type Session } from '../ports';
+import { lookAtExportFile, streamExportFile } from './export-file';
+
+/** The record each kind of Entra export holds, and what a page of them is called. */
+const RECORD_OF_KIND: Partial<Record<ExportKind, { record: EntraRecord['kind']; page: string }>> = {
+  users: { record: 'user', page: 'users' },
+  'role-assignments': { record: 'role-assignment', page: 'role assignments' },
+  'role-eligibility': { record: 'role-assignment', page: 'role eligibilities' },
+  'ca-policies': { record: 'ca-policy', page: 'Conditional Access policies' },
+};
+const RECORD_NAMES: Record<EntraRecord['kind'], string> = { user: 'a user', 'role-assignment': 'a role assignment', 'ca-policy': 'a Conditional Access policy' };
 
 /**
  * Imports what an administrator exported from Entra elsewhere — users, directory role
- * assignments (active or eligible), Conditional Access policies — into the accounts' facts. All
- * records are checked before anything changes; the same file twice changes nothing.
+ * assignments (active or eligible), Conditional Access policies — into the accounts' facts. The
+ * export's kind is checked before it is read (a sign-in log is refused, saying so), then every
+ * record, streamed and bounded, before anything changes: the first fault, named by its line and
+ * column, stops it. The same file twice changes nothing.
  */
 export function importEntraExport(session: Session, path: string) {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
-  }
-  const sha256 = createHash('sha256').update(text).digest('hex');
-  const context = /"@odata\.context"\s*:\s*"([^"]*)"/.exec(text)?.[1] ?? '';
+  const name = basename(path);
+  const look = lookAtExportFile(path);
+  if (look.format === 'empty') throw new KeywardError('invalid_input', `${name} is empty; nothing was imported`, 'file');
+  if (look.kind === 'sign-ins') throw new KeywardError('invalid_input', `${name} looks like ${EXPORT_KIND_NAMES['sign-ins']} (${look.evidence}), not users, role assignments or Conditional Access policies; import it with "keyward signins import"`, 'file');
+  if (look.format === 'csv') throw new KeywardError('invalid_input', `${name} is not JSON; import entra reads the Graph JSON export of users, role assignments or Conditional Access policies`, 'file');
   const records: EntraRecord[] = [];
+  let sha256: string;
   try {
-    const scanner = new JsonRecordScanner((json, index) => records.push(entraRecord(JSON.parse(json), `record ${index + 1}`, context)));
-    scanner.push(text);
+    const scanner = new JsonRecordScanner((value, place) => {
+      const context = typeof place.page?.['@odata.context'] === 'string' ? place.page['@odata.context'] : '';
+      const where = describeRecord(place);
+      const record = entraRecord(value, where, context);
+      // A page says what it holds: a record of another kind in it is a mixed-up file.
+      const expected = RECORD_OF_KIND[kindOfContext(context)];
+      if (expected && record.kind !== expected.record) throw new KeywardError('invalid_input', `${where}: ${RECORD_NAMES[record.kind]}, in a page of ${expected.page} (its "@odata.context" is ${context})`, 'file');
+      records.push(record);
+    });
+    sha256 = streamExportFile(path, scanner);
     scanner.end();
+    if (records.length === 0) throw new KeywardError('invalid_input', 'it holds no records (an empty export?)', 'file');
   } catch (error) {
-    if (isKeywardError(error)) throw error;
-    throw new KeywardError('invalid_input', `${basename(path)}: ${(error as Error).message}; nothing was imported`, 'file');
+    if (isKeywardError(error) && error.field !== 'file') throw error;
+    throw new KeywardError('invalid_input', `${name}: ${(error as Error).message}; nothing was imported`, 'file');
   }
-  if (records.length === 0) throw new KeywardError('invalid_input', `${basename(path)} holds no records`, 'file');
 
   return recorded(session, (at) => {
     if (entriesOfKinds(session.db, ['posture.imported']).some((e) => e.payload.sha256 === sha256)) return { file: basename(path), sha256, records: records.length, changed: [] as string[], alreadyImported: true };

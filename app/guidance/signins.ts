@@ -1,50 +1,13 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { KeywardError, isKeywardError } from '../../core/errors';
-import { CsvScanner, JsonRecordScanner } from '../../core/guidance/record-scanners';
-import { csvLayout, reconcile, signInFromCsv, signInFromGraph, type Reconciliation } from '../../core/guidance/signins';
+import { EXPORT_KIND_NAMES } from '../../core/guidance/export-kind';
+import { CsvScanner, JsonRecordScanner, describeRecord } from '../../core/guidance/record-scanners';
+import { csvLayout, reconcile, signInFromCsv, signInFromGraph, type CsvLayout, type Reconciliation, type SignIn } from '../../core/guidance/signins';
 import { listAccounts } from '../../db/accounts';
 import { appendEntry } from '../../db/ledger';
 import { checkoutWindows, findImport, insertSignIn, recordImport, signInsOfUsers } from '../../db/signins';
 import { recorded, type Session } from '../ports';
-
-const CHUNK = 64 * 1024;
-
-/** Reads a file in chunks, handing decoded text on; returns the SHA-256 of its bytes. */
-function streamFile(path: string, onText: (text: string) => void): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
-  }
-  const hash = createHash('sha256');
-  const decoder = new StringDecoder('utf8');
-  const buffer = Buffer.alloc(CHUNK);
-  try {
-    for (;;) {
-      const read = readSync(fd, buffer, 0, CHUNK, null);
-      if (read === 0) break;
-      hash.update(buffer.subarray(0, read));
-      onText(decoder.write(buffer.subarray(0, read)));
-    }
-    onText(decoder.end());
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
-function sniff(path: string): 'json' | 'csv' {
-  const fd = openSync(path, 'r');
-  const buffer = Buffer.alloc(256);
-  const read = readSync(fd, buffer, 0, 256, 0);
-  closeSync(fd);
-  const start = buffer.subarray(0, read).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  return start.startsWith('{') || start.startsWith('[') ? 'json' : 'csv';
-}
+import { lookAtExportFile, streamExportFile } from './export-file';
 
 export interface ImportResult {
   readonly file: string;
@@ -57,19 +20,22 @@ export interface ImportResult {
 
 /**
  * Imports an Entra sign-in export (Graph JSON pages, a JSON array, JSON Lines, or the portal's
- * CSV), streamed in one transaction: the first bad record, named by its position, undoes it all.
- * Importing the same sign-ins again adds nothing.
+ * CSV), streamed in one transaction: the first thing wrong — a malformed or oversized record, a
+ * value of the wrong type, a date not on the calendar, bytes that are not UTF-8 — named by its
+ * line and column, undoes it all, and so does an export with no sign-ins. An export of another
+ * kind (users, roles, policies) is refused before it is read. Importing the same sign-ins again
+ * adds nothing.
  */
 export function importSignIns(session: Session, path: string): ImportResult {
-  let format: 'json' | 'csv';
-  try {
-    format = sniff(path);
-  } catch (error) {
-    throw new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
+  const look = lookAtExportFile(path);
+  if (look.format === 'empty') throw new KeywardError('invalid_input', `${basename(path)} is empty; nothing was imported`, 'file');
+  if (look.kind !== 'sign-ins' && look.kind !== 'unknown') {
+    throw new KeywardError('invalid_input', `${basename(path)} looks like ${EXPORT_KIND_NAMES[look.kind]} (${look.evidence}), not a sign-in log; import it with "keyward import entra"`, 'file');
   }
+  const format = look.format;
   let records = 0;
   let added = 0;
-  const take = (signIn: ReturnType<typeof signInFromGraph>) => {
+  const take = (signIn: SignIn) => {
     records += 1;
     if (insertSignIn(session.db, signIn)) added += 1;
   };
@@ -77,27 +43,19 @@ export function importSignIns(session: Session, path: string): ImportResult {
     return recorded(session, (at) => {
       let sha256: string;
       if (format === 'json') {
-        const scanner = new JsonRecordScanner((json, index) => {
-          let value: unknown;
-          try {
-            value = JSON.parse(json);
-          } catch (error) {
-            throw new KeywardError('invalid_input', `record ${index + 1}: not JSON (${(error as Error).message})`, 'file');
-          }
-          take(signInFromGraph(value, `record ${index + 1}`));
-        });
-        sha256 = streamFile(path, (text) => scanner.push(text));
+        const scanner = new JsonRecordScanner((value, place) => take(signInFromGraph(value, describeRecord(place))));
+        sha256 = streamExportFile(path, scanner);
         scanner.end();
       } else {
-        let layout: ReturnType<typeof csvLayout> | undefined;
+        let layout: CsvLayout | undefined;
         const scanner = new CsvScanner((fields, line) => {
           if (!layout) layout = csvLayout(fields);
           else take(signInFromCsv(fields, layout, line));
         });
-        sha256 = streamFile(path, (text) => scanner.push(text));
+        sha256 = streamExportFile(path, scanner);
         scanner.end();
-        if (!layout) throw new KeywardError('invalid_input', 'the CSV file is empty', 'file');
       }
+      if (records === 0) throw new KeywardError('invalid_input', 'it holds no sign-ins (an empty export?)', 'file');
       const earlier = findImport(session.db, sha256);
       if (earlier) return { file: path, sha256, records, added: 0, alreadyKnown: records, alreadyImported: true };
       recordImport(session.db, { sha256, fileName: basename(path), records, added, importedAt: at.recordedAt });
@@ -105,7 +63,8 @@ export function importSignIns(session: Session, path: string): ImportResult {
       return { file: path, sha256, records, added, alreadyKnown: records - added, alreadyImported: false };
     });
   } catch (error) {
-    if (isKeywardError(error)) throw error;
+    // The transaction is undone: say so, and which file.
+    if (isKeywardError(error) && error.field !== 'file') throw error;
     throw new KeywardError('invalid_input', `${basename(path)}: ${(error as Error).message}; nothing was imported`, 'file');
   }
 }

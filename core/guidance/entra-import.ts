@@ -34,13 +34,17 @@ export function entraRecord(value: unknown, where: string, context = ''): EntraR
     const eligible = /eligibility/i.test(context) || r.scheduleInfo !== undefined || r.memberType !== undefined;
     return { kind: 'role-assignment', principalId: String(r.principalId).toLowerCase(), roleDefinitionId: String(r.roleDefinitionId).toLowerCase(), eligible };
   }
+  if (r.userId !== undefined && r.createdDateTime !== undefined) throw invalidInput('file', `${where}: a sign-in, not a user, a role assignment or a Conditional Access policy (import sign-ins with "keyward signins import")`);
   if (r.userPrincipalName !== undefined) {
     if (!str(r.id)) throw invalidInput('file', `${where}: a user needs an "id"`);
     const sync = r.onPremisesSyncEnabled;
     if (sync !== undefined && sync !== null && typeof sync !== 'boolean') throw invalidInput('file', `${where}: "onPremisesSyncEnabled" must be true, false or null`);
     const immutable = r.onPremisesImmutableId;
+    if (immutable !== undefined && immutable !== null && typeof immutable !== 'string') throw invalidInput('file', `${where}: "onPremisesImmutableId" must be text or null`);
     const cloudOnly: Tristate = sync === undefined && immutable === undefined ? 'unknown' : sync === true || (typeof immutable === 'string' && immutable !== '') ? 'no' : 'yes';
-    const groups = Array.isArray(r.memberOf) ? (r.memberOf as unknown[]).map((g) => String((g as Record<string, unknown>)?.id ?? '').toLowerCase()).filter(Boolean) : [];
+    const memberOf = r.memberOf ?? [];
+    if (!Array.isArray(memberOf) || memberOf.some((g) => !g || typeof g !== 'object' || !str((g as Record<string, unknown>).id))) throw invalidInput('file', `${where}: "memberOf" must be a list of groups, each with an "id"`);
+    const groups = (memberOf as { id: string }[]).map((g) => g.id.toLowerCase());
     return { kind: 'user', id: String(r.id).toLowerCase(), cloudOnly, groups };
   }
   throw invalidInput('file', `${where}: not a user, a role assignment or a Conditional Access policy`);

@@ -62,7 +62,7 @@ describe('reading sign-in records', () => {
 
   it('streams Graph pages, arrays and JSON Lines, and CSV with quoted line breaks, chunk by chunk', () => {
     const found: string[] = [];
-    const scanner = new JsonRecordScanner((json) => found.push(JSON.parse(json).id));
+    const scanner = new JsonRecordScanner((record) => found.push((record as { id: string }).id));
     const text = '{"@odata.context":"x","value":[{"id":"a","status":{"errorCode":0}},{"id":"b","note":"} ]"}],"@odata.nextLink":"n"}\n{"value":[{"id":"c"}]}\n[{"id":"d"}]\n{"id":"e"}';
     for (let i = 0; i < text.length; i += 5) scanner.push(text.slice(i, i + 5));
     expect(scanner.end()).toBe(5);

@@ -1,3 +1,4 @@
+import { parseInstant } from '../calendar';
 import { invalidInput } from '../errors';
 
 /** One Entra sign-in, as Keyward keeps it. */
@@ -17,29 +18,31 @@ export interface SignIn {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function instant(value: unknown, where: string): string {
-  if (typeof value !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) || Number.isNaN(Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`))) {
-    throw invalidInput('file', `${where}: createdDateTime ${JSON.stringify(value)} is not a date and time`);
-  }
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`).toISOString();
-}
+/** The fields of a sign-in, by the name a Graph record gives them. */
+type SignInField = 'id' | 'createdDateTime' | 'userId' | 'status.errorCode' | 'userPrincipalName' | 'appDisplayName' | 'ipAddress' | 'conditionalAccessStatus';
+/** How an error message names a field: the Graph key, or the CSV column it came from. */
+type FieldNames = (field: SignInField) => string;
+const graphNames: FieldNames = (field) => (field === 'createdDateTime' ? field : `"${field}"`);
 
-/** Validates one record of a Graph signIn export; `where` names it ("record 12", "line 40"). */
-export function signInFromGraph(value: unknown, where: string): SignIn {
+/** Validates one record of a Graph signIn export; `where` names it ("line 4, column 1, record 3"). */
+export function signInFromGraph(value: unknown, where: string, name: FieldNames = graphNames): SignIn {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalidInput('file', `${where}: not a sign-in object`);
   const r = value as Record<string, unknown>;
-  if (typeof r.id !== 'string' || r.id === '') throw invalidInput('file', `${where}: "id" must be a non-empty string`);
-  if (typeof r.userId !== 'string' || !GUID.test(r.userId)) throw invalidInput('file', `${where}: "userId" must be an object id (GUID)`);
+  if (typeof r.id !== 'string' || r.id === '') throw invalidInput('file', `${where}: ${name('id')} must be a non-empty string`);
+  if (typeof r.userId !== 'string' || !GUID.test(r.userId)) throw invalidInput('file', `${where}: ${name('userId')} must be an object id (GUID)`);
   const status = r.status as Record<string, unknown> | undefined;
-  if (!status || typeof status !== 'object' || !Number.isSafeInteger(status.errorCode)) throw invalidInput('file', `${where}: "status.errorCode" must be a whole number`);
-  const text = (key: string) => {
+  if (!status || typeof status !== 'object' || Array.isArray(status) || !Number.isSafeInteger(status.errorCode)) throw invalidInput('file', `${where}: ${name('status.errorCode')} must be a whole number`);
+  // Checked against the calendar: Date.parse would take 30 February as 2 March. No zone is UTC.
+  const at = typeof r.createdDateTime === 'string' ? parseInstant(r.createdDateTime, 'optional') : null;
+  if (at === null) throw invalidInput('file', `${where}: ${name('createdDateTime')} ${JSON.stringify(r.createdDateTime)} is not a date and time (ISO 8601, on the calendar)`);
+  const text = (key: 'userPrincipalName' | 'appDisplayName' | 'ipAddress' | 'conditionalAccessStatus') => {
     const v = r[key];
-    if (v !== undefined && v !== null && typeof v !== 'string') throw invalidInput('file', `${where}: "${key}" must be text`);
+    if (v !== undefined && v !== null && typeof v !== 'string') throw invalidInput('file', `${where}: ${name(key)} must be text`);
     return (v as string | null | undefined) ?? '';
   };
   return {
     id: r.id,
-    createdAt: instant(r.createdDateTime, where),
+    createdAt: new Date(at).toISOString(),
     userId: r.userId.toLowerCase(),
     upn: text('userPrincipalName'),
     app: text('appDisplayName'),
@@ -61,11 +64,25 @@ export const CSV_COLUMNS = {
   conditionalAccess: ['conditional access', 'conditionalaccessstatus'],
 } as const;
 const REQUIRED = ['id', 'createdAt', 'userId', 'errorCode'] as const;
+const FIELD_OF_COLUMN: Record<keyof typeof CSV_COLUMNS, SignInField> = {
+  id: 'id',
+  createdAt: 'createdDateTime',
+  userId: 'userId',
+  upn: 'userPrincipalName',
+  app: 'appDisplayName',
+  ip: 'ipAddress',
+  errorCode: 'status.errorCode',
+  conditionalAccess: 'conditionalAccessStatus',
+};
+const COLUMN_OF_FIELD = Object.fromEntries(Object.entries(FIELD_OF_COLUMN).map(([column, field]) => [field, column])) as Record<SignInField, keyof typeof CSV_COLUMNS>;
+
+/** Where each column Keyward reads sits in the CSV (-1: absent), and the header it was read from. */
+export type CsvLayout = Record<keyof typeof CSV_COLUMNS, number> & { readonly header: readonly string[] };
 
 /** Maps a CSV header to column positions, or names the column that is missing. */
-export function csvLayout(header: readonly string[]): Record<keyof typeof CSV_COLUMNS, number> {
+export function csvLayout(header: readonly string[]): CsvLayout {
   const names = header.map((h) => h.trim().toLowerCase().replace(/^\uFEFF/, ''));
-  const layout = {} as Record<keyof typeof CSV_COLUMNS, number>;
+  const layout = { header } as { -readonly [K in keyof CsvLayout]: CsvLayout[K] };
   for (const [key, aliases] of Object.entries(CSV_COLUMNS) as [keyof typeof CSV_COLUMNS, readonly string[]][]) {
     layout[key] = names.findIndex((n) => aliases.includes(n));
   }
@@ -75,15 +92,20 @@ export function csvLayout(header: readonly string[]): Record<keyof typeof CSV_CO
   return layout;
 }
 
-export function signInFromCsv(fields: readonly string[], layout: Record<keyof typeof CSV_COLUMNS, number>, line: number): SignIn {
+export function signInFromCsv(fields: readonly string[], layout: CsvLayout, line: number): SignIn {
   const where = `line ${line}`;
+  const name: FieldNames = (field) => {
+    const at = layout[COLUMN_OF_FIELD[field]];
+    return `"${layout.header[at]?.trim() ?? field}" (column ${at + 1})`;
+  };
   const get = (key: keyof typeof CSV_COLUMNS) => (layout[key] >= 0 ? (fields[layout[key]] ?? '').trim() : '');
-  if (fields.length < Math.max(...Object.values(layout)) + 1) throw invalidInput('file', `${where}: has ${fields.length} fields; the header promises more`);
+  if (fields.length !== layout.header.length) throw invalidInput('file', `${where}: has ${fields.length} fields; the header has ${layout.header.length}`);
   const code = get('errorCode');
-  if (!/^-?\d+$/.test(code)) throw invalidInput('file', `${where}: sign-in error code ${JSON.stringify(code)} is not a whole number`);
+  if (!/^-?\d{1,15}$/.test(code)) throw invalidInput('file', `${where}: sign-in error code ${JSON.stringify(code)} in column ${layout.errorCode + 1} is not a whole number`);
   return signInFromGraph(
     { id: get('id'), createdDateTime: get('createdAt'), userId: get('userId'), userPrincipalName: get('upn'), appDisplayName: get('app'), ipAddress: get('ip'), status: { errorCode: Number(code) }, conditionalAccessStatus: get('conditionalAccess') },
     where,
+    name,
   );
 }
 
