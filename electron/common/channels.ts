@@ -57,6 +57,7 @@ export const CHANNELS = {
       expectedReturn: text(64),
       brokenSeal: text(100),
       sealIntact: z.boolean(),
+      sealMismatch: z.boolean().optional(),
       withoutWitness: z.boolean().optional(),
       simulated: z.boolean(),
     })

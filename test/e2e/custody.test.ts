@@ -13,7 +13,7 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     for (const serial of ['S-1', 'S-2']) registerSeal(s, { serial });
   });
 
-  it('enrols two custodians\' keys, checks a key out with both touches, and returns it under a new seal', async () => {
+  it('founds the circle and enrols a third custodian, checks a key out with both touches, and returns it under a new seal', async () => {
     const { page } = suite.ui;
     const { s } = suite;
     await page.getByRole('button', { name: 'Custody' }).click();
@@ -76,6 +76,22 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await page.getByRole('cell', { name: /under S-2/ }).waitFor();
     const kinds = s.db.prepare("SELECT kind FROM ledger_entries WHERE kind LIKE 'custody.%' ORDER BY seq").pluck().all();
     expect(kinds).toEqual(['custody.checked_out', 'custody.returned']);
+
+    // The next checkout names the seal the key went back under, and a different one is refused at the seal field.
+    await page.getByRole('button', { name: 'Check out another item' }).click();
+    await page.getByLabel('Item in the safe').selectOption({ label: 'YK-01' });
+    await page.getByRole('button', { name: 'Next' }).click();
+    const again = page.getByRole('form', { name: 'Checkout details' });
+    await page.screenshot({ path: `${SCREENSHOTS}custody-recorded-seal.png`, fullPage: true });
+    await again.getByText('Recorded: stored under seal S-2.').waitFor();
+    await again.getByLabel('Custodian (takes it)').selectOption('Alice Example');
+    await again.getByLabel('Witness (second custodian)').selectOption('Bob Example');
+    await again.getByLabel('Seal broken (serial)').fill('S-9');
+    await again.getByRole('button', { name: 'Ask for the touches' }).click();
+    await page.getByText(/YK-01 is recorded under seal S-2, not S-9/).waitFor();
+    expect(s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'custody.checked_out'").pluck().get()).toBe(1);
+    await page.getByRole('button', { name: 'Inventory' }).click();
+    await page.getByRole('row', { name: /S-2\s*sealing\s*YK-01/ }).waitFor();
     expect(verifyStoredLedger(s.db).ok).toBe(true);
   });
 

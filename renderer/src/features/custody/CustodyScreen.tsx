@@ -131,7 +131,7 @@ function useField() {
         {error.message}
       </small>
     ) : null;
-  const general = error && !['item', 'custodian', 'witness', 'reason', 'expectedReturn', 'brokenSeal', 'newSeal', 'ticket', 'sealIntact'].includes(error.field ?? '') ? error.message : undefined;
+  const general = error && !['item', 'custodian', 'witness', 'reason', 'expectedReturn', 'brokenSeal', 'newSeal', 'ticket', 'sealIntact', 'sealMismatch'].includes(error.field ?? '') ? error.message : undefined;
   return { error, setError, errorFor, general };
 }
 
@@ -143,6 +143,7 @@ function CheckoutFlow({ drill, inventory }: { readonly drill: boolean; readonly 
   const { setError, errorFor, general } = useField();
   const [result, setResult] = useState('');
   const inSafe = (inventory?.authenticators ?? []).filter((a) => a.state === 'in_safe' && a.simulated === drill);
+  const recordedSeal = inSafe.find((a) => String(a.id) === item)?.sealSerial ?? null;
   const custodians = (inventory?.custodians ?? []).filter((c) => c.active).map((c) => c.name);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -162,6 +163,7 @@ function CheckoutFlow({ drill, inventory }: { readonly drill: boolean; readonly 
       expectedReturn: `${get('hours')}h`,
       brokenSeal: get('brokenSeal'),
       sealIntact: get('sealIntact') === 'intact',
+      ...(data.get('sealMismatch') === 'on' && { sealMismatch: true }),
       simulated: drill,
     });
     if (reply.ok) {
@@ -247,8 +249,17 @@ function CheckoutFlow({ drill, inventory }: { readonly drill: boolean; readonly 
               </div>
               <div className="field">
                 <label htmlFor="checkout-seal">Seal broken (serial)</label>
-                <input id="checkout-seal" name="brokenSeal" type="text" autoComplete="off" />
+                <input id="checkout-seal" name="brokenSeal" type="text" autoComplete="off" aria-describedby="checkout-seal-recorded" />
+                <small id="checkout-seal-recorded" className="hint">
+                  {recordedSeal ? `Recorded: stored under seal ${recordedSeal}.` : 'No seal is recorded for this item.'}
+                </small>
                 {errorFor('brokenSeal')}
+                {recordedSeal && (
+                  <label className="inline">
+                    <input type="checkbox" name="sealMismatch" /> found under another seal (recorded as a critical finding)
+                  </label>
+                )}
+                {errorFor('sealMismatch')}
               </div>
               <fieldset className="field">
                 <legend>The seal was</legend>

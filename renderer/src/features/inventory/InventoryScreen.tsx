@@ -155,6 +155,7 @@ export function InventoryScreen({ onSaved }: Props) {
           columns={[
             { header: 'Serial', cell: (s) => <code>{s.serial}</code> },
             { header: 'State', cell: (s) => s.state },
+            { header: 'Holds', cell: (s) => s.holds ?? '—' },
             { header: 'Registered', cell: (s) => s.createdAt.slice(0, 10) },
           ]}
         />
