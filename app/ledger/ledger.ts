@@ -7,7 +7,9 @@ import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../..
 import { fileDamage, type KeywardDatabase } from '../../db/connection';
 import { writeAll, writeOutputFileSync } from '../output-file';
 import { createApprovalInspector } from './approval-verification';
-import { iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead } from '../../db/ledger';
+import { entriesOfKinds, iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead } from '../../db/ledger';
+import { readInventoryRows } from '../../db/inventory-rows';
+import { INVENTORY_KINDS, compareInventory, replayInventory } from '../../core/ledger/replay';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -19,7 +21,14 @@ export function parseExpectedHead(value: unknown): string | undefined {
   return value.trim().toLowerCase();
 }
 
-/** SQLite's own check of the file comes first: a damaged page can hide rows from the walk. */
+/** How many disagreeing rows a verification names before it says how many more there are. */
+const NAMED_MISMATCHES = 50;
+
+/**
+ * The whole database under verification: SQLite's own check of the file first (a damaged page can
+ * hide rows from the walk), then the chain with every approval, then the inventory tables against
+ * the state the ledger defines when replayed.
+ */
 export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: unknown } = {}): LedgerVerification {
   const expectHead = parseExpectedHead(input.expectHead);
   const damage = fileDamage(db);
@@ -27,7 +36,12 @@ export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: un
     const head = readHead(db);
     return { ok: false, entries: 0, headSeq: head.seq, headHash: head.hash, firstBadSeq: 0, reason: 'damaged', message: `the database file is damaged: ${damage}` };
   }
-  return verifyLedger(db, { expectHead, inspect: createApprovalInspector() });
+  const chain = verifyLedger(db, { expectHead, inspect: createApprovalInspector() });
+  if (!chain.ok) return chain;
+  const problems = db.transaction(() => compareInventory(readInventoryRows(db), replayInventory(entriesOfKinds(db, INVENTORY_KINDS))))();
+  if (problems.length === 0) return chain;
+  const more = problems.length > NAMED_MISMATCHES ? `; and ${problems.length - NAMED_MISMATCHES} more` : '';
+  return { ...chain, ok: false, firstBadSeq: 0, reason: 'inventory_mismatch', message: `the inventory tables disagree with the ledger (edited outside Keyward): ${problems.slice(0, NAMED_MISMATCHES).join('; ')}${more}` };
 }
 
 export const ledgerHead = (db: KeywardDatabase): LedgerHead => readHead(db);

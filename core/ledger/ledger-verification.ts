@@ -1,6 +1,6 @@
 import { GENESIS_HASH, chainFieldsOf } from './ledger';
 
-export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch' | 'approval_invalid' | 'damaged';
+export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch' | 'approval_invalid' | 'damaged' | 'inventory_mismatch';
 
 export interface LedgerVerification {
   readonly ok: boolean;
