@@ -2,8 +2,9 @@ import { modelName } from '../../core/presence/aaguid-models';
 import { KeywardError } from '../../core/errors';
 import { parseText, type Custodian } from '../../core/inventory/inventory';
 import type { UnsealedEntry } from '../../core/ledger/ledger';
+import { refuseLookAlike } from '../../core/text/confusables';
 import { deactivateCustodianRow, findCustodianCredential, insertCustodianCredential, saveCustodianDrillKey, updateCustodianSignCount } from '../../db/custody';
-import { findCustodianByName, insertCustodian, nextCustodianId } from '../../db/custodians';
+import { findCustodianByName, insertCustodian, listCustodians, nextCustodianId } from '../../db/custodians';
 import { appendPreparedEntry, prepareEntry } from '../../db/ledger';
 import type { KeySource } from '../presence/key-sources';
 import { registerKeywardCredential } from '../presence/keyward-credential';
@@ -51,7 +52,13 @@ function newCustodianName(session: Pick<Session, 'db'>, value: unknown, field: s
   const name = parseText(value, field, { required: true, max: 80 });
   const existing = findCustodianByName(session.db, name);
   if (existing) throw new KeywardError('conflict', `${existing.name} is already a custodian`, field);
+  refuseLookAlikeCustodian(session, name, field);
   return name;
+}
+
+/** A new custodian's name must not pass for an existing custodian's, active or not, on screen or on a printed report. */
+function refuseLookAlikeCustodian(session: Pick<Session, 'db'>, name: string, field: string): void {
+  refuseLookAlike(name, listCustodians(session.db).map((c) => ({ text: c.name, as: `the custodian ${c.name}` })), field);
 }
 
 /** Stores a custodian's key and the custodian if new, under the id the signed entry names. */
@@ -72,6 +79,7 @@ export async function foundCircle(session: Session, source: KeySource, input: { 
   const firstName = newCustodianName(session, input.first, 'first');
   const secondName = newCustodianName(session, input.second, 'second');
   if (firstName.toLowerCase() === secondName.toLowerCase()) throw new KeywardError('invalid_input', 'the circle is founded by two different people', 'second');
+  refuseLookAlike(secondName, [{ text: firstName, as: `the first custodian, ${firstName}` }], 'second');
   const keys = [await registerKey(source, firstName, () => onTouch(firstName)), await registerKey(source, secondName, () => onTouch(secondName))];
   const firstId = nextCustodianId(session.db);
   const ids = [firstId, firstId + 1];
@@ -134,6 +142,7 @@ export async function enrolCustodianKey(session: Session, source: KeySource, inp
   const existing = findCustodianByName(session.db, name);
   if (existing && !existing.active) throw new KeywardError('conflict', `${existing.name} was deactivated and cannot enrol a key`, 'name');
   if (existing && findCustodianCredential(session.db, existing.id)) throw new KeywardError('conflict', `${existing.name} already has an enrolled key`, 'name');
+  if (!existing) refuseLookAlikeCustodian(session, name, 'name');
   const approvers = circleApprovers(session, input, name);
   const key = await registerKey(source, existing?.name ?? name, onTouch);
   const custodianId = existing?.id ?? nextCustodianId(session.db);

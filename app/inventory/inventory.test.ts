@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../core/errors';
 import { readHead, verifyLedger } from '../../db/ledger';
-import { ACCOUNT_1, openTestSession } from '../../test/support/session';
+import { ACCOUNT_1, ACCOUNT_2, openTestSession } from '../../test/support/session';
 import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, registerSeal } from './inventory';
 
 type TestSession = ReturnType<typeof openTestSession>;
@@ -82,5 +82,65 @@ describe('inventory use cases', () => {
     expect(listInventory(s).accounts).toEqual([]);
     s.db.exec('DROP TRIGGER test_ledger_fails');
     expect(addAccount(s, ACCOUNT_1).upn).toBe(ACCOUNT_1.upn);
+  });
+
+  describe('names as they are printed: nothing invisible, nothing that passes for another name', () => {
+    /** Refused at `field` with a message matching `message`, and nothing written: the ledger head and the inventory unchanged. */
+    function refusedUnchanged(action: () => unknown, code: KeywardError['code'], field: string, message: RegExp) {
+      const head = readHead(s.db);
+      const before = listInventory(s);
+      expectRefused(action, code, field, message);
+      expect(readHead(s.db)).toEqual(head);
+      expect(listInventory(s)).toEqual(before);
+    }
+    const storedCustodianName = () => (JSON.parse(s.db.prepare("SELECT body FROM ledger_entries WHERE kind = 'custodian.added'").pluck().get() as string) as { payload: { name: string } }).payload.name;
+
+    it('refuses a custodian name with a right-to-left override (U+202E)', () => {
+      refusedUnchanged(() => addCustodian(s, { name: 'Alice \u202eelpmaxE' }), 'invalid_input', 'name', /name contains U\+202E \(RIGHT-TO-LEFT OVERRIDE\)/);
+    });
+
+    it('refuses a custodian name with a zero-width space', () => {
+      refusedUnchanged(() => addCustodian(s, { name: 'Alice\u200b Example' }), 'invalid_input', 'name', /name contains U\+200B \(ZERO WIDTH SPACE\)/);
+    });
+
+    it('refuses a custodian name that starts with a byte order mark', () => {
+      refusedUnchanged(() => addCustodian(s, { name: '\ufeffAlice Example' }), 'invalid_input', 'name', /name contains U\+FEFF .*byte order mark/);
+    });
+
+    it('accepts a name with double spaces and stores it single-spaced', () => {
+      expect(addCustodian(s, { name: '  Alice   Example ' }).name).toBe('Alice Example');
+      expect(listInventory(s).custodians.map((c) => c.name)).toEqual(['Alice Example']);
+      expect(storedCustodianName()).toBe('Alice Example');
+      refusedUnchanged(() => addCustodian(s, { name: 'Alice  Example' }), 'conflict', 'name', /already exists/);
+    });
+
+    it('stores a name typed in NFD as NFC', () => {
+      expect(addCustodian(s, { name: 'Jose\u0301 Mu\u0308ller' }).name).toBe('Jos\u00e9 M\u00fcller');
+      expect(storedCustodianName()).toBe('Jos\u00e9 M\u00fcller');
+      refusedUnchanged(() => addCustodian(s, { name: 'Jos\u00e9 M\u00fcller' }), 'conflict', 'name', /already exists/);
+    });
+
+    it('refuses a Cyrillic look-alike of "Alice Example" as a custodian, naming "Alice Example"', () => {
+      addCustodian(s, { name: 'Alice Example' });
+      refusedUnchanged(() => addCustodian(s, { name: '\u0410lic\u0435 Example' }), 'conflict', 'name', /looks like the custodian Alice Example \(U\+0410, U\+0435 are look-alikes/);
+      refusedUnchanged(() => addCustodian(s, { name: 'alice example' }), 'conflict', 'name', /already exists/);
+      expect(addCustodian(s, { name: 'Alice Exemplar' }).name).toBe('Alice Exemplar');
+    });
+
+    it('refuses an account whose label is a Cyrillic look-alike of another account\'s, naming that label', () => {
+      addAccount(s, ACCOUNT_1);
+      refusedUnchanged(() => addAccount(s, { ...ACCOUNT_2, label: 'Br\u0435ak gl\u0430ss 1' }), 'conflict', 'label', /looks like "Break glass 1", the label of bg1@contoso\.onmicrosoft\.com/);
+      expect(addAccount(s, ACCOUNT_2).label).toBe('Break glass 2');
+    });
+
+    it('refuses an account whose UPN can be taken for another\'s (a letter l for the digit 1), naming it', () => {
+      addAccount(s, ACCOUNT_1);
+      refusedUnchanged(() => addAccount(s, { ...ACCOUNT_2, upn: 'bgl@contoso.onmicrosoft.com' }), 'conflict', 'upn', /looks like the emergency account bg1@contoso\.onmicrosoft\.com \(U\+006C is a look-alike/);
+    });
+
+    it('refuses a UPN or an account label with a right-to-left override', () => {
+      refusedUnchanged(() => addAccount(s, { ...ACCOUNT_1, upn: 'bg1@contoso\u202e.onmicrosoft.com' }), 'invalid_input', 'upn', /upn contains U\+202E/);
+      refusedUnchanged(() => addAccount(s, { ...ACCOUNT_1, label: 'Break \u202eglass' }), 'invalid_input', 'label', /label contains U\+202E/);
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   type Seal,
   type StoragePlace,
 } from '../../core/inventory/inventory';
+import { refuseLookAlike } from '../../core/text/confusables';
 import { findAccountByObjectId, findAccountByUpn, insertAccount, listAccounts } from '../../db/accounts';
 import { findAuthenticatorByLabel, insertAuthenticator, listAuthenticators } from '../../db/authenticators';
 import { findCustodianByName, insertCustodian, listCustodians } from '../../db/custodians';
@@ -30,6 +31,9 @@ export function addAccount(session: Session, input: Input): EmergencyAccount {
   return recorded(session, (at) => {
     if (findAccountByUpn(session.db, upn)) throw new KeywardError('conflict', `an emergency account ${upn} is already in the inventory`, 'upn');
     if (findAccountByObjectId(session.db, objectId)) throw new KeywardError('conflict', `object id ${objectId} already belongs to another emergency account`, 'objectId');
+    const accounts = listAccounts(session.db);
+    refuseLookAlike(upn, accounts.map((a) => ({ text: a.upn, as: `the emergency account ${a.upn}` })), 'upn');
+    if (label) refuseLookAlike(label, accounts.map((a) => ({ text: a.label, as: `"${a.label}", the label of ${a.upn}` })), 'label');
     const account = insertAccount(session.db, { upn, objectId, label, createdAt: at.recordedAt });
     appendEntry(session.db, { kind: 'account.added', actors: [session.actor], payload: { accountId: account.id, upn, objectId, label } }, at);
     return account;
@@ -79,6 +83,7 @@ export function addCustodian(session: Session, input: Input): Custodian {
   const name = parseText(input.name, 'name', { required: true, max: 80 });
   return recorded(session, (at) => {
     if (findCustodianByName(session.db, name)) throw new KeywardError('conflict', `a custodian named "${name}" already exists`, 'name');
+    refuseLookAlike(name, listCustodians(session.db).map((c) => ({ text: c.name, as: `the custodian ${c.name}` })), 'name');
     const custodian = insertCustodian(session.db, { name, createdAt: at.recordedAt });
     appendEntry(session.db, { kind: 'custodian.added', actors: [session.actor], payload: { custodianId: custodian.id, name } }, at);
     return custodian;

@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors';
+import { normaliseText } from '../text/text';
 
 export const AUTHENTICATOR_KINDS = ['fido2', 'smartcard'] as const;
 export type AuthenticatorKind = (typeof AUTHENTICATOR_KINDS)[number];
@@ -74,13 +75,10 @@ export interface Inventory {
 
 const UPN = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-// C0/C1 control characters and the line/paragraph separators have no place in a printed label.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export function parseUpn(value: unknown, field = 'upn'): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalidInput(field, 'a user principal name is required, e.g. bg1@contoso.onmicrosoft.com');
-  const upn = value.trim();
+  const upn = typeof value === 'string' ? normaliseText(value, field) : '';
+  if (upn === '') throw invalidInput(field, 'a user principal name is required, e.g. bg1@contoso.onmicrosoft.com');
   if (upn.length > 113 || !UPN.test(upn) || upn.startsWith('.') || upn.includes('..')) {
     throw invalidInput(field, `"${upn}" is not a valid user principal name (expected name@domain, e.g. bg1@contoso.onmicrosoft.com)`);
   }
@@ -88,23 +86,25 @@ export function parseUpn(value: unknown, field = 'upn'): string {
 }
 
 export function parseObjectId(value: unknown, field = 'objectId'): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalidInput(field, 'an Entra object id is required (a GUID)');
-  const id = value.trim();
+  const id = typeof value === 'string' ? normaliseText(value, field) : '';
+  if (id === '') throw invalidInput(field, 'an Entra object id is required (a GUID)');
   if (!GUID.test(id)) throw invalidInput(field, `"${id}" is not an Entra object id (expected a GUID like 3f2504e0-4f89-11d3-9a0c-0305e82c3301)`);
   return id.toLowerCase();
 }
 
-/** A short human text: trimmed, 1..max characters, no control characters. */
+/**
+ * A short human text, as it is stored and printed: NFC, trimmed, single-spaced, 1..max characters,
+ * with no control, bidirectional, zero-width or other invisible character (core/text/text.ts).
+ */
 export function parseText(value: unknown, field: string, options: { required: boolean; max?: number } = { required: true }): string {
   const max = options.max ?? 120;
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+  if (value !== undefined && value !== null && typeof value !== 'string') throw invalidInput(field, `${field} must be text`);
+  const text = typeof value === 'string' ? normaliseText(value, field) : '';
+  if (text === '') {
     if (options.required) throw invalidInput(field, `${field} is required`);
     return '';
   }
-  if (typeof value !== 'string') throw invalidInput(field, `${field} must be text`);
-  const text = value.trim();
   if (text.length > max) throw invalidInput(field, `${field} is ${text.length} characters long; at most ${max} are allowed`);
-  if (CONTROL.test(text)) throw invalidInput(field, `${field} contains a control character`);
   return text;
 }
 
