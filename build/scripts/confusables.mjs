@@ -33,8 +33,13 @@ const count = Object.keys(prototypes).length;
 if (count !== total) throw new Error(`read ${count} mappings; the file says ${total}`);
 
 const out = fileURLToPath(new URL('../../core/text/confusables.json', import.meta.url));
+const copyright = /^# (© .+)$/m.exec(text)?.[1]?.trim();
+const terms = /^# (For terms of use.+)$/m.exec(text)?.[1]?.trim();
+if (!copyright || !terms) throw new Error(`${input} has no copyright or terms-of-use line`);
 const json = {
   source: 'confusables.txt, Unicode Security Mechanisms for UTS #39',
+  // Unicode's data files may be copied with their copyright and permission notice (Unicode License v3).
+  copyright: `${copyright} Distributed under the Unicode License v3. ${terms}`,
   unicodeVersion: version,
   date,
   sha256: createHash('sha256').update(bytes).digest('hex'),
