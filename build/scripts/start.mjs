@@ -29,11 +29,11 @@ run(process.execPath, ['build/scripts/build.mjs']);
 const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
 const native = `${root}/dist/native`;
 
-/** Copies a module without its build, compiles it against Electron's headers, and returns the copy's folder. */
+/** Copies a module without its build and compiles it against Electron's headers, into dist/native/<name>. */
 function compileForElectron(name) {
   const work = `${native}/${name}`;
   const stamp = `${work}/electron-${electronVersion}`;
-  if (existsSync(stamp)) return work;
+  if (existsSync(stamp)) return;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const source = `${root}/node_modules/${name}`;
@@ -41,10 +41,10 @@ function compileForElectron(name) {
   console.log(`keyward: compiling ${name} for Electron ${electronVersion} (once)`);
   run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: work });
   cpSync(`${work}/package.json`, stamp);
-  return work;
 }
 
-const sqlite = compileForElectron('better-sqlite3');
-const pcsc = compileForElectron('pcsclite');
+// Main finds these copies itself (electron/main/native-modules.ts); no path goes through the environment.
+compileForElectron('better-sqlite3');
+compileForElectron('pcsclite');
 
-run(electronBinary, ['.'], { env: { ...process.env, KEYWARD_SQLITE_BINDING: `${sqlite}/build/Release/better_sqlite3.node`, KEYWARD_PCSCLITE_MODULE: pcsc } });
+run(electronBinary, ['.']);

@@ -14,6 +14,7 @@ import { systemClock } from '../../app/ports';
 import { IPC_EVENT, IPC_INVOKE } from '../common/bridge';
 import { APP_ORIGIN, APP_SCHEME } from '../common/security';
 import { resolveAppResource } from './app-protocol';
+import { nativeModulePaths } from './native-modules';
 import { createIpcRouter } from './router';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
@@ -23,9 +24,9 @@ app.setPath('userData', defaultDataDirectory(process.platform, process.env, home
 app.enableSandbox();
 
 const RENDERER_ROOT = join(__dirname, '..', 'renderer');
-// Native modules compiled for Electron's ABI by `npm start` (build/scripts/start.mjs) live in dist/native.
-const SQLITE_BINDING = process.env.KEYWARD_SQLITE_BINDING ?? join(__dirname, '..', 'native', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-process.env.KEYWARD_PCSCLITE_MODULE ??= join(__dirname, '..', 'native', 'pcsclite');
+// Native addons come only from the app's own files (resources/app.asar.unpacked, or dist/native
+// in development), never from a path in the environment: nobody can hand main code to load.
+const NATIVE = nativeModulePaths({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, mainDir: __dirname });
 
 function lockDown(contents: WebContents): void {
   contents.on('will-navigate', (event) => event.preventDefault());
@@ -52,7 +53,7 @@ async function start(): Promise<void> {
 
   const databasePath = process.env.KEYWARD_DB ?? join(app.getPath('userData'), DATABASE_FILE_NAME);
   const actor = { role: 'operator' as const, name: process.env.KEYWARD_OPERATOR || userInfo().username };
-  const { db } = initDatabase(databasePath, systemClock, actor, { nativeBinding: SQLITE_BINDING });
+  const { db } = initDatabase(databasePath, systemClock, actor, { nativeBinding: NATIVE.sqliteBinding });
   app.on('will-quit', () => db.close());
 
   const window = new BrowserWindow({
@@ -69,6 +70,11 @@ async function start(): Promise<void> {
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false,
+      webviewTag: false,
+      // A middle click would open a new window; those are denied anyway, this stops the attempt.
+      disableBlinkFeatures: 'Auxclick',
+      // A packaged build has no developer tools: nobody at the desk can script the page through them.
+      devTools: !app.isPackaged,
     },
   });
 
@@ -79,7 +85,7 @@ async function start(): Promise<void> {
     trustedOrigin: APP_ORIGIN,
     keySources: desktopKeySources(db, drillTouch),
     drillTouch,
-    cardSources: { real: () => pcscCardSource(), drill: () => drillCardSource(db) },
+    cardSources: { real: () => pcscCardSource({ bindingModule: NATIVE.pcscliteModule }), drill: () => drillCardSource(db) },
     network: { caFile: process.env.KEYWARD_CA_FILE },
     files: {
       chooseOpenPath: async (title) => {

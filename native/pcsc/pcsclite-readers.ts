@@ -7,12 +7,12 @@ type PcscLite = ReturnType<PcscLiteFactory>;
 
 /**
  * Loads the binding when a card is first needed, so that commands without cards never depend on
- * it. The desktop app points KEYWARD_PCSCLITE_MODULE at a copy compiled for Electron's ABI.
+ * it. The desktop app names its own copy, compiled for Electron's ABI (PcscOptions.bindingModule).
  */
-function loadBinding(): PcscLiteFactory {
+function loadBinding(modulePath = 'pcsclite'): PcscLiteFactory {
   const load = typeof require === 'function' ? require : createRequire(import.meta.url);
   try {
-    return load(process.env.KEYWARD_PCSCLITE_MODULE ?? 'pcsclite') as PcscLiteFactory;
+    return load(modulePath) as PcscLiteFactory;
   } catch (error) {
     throw new PcscError('service_unavailable', `the PC/SC binding (pcsclite) could not be loaded: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -58,6 +58,8 @@ export function pcscErrorFrom(error: unknown, action: string): PcscError {
 }
 
 export interface PcscOptions {
+  /** The pcsclite module to load (a path); by default the one in node_modules, built for Node. */
+  readonly bindingModule?: string;
   /** How long to wait for the service to report its readers. */
   readonly settleMs?: number;
   /** How long one APDU may take. */
@@ -71,7 +73,7 @@ export interface PcscOptions {
 export async function openPcscReaders(options: PcscOptions = {}): Promise<CardReaders> {
   let service: PcscLite;
   try {
-    service = loadBinding()();
+    service = loadBinding(options.bindingModule)();
   } catch (error) {
     if (error instanceof PcscError) throw error;
     throw pcscErrorFrom(error, 'opening the PC/SC service');

@@ -15,7 +15,8 @@ const electronBinary = (() => {
     return undefined;
   }
 })();
-const binding = `${root}/dist/native/better_sqlite3.node`;
+// Main loads the copy npm start compiled for Electron from here (electron/main/native-modules.ts).
+const binding = `${root}/dist/native/better-sqlite3/build/Release/better_sqlite3.node`;
 const missing = [
   !electronBinary || !existsSync(electronBinary) ? 'no Electron binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD)' : '',
   !existsSync(binding) ? 'no Electron build of better-sqlite3 (run npm start once)' : '',
@@ -30,7 +31,7 @@ describe.skipIf(missing.length > 0)(`the Electron shell${skipReason ? ` — SKIP
     const app = await electron.launch({
       executablePath: electronBinary!,
       args: [root],
-      env: { ...process.env, KEYWARD_DB: `${dir.path}/keyward.db`, KEYWARD_SQLITE_BINDING: binding },
+      env: { ...process.env, KEYWARD_DB: `${dir.path}/keyward.db` },
     });
     try {
       const page = await app.firstWindow();
