@@ -37,11 +37,23 @@ export interface CommandResult {
   readonly exitCode?: 0 | 2;
 }
 
+export type CommandRun = (context: CommandContext) => CommandResult | Promise<CommandResult>;
+
+/** What a command module exports: its commands' runs, by name. */
+export interface CommandModule {
+  readonly runs: Readonly<Record<string, CommandRun>>;
+}
+
+/**
+ * A command as the parser and the help know it. Its run lives in a command module that is
+ * imported only when the command runs, so the libraries one command needs (pdfkit,
+ * @simplewebauthn/server, ...) are never loaded for another, nor for --help.
+ */
 export interface Command {
   readonly path: readonly string[];
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** One positional argument after the command words (e.g. a file), handed on as an option. */
   readonly positional?: { readonly name: string; readonly help: string };
-  readonly run: (context: CommandContext) => CommandResult | Promise<CommandResult>;
+  readonly load: () => Promise<CommandRun>;
 }

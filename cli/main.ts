@@ -1,23 +1,11 @@
 import { parseArgs } from 'node:util';
-import { initDatabase, openExistingDatabase, type KeywardDatabase } from '../app/keyward';
 import { resolveDatabasePath } from '../app/paths';
 import { systemClock, type Clock, type Session } from '../app/ports';
+import type { KeywardDatabase } from '../app/keyward';
 import { isKeywardError } from '../core/errors';
 
 import type { CliIo, Command, OptionSpec } from './command';
-import { inventoryCommands } from './commands/inventory';
-import { ledgerCommands } from './commands/ledger';
-import { fidoCommands } from './commands/fido';
-import { cardCommands } from './commands/cards';
-import { netpathCommands } from './commands/netpath';
-import { custodyCommands } from './commands/custody';
-import { reportCommands } from './commands/report';
-import { postureCommands } from './commands/posture';
-import { signInCommands } from './commands/signins';
-import { validationCommands } from './commands/validation';
-import { findingCommands } from './commands/findings';
-
-export const COMMANDS: readonly Command[] = [...ledgerCommands, ...inventoryCommands, ...fidoCommands, ...cardCommands, ...custodyCommands, ...netpathCommands, ...postureCommands, ...signInCommands, ...validationCommands, ...findingCommands, ...reportCommands];
+import { COMMANDS } from './command-table';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'PATH', help: 'database file (default: KEYWARD_DB, else the platform data folder)' },
@@ -49,8 +37,10 @@ export async function runCli(argv: readonly string[], io: CliIo, clock: Clock = 
     }
     const databasePath = resolveDatabasePath(parsed.values.db as string | undefined, io.env, io.platform, io.home);
     const actor = { role: 'operator' as const, name: io.env.KEYWARD_OPERATOR || io.username };
+    // Loaded here rather than at the top, so --help and usage errors never load SQLite.
+    const [run, { initDatabase, openExistingDatabase }] = await Promise.all([command.load(), import('../app/keyward')]);
     let session: Session | undefined;
-    const result = await command.run({
+    const result = await run({
       options: parsed.values,
       databasePath,
       io,

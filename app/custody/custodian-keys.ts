@@ -1,4 +1,3 @@
-import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { KeywardError } from '../../core/errors';
 import { parseText, type Custodian } from '../../core/inventory/inventory';
 import type { Approval, UnsealedEntry } from '../../core/ledger/ledger';
@@ -49,6 +48,9 @@ export async function collectApprovalWith(
 ): Promise<CollectedApproval & { readonly drillState?: unknown }> {
   if (credential.simulated !== source.simulated) throw new KeywardError('invalid_input', `${custodian.name}'s key is ${credential.simulated ? 'a drill key' : 'a real key'}; use the matching mode`, role);
   const challenge = approvalChallenge(entry);
+  // Imported when a signature is to be checked: it takes about half a second to load, and most
+  // commands (status, lists, reports) never check one.
+  const { verifyAuthenticationResponse } = await import('@simplewebauthn/server');
   const key = await source.open({ authenticatorId: custodian.id, label: `${custodian.name}'s key` });
   try {
     const { authentication } = await getAssertion(

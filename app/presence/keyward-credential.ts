@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { KeywardError } from '../../core/errors';
 import { KEYWARD_ORIGIN, KEYWARD_RP_ID } from '../../core/presence/presence';
 import { createCredential } from '../../native/client/webauthn-client';
@@ -27,6 +26,9 @@ export function touchPrompt(onTouch: () => void): Pick<CallOptions, 'onKeepalive
  */
 export async function registerKeywardCredential(ctap2: Ctap2, userName: string, onTouch: () => void) {
   const challenge = new Uint8Array(randomBytes(32));
+  // Imported when a signature is to be checked: it takes about half a second to load, and most
+  // commands (status, lists, reports) never check one.
+  const { verifyRegistrationResponse } = await import('@simplewebauthn/server');
   const { registration } = await createCredential(
     ctap2,
     { rpId: KEYWARD_RP_ID, rpName: 'Keyward', origin: KEYWARD_ORIGIN, challenge, userId: new Uint8Array(randomBytes(16)), userName },

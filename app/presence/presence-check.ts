@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { KeywardError, isKeywardError } from '../../core/errors';
 import type { Authenticator } from '../../core/inventory/inventory';
 import { KEYWARD_ORIGIN, KEYWARD_RP_ID, compareWithKnown, describeFinding, presenceResult, type KnownKeyState, type PresenceFinding, type PresenceResult } from '../../core/presence/presence';
@@ -131,6 +130,9 @@ async function observeKey(
   explainedUses: number,
   progress: (step: CheckStep) => void,
 ): Promise<Observation> {
+  // Imported when a signature is to be checked: it takes about half a second to load, and most
+  // commands (status, lists, reports) never check one.
+  const { verifyAuthenticationResponse } = await import('@simplewebauthn/server');
   let key: OpenedKey;
   try {
     key = await source.open({ authenticatorId: authenticator.id, label: authenticator.label });

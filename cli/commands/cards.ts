@@ -1,7 +1,7 @@
 import { listCardReaders } from '../../app/cards/card-readers';
 import { enrolCard, type CardEnrolmentStep } from '../../app/cards/card-enrolment';
 import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
-import type { Command, CommandContext } from '../command';
+import type { CommandContext, CommandModule } from '../command';
 import { table } from '../format';
 
 const ENROL_STEPS: Record<CardEnrolmentStep, string> = {
@@ -13,49 +13,33 @@ const ENROL_STEPS: Record<CardEnrolmentStep, string> = {
 
 export const cardSourceFor = (context: CommandContext) => (context.options.simulated === true ? drillCardSource(context.session().db) : pcscCardSource());
 
-export const cardCommands: Command[] = [
-  {
-    path: ['card', 'readers'],
-    summary: 'List smartcard readers, whether a card is in each, and which card it is',
-    options: { simulated: { type: 'boolean', help: 'list the drill readers instead of real ones' } },
-    run: async (context) => {
-      const readers = await listCardReaders(context.session(), cardSourceFor(context));
-      const human = table(
-        ['READER', 'CARD', 'CERTIFICATE', 'EXPIRES', 'ENROLLED AS'],
-        readers.map((r) => [
-          r.name,
-          r.card ? `GUID ${r.card.guid}` : r.error ? `unreadable: ${r.error}` : r.cardPresent ? 'present' : 'empty',
-          r.card ? `${r.card.subject} (serial ${r.card.serial})` : '',
-          r.card?.notAfter.slice(0, 10),
-          r.card ? (r.card.enrolledAs ?? 'not enrolled') : '',
-        ]),
-      );
-      return { value: readers, human: readers.length ? human : 'no smartcard reader is connected' };
-    },
+export const runs = {
+  cardReaders: async (context) => {
+    const readers = await listCardReaders(context.session(), cardSourceFor(context));
+    const human = table(
+      ['READER', 'CARD', 'CERTIFICATE', 'EXPIRES', 'ENROLLED AS'],
+      readers.map((r) => [
+        r.name,
+        r.card ? `GUID ${r.card.guid}` : r.error ? `unreadable: ${r.error}` : r.cardPresent ? 'present' : 'empty',
+        r.card ? `${r.card.subject} (serial ${r.card.serial})` : '',
+        r.card?.notAfter.slice(0, 10),
+        r.card ? (r.card.enrolledAs ?? 'not enrolled') : '',
+      ]),
+    );
+    return { value: readers, human: readers.length ? human : 'no smartcard reader is connected' };
   },
-  {
-    path: ['card', 'enroll'],
-    summary: "Enrol a PIV smartcard: read its identity and certificates and bind it to an emergency account",
-    options: {
-      label: { type: 'string', required: true, value: 'TEXT', help: 'label written on the card' },
-      account: { type: 'string', value: 'UPN', help: 'emergency account the card belongs to' },
-      place: { type: 'string', value: 'NAME', help: 'storage place it is kept in' },
-      reader: { type: 'string', value: 'NAME', help: 'the reader holding the card, when more than one holds one' },
-      simulated: { type: 'boolean', help: 'enrol a software card kept in the drill store (for drills, never for real accounts)' },
-    },
-    run: async (context) => {
-      const { options, io } = context;
-      const { authenticator, warnings, reader } = await enrolCard(
-        context.session(),
-        cardSourceFor(context),
-        { label: options.label, account: options.account, place: options.place, reader: options.reader },
-        (step) => io.stderr(`${ENROL_STEPS[step]}\n`),
-      );
-      const lines = [
-        `enrolled ${authenticator.simulated ? 'drill card' : 'smartcard'} "${authenticator.label}" from ${reader} (certificate serial ${authenticator.serial}, expires ${authenticator.expiresAt?.slice(0, 10)})`,
-        ...warnings.map((w) => `WARNING: ${w}`),
-      ];
-      return { value: { ...authenticator, warnings }, human: lines.join('\n') };
-    },
+  cardEnroll: async (context) => {
+    const { options, io } = context;
+    const { authenticator, warnings, reader } = await enrolCard(
+      context.session(),
+      cardSourceFor(context),
+      { label: options.label, account: options.account, place: options.place, reader: options.reader },
+      (step) => io.stderr(`${ENROL_STEPS[step]}\n`),
+    );
+    const lines = [
+      `enrolled ${authenticator.simulated ? 'drill card' : 'smartcard'} "${authenticator.label}" from ${reader} (certificate serial ${authenticator.serial}, expires ${authenticator.expiresAt?.slice(0, 10)})`,
+      ...warnings.map((w) => `WARNING: ${w}`),
+    ];
+    return { value: { ...authenticator, warnings }, human: lines.join('\n') };
   },
-];
+} satisfies CommandModule['runs'];

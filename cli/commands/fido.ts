@@ -4,7 +4,7 @@ import type { CheckProgress } from '../../app/presence/presence-check';
 import { findingTexts, runFullCheck } from '../../app/presence/full-check';
 import { cardSourceFor } from './cards';
 import { KeywardError } from '../../core/errors';
-import type { Command, CommandContext } from '../command';
+import type { CommandContext, CommandModule } from '../command';
 import { table } from '../format';
 
 const ENROL_STEPS: Record<EnrolmentStep, string> = {
@@ -33,47 +33,27 @@ function progressLine(p: CheckProgress & { kind: 'fido2' | 'smartcard' }, simula
 
 const sourceFor = (context: CommandContext) => (context.options.simulated === true ? drillKeySource(context.session().db) : hidKeySource());
 
-export const fidoCommands: Command[] = [
-  {
-    path: ['key', 'enroll'],
-    summary: "Enrol a FIDO2 key: create Keyward's own credential on it and record it",
-    options: {
-      label: { type: 'string', required: true, value: 'TEXT', help: 'label written on the key' },
-      account: { type: 'string', value: 'UPN', help: 'emergency account the key belongs to' },
-      place: { type: 'string', value: 'NAME', help: 'storage place it is kept in' },
-      serial: { type: 'string', value: 'TEXT', help: 'serial number printed on the key' },
-      simulated: { type: 'boolean', help: 'enrol a software key kept in the drill store (for drills, never for real accounts)' },
-    },
-    run: async (context) => {
-      const { options, io } = context;
-      const key = await enrolKey(context.session(), sourceFor(context), { label: options.label, account: options.account, place: options.place, serial: options.serial }, (step) =>
-        io.stderr(`${ENROL_STEPS[step]}\n`),
-      );
-      return { value: key, human: `enrolled ${key.simulated ? 'drill key' : 'FIDO2 key'} "${key.label}" (${key.model})` };
-    },
+export const runs = {
+  keyEnroll: async (context) => {
+    const { options, io } = context;
+    const key = await enrolKey(context.session(), sourceFor(context), { label: options.label, account: options.account, place: options.place, serial: options.serial }, (step) =>
+      io.stderr(`${ENROL_STEPS[step]}\n`),
+    );
+    return { value: key, human: `enrolled ${key.simulated ? 'drill key' : 'FIDO2 key'} "${key.label}" (${key.model})` };
   },
-  {
-    path: ['check'],
-    summary: 'Presence check: prove each enrolled key and card is here, is the same, and was not used',
-    options: {
-      key: { type: 'string', value: 'ID|LABEL', help: 'check one key or card only' },
-      wait: { type: 'string', value: 'SECONDS', help: 'how long to wait for each card to be inserted (default: look once)' },
-      simulated: { type: 'boolean', help: 'check the drill keys and cards instead of real ones' },
-    },
-    run: async (context) => {
-      const { options, io } = context;
-      const wait = options.wait === undefined ? 0 : Number(options.wait);
-      if (!Number.isInteger(wait) || wait < 0 || wait > 600) throw new KeywardError('invalid_input', `--wait must be a whole number of seconds from 0 to 600 (got "${String(options.wait)}")`, 'wait');
-      const results = await runFullCheck(context.session(), { keys: sourceFor(context), cards: cardSourceFor(context) }, { item: options.key as string | undefined, insertTimeoutMs: wait * 1000 }, (p) => {
-        const line = progressLine(p, options.simulated === true);
-        if (line) io.stderr(`${line}\n`);
-      });
-      const flagged = results.some((r) => r.result !== 'ok');
-      const human = [
-        table(['ITEM', 'RESULT', 'FINDINGS'], results.map((r) => [`${r.label}${r.drill ? ' (drill)' : ''}`, r.result.toUpperCase(), findingTexts(r).join('; ')])),
-        flagged ? '\nATTENTION: at least one key or card is missing or shows an anomaly.' : `\nall ${results.length} item(s) present and unchanged.`,
-      ].join('\n');
-      return { value: { ok: !flagged, results: results.map((r) => ({ ...r, findings: r.findings.map((f, i) => ({ ...f, text: findingTexts(r)[i] })) })) }, human, exitCode: flagged ? 2 : 0 };
-    },
+  check: async (context) => {
+    const { options, io } = context;
+    const wait = options.wait === undefined ? 0 : Number(options.wait);
+    if (!Number.isInteger(wait) || wait < 0 || wait > 600) throw new KeywardError('invalid_input', `--wait must be a whole number of seconds from 0 to 600 (got "${String(options.wait)}")`, 'wait');
+    const results = await runFullCheck(context.session(), { keys: sourceFor(context), cards: cardSourceFor(context) }, { item: options.key as string | undefined, insertTimeoutMs: wait * 1000 }, (p) => {
+      const line = progressLine(p, options.simulated === true);
+      if (line) io.stderr(`${line}\n`);
+    });
+    const flagged = results.some((r) => r.result !== 'ok');
+    const human = [
+      table(['ITEM', 'RESULT', 'FINDINGS'], results.map((r) => [`${r.label}${r.drill ? ' (drill)' : ''}`, r.result.toUpperCase(), findingTexts(r).join('; ')])),
+      flagged ? '\nATTENTION: at least one key or card is missing or shows an anomaly.' : `\nall ${results.length} item(s) present and unchanged.`,
+    ].join('\n');
+    return { value: { ok: !flagged, results: results.map((r) => ({ ...r, findings: r.findings.map((f, i) => ({ ...f, text: findingTexts(r)[i] })) })) }, human, exitCode: flagged ? 2 : 0 };
   },
-];
+} satisfies CommandModule['runs'];

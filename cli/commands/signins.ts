@@ -1,37 +1,26 @@
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
-import type { Command } from '../command';
+import type { CommandModule } from '../command';
 import { table } from '../format';
 
-export const signInCommands: Command[] = [
-  {
-    path: ['signins', 'import'],
-    summary: "Import an Entra sign-in export (Graph JSON, JSON Lines or the portal's CSV), streamed, all or nothing",
-    options: {},
-    positional: { name: 'file', help: 'the exported sign-in log' },
-    run: ({ options, session }) => {
-      const result = importSignIns(session(), String(options.file));
-      return {
-        value: result,
-        human: result.alreadyImported
-          ? `${result.file} was imported before (SHA-256 ${result.sha256}); nothing added`
-          : `imported ${result.records} sign-ins from ${result.file}: ${result.added} new, ${result.alreadyKnown} already kept\nSHA-256 ${result.sha256}`,
-      };
-    },
+export const runs = {
+  signinsImport: ({ options, session }) => {
+    const result = importSignIns(session(), String(options.file));
+    return {
+      value: result,
+      human: result.alreadyImported
+        ? `${result.file} was imported before (SHA-256 ${result.sha256}); nothing added`
+        : `imported ${result.records} sign-ins from ${result.file}: ${result.added} new, ${result.alreadyKnown} already kept\nSHA-256 ${result.sha256}`,
+    };
   },
-  {
-    path: ['signins', 'reconcile'],
-    summary: 'Match every emergency-account sign-in to a logged checkout; exit 2 on any incident',
-    options: {},
-    run: ({ session }) => {
-      const r = reconcileSignIns(session());
-      const attention = r.incidents.length > 0 || r.failedBursts.length > 0;
-      const human = [
-        `${r.explained.length} sign-in(s) explained by a logged checkout; ${r.incidents.length} incident(s); ${r.incompleteDrills.length} incomplete drill(s); ${r.failedBursts.length} burst(s) of failures`,
-        r.incidents.length ? `\nINCIDENTS — sign-ins outside any checkout:\n${table(['WHEN (UTC)', 'USER ID', 'UPN', 'APP', 'IP', 'ERROR'], r.incidents.map((s) => [s.createdAt, s.userId, s.upn, s.app, s.ip, s.errorCode]))}` : '',
-        r.incompleteDrills.length ? `\nDrills without a successful sign-in: ${r.incompleteDrills.map((w) => `${w.label} (checkout entry ${w.checkoutSeq})`).join(', ')}` : '',
-        r.failedBursts.length ? `\nFailed sign-in bursts: ${r.failedBursts.map((b) => `${b.count} failures for ${b.userId} from ${b.from} to ${b.to}`).join('; ')}` : '',
-      ].join('');
-      return { value: r, human, exitCode: attention ? 2 : 0 };
-    },
+  signinsReconcile: ({ session }) => {
+    const r = reconcileSignIns(session());
+    const attention = r.incidents.length > 0 || r.failedBursts.length > 0;
+    const human = [
+      `${r.explained.length} sign-in(s) explained by a logged checkout; ${r.incidents.length} incident(s); ${r.incompleteDrills.length} incomplete drill(s); ${r.failedBursts.length} burst(s) of failures`,
+      r.incidents.length ? `\nINCIDENTS — sign-ins outside any checkout:\n${table(['WHEN (UTC)', 'USER ID', 'UPN', 'APP', 'IP', 'ERROR'], r.incidents.map((s) => [s.createdAt, s.userId, s.upn, s.app, s.ip, s.errorCode]))}` : '',
+      r.incompleteDrills.length ? `\nDrills without a successful sign-in: ${r.incompleteDrills.map((w) => `${w.label} (checkout entry ${w.checkoutSeq})`).join(', ')}` : '',
+      r.failedBursts.length ? `\nFailed sign-in bursts: ${r.failedBursts.map((b) => `${b.count} failures for ${b.userId} from ${b.from} to ${b.to}`).join('; ')}` : '',
+    ].join('');
+    return { value: r, human, exitCode: attention ? 2 : 0 };
   },
-];
+} satisfies CommandModule['runs'];
