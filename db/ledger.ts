@@ -83,6 +83,15 @@ export function prepareEntry(db: KeywardDatabase, entry: NewLedgerEntry, at: Led
   return { seq: head.seq + 1, recordedAt: at.recordedAt, utcOffset: at.utcOffset, actors: entry.actors, kind: entry.kind, payload: entry.payload, prevHash: head.hash };
 }
 
+/**
+ * Prepares an entry to follow another that is itself prepared but not yet written, so that both
+ * are written in one transaction (a return and the presence check it rests on).
+ */
+export function prepareEntryAfter(previous: UnsealedEntry, entry: NewLedgerEntry, at: LedgerTimestamp): UnsealedEntry {
+  checkNewEntry(entry, at);
+  return { seq: previous.seq + 1, recordedAt: at.recordedAt, utcOffset: at.utcOffset, actors: entry.actors, kind: entry.kind, payload: entry.payload, prevHash: sha256Hex(entryBody(previous)) };
+}
+
 /** Writes a prepared entry with its approvals, unless the ledger moved on since it was prepared. */
 export function appendPreparedEntry(db: KeywardDatabase, prepared: UnsealedEntry, approvals: readonly Approval[]): LedgerEntry {
   const append = (): LedgerEntry => {

@@ -3,7 +3,6 @@ import type { Authenticator } from '../../core/inventory/inventory';
 import type { PresenceResult } from '../../core/presence/presence';
 import { cardResult, compareCard, describeCardFinding, type CardFinding, type KnownCardState } from '../../core/cards/smartcard';
 import { listAuthenticators } from '../../db/authenticators';
-import { appendEntry } from '../../db/ledger';
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { findSmartcard, findSmartcardByGuid, recordCardCheck, type SmartcardRecord } from '../../db/smartcards';
 import { ApduStatusError } from '../../native/pcsc/errors';
@@ -11,8 +10,8 @@ import { proveCardAuthentication, type PossessionProof } from '../../native/pcsc
 import type { CardReaders } from '../../native/pcsc/readers';
 import { cardEvidence, cardFailure, knownStateOf, scanReaders, type CardInReader } from './card-reading';
 import type { CardSource } from './card-sources';
-import { isCheckable, type CheckProgress } from '../presence/presence-check';
-import { recorded, type Session } from '../ports';
+import { isCheckable, recordNow, type CheckProgress, type CheckRecorder } from '../presence/presence-check';
+import type { Session } from '../ports';
 
 export interface CardCheckResult {
   readonly authenticatorId: number;
@@ -33,6 +32,8 @@ export interface CardCheckOptions {
   readonly insertTimeoutMs?: number;
   /** Where this part of a larger check starts, for "3 of 8" progress. */
   readonly position?: { readonly offset: number; readonly total: number };
+  /** How each card's result is written; by default at once, in a transaction of its own. */
+  readonly record?: CheckRecorder;
 }
 
 /** Which cards a check expects: enrolled smartcards of the source's kind that are neither lost nor retired. */
@@ -64,28 +65,24 @@ export async function runCardCheck(session: Session, source: CardSource, options
       progress('connecting');
       const observed = await observeCard(session, readers, record, options.insertTimeoutMs ?? 0, windowDays, progress);
       const result = cardResult(observed.findings);
-      const entry = recorded(session, (at) => {
-        recordCardCheck(session.db, card.id, at.recordedAt, result);
-        return appendEntry(
-          session.db,
-          {
-            kind: 'presence.checked',
-            actors: [session.actor],
-            payload: {
-              authenticatorId: card.id,
-              label: card.label,
-              kind: 'smartcard',
-              result,
-              findings: observed.findings.map((f) => ({ ...f, text: describeCardFinding(f) })),
-              before: cardEvidence(record.known),
-              after: observed.state ? cardEvidence(observed.state) : null,
-              reader: observed.reader ?? null,
-              possession: observed.proof ? { ...observed.proof } : null,
-              drill: source.simulated,
-            },
+      const entry = (options.record ?? recordNow(session))({
+        entry: {
+          kind: 'presence.checked',
+          actors: [session.actor],
+          payload: {
+            authenticatorId: card.id,
+            label: card.label,
+            kind: 'smartcard',
+            result,
+            findings: observed.findings.map((f) => ({ ...f, text: describeCardFinding(f) })),
+            before: cardEvidence(record.known),
+            after: observed.state ? cardEvidence(observed.state) : null,
+            reader: observed.reader ?? null,
+            possession: observed.proof ? { ...observed.proof } : null,
+            drill: source.simulated,
           },
-          at,
-        );
+        },
+        apply: (at) => recordCardCheck(session.db, card.id, at.recordedAt, result),
       });
       progress('done', result);
       results.push({ authenticatorId: card.id, label: card.label, kind: 'smartcard', result, findings: observed.findings, drill: source.simulated, ledgerSeq: entry.seq, reader: observed.reader ?? null });

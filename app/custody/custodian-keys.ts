@@ -97,6 +97,8 @@ export async function approveAndWrite(
   approvers: readonly { custodian: ReturnType<typeof approverNamed>; role: Approval['role'] }[],
   onApproval: (step: ApprovalStep) => void,
   write: (entrySeq: number) => void = () => undefined,
+  /** Written first, in the same transaction: an entry the approved one follows (a return's presence check). */
+  writeBefore: () => void = () => undefined,
 ) {
   const collected: CollectedApproval[] = [];
   for (const { custodian, role } of approvers) {
@@ -105,6 +107,7 @@ export async function approveAndWrite(
   }
   return session.db
     .transaction(() => {
+      writeBefore();
       const entry = appendPreparedEntry(session.db, prepared, collected.map((c) => c.approval));
       for (const c of collected) updateCustodianSignCount(session.db, c.custodian.id, c.newSignCount);
       write(entry.seq);

@@ -131,6 +131,23 @@ describe('custody under dual control, with drill keys', () => {
     expect(s.db.prepare("SELECT state FROM authenticators WHERE label = 'YK-01'").pluck().get()).toBe('in_safe');
   });
 
+  it('writes a return and its presence check together or not at all: a refused witness touch leaves no check behind', async () => {
+    await checkOut(s, sources, checkoutInput);
+    const checks = () => s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'presence.checked'").pluck().get();
+    const head = () => s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
+    const [checksBefore, headBefore] = [checks(), head()];
+    const refusingWitness = { ...sources, custodianKeys: drillKeySource(s.db, { store: 'custodians', presence: async () => 'denied' }) };
+    await expect(returnItem(s, refusingWitness, { item: 'YK-01', custodian: 'Bob Example', witness: 'Alice Example', newSeal: 'S-2' })).rejects.toThrow(/denied|refused|OPERATION_DENIED/i);
+    expect([checks(), head()]).toEqual([checksBefore, headBefore]);
+    expect(listCustody(s, { open: true })).toHaveLength(1);
+    // Done again with both touches, the check and the return land as two consecutive entries.
+    await returnItem(s, sources, { item: 'YK-01', custodian: 'Bob Example', witness: 'Alice Example', newSeal: 'S-2' });
+    const [check, back] = s.db.prepare('SELECT kind FROM ledger_entries WHERE seq > ? ORDER BY seq').pluck().all(headBefore);
+    expect([check, back]).toEqual(['presence.checked', 'custody.returned']);
+    expect(lastBody().payload.presence).toMatchObject({ result: 'ok', ledgerSeq: (headBefore as number) + 1 });
+    expect(verifyStoredLedger(s.db).ok).toBe(true);
+  });
+
   describe('seals bound to items', () => {
     const head = () => s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
     const holds = (serial: string) => listSeals(s.db).find((seal) => seal.serial === serial);

@@ -2,9 +2,10 @@ import { KeywardError } from '../../core/errors';
 import { awaitsCountersign, isOverdue, parseExpectedReturn, parseReason, type CustodyView } from '../../core/custody/custody';
 import { parseSealSerial, parseText, type Authenticator } from '../../core/inventory/inventory';
 import { describeFinding } from '../../core/presence/presence';
+import type { UnsealedEntry } from '../../core/ledger/ledger';
 import { listAuthenticators } from '../../db/authenticators';
 import { findOpenCheckout, insertCheckout, listCheckouts, recordCountersign, recordReturn, setAuthenticatorState, setSealState } from '../../db/custody';
-import { appendEntry, prepareEntry } from '../../db/ledger';
+import { appendEntry, appendPreparedEntry, prepareEntry, prepareEntryAfter, type LedgerTimestamp, type NewLedgerEntry } from '../../db/ledger';
 import { findSealBySerial, setItemSeal } from '../../db/seals';
 import { approveAndWrite, approverNamed, type ApprovalStep } from './custodian-keys';
 
@@ -14,7 +15,7 @@ import { cardsToCheck, runCardCheck, type CardCheckResult } from '../cards/card-
 import type { CardSource } from '../cards/card-sources';
 import { describeCardFinding } from '../../core/cards/smartcard';
 import { recorded, timestamp, type Session } from '../ports';
-import { keysToCheck, runPresenceCheck, type KeyCheckResult } from '../presence/presence-check';
+import { keysToCheck, runPresenceCheck, type CheckRecorder, type KeyCheckResult, type PendingCheck } from '../presence/presence-check';
 
 export interface CustodySources {
   /** Where custodians' own keys are found. */
@@ -160,17 +161,24 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
   if (!seal) throw new KeywardError('not_found', `seal ${newSeal} is not registered`, 'newSeal');
   if (seal.state !== 'unused') throw new KeywardError('conflict', `seal ${newSeal} has been used before; a seal serial is never reused`, 'newSeal');
 
+  // The presence check and the return are written together or not at all: a return that fails after
+  // its check leaves no check behind. The check's entry is prepared now and the return follows it.
+  let check: { pending: PendingCheck; prepared: UnsealedEntry } | undefined;
+  const holdBack: CheckRecorder = (pending) => {
+    check = { pending, prepared: prepareEntry(session.db, pending.entry, timestamp(session.clock)) };
+    return check.prepared;
+  };
   let presence: KeyCheckResult | undefined;
   if (item.kind === 'fido2' && item.enrolled && keysToCheck(session, item.simulated).some((k) => k.id === item.id)) {
     // The checkout explains any use of the key while it was out; the delta is recorded against it.
-    [presence] = await runPresenceCheck(session, sources.emergencyKeys, { key: String(item.id), loggedUses: Number.MAX_SAFE_INTEGER });
+    [presence] = await runPresenceCheck(session, sources.emergencyKeys, { key: String(item.id), loggedUses: Number.MAX_SAFE_INTEGER, record: holdBack });
   }
   let cardPresence: CardCheckResult | undefined;
   if (item.kind === 'smartcard' && item.enrolled && sources.emergencyCards && cardsToCheck(session, item.simulated).some((c) => c.id === item.id)) {
-    [cardPresence] = await runCardCheck(session, sources.emergencyCards, { card: String(item.id) });
+    [cardPresence] = await runCardCheck(session, sources.emergencyCards, { card: String(item.id), record: holdBack });
   }
-  const prepared = prepareEntry(
-    session.db,
+  const prepareReturn = (entry: NewLedgerEntry, at: LedgerTimestamp) => (check ? prepareEntryAfter(check.prepared, entry, at) : prepareEntry(session.db, entry, at));
+  const prepared = prepareReturn(
     {
       kind: 'custody.returned',
       actors: [
@@ -203,6 +211,10 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
     setAuthenticatorState(session.db, item.id, 'in_safe');
     setSealState(session.db, newSeal, 'sealing');
     setItemSeal(session.db, item.id, newSeal);
+  }, () => {
+    if (!check) return;
+    appendPreparedEntry(session.db, check.prepared, []);
+    check.pending.apply({ recordedAt: check.prepared.recordedAt, utcOffset: check.prepared.utcOffset });
   });
   return { entry, presence: presence ?? cardPresence };
 }

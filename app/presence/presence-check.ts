@@ -5,7 +5,7 @@ import { KEYWARD_ORIGIN, KEYWARD_RP_ID, compareWithKnown, describeFinding, prese
 import { listAuthenticators } from '../../db/authenticators';
 import { saveDrillKey } from '../../db/drill-keys';
 import { findFidoCredential, recordPresenceState, type FidoCredential } from '../../db/fido-credentials';
-import { appendEntry } from '../../db/ledger';
+import { appendEntry, type LedgerTimestamp, type NewLedgerEntry } from '../../db/ledger';
 import { getAssertion } from '../../native/client/webauthn-client';
 import { CtapStatus } from '../../native/ctap2/constants';
 import { CtapError } from '../../native/ctap2/errors';
@@ -45,7 +45,25 @@ export interface PresenceCheckOptions {
   readonly loggedUses?: number;
   /** Where this part of a larger check starts, for "3 of 8" progress. */
   readonly position?: { readonly offset: number; readonly total: number };
+  /** How each key's result is written; by default at once, in a transaction of its own. */
+  readonly record?: CheckRecorder;
 }
+
+/** One item's check result as it will be written: its ledger entry and the inventory change that goes with it. */
+export interface PendingCheck {
+  readonly entry: NewLedgerEntry;
+  readonly apply: (at: LedgerTimestamp) => void;
+}
+
+/** Writes a pending check (or holds it back, for a caller that writes it together with its own entry). */
+export type CheckRecorder = (check: PendingCheck) => { readonly seq: number };
+
+/** The default: the check's state change and its entry in one transaction, now. */
+export const recordNow = (session: Session): CheckRecorder => (check) =>
+  recorded(session, (at) => {
+    check.apply(at);
+    return appendEntry(session.db, check.entry, at);
+  });
 
 /** Whether an item is one a presence check expects: enrolled, of the check's kind, neither lost nor retired. */
 export const isCheckable = (a: Authenticator, kind: Authenticator['kind'], simulated: boolean): boolean =>
@@ -84,27 +102,25 @@ export async function runPresenceCheck(
     progress('connecting');
     const observed = await observeKey(source, authenticator, credential, options.touchTimeoutMs ?? 60_000, 1 + (options.loggedUses ?? 0), progress);
     const result = presenceResult(observed.findings);
-    const entry = recorded(session, (at) => {
-      const counterExplained = !observed.findings.some((f) => f.code === 'counter_unexplained' || f.code === 'counter_went_back');
-      recordPresenceState(session.db, authenticator.id, observed.state, at.recordedAt, result, counterExplained);
-      if (observed.drillState) saveDrillKey(session.db, authenticator.id, observed.drillState);
-      return appendEntry(
-        session.db,
-        {
-          kind: 'presence.checked',
-          actors: [session.actor],
-          payload: {
-            authenticatorId: authenticator.id,
-            label: authenticator.label,
-            result,
-            findings: observed.findings.map((f) => ({ ...f, text: describeFinding(f) })),
-            before: knownAsJson(credential.known),
-            after: observed.state ? knownAsJson(observed.state) : null,
-            drill: source.simulated,
-          },
+    const entry = (options.record ?? recordNow(session))({
+      entry: {
+        kind: 'presence.checked',
+        actors: [session.actor],
+        payload: {
+          authenticatorId: authenticator.id,
+          label: authenticator.label,
+          result,
+          findings: observed.findings.map((f) => ({ ...f, text: describeFinding(f) })),
+          before: knownAsJson(credential.known),
+          after: observed.state ? knownAsJson(observed.state) : null,
+          drill: source.simulated,
         },
-        at,
-      );
+      },
+      apply: (at) => {
+        const counterExplained = !observed.findings.some((f) => f.code === 'counter_unexplained' || f.code === 'counter_went_back');
+        recordPresenceState(session.db, authenticator.id, observed.state, at.recordedAt, result, counterExplained);
+        if (observed.drillState) saveDrillKey(session.db, authenticator.id, observed.drillState);
+      },
     });
     progress('done', result);
     const signCountDelta = observed.state ? observed.state.signCount - credential.known.signCount : undefined;
