@@ -180,6 +180,40 @@ export const COMMANDS: readonly Command[] = [
     load: custody('custodianDeactivate'),
   },
   {
+    path: ['key', 'bind'],
+    summary: 'Bind a key or smartcard to an emergency account, approved by two custodians touching their keys',
+    options: {
+      item: { type: 'string', required: true, value: 'LABEL|ID', help: 'the key or smartcard' },
+      account: { type: 'string', required: true, value: 'UPN', help: 'the emergency account it opens' },
+      reason: { type: 'string', value: 'TEXT', help: 'why (a change ticket, say)' },
+      approver: { type: 'string', required: true, multiple: true, value: 'NAME', help: 'a custodian who approves (give two)' },
+      simulated: drillKeys,
+    },
+    load: custody('keyBind'),
+  },
+  {
+    path: ['key', 'unbind'],
+    summary: 'Unbind a key or smartcard from its account, approved by two custodians',
+    options: {
+      item: { type: 'string', required: true, value: 'LABEL|ID', help: 'the key or smartcard' },
+      reason: { type: 'string', required: true, value: 'TEXT', help: 'why' },
+      approver: { type: 'string', required: true, multiple: true, value: 'NAME', help: 'a custodian who approves (give two)' },
+      simulated: drillKeys,
+    },
+    load: custody('keyUnbind'),
+  },
+  {
+    path: ['key', 'retire'],
+    summary: 'Retire a key or smartcard from service, approved by two custodians',
+    options: {
+      item: { type: 'string', required: true, value: 'LABEL|ID', help: 'the key or smartcard' },
+      reason: { type: 'string', required: true, value: 'TEXT', help: 'why (replaced, lost, expired)' },
+      approver: { type: 'string', required: true, multiple: true, value: 'NAME', help: 'a custodian who approves (give two)' },
+      simulated: drillKeys,
+    },
+    load: custody('keyRetire'),
+  },
+  {
     path: ['seal', 'apply'],
     summary: 'Record the seal an item in the safe is stored under (when none is recorded yet)',
     options: { item: { type: 'string', required: true, value: 'LABEL|ID', help: 'the key or smartcard' }, serial: { type: 'string', required: true, value: 'SERIAL', help: 'the registered, unused seal' } },

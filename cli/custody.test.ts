@@ -72,7 +72,11 @@ describe('keyward signins', () => {
     await keyward('init');
     await keyward('account', 'add', '--upn', 'bg1@contoso.onmicrosoft.com', '--object-id', BG1);
     await keyward('custodian', 'found', '--first', 'Alice Example', '--second', 'Bob Example', '--simulated');
-    await keyward('key', 'enroll', '--label', 'YK-01', '--account', 'bg1@contoso.onmicrosoft.com', '--simulated');
+    // Once the circle is founded, binding a key to an account is a change two custodians approve.
+    expect(await keyward('key', 'enroll', '--label', 'YK-01', '--account', 'bg1@contoso.onmicrosoft.com', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining("binding YK-01 to an account needs two custodians' approval") });
+    expect((await keyward('key', 'enroll', '--label', 'YK-01', '--simulated')).code).toBe(0);
+    expect(await keyward('key', 'bind', '--item', 'YK-01', '--account', 'bg1@contoso.onmicrosoft.com', '--approver', 'Alice Example', '--simulated')).toMatchObject({ code: 1, stderr: expect.stringContaining('needs two approving custodians') });
+    expect((await keyward('key', 'bind', '--item', 'YK-01', '--account', 'bg1@contoso.onmicrosoft.com', '--approver', 'Alice Example', '--approver', 'Bob Example', '--simulated')).code).toBe(0);
     await keyward('seal', 'add', '--serial', 'S-1');
     expect((await keyward('checkout', '--item', 'YK-01', '--custodian', 'Alice Example', '--witness', 'Bob Example', '--reason', 'emergency', '--expected-return', '4h', '--broken-seal', 'S-1', '--seal-intact', '--simulated')).code).toBe(0);
     const [open] = JSON.parse((await keyward('--json', 'custody', 'list', '--open')).stdout) as { checkedOutAt: string }[];

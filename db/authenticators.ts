@@ -50,3 +50,8 @@ export const countAuthenticatorsByState = (db: KeywardDatabase): Record<string, 
   Object.fromEntries(
     (db.prepare('SELECT state, count(*) AS n FROM authenticators GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]),
   );
+
+/** Binds an item to an emergency account, or unbinds it (null). */
+export function setAuthenticatorAccount(db: KeywardDatabase, authenticatorId: number, accountId: number | null): void {
+  db.prepare('UPDATE authenticators SET account_id = ? WHERE id = ?').run(accountId, authenticatorId);
+}

@@ -110,7 +110,7 @@ export async function foundCircle(session: Session, source: KeySource, input: { 
 }
 
 /** Two existing custodians approve a change to the circle; neither may be the person it is about. */
-function circleApprovers(session: Session, input: { approvers?: unknown }, subject: string) {
+export function circleApprovers(session: Session, input: { approvers?: unknown }, subject: string) {
   const names = Array.isArray(input.approvers) ? input.approvers : [];
   if (names.length !== 2) throw new KeywardError('invalid_input', 'a change to the circle of custodians needs two approving custodians', 'approvers');
   const approvers = names.map((name) => approverNamed(session, name, 'approvers'));

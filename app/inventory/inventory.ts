@@ -19,6 +19,7 @@ import { findCustodianByName, insertCustodian, listCustodians } from '../../db/c
 import { appendEntry } from '../../db/ledger';
 import { findPlaceByName, insertPlace, listPlaces } from '../../db/places';
 import { findSealBySerial, insertSeal, listSeals } from '../../db/seals';
+import { refuseUnapprovedBinding } from '../custody/binding';
 import { recorded, type Session } from '../ports';
 
 /** Input as it arrives from a form, the CLI or IPC: unvalidated. */
@@ -65,6 +66,7 @@ export function addAuthenticator(session: Session, input: Input): Authenticator 
     if (placeName && !place) throw new KeywardError('not_found', `no storage place named "${placeName}"; add it first`, 'place');
     const account = accountUpn ? findAccountByUpn(session.db, accountUpn) : undefined;
     if (accountUpn && !account) throw new KeywardError('not_found', `no emergency account ${accountUpn}; add it first`, 'account');
+    if (account) refuseUnapprovedBinding(session, label, false);
     const authenticator = insertAuthenticator(session.db, { kind, label, serial, placeId: place?.id ?? null, accountId: account?.id ?? null, createdAt: at.recordedAt });
     appendEntry(
       session.db,

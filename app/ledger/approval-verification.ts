@@ -78,6 +78,9 @@ const REQUIRED_APPROVALS: Readonly<Record<string, (payload: Readonly<Record<stri
   ],
   'custodian.key_enrolled': twoApprovers,
   'custodian.deactivated': twoApprovers,
+  'authenticator.bound': twoApprovers,
+  'authenticator.unbound': twoApprovers,
+  'authenticator.retired': twoApprovers,
   'validation.attested': () => [{ role: 'custodian', custodianId: null }],
   'validation.waived': () => [{ role: 'custodian', custodianId: null }],
 };
@@ -113,6 +116,8 @@ export function createApprovalInspector(): (body: string, seq: number) => string
   const keys = new Map<string, CustodianKey & { readonly drill: boolean }>();
   const deactivated = new Set<number>();
   const drillItems = new Map<number, boolean>();
+  /** Each item's account, as the approved entries so far have it. */
+  const bindings = new Map<number, string | null>();
   /** Whether the circle of real custodians, and of drill custodians, has been founded. */
   const founded = { real: false, drill: false };
   const learnKey = (payload: { custodianId?: unknown; credentialId?: unknown; publicKey?: unknown; drill?: unknown }): string | undefined => {
@@ -135,7 +140,8 @@ export function createApprovalInspector(): (body: string, seq: number) => string
       return 'the entry is not well-formed JSON';
     }
     const p = entry.payload as Record<string, unknown>;
-    const mode = p.drill === true ? 'drill' : 'real';
+    const drillEntry = p.drill === true;
+    const mode = drillEntry ? 'drill' : 'real';
     if (entry.kind === 'custodians.founded') {
       if (founded[mode]) return `the circle of ${mode} custodians was founded again: it is founded once, by two custodians together`;
       const people = founders(p);
@@ -148,8 +154,19 @@ export function createApprovalInspector(): (body: string, seq: number) => string
       founded[mode] = true;
     }
     if (entry.kind === 'custodian.key_enrolled' && !founded[mode]) return `a custodian's key was enrolled before the circle of ${mode} custodians was founded: nobody could approve it`;
-    if (ITEM_KINDS.includes(entry.kind) && typeof p.authenticatorId === 'number') drillItems.set(p.authenticatorId, p.drill === true);
-    const drillEntry = p.drill === true;
+    if (ITEM_KINDS.includes(entry.kind) && typeof p.authenticatorId === 'number') {
+      // Once the circle is founded, an item is bound to an account only by an approved entry of its own.
+      const known = bindings.get(p.authenticatorId) ?? null;
+      const account = typeof p.account === 'string' && p.account !== '' ? p.account : null;
+      if (account !== null && account !== known && founded[mode]) return `${String(p.label)} was bound to ${account} without two custodians' approval`;
+      if (!drillItems.has(p.authenticatorId)) drillItems.set(p.authenticatorId, p.drill === true);
+      bindings.set(p.authenticatorId, account ?? known);
+    }
+    if (entry.kind === 'authenticator.bound') bindings.set(Number(p.authenticatorId), String(p.account));
+    if (entry.kind === 'authenticator.unbound') bindings.set(Number(p.authenticatorId), null);
+    if (entry.kind.startsWith('authenticator.') && REQUIRED_APPROVALS[entry.kind] && drillEntry !== (drillItems.get(Number(p.authenticatorId)) ?? false)) {
+      return `a ${entry.kind} entry for ${String(p.label)} does not match the item's mode (drill or real)`;
+    }
     if (entry.kind.startsWith('custody.') && drillEntry && drillItems.get(Number(p.authenticatorId)) === false) {
       return `a drill ${entry.kind} entry for ${String(p.label)}, a real item: real custody is never a drill`;
     }

@@ -4,6 +4,7 @@ import { findAccountByUpn } from '../../db/accounts';
 import { findAuthenticatorByLabel } from '../../db/authenticators';
 import { findPlaceByName } from '../../db/places';
 import type { Session } from '../ports';
+import { refuseUnapprovedBinding } from '../custody/binding';
 
 /** What an enrolment is for: its label, place and account, all checked before any device is touched. */
 export interface EnrolmentTarget {
@@ -28,5 +29,6 @@ export function enrolmentTarget(session: Pick<Session, 'db'>, input: Record<stri
     const why = existing.enrolled ? ' and is enrolled' : existing.kind !== kind ? ` (a ${existing.kind === 'fido2' ? 'FIDO2 key' : 'smartcard'})` : '';
     throw new KeywardError('conflict', `an authenticator labelled "${label}" already exists${why}`, 'label');
   }
+  if (account && account.upn !== existing?.accountUpn) refuseUnapprovedBinding(session, label, simulated);
   return { label, place, account, existing };
 }

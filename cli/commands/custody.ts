@@ -1,4 +1,5 @@
 import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
+import { bindAuthenticator, retireAuthenticator, unbindAuthenticator } from '../../app/custody/binding';
 import { checkOut, countersign, listCustody, returnItem, sealItem, type ApprovalStep, type CustodySources } from '../../app/custody/custody';
 import { drillKeySource, hidKeySource } from '../../app/presence/key-sources';
 import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
@@ -35,6 +36,21 @@ export const runs = {
     const { options } = context;
     const custodian = await deactivateCustodian(context.session(), custodianKeys(context), { name: options.name, reason: options.reason, approvers: listOf(options.approver) }, announce(context));
     return { value: custodian, human: `deactivated ${custodian.name}; a validation is now due` };
+  },
+  keyBind: async (context) => {
+    const { options } = context;
+    const { entry } = await bindAuthenticator(context.session(), custodianKeys(context), { item: options.item, account: options.account, reason: options.reason, approvers: listOf(options.approver) }, announce(context));
+    return { value: entry, human: `bound ${String(options.item)} to ${String(options.account)} (ledger entry ${entry.seq})` };
+  },
+  keyUnbind: async (context) => {
+    const { options } = context;
+    const { entry } = await unbindAuthenticator(context.session(), custodianKeys(context), { item: options.item, reason: options.reason, approvers: listOf(options.approver) }, announce(context));
+    return { value: entry, human: `unbound ${String(options.item)} (ledger entry ${entry.seq})` };
+  },
+  keyRetire: async (context) => {
+    const { options } = context;
+    const { entry } = await retireAuthenticator(context.session(), custodianKeys(context), { item: options.item, reason: options.reason, approvers: listOf(options.approver) }, announce(context));
+    return { value: entry, human: `retired ${String(options.item)} (ledger entry ${entry.seq})` };
   },
   sealApply: ({ options, session }) => {
     const seal = sealItem(session(), { item: options.item, serial: options.serial });

@@ -28,6 +28,9 @@ export const INVENTORY_KINDS = [
   'authenticator.added',
   'authenticator.enrolled',
   'smartcard.enrolled',
+  'authenticator.bound',
+  'authenticator.unbound',
+  'authenticator.retired',
   'custodian.added',
   'custodians.founded',
   'custodian.key_enrolled',
@@ -70,6 +73,15 @@ export function replayInventory(entries: Iterable<ReplayedEntry>): InventoryRows
         if (!item) {
           rows.authenticators.set(itemId, { kind: kind === 'smartcard.enrolled' ? 'smartcard' : 'fido2', label: text(p.label), state: 'in_safe', place: nullableText(p.place), account: nullableText(p.account), simulated: p.drill === true, sealSerial: null });
         }
+        break;
+      case 'authenticator.bound':
+        if (item) item.account = text(p.account);
+        break;
+      case 'authenticator.unbound':
+        if (item) item.account = null;
+        break;
+      case 'authenticator.retired':
+        if (item) item.state = 'retired';
         break;
       case 'custodian.added':
         rows.custodians.set(Number(p.custodianId), { name: text(p.name), active: true, credentialId: null, publicKey: null, drillKey: null });

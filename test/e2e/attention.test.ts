@@ -32,9 +32,10 @@ async function cleanSite(s: TestSession) {
   addAccount(s, ACCOUNT_1);
   addAccount(s, ACCOUNT_2);
   addPlace(s, { name: 'HQ safe A' });
+  // The key is bound while the room is set up, before the circle of custodians is founded.
+  await enrolKey(s, realItemKeys(s), { label: 'YK-01', account: ACCOUNT_1.upn, place: 'HQ safe A' });
   await custodiansOf(s, realCustodianKeys(s), ['Carol Example', 'Dan Example']);
   await custodiansOf(s, drillCustodianKeys(s), ['Alice Example', 'Bob Example']);
-  await enrolKey(s, realItemKeys(s), { label: 'YK-01', account: ACCOUNT_1.upn, place: 'HQ safe A' });
   for (const serial of ['S-1', 'S-2', 'S-3']) registerSeal(s, { serial });
   startValidation(s);
   appendEntry(s.db, { kind: 'netpath.proved', actors: [s.actor], payload: { verdict: 'met', summary: 'wired and cellular', targets: ['login.microsoftonline.com:443'] } }, timestamp(s.clock));

@@ -49,10 +49,11 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     const sources: CustodySources = { custodianKeys: drillKeySource(s.db, { store: 'custodians' }), emergencyKeys: drillKeySource(s.db), emergencyCards: drillCardSource(s.db) };
     addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', label: 'Break glass 1' });
     addPlace(s, { name: 'HQ safe A', site: 'Zürich HQ' });
-    await custodiansOf(s, sources.custodianKeys, ['Alice Müller', 'Bob Østergaard']);
+    // Items are bound to the account while the room is set up, before the circle of custodians is founded.
     await enrolKey(s, sources.emergencyKeys, { label: 'YK-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
     await enrolKey(s, sources.emergencyKeys, { label: 'YK-02', place: 'HQ safe A' });
     const card = await enrolCard(s, drillCardSource(s.db), { label: 'SC-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
+    await custodiansOf(s, sources.custodianKeys, ['Alice Müller', 'Bob Østergaard']);
     for (const serial of ['S-1', 'S-2', 'S-3', 'S-4', 'S-5']) registerSeal(s, { serial });
     const out = await checkOut(s, sources, { item: 'YK-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', reason: 'drill', ticket: 'CHG-1042', expectedReturn: '4h', brokenSeal: 'S-1', sealIntact: true });
     const back = await returnItem(s, sources, { item: 'YK-01', custodian: 'Bob Østergaard', witness: 'Alice Müller', newSeal: 'S-2' });
