@@ -15,6 +15,12 @@ export const systemClock: Clock = {
   utcOffsetMinutes: (at) => -at.getTimezoneOffset(),
 };
 
+/**
+ * How far long work has got, `done` of `of` (entries, bytes), for whoever watches: called often
+ * and synchronously, so it must be cheap; the CLI shows it only to a person at a terminal.
+ */
+export type ProgressReport = (done: number, of: number) => void;
+
 /** What every use case is given: the database, the clock, and who is acting. */
 export interface Session {
   readonly db: KeywardDatabase;

@@ -8,6 +8,8 @@ export interface CliIo {
   readonly platform: NodeJS.Platform;
   readonly home: string;
   readonly username: string;
+  /** Whether stderr is a terminal, where long work shows its progress (see progress.ts). */
+  readonly stderrIsTerminal?: boolean;
 }
 
 export interface OptionSpec {

@@ -123,12 +123,27 @@ export function iterateStoredRows(db: KeywardDatabase): IterableIterator<StoredE
   return statementsOf(db).rows.iterate() as IterableIterator<StoredEntryRow>;
 }
 
-export function verifyLedger(db: KeywardDatabase, options: { expectHead?: string; inspect?: (body: string, seq: number) => string | undefined } = {}): LedgerVerification {
+export function verifyLedger(
+  db: KeywardDatabase,
+  options: { expectHead?: string; inspect?: (body: string, seq: number) => string | undefined; progress?: (entries: number, of: number) => void } = {},
+): LedgerVerification {
   const { seqExists } = statementsOf(db);
+  const { progress } = options;
   // One read transaction, so that a concurrent append cannot make a sound ledger look broken.
   return db.transaction(() =>
-    verifyChain(iterateStoredRows(db), { sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect }),
+    verifyChain(progress ? reportingProgress(iterateStoredRows(db), readHead(db).seq, progress) : iterateStoredRows(db), { sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect }),
   )();
+}
+
+/** The rows as they go by, telling `progress` every thousand rows and at the end. */
+function* reportingProgress<T>(rows: Iterable<T>, of: number, progress: (done: number, of: number) => void): Generator<T> {
+  let done = 0;
+  for (const row of rows) {
+    yield row;
+    done += 1;
+    if (done % 1000 === 0) progress(done, Math.max(of, done));
+  }
+  progress(done, Math.max(of, done));
 }
 
 /** The newest entry of any of these kinds, parsed; for "since when" questions. */

@@ -6,7 +6,7 @@ import { JsonRecordScanner, describeRecord } from '../../core/guidance/record-sc
 import { listAccounts } from '../../db/accounts';
 import { appendEntry, entriesOfKinds } from '../../db/ledger';
 import { readAccountFacts, saveAccountFacts, type StoredAccountFacts } from '../../db/posture-facts';
-import { recorded, type Session } from '../ports';
+import { recorded, type ProgressReport, type Session } from '../ports';
 import { lookAtExportFile, streamExportFile } from './export-file';
 
 /** The record each kind of Entra export holds, and what a page of them is called. */
@@ -25,7 +25,7 @@ const RECORD_NAMES: Record<EntraRecord['kind'], string> = { user: 'a user', 'rol
  * record, streamed and bounded, before anything changes: the first fault, named by its line and
  * column, stops it. The same file twice changes nothing.
  */
-export function importEntraExport(session: Session, path: string) {
+export function importEntraExport(session: Session, path: string, progress?: ProgressReport) {
   const name = basename(path);
   const look = lookAtExportFile(path);
   if (look.format === 'empty') throw new KeywardError('invalid_input', `${name} is empty; nothing was imported`, 'file');
@@ -43,7 +43,7 @@ export function importEntraExport(session: Session, path: string) {
       if (expected && record.kind !== expected.record) throw new KeywardError('invalid_input', `${where}: ${RECORD_NAMES[record.kind]}, in a page of ${expected.page} (its "@odata.context" is ${context})`, 'file');
       records.push(record);
     });
-    sha256 = streamExportFile(path, scanner);
+    sha256 = streamExportFile(path, scanner, progress);
     scanner.end();
     if (records.length === 0) throw new KeywardError('invalid_input', 'it holds no records (an empty export?)', 'file');
   } catch (error) {

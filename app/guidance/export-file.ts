@@ -1,8 +1,9 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { KeywardError, isKeywardError } from '../../core/errors';
 import { lookAtExport, type ExportLook } from '../../core/guidance/export-kind';
 import { describePlace, type TextPlace } from '../../core/guidance/scan-limits';
+import type { ProgressReport } from '../ports';
 
 const CHUNK = 64 * 1024;
 const HEAD = 16 * 1024;
@@ -75,8 +76,9 @@ function firstMalformedByte(bytes: Uint8Array): number {
  * UTF-16 export) at the line and column where they stand; a byte order mark is dropped. Returns
  * the SHA-256 of the file's bytes.
  */
-export function streamExportFile(path: string, sink: TextSink): string {
+export function streamExportFile(path: string, sink: TextSink, progress?: ProgressReport): string {
   const fd = open(path);
+  const size = progress ? fstatSync(fd).size : 0;
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true });
   // Room for a character cut off at the end of one read, carried to the start of the next.
@@ -102,6 +104,7 @@ export function streamExportFile(path: string, sink: TextSink): string {
         throw notUtf8(sink, piece, offset);
       }
       sink.push(text);
+      progress?.(offset + whole, Math.max(size, offset + whole));
       if (read === 0) break;
       offset += whole;
       carried = filled - whole;

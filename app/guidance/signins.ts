@@ -6,7 +6,7 @@ import { csvLayout, reconcile, signInFromCsv, signInFromGraph, type CsvLayout, t
 import { listAccounts } from '../../db/accounts';
 import { appendEntry } from '../../db/ledger';
 import { checkoutWindows, findImport, insertSignIn, recordImport, signInsOfUsers } from '../../db/signins';
-import { recorded, type Session } from '../ports';
+import { recorded, type ProgressReport, type Session } from '../ports';
 import { lookAtExportFile, streamExportFile } from './export-file';
 
 export interface ImportResult {
@@ -26,7 +26,7 @@ export interface ImportResult {
  * kind (users, roles, policies) is refused before it is read. Importing the same sign-ins again
  * adds nothing.
  */
-export function importSignIns(session: Session, path: string): ImportResult {
+export function importSignIns(session: Session, path: string, progress?: ProgressReport): ImportResult {
   const look = lookAtExportFile(path);
   if (look.format === 'empty') throw new KeywardError('invalid_input', `${basename(path)} is empty; nothing was imported`, 'file');
   if (look.kind !== 'sign-ins' && look.kind !== 'unknown') {
@@ -44,7 +44,7 @@ export function importSignIns(session: Session, path: string): ImportResult {
       let sha256: string;
       if (format === 'json') {
         const scanner = new JsonRecordScanner((value, place) => take(signInFromGraph(value, describeRecord(place))));
-        sha256 = streamExportFile(path, scanner);
+        sha256 = streamExportFile(path, scanner, progress);
         scanner.end();
       } else {
         let layout: CsvLayout | undefined;
@@ -52,7 +52,7 @@ export function importSignIns(session: Session, path: string): ImportResult {
           if (!layout) layout = csvLayout(fields);
           else take(signInFromCsv(fields, layout, line));
         });
-        sha256 = streamExportFile(path, scanner);
+        sha256 = streamExportFile(path, scanner, progress);
         scanner.end();
       }
       if (records === 0) throw new KeywardError('invalid_input', 'it holds no sign-ins (an empty export?)', 'file');

@@ -6,6 +6,7 @@ import { GENESIS_HASH, type LedgerEntry } from '../../core/ledger/ledger';
 import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../../core/ledger/ledger-verification';
 import { fileDamage, type KeywardDatabase } from '../../db/connection';
 import { writeAll, writeOutputFileSync } from '../output-file';
+import type { ProgressReport } from '../ports';
 import { createApprovalInspector } from './approval-verification';
 import { entriesOfKinds, iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead } from '../../db/ledger';
 import { readInventoryRows } from '../../db/inventory-rows';
@@ -29,14 +30,14 @@ const NAMED_MISMATCHES = 50;
  * hide rows from the walk), then the chain with every approval, then the inventory tables against
  * the state the ledger defines when replayed.
  */
-export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: unknown } = {}): LedgerVerification {
+export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: unknown } = {}, progress?: ProgressReport): LedgerVerification {
   const expectHead = parseExpectedHead(input.expectHead);
   const damage = fileDamage(db);
   if (damage) {
     const head = readHead(db);
     return { ok: false, entries: 0, headSeq: head.seq, headHash: head.hash, firstBadSeq: 0, reason: 'damaged', message: `the database file is damaged: ${damage}` };
   }
-  const chain = verifyLedger(db, { expectHead, inspect: createApprovalInspector() });
+  const chain = verifyLedger(db, { expectHead, inspect: createApprovalInspector(), progress });
   if (!chain.ok) return chain;
   const problems = db.transaction(() => compareInventory(readInventoryRows(db), replayInventory(entriesOfKinds(db, INVENTORY_KINDS))))();
   if (problems.length === 0) return chain;

@@ -63,5 +63,6 @@ const code = await runCli(process.argv.slice(2), {
   platform: process.platform,
   home: homedir(),
   username,
+  stderrIsTerminal: process.stderr.isTTY === true,
 });
 process.exitCode = code;

@@ -3,6 +3,7 @@ import { readStatus } from '../../app/inventory/status';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import type { CommandModule, CommandResult } from '../command';
 import { findingLines, table } from '../format';
+import { withProgress } from '../progress';
 
 function verificationResult(result: LedgerVerification, source: string): CommandResult {
   const human = result.ok
@@ -46,9 +47,10 @@ export const runs = {
       exitCode: attention ? 2 : 0,
     };
   },
-  ledgerVerify: ({ options, session }) => {
+  ledgerVerify: ({ options, session, io }) => {
     if (typeof options.file === 'string') return verificationResult(verifyExportedLedger(options.file, { expectHead: options['expect-head'] }), options.file);
-    return verificationResult(verifyStoredLedger(session().db, { expectHead: options['expect-head'] }), 'the database');
+    const { db } = session();
+    return verificationResult(withProgress(io, 'verifying the ledger', 'entries', (report) => verifyStoredLedger(db, { expectHead: options['expect-head'] }, report)), 'the database');
   },
   ledgerExport: ({ options, session }) => {
     const result = exportLedger(session().db, options.out as string);

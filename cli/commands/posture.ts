@@ -2,6 +2,7 @@ import { assessPosture, kqlAlertQueries, recordAccountFacts, recordOrganisationF
 import { importEntraExport } from '../../app/guidance/entra-import';
 import type { CommandModule } from '../command';
 import { table } from '../format';
+import { withProgress } from '../progress';
 
 export const runs = {
   accountFacts: ({ options, session }) => {
@@ -30,8 +31,8 @@ export const runs = {
       exitCode: failed ? 2 : 0,
     };
   },
-  importEntra: ({ options, session }) => {
-    const result = importEntraExport(session(), String(options.file));
+  importEntra: ({ options, session, io }) => {
+    const result = withProgress(io, `reading ${String(options.file)}`, 'bytes', (report) => importEntraExport(session(), String(options.file), report));
     return {
       value: result,
       human: result.alreadyImported ? `${result.file} was imported before; nothing changed` : `imported ${result.records} records from ${result.file}; facts changed for: ${result.changed.join(', ') || 'no account'}`,

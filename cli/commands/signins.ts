@@ -1,10 +1,11 @@
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
 import type { CommandModule } from '../command';
 import { table } from '../format';
+import { withProgress } from '../progress';
 
 export const runs = {
-  signinsImport: ({ options, session }) => {
-    const result = importSignIns(session(), String(options.file));
+  signinsImport: ({ options, session, io }) => {
+    const result = withProgress(io, `importing ${String(options.file)}`, 'bytes', (report) => importSignIns(session(), String(options.file), report));
     return {
       value: result,
       human: result.alreadyImported
