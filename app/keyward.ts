@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { openDatabase, schemaVersion, type KeywardDatabase, type OpenOptions } from '../db/connection';
+import { openDatabase, schemaVersion, writerWaiting, type KeywardDatabase, type OpenOptions } from '../db/connection';
+
+export { writerWaiting };
 import { appendEntry, readHead } from '../db/ledger';
 import { timestamp, type Clock } from './ports';
 import type { Actor } from '../core/ledger/ledger';

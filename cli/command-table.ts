@@ -32,9 +32,9 @@ const stepOptions: Record<string, OptionSpec> = {
 export const COMMANDS: readonly Command[] = [
   // ledger
   { path: ['init'], summary: 'Create the database and the ledger\'s first entry (does nothing if it exists)', options: {}, load: ledger('init') },
-  { path: ['status'], summary: 'Show the open findings, the ledger\'s verification, counts and what is out; exit 2 while a critical finding is open', options: {}, load: ledger('status') },
+  { path: ['status'], readonly: true, summary: 'Show the open findings, the ledger\'s verification, counts and what is out; exit 2 while a critical finding is open', options: {}, load: ledger('status') },
   {
-    path: ['ledger', 'verify'],
+    path: ['ledger', 'verify'], readonly: true,
     summary: 'Walk the hash chain and name the first bad entry',
     options: {
       'expect-head': { type: 'string', value: 'HASH', help: 'a head hash printed earlier (e.g. on a report); fails if the ledger no longer contains it' },
@@ -43,13 +43,13 @@ export const COMMANDS: readonly Command[] = [
     load: ledger('ledgerVerify'),
   },
   {
-    path: ['ledger', 'export'],
+    path: ['ledger', 'export'], readonly: true,
     summary: 'Write the ledger as JSON Lines that verify on their own',
     options: { out: { type: 'string', required: true, value: 'FILE', help: 'file to write' } },
     load: ledger('ledgerExport'),
   },
   {
-    path: ['ledger', 'show'],
+    path: ['ledger', 'show'], readonly: true,
     summary: 'Show the most recent ledger entries',
     options: { limit: { type: 'string', value: 'N', help: 'how many entries (default 20, at most 1000)' } },
     load: ledger('ledgerShow'),
@@ -65,7 +65,7 @@ export const COMMANDS: readonly Command[] = [
     },
     load: inventory('accountAdd'),
   },
-  { path: ['account', 'list'], summary: 'List emergency access accounts', options: {}, load: inventory('accountList') },
+  { path: ['account', 'list'], readonly: true, summary: 'List emergency access accounts', options: {}, load: inventory('accountList') },
   {
     path: ['place', 'add'],
     summary: 'Add a storage place (site, safe, slot)',
@@ -77,7 +77,7 @@ export const COMMANDS: readonly Command[] = [
     },
     load: inventory('placeAdd'),
   },
-  { path: ['place', 'list'], summary: 'List storage places', options: {}, load: inventory('placeList') },
+  { path: ['place', 'list'], readonly: true, summary: 'List storage places', options: {}, load: inventory('placeList') },
   {
     path: ['key', 'add'],
     summary: 'Add an authenticator (FIDO2 key or smartcard) by hand',
@@ -90,21 +90,21 @@ export const COMMANDS: readonly Command[] = [
     },
     load: inventory('keyAdd'),
   },
-  { path: ['key', 'list'], summary: 'List authenticators with their state and place', options: {}, load: inventory('keyList') },
+  { path: ['key', 'list'], readonly: true, summary: 'List authenticators with their state and place', options: {}, load: inventory('keyList') },
   {
     path: ['custodian', 'add'],
     summary: 'Add a custodian (a named person)',
     options: { name: { type: 'string', required: true, value: 'NAME', help: 'the custodian\'s full name' } },
     load: inventory('custodianAdd'),
   },
-  { path: ['custodian', 'list'], summary: 'List custodians', options: {}, load: inventory('custodianList') },
+  { path: ['custodian', 'list'], readonly: true, summary: 'List custodians', options: {}, load: inventory('custodianList') },
   {
     path: ['seal', 'add'],
     summary: 'Register a tamper-evident seal bag by its serial',
     options: { serial: { type: 'string', required: true, value: 'SERIAL', help: 'serial printed on the bag' } },
     load: inventory('sealAdd'),
   },
-  { path: ['seal', 'list'], summary: 'List registered seals', options: {}, load: inventory('sealList') },
+  { path: ['seal', 'list'], readonly: true, summary: 'List registered seals', options: {}, load: inventory('sealList') },
   // fido
   {
     path: ['key', 'enroll'],
@@ -257,13 +257,13 @@ export const COMMANDS: readonly Command[] = [
     load: custody('countersign'),
   },
   {
-    path: ['custody', 'list'],
+    path: ['custody', 'list'], readonly: true,
     summary: 'Checkouts: all, open, or overdue',
     options: { open: { type: 'boolean', help: 'only items that are out' }, overdue: { type: 'boolean', help: 'only items past their expected return' } },
     load: custody('custodyList'),
   },
   // netpath
-  { path: ['netpath', 'interfaces'], summary: 'List network interfaces with their class (wired, wifi, cellular, virtual, loopback)', options: {}, load: netpath('netpathInterfaces') },
+  { path: ['netpath', 'interfaces'], readonly: true, summary: 'List network interfaces with their class (wired, wifi, cellular, virtual, loopback)', options: {}, load: netpath('netpathInterfaces') },
   {
     path: ['netpath', 'classify'],
     summary: "Override an interface's class (e.g. a USB modem that looks like Ethernet); recorded in the ledger",
@@ -313,7 +313,7 @@ export const COMMANDS: readonly Command[] = [
     },
     load: posture('orgFacts'),
   },
-  { path: ['posture'], summary: 'Judge the accounts against the guidance; exit 2 if any rule fails', options: {}, load: posture('posture') },
+  { path: ['posture'], readonly: true, summary: 'Judge the accounts against the guidance; exit 2 if any rule fails', options: {}, load: posture('posture') },
   {
     path: ['import', 'entra'],
     summary: 'Import a Graph export (users, role assignments, Conditional Access policies) into the accounts\' facts',
@@ -321,7 +321,7 @@ export const COMMANDS: readonly Command[] = [
     positional: { name: 'file', help: 'the exported JSON' },
     load: posture('importEntra'),
   },
-  { path: ['kql'], summary: 'Print the Log Analytics alert queries for the emergency accounts', options: {}, load: posture('kql') },
+  { path: ['kql'], readonly: true, summary: 'Print the Log Analytics alert queries for the emergency accounts', options: {}, load: posture('kql') },
   // signins
   {
     path: ['signins', 'import'],
@@ -332,7 +332,7 @@ export const COMMANDS: readonly Command[] = [
   },
   { path: ['signins', 'reconcile'], summary: 'Match every emergency-account sign-in to a logged checkout; exit 2 on any incident', options: {}, load: signins('signinsReconcile') },
   // validation
-  { path: ['validation', 'status'], summary: 'Whether a validation is due, and the checklist of one under way; exit 2 while one is due', options: {}, load: validation('validationStatus') },
+  { path: ['validation', 'status'], readonly: true, summary: 'Whether a validation is due, and the checklist of one under way; exit 2 while one is due', options: {}, load: validation('validationStatus') },
   { path: ['validation', 'start'], summary: 'Start a validation (the guidance\'s checklist)', options: {}, load: validation('validationStart') },
   {
     path: ['validation', 'attest'],
@@ -355,7 +355,7 @@ export const COMMANDS: readonly Command[] = [
   },
   // findings
   {
-    path: ['findings', 'list'],
+    path: ['findings', 'list'], readonly: true,
     summary: 'The open findings, most severe first (--all: resolved ones too); exit 2 while a critical one is open',
     options: { all: { type: 'boolean', help: 'include resolved findings, with who resolved them' } },
     load: findings('findingsList'),
@@ -376,7 +376,7 @@ export const COMMANDS: readonly Command[] = [
   },
   // report
   {
-    path: ['report'],
+    path: ['report'], readonly: true,
     summary: 'Write the custody report for a period as a PDF an auditor can check against the ledger',
     options: {
       from: { type: 'string', required: true, value: 'DATE', help: 'first day of the period (2026-10-01)' },

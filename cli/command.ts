@@ -57,5 +57,7 @@ export interface Command {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** One positional argument after the command words (e.g. a file), handed on as an option. */
   readonly positional?: { readonly name: string; readonly help: string };
+  /** Only reads the database: it is opened read-only, so the command cannot change it. */
+  readonly readonly?: boolean;
   readonly load: () => Promise<CommandRun>;
 }

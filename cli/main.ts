@@ -38,13 +38,19 @@ export async function runCli(argv: readonly string[], io: CliIo, clock: Clock = 
     const databasePath = resolveDatabasePath(parsed.values.db as string | undefined, io.env, io.platform, io.home);
     const actor = { role: 'operator' as const, name: io.env.KEYWARD_OPERATOR || io.username };
     // Loaded here rather than at the top, so --help and usage errors never load SQLite.
-    const [run, { initDatabase, openExistingDatabase }] = await Promise.all([command.load(), import('../app/keyward')]);
+    const [run, { initDatabase, openExistingDatabase, writerWaiting }] = await Promise.all([command.load(), import('../app/keyward')]);
+    const openForCommand = (path: string, readonly: boolean, out: CliIo) => {
+      const opened = openExistingDatabase(path, { readonly });
+      // Writes wait up to five seconds for another Keyward process (a long import, say); say so rather than hang in silence.
+      if (!readonly && writerWaiting(opened)) out.stderr('keyward: another Keyward process is writing to this database; waiting for it (up to 5 s)…\n');
+      return opened;
+    };
     let session: Session | undefined;
     const result = await run({
       options: parsed.values,
       databasePath,
       io,
-      session: () => (session ??= { db: (db = openExistingDatabase(databasePath)), clock, actor }),
+      session: () => (session ??= { db: (db = openForCommand(databasePath, command.readonly === true, io)), clock, actor }),
       initSession: () => {
         const init = initDatabase(databasePath, clock, actor);
         db = init.db;
@@ -70,6 +76,10 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
   let field: string | undefined;
   if (error instanceof UsageError) code = 'usage';
   else if (isKeywardError(error)) ({ code, field } = error);
+  else if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) {
+    code = 'busy';
+    message = 'the database stayed busy for 5 s: another Keyward process (an import, a check) is writing to it; nothing was written here — try again when it has finished';
+  }
   else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     code = 'usage';
     message = message.replace(/\. To specify a positional argument.*$/s, '');

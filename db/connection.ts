@@ -33,6 +33,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): KeywardDa
   }
   try {
     guardVersion(db, path, fresh);
+    if (options.readonly && schemaVersion(db) < SCHEMA_VERSION) {
+      throw new KeywardError('conflict', `${path} was written by an older Keyward (schema ${schemaVersion(db)}): run "keyward init" once to upgrade it, then read it`, 'db');
+    }
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
@@ -120,5 +123,21 @@ export function fileDamage(db: KeywardDatabase): string | undefined {
     return first === undefined || first === 'ok' ? undefined : first;
   } catch (error) {
     return (error as Error).message;
+  }
+}
+
+/** Whether another connection holds the write lock now (a write would have to wait for it). */
+export function writerWaiting(db: KeywardDatabase): boolean {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+    return false;
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return true;
+    throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
   }
 }

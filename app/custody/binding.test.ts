@@ -42,7 +42,7 @@ describe('binding, unbinding and retiring items under dual control', () => {
     expect(verifyStoredLedger(s.db)).toMatchObject({ ok: true });
   });
 
-  it.each([
+  it.each<[string, () => unknown, RegExp]>([
     ['binding at add once the circle is founded', () => addAuthenticator(s, { kind: 'fido2', label: 'YK-09', account: ACCOUNT_1.upn }), /binding YK-09 to an account needs two custodians' approval/],
     ['one approver', () => bindAuthenticator(s, keys, { item: 'YK-01', account: ACCOUNT_1.upn, approvers: ['Alice Example'] }), /needs two approving custodians/],
     ['the same approver twice', () => bindAuthenticator(s, keys, { item: 'YK-01', account: ACCOUNT_1.upn, approvers: ['Alice Example', 'Alice Example'] }), /must be different custodians/],

@@ -78,6 +78,9 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
         return { ok: true, value };
       } catch (error) {
         if (isKeywardError(error)) return refuse(error.code, error.message, error.field);
+        if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) {
+          return refuse('busy', 'the database stayed busy for 5 s: another Keyward process (an import, a check) is writing to it; nothing was changed — try again when it has finished');
+        }
         options.onInternalError?.(channel, error);
         return refuse('internal_error', 'Keyward could not complete this request; nothing was changed');
       }
