@@ -180,6 +180,17 @@ export const COMMANDS: readonly Command[] = [
     load: custody('custodianDeactivate'),
   },
   {
+    path: ['custodian', 'replace-key'],
+    summary: "Replace a custodian's lost or broken key with a new one of theirs, approved by two other custodians",
+    options: {
+      name: { type: 'string', required: true, value: 'NAME', help: "the custodian's full name" },
+      reason: { type: 'string', required: true, value: 'TEXT', help: 'why (lost, broken)' },
+      approver: { type: 'string', required: true, multiple: true, value: 'NAME', help: 'another custodian who approves (give two)' },
+      simulated: drillKeys,
+    },
+    load: custody('custodianReplaceKey'),
+  },
+  {
     path: ['key', 'bind'],
     summary: 'Bind a key or smartcard to an emergency account, approved by two custodians touching their keys',
     options: {

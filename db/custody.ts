@@ -18,6 +18,12 @@ export function insertCustodianCredential(db: KeywardDatabase, c: CustodianCrede
   ).run(c.custodianId, c.credentialId, c.publicKey, c.aaguid, c.model, c.signCount, c.simulated ? 1 : 0, c.enrolledAt);
 }
 
+/** A custodian's new key takes the place of the old one, which can approve nothing from now on. */
+export function replaceCustodianCredential(db: KeywardDatabase, c: CustodianCredential & { enrolledAt: string }): void {
+  db.prepare('DELETE FROM custodian_credentials WHERE custodian_id = ?').run(c.custodianId);
+  insertCustodianCredential(db, c);
+}
+
 export function findCustodianCredential(db: KeywardDatabase, custodianId: number): CustodianCredential | undefined {
   const row = db
     .prepare('SELECT custodian_id AS custodianId, credential_id AS credentialId, public_key AS publicKey, aaguid, model, sign_count AS signCount, simulated FROM custodian_credentials WHERE custodian_id = ?')

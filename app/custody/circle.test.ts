@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readHead } from '../../db/ledger';
+import { appendPreparedEntry, prepareEntry, readHead } from '../../db/ledger';
+import { findCustodianCredential, loadCustodianDrillKey, saveCustodianDrillKey } from '../../db/custody';
+import { timestamp } from '../ports';
+import { collectApproval, collectApprovalWith } from './custodian-keys';
 import { listCustodians } from '../../db/custodians';
 import { openTestSession } from '../../test/support/session';
 import { addCustodian } from '../inventory/inventory';
 import { verifyStoredLedger } from '../ledger/ledger';
 import { drillKeySource, type KeySource } from '../presence/key-sources';
-import { enrolCustodianKey, foundCircle } from './circle';
+import { enrolCustodianKey, foundCircle, replaceCustodianKey } from './circle';
 
 type TestSession = ReturnType<typeof openTestSession>;
 
@@ -66,5 +69,38 @@ describe('custodian names in the circle of trust', () => {
     const carol = await enrolCustodianKey(s, keys, { name: 'Carol Example', approvers: ['Alice Example', 'Bob Example'] });
     expect(carol).toMatchObject({ name: 'Carol Example', key: 'drill' });
     expect(verifyStoredLedger(s.db).ok).toBe(true);
+  });
+
+  it('replaces a custodian\'s key with two other custodians\' approval; the old key approves nothing afterwards', async () => {
+    await found();
+    await enrolCustodianKey(s, keys, { name: 'Carol Example', approvers: ['Alice Example', 'Bob Example'] });
+    const approvers = ['Alice Example', 'Bob Example'];
+    const carolKey = () => s.db.prepare("SELECT credential_id FROM custodian_credentials c JOIN custodians p ON p.id = c.custodian_id WHERE p.name = 'Carol Example'").pluck().get();
+    const before = carolKey();
+    await refusedUnchanged(() => replaceCustodianKey(s, keys, { name: 'Carol Example', reason: 'lost', approvers: ['Carol Example', 'Bob Example'] }), /Carol Example cannot approve a change about themselves/);
+    await refusedUnchanged(() => replaceCustodianKey(s, keys, { name: 'Carol Example', approvers }), /reason/);
+    await replaceCustodianKey(s, keys, { name: 'Carol Example', reason: 'lost on the train', approvers });
+    expect(carolKey()).not.toBe(before);
+    expect(verifyStoredLedger(s.db).ok).toBe(true);
+    const last = JSON.parse(s.db.prepare("SELECT body FROM ledger_entries WHERE kind = 'custodian.key_replaced'").pluck().get() as string) as { payload: { previousCredentialId: string } };
+    expect(last.payload.previousCredentialId).toBe(before);
+  });
+
+  it('fails verification of an approval made with a replaced key, written into the file', async () => {
+    await found();
+    await enrolCustodianKey(s, keys, { name: 'Carol Example', approvers: ['Alice Example', 'Bob Example'] });
+    const carol = listCustodians(s.db).find((c) => c.name === 'Carol Example')!;
+    const oldCredential = findCustodianCredential(s.db, carol.id)!;
+    const oldKey = loadCustodianDrillKey(s.db, carol.id);
+    await replaceCustodianKey(s, keys, { name: 'Carol Example', reason: 'lost', approvers: ['Alice Example', 'Bob Example'] });
+    // Whoever kept the old key signs a change with it.
+    saveCustodianDrillKey(s.db, 999, oldKey);
+    const oldKeySource: KeySource = { simulated: true, open: (target) => keys.open({ ...target, authenticatorId: 999 }) };
+    const alice = listCustodians(s.db).find((c) => c.name === 'Alice Example')!;
+    const prepared = prepareEntry(s.db, { kind: 'custodian.deactivated', actors: [s.actor], payload: { custodianId: alice.id, name: alice.name, reason: 'x', validationDue: true, drill: true } }, timestamp(s.clock));
+    const first = await collectApprovalWith(oldKeySource, carol, oldCredential, prepared, 'custodian');
+    const second = await collectApproval(s, keys, listCustodians(s.db).find((c) => c.name === 'Bob Example')!, prepared, 'witness');
+    const entry = appendPreparedEntry(s.db, prepared, [first.approval, second.approval]);
+    expect(verifyStoredLedger(s.db)).toMatchObject({ ok: false, firstBadSeq: entry.seq, message: expect.stringMatching(/made with a key no custodian enrolled/) });
   });
 });

@@ -3,7 +3,7 @@ import { KeywardError } from '../../core/errors';
 import { parseText, type Custodian } from '../../core/inventory/inventory';
 import type { UnsealedEntry } from '../../core/ledger/ledger';
 import { refuseLookAlike } from '../../core/text/confusables';
-import { deactivateCustodianRow, findCustodianCredential, insertCustodianCredential, saveCustodianDrillKey, updateCustodianSignCount } from '../../db/custody';
+import { deactivateCustodianRow, findCustodianCredential, insertCustodianCredential, replaceCustodianCredential, saveCustodianDrillKey, updateCustodianSignCount } from '../../db/custody';
 import { findCustodianByName, insertCustodian, listCustodians, nextCustodianId } from '../../db/custodians';
 import { appendPreparedEntry, prepareEntry } from '../../db/ledger';
 import type { KeySource } from '../presence/key-sources';
@@ -171,4 +171,31 @@ export async function deactivateCustodian(session: Session, source: KeySource, i
   );
   await approveAndWrite(session, source, prepared, approvers, onApproval, () => deactivateCustodianRow(session.db, custodian.id, prepared.recordedAt));
   return { ...custodian, active: false };
+}
+
+/**
+ * A custodian's lost or broken key is replaced with a new one of theirs, approved by two other
+ * custodians; from then on the old key approves nothing.
+ */
+export async function replaceCustodianKey(session: Session, source: KeySource, input: { name?: unknown; reason?: unknown; approvers?: unknown }, onTouch: () => void = () => undefined, onApproval: (step: ApprovalStep) => void = () => undefined): Promise<Custodian> {
+  const name = parseText(input.name, 'name', { required: true, max: 80 });
+  const reason = parseText(input.reason, 'reason', { required: true, max: 200 });
+  const custodian = findCustodianByName(session.db, name);
+  if (!custodian) throw new KeywardError('not_found', `no custodian named "${name}"`, 'name');
+  if (!custodian.active) throw new KeywardError('conflict', `${custodian.name} has been deactivated`, 'name');
+  const old = findCustodianCredential(session.db, custodian.id);
+  if (!old) throw new KeywardError('conflict', `${custodian.name} has no key to replace: enrol one`, 'name');
+  if (old.simulated !== source.simulated) throw new KeywardError('invalid_input', `${custodian.name}'s key is ${old.simulated ? 'a drill key' : 'a real key'}; replace it in the matching mode`, 'name');
+  const approvers = circleApprovers(session, input, custodian.name);
+  const key = await registerKey(source, custodian.name, onTouch);
+  const prepared = prepareEntry(
+    session.db,
+    { kind: 'custodian.key_replaced', actors: [session.actor], payload: { ...keyPayload(custodian.id, key, source.simulated), previousCredentialId: old.credentialId, reason } },
+    timestamp(session.clock),
+  );
+  await approveAndWrite(session, source, prepared, approvers, onApproval, () => {
+    replaceCustodianCredential(session.db, { custodianId: custodian.id, credentialId: key.credentialId, publicKey: key.publicKey, aaguid: key.aaguid, model: modelName(key.aaguid), signCount: key.signCount, simulated: source.simulated, enrolledAt: prepared.recordedAt });
+    if (key.drillState) saveCustodianDrillKey(session.db, custodian.id, key.drillState);
+  });
+  return { ...custodian, key: source.simulated ? 'drill' : 'real' };
 }

@@ -77,6 +77,7 @@ const REQUIRED_APPROVALS: Readonly<Record<string, (payload: Readonly<Record<stri
     { role: 'witness', custodianId: id(founders(p)[1]?.custodianId) },
   ],
   'custodian.key_enrolled': twoApprovers,
+  'custodian.key_replaced': twoApprovers,
   'custodian.deactivated': twoApprovers,
   'authenticator.bound': twoApprovers,
   'authenticator.unbound': twoApprovers,
@@ -100,7 +101,7 @@ function missingApprovals(entry: EntryWithApprovals): string | undefined {
   if (approvals.length > required.length) return `a ${entry.kind} entry carries approvals nobody asked for`;
   if (new Set(approvals.map((a) => a.custodianId)).size !== approvals.length) return 'the same custodian approved twice: dual control needs two different custodians';
   // A change to the circle is never approved by the person it is about.
-  if ((entry.kind === 'custodian.key_enrolled' || entry.kind === 'custodian.deactivated') && approvals.some((a) => a.custodianId === entry.payload.custodianId)) {
+  if ((entry.kind === 'custodian.key_enrolled' || entry.kind === 'custodian.key_replaced' || entry.kind === 'custodian.deactivated') && approvals.some((a) => a.custodianId === entry.payload.custodianId)) {
     return `custodian ${String(entry.payload.custodianId)} approved a change about themselves`;
   }
   return undefined;
@@ -181,6 +182,10 @@ export function createApprovalInspector(): (body: string, seq: number) => string
     }
     // Only once its enrolment is approved can a new key approve anything.
     if (entry.kind === 'custodian.key_enrolled') return learnKey(p);
+    if (entry.kind === 'custodian.key_replaced') {
+      keys.delete(String(p.previousCredentialId));
+      return learnKey(p);
+    }
     if (entry.kind === 'custodian.deactivated') deactivated.add(Number(p.custodianId));
     return undefined;
   };

@@ -1,4 +1,4 @@
-import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
+import { deactivateCustodian, enrolCustodianKey, foundCircle, replaceCustodianKey } from '../../app/custody/circle';
 import { bindAuthenticator, retireAuthenticator, unbindAuthenticator } from '../../app/custody/binding';
 import { checkOut, countersign, listCustody, returnItem, sealItem, type ApprovalStep, type CustodySources } from '../../app/custody/custody';
 import { drillKeySource, hidKeySource } from '../../app/presence/key-sources';
@@ -36,6 +36,11 @@ export const runs = {
     const { options } = context;
     const custodian = await deactivateCustodian(context.session(), custodianKeys(context), { name: options.name, reason: options.reason, approvers: listOf(options.approver) }, announce(context));
     return { value: custodian, human: `deactivated ${custodian.name}; a validation is now due` };
+  },
+  custodianReplaceKey: async (context) => {
+    const { options, io } = context;
+    const custodian = await replaceCustodianKey(context.session(), custodianKeys(context), { name: options.name, reason: options.reason, approvers: listOf(options.approver) }, () => io.stderr(`${String(options.name)}: touch your new key now\n`), announce(context));
+    return { value: custodian, human: `replaced ${custodian.name}'s key; the old one approves nothing from now on` };
   },
   keyBind: async (context) => {
     const { options } = context;

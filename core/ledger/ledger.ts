@@ -22,6 +22,7 @@ export const LEDGER_ENTRY_KINDS = [
   'netpath.proved',
   'custodians.founded',
   'custodian.key_enrolled',
+  'custodian.key_replaced',
   'custodian.deactivated',
   'custody.checked_out',
   'custody.returned',

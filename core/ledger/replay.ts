@@ -34,6 +34,7 @@ export const INVENTORY_KINDS = [
   'custodian.added',
   'custodians.founded',
   'custodian.key_enrolled',
+  'custodian.key_replaced',
   'custodian.deactivated',
   'seal.registered',
   'seal.applied',
@@ -90,6 +91,7 @@ export function replayInventory(entries: Iterable<ReplayedEntry>): InventoryRows
         for (const founder of Array.isArray(p.custodians) ? (p.custodians as Record<string, unknown>[]) : []) setKey(Number(founder.custodianId), text(founder.name), founder, p.drill === true);
         break;
       case 'custodian.key_enrolled':
+      case 'custodian.key_replaced':
         setKey(Number(p.custodianId), text(p.name), p, p.drill === true);
         break;
       case 'custodian.deactivated': {
