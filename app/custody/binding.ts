@@ -1,13 +1,14 @@
 import { KeywardError } from '../../core/errors';
 import { parseText, parseUpn, type Authenticator } from '../../core/inventory/inventory';
 import { findAccountByUpn } from '../../db/accounts';
-import { listAuthenticators, setAuthenticatorAccount } from '../../db/authenticators';
+import { setAuthenticatorAccount } from '../../db/authenticators';
 import { findOpenCheckout, setAuthenticatorState } from '../../db/custody';
 import { prepareEntry, type NewLedgerEntry } from '../../db/ledger';
 import type { KeySource } from '../presence/key-sources';
 import { timestamp, type Session } from '../ports';
 import { circleApprovers, circleFounded } from './circle';
 import { approveAndWrite, type ApprovalStep } from './custodian-keys';
+import { findItem, requireItemMode } from './custody';
 
 /**
  * Which emergency account an item opens, and whether it is in service at all, belong to the
@@ -21,19 +22,6 @@ interface ItemChange {
   readonly reason?: unknown;
 }
 
-function findItem(session: Pick<Session, 'db'>, value: unknown): Authenticator {
-  const ref = parseText(value, 'item', { required: true, max: 80 });
-  const item = listAuthenticators(session.db).find((a) => String(a.id) === ref || a.label.toLowerCase() === ref.toLowerCase());
-  if (!item) throw new KeywardError('not_found', `no authenticator with id or label "${ref}"`, 'item');
-  return item;
-}
-
-function requireMode(item: Authenticator, keys: KeySource): void {
-  if (item.simulated !== keys.simulated) {
-    throw new KeywardError('invalid_input', item.simulated ? `${item.label} is a drill item: it changes only with drill keys` : `${item.label} is a real item: it changes only with custodians' real keys`, 'item');
-  }
-}
-
 /** Refuses to bind an item at add or enrolment once the circle is founded: binding is then a change under dual control. */
 export function refuseUnapprovedBinding(session: Pick<Session, 'db'>, label: string, simulated: boolean): void {
   if (circleFounded(session, simulated)) {
@@ -42,7 +30,7 @@ export function refuseUnapprovedBinding(session: Pick<Session, 'db'>, label: str
 }
 
 async function changeItem(session: Session, keys: KeySource, item: Authenticator, input: ItemChange, entry: NewLedgerEntry, write: () => void, onApproval: (step: ApprovalStep) => void) {
-  requireMode(item, keys);
+  requireItemMode(item, keys);
   const approvers = circleApprovers(session, input, '');
   const prepared = prepareEntry(session.db, entry, timestamp(session.clock));
   return approveAndWrite(session, keys, prepared, approvers, onApproval, write);

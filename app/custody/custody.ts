@@ -26,19 +26,19 @@ export interface CustodySources {
   readonly emergencyCards?: CardSource;
 }
 
-function findItem(session: Pick<Session, 'db'>, value: unknown): Authenticator {
+export function findItem(session: Pick<Session, 'db'>, value: unknown): Authenticator {
   const ref = parseText(value, 'item', { required: true, max: 80 });
   const item = listAuthenticators(session.db).find((a) => String(a.id) === ref || a.label.toLowerCase() === ref.toLowerCase());
   if (!item) throw new KeywardError('not_found', `no authenticator with id or label "${ref}"`, 'item');
   return item;
 }
 
-/** Drills never stand in for the real thing: a real item moves only on real custodians' keys, a drill item only in a drill. */
-function requireSameMode(item: Authenticator, sources: CustodySources): void {
-  if (item.simulated === sources.custodianKeys.simulated) return;
+/** Drills never stand in for the real thing: a real item changes only with real custodians' keys, a drill item only in a drill. */
+export function requireItemMode(item: Authenticator, keys: Pick<KeySource, 'simulated'>): void {
+  if (item.simulated === keys.simulated) return;
   throw new KeywardError(
     'invalid_input',
-    item.simulated ? `${item.label} is a drill item: it moves only in a drill, with drill keys` : `${item.label} is a real item: its custody needs custodians' real keys, never drill keys`,
+    item.simulated ? `${item.label} is a drill item: it changes only in a drill, with drill keys` : `${item.label} is a real item: it changes only with custodians' real keys, never drill keys`,
     'item',
   );
 }
@@ -61,7 +61,7 @@ export interface CheckoutInput {
 /** Takes an item out of the safe under dual control: custodian and witness each sign the entry with their own keys. */
 export async function checkOut(session: Session, sources: CustodySources, input: CheckoutInput, onApproval: (step: ApprovalStep) => void = () => undefined) {
   const item = findItem(session, input.item);
-  requireSameMode(item, sources);
+  requireItemMode(item, sources.custodianKeys);
   const reason = parseReason(input.reason);
   const ticket = parseText(input.ticket, 'ticket', { required: false, max: 80 });
   const expectedReturnAt = parseExpectedReturn(input.expectedReturn, session.clock.now());
@@ -150,7 +150,7 @@ export interface ReturnInput {
  */
 export async function returnItem(session: Session, sources: CustodySources, input: ReturnInput, onApproval: (step: ApprovalStep) => void = () => undefined) {
   const item = findItem(session, input.item);
-  requireSameMode(item, sources);
+  requireItemMode(item, sources.custodianKeys);
   const newSeal = parseSealSerial(input.newSeal, 'newSeal');
   const custodian = approverNamed(session, input.custodian, 'custodian');
   const witness = approverNamed(session, input.witness, 'witness');
@@ -222,7 +222,7 @@ export async function returnItem(session: Session, sources: CustodySources, inpu
 /** A second custodian countersigns an emergency checkout that went without a witness. */
 export async function countersign(session: Session, sources: CustodySources, input: { item?: unknown; custodian?: unknown }, onApproval: (step: ApprovalStep) => void = () => undefined) {
   const item = findItem(session, input.item);
-  requireSameMode(item, sources);
+  requireItemMode(item, sources.custodianKeys);
   const countersigner = approverNamed(session, input.custodian, 'custodian');
   const open = listCheckouts(session.db).find((c) => c.authenticatorId === item.id && awaitsCountersign(c));
   if (!open) throw new KeywardError('conflict', `"${item.label}" has no checkout waiting for a countersignature`, 'item');

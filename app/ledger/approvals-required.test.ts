@@ -55,7 +55,7 @@ describe('approvals the ledger requires, and drills walled off from real custody
     const before = s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
     await expect(checkOut(s, drill, { item: 'YK-01', custodian: 'Dora Drill', witness: 'Dan Drill', reason: 'drill', expectedReturn: '4h', brokenSeal: 'S-1', sealIntact: true })).rejects.toMatchObject({
       code: 'invalid_input',
-      message: "YK-01 is a real item: its custody needs custodians' real keys, never drill keys",
+      message: "YK-01 is a real item: it changes only with custodians' real keys, never drill keys",
     });
     expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(before);
   });
