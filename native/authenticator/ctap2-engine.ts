@@ -22,8 +22,16 @@ export class Cancellation {
     this.#listener?.();
   }
 
-  /** One listener at a time: the engine waits for one touch at a time. */
+  /**
+   * One listener at a time: the engine waits for one touch at a time. A listener that comes after
+   * the cancel (it arrived while the engine was still deciding whether to wait) is called at once:
+   * otherwise that wait would never end.
+   */
   onCancel(listener: () => void): () => void {
+    if (this.#cancelled) {
+      listener();
+      return () => undefined;
+    }
     this.#listener = listener;
     return () => {
       if (this.#listener === listener) this.#listener = undefined;

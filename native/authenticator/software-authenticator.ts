@@ -9,6 +9,8 @@ interface Busy {
   readonly cid: number;
   readonly cancellation: Cancellation;
   keepalive?: ReturnType<typeof setInterval>;
+  /** Answered, replaced by a newer command on its channel, or unplugged: it sends nothing more. */
+  over: boolean;
 }
 
 /** Ways the software key can be told to misbehave, one at a time, to test the host's defences. */
@@ -64,7 +66,7 @@ export class SoftwareAuthenticator implements HidEndpoint {
     this.#unplugged = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers.clear();
-    this.#busy?.cancellation.cancel();
+    if (this.#busy) this.#end(this.#busy);
     this.#link?.unplug();
   }
 
@@ -130,42 +132,56 @@ export class SoftwareAuthenticator implements HidEndpoint {
   }
 
   async #cbor(cid: number, request: Uint8Array): Promise<void> {
-    const busy: Busy = { cid, cancellation: new Cancellation() };
+    // A command on the busy channel replaces the one its host gave up on (a stalled one, or one
+    // whose cancel came too late): that one is cancelled and stops beating, and its late answer
+    // is never sent, where it could pass for this command's.
+    if (this.#busy) this.#end(this.#busy);
+    const busy: Busy = { cid, cancellation: new Cancellation(), over: false };
     this.#busy = busy;
+    switch (this.misbehaviour) {
+      case 'unplug-mid-command':
+        return this.unplug();
+      case 'stall':
+        return; // busy, silent, until a newer command or the unplug
+      case 'endless-keepalive':
+        return this.#keepalive(busy, KeepaliveStatus.PROCESSING);
+    }
     try {
-      switch (this.misbehaviour) {
-        case 'unplug-mid-command':
-          return this.unplug();
-        case 'stall':
-          return;
-        case 'endless-keepalive':
-          return this.#keepalive(busy, KeepaliveStatus.PROCESSING);
-      }
       const response = await this.engine.handle(request, {
         cancellation: busy.cancellation,
         waitingForTouch: () => this.#keepalive(busy, KeepaliveStatus.UPNEEDED),
       });
-      this.#stopKeepalive(busy);
-      if (!this.#unplugged) this.#send(cid, CtapHidCmd.CBOR, this.#tamper(response));
+      if (!busy.over && !this.#unplugged) this.#send(cid, CtapHidCmd.CBOR, this.#tamper(response));
     } finally {
-      if (this.misbehaviour !== 'endless-keepalive') this.#stopKeepalive(busy);
-      if (this.#busy === busy && this.misbehaviour !== 'endless-keepalive' && this.misbehaviour !== 'stall') this.#busy = undefined;
+      this.#end(busy);
     }
+  }
+
+  /** The command is over: its wait for a touch is cancelled, its keepalives stop and the channel is free. */
+  #end(busy: Busy): void {
+    busy.over = true;
+    busy.cancellation.cancel();
+    this.#stopKeepalive(busy);
+    if (this.#busy === busy) this.#busy = undefined;
   }
 
   /**
    * Keepalives start one tick after the wait begins and repeat every interval, as a key does
-   * while it blinks for a touch; a touch that comes at once (a drill) needs none.
+   * while it blinks for a touch; a touch that comes at once (a drill) needs none. They never
+   * outlive their command, and they never hold the process open: the host's read does that
+   * while it waits, and a key nobody waits for must not keep a process alive.
    */
-  #keepalive(busy: { cid: number; keepalive?: ReturnType<typeof setInterval> }, status: KeepaliveStatus): void {
+  #keepalive(busy: Busy, status: KeepaliveStatus): void {
+    this.#stopKeepalive(busy);
+    if (busy.over || this.#unplugged) return;
     const beat = () => this.#send(busy.cid, CtapHidCmd.KEEPALIVE, Uint8Array.of(status));
     const first = setTimeout(() => {
       this.#timers.delete(first);
-      if (busy.keepalive !== first) return;
+      if (busy.keepalive !== first || busy.over || this.#unplugged) return;
       beat();
-      busy.keepalive = setInterval(beat, this.#keepaliveMs);
+      busy.keepalive = setInterval(beat, this.#keepaliveMs).unref();
       this.#timers.add(busy.keepalive);
-    }, 0);
+    }, 0).unref();
     busy.keepalive = first;
     this.#timers.add(first);
   }

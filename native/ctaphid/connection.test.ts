@@ -1,6 +1,9 @@
-import { describe, expect, it, afterEach } from 'vitest';
+import { describe, expect, it, afterEach, vi } from 'vitest';
+import { Cancellation, SoftwareCtap2Engine, newAuthenticatorState } from '../authenticator/ctap2-engine';
 import { SoftwareAuthenticator, type Misbehaviour } from '../authenticator/software-authenticator';
+import { CtapStatus } from '../ctap2/constants';
 import { Ctap2 } from '../ctap2/ctap2';
+import { encodeMakeCredential } from '../ctap2/requests';
 import { CtapError, CtapResponseError } from '../ctap2/errors';
 import { MemoryTransport } from '../transport/memory';
 import { CtapHidConnection } from './connection';
@@ -141,5 +144,57 @@ describe('unplugging', () => {
     const pending = ctap2.makeCredential({ clientDataHash: new Uint8Array(32), rp: { id: 'keyward.local' }, user: { id: Uint8Array.of(1) } }, { onKeepalive: () => key.unplug() });
     await expect(pending).rejects.toMatchObject({ kind: 'transport', message: /unplugged/ });
     await expect(ctap2.getInfo()).rejects.toMatchObject({ kind: 'transport' });
+  });
+});
+
+describe('no wait outlives what it waits for', () => {
+  const makeCredential = encodeMakeCredential({ clientDataHash: new Uint8Array(32), rp: { id: 'keyward.local' }, user: { id: Uint8Array.of(1) } });
+  const never = () => new Promise<never>(() => undefined);
+
+  it('a cancel that comes before the key starts waiting for a touch still ends the wait', async () => {
+    const engine = new SoftwareCtap2Engine(newAuthenticatorState(), never);
+    const cancellation = new Cancellation();
+    // The engine has asked for the touch but not yet listened for a cancel when this one arrives.
+    const answer = engine.handle(makeCredential, { cancellation, waitingForTouch: () => undefined });
+    cancellation.cancel();
+    const late = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1_000));
+    expect(await Promise.race([answer, late])).toEqual(Uint8Array.of(CtapStatus.KEEPALIVE_CANCEL));
+  });
+
+  it('a key unplugged before it starts beating never starts, and a replaced command stops beating', async () => {
+    vi.useFakeTimers();
+    try {
+      const key = new SoftwareAuthenticator({ presence: never, keepaliveIntervalMs: 10 });
+      const sent: Uint8Array[] = [];
+      key.attach({ send: (report) => sent.push(report), unplug: () => undefined });
+      const deliver = (cid: number, cmd: CtapHidCmd, payload: Uint8Array) => encodeMessage(cid, cmd, payload).forEach((packet) => key.receiveReport(packet));
+      deliver(BROADCAST_CID, CtapHidCmd.INIT, new Uint8Array(8));
+      const cid = new DataView(sent[0]!.buffer, sent[0]!.byteOffset).getUint32(15);
+
+      // A command that waits for a touch beats; a newer command on its channel ends those beats.
+      deliver(cid, CtapHidCmd.CBOR, makeCredential);
+      await vi.advanceTimersByTimeAsync(50);
+      expect(vi.getTimerCount()).toBe(1);
+      deliver(cid, CtapHidCmd.CBOR, makeCredential);
+      await vi.advanceTimersByTimeAsync(50);
+      expect(vi.getTimerCount()).toBe(1);
+
+      // Unplugged while the command is on its way to its wait: nothing may start beating after.
+      key.unplug();
+      deliver(cid, CtapHidCmd.CBOR, makeCredential);
+      await vi.advanceTimersByTimeAsync(50);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses a second read while one waits, instead of leaving the first waiting forever', async () => {
+    const transport = new MemoryTransport({ attach: () => undefined, receiveReport: () => undefined });
+    await transport.open();
+    const first = transport.read(5_000);
+    await expect(transport.read(5_000)).rejects.toMatchObject({ code: 'read_failed' });
+    await transport.close();
+    await expect(first).rejects.toMatchObject({ code: 'closed' });
   });
 });

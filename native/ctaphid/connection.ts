@@ -110,9 +110,12 @@ export class CtapHidConnection {
           await this.#send(CtapHidCmd.CANCEL, new Uint8Array(0)).catch(() => undefined);
           throw new CtapHidError('timeout', `${this.transport.description} did not finish within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
         }
-        const report = await this.transport.read(Math.min(remaining, silenceMs));
+        const waited = Math.min(remaining, silenceMs);
+        const report = await this.transport.read(waited);
         if (!report) {
-          if (Date.now() >= wait.deadline) continue;
+          // A read cut short by the deadline ran out the call's time, not the key's patience with
+          // silence, even when the clocks disagree by a millisecond about whether the deadline passed.
+          if (waited < silenceMs || Date.now() >= wait.deadline) continue;
           throw new CtapHidError('no_answer', `${this.transport.description} went silent for ${silenceMs} ms`);
         }
         const packet = parsePacket(report);

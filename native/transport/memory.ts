@@ -22,7 +22,9 @@ export class MemoryTransport implements Transport {
   #reject: ((error: Error) => void) | undefined;
   // One timer, re-armed for each read that waits: a fresh setTimeout per read, cleared a few
   // microseconds later, would make Node build and tear down a timer list every round trip.
-  // It holds the process open only while a read waits.
+  // It holds the process open only while a read waits: a waiting read always has it armed and
+  // ref'd (#armTimer), and it is unref'd only when that read settles (#settled). Closing or
+  // unplugging rejects the waiting read and drops the timer, so no read outlives its transport.
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerMs = 0;
 
@@ -48,14 +50,16 @@ export class MemoryTransport implements Transport {
 
   // Not async: a write is done when it returns, and a round trip makes several; each async call
   // would allocate a promise of its own where one settled promise serves them all.
+  // Awaiting the one settled promise is as safe as awaiting a fresh one (each await gets its own
+  // continuation); a failure, the key's included, is a rejection of its own, never a throw.
   write(report: Uint8Array): Promise<void> {
     try {
       this.#ensureOpen();
       assertReport(report);
+      this.endpoint.receiveReport(report.slice());
     } catch (error) {
       return Promise.reject(error);
     }
-    this.endpoint.receiveReport(report.slice());
     return WRITTEN;
   }
 
@@ -67,11 +71,14 @@ export class MemoryTransport implements Transport {
     }
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
-    if (timeoutMs <= 0) return NOTHING_YET;
+    if (!(timeoutMs > 0)) return NOTHING_YET;
+    // One waiting read at a time, as on a HID device: a second one would take the first one's
+    // place and leave it waiting forever, so it is refused instead.
+    if (this.#resolve) return Promise.reject(new TransportError('read_failed', `${this.description} is already being read`));
     return new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
-      this.#armTimer(timeoutMs);
+      this.#armTimer(Math.min(timeoutMs, LONGEST_TIMER_MS));
     });
   }
 
@@ -138,4 +145,6 @@ export class MemoryTransport implements Transport {
 }
 
 const WRITTEN: Promise<void> = Promise.resolve();
+/** setTimeout fires after 1 ms when asked for longer than this. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 const NOTHING_YET: Promise<undefined> = Promise.resolve(undefined);
