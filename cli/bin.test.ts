@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../test/support/session';
+import { killAfter } from '../test/support/children';
 
 // A stand-in repository: the real bin, with a bundle and sources that each say which one ran.
 const dir = temporaryDirectory('keyward-bin-');
@@ -27,7 +28,7 @@ beforeEach(() => {
   at(bundle, 2_000_000);
 });
 
-const keyward = (...args: string[]) => promisify(execFile)(process.execPath, [join(root, 'cli', 'bin', 'keyward.mjs'), ...args]);
+const keyward = (...args: string[]) => promisify(execFile)(process.execPath, [join(root, 'cli', 'bin', 'keyward.mjs'), ...args], killAfter(25_000));
 
 describe('the keyward bin', () => {
   it('runs the bundle when it is newer than every source', async () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { killAfter } from '../test/support/children';
 import { steppingClock, temporaryDirectory } from '../test/support/session';
 import { tamper } from '../test/support/tamper';
 import { runCli } from './main';
@@ -94,10 +95,10 @@ describe('keyward CLI', () => {
     expect(readdirSync(dir.path).filter((name) => name.startsWith(`tampered-${counter}.pdf`))).toEqual([]);
     const made = await keyward('report', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--despite-failed-verification');
     expect(made.code).toBe(0);
-    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1]);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8', ...killAfter(20_000) }))![1]);
     expect(pages).toBeGreaterThan(1);
     for (let page = 1; page <= pages; page += 1) {
-      expect(execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), out, '-'], { encoding: 'utf8' })).toMatch(/LEDGER DID NOT VERIFY: entry 3, content changed — do not rely on this report/);
+      expect(execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), out, '-'], { encoding: 'utf8', ...killAfter(20_000) })).toMatch(/LEDGER DID NOT VERIFY: entry 3, content changed — do not rely on this report/);
     }
   });
 
@@ -176,8 +177,8 @@ describe('the installed bin', () => {
     const run = promisify(execFile);
     const bin = new URL('./bin/keyward.mjs', import.meta.url).pathname;
     const env = { ...process.env, KEYWARD_DB: join(dir.path, 'bin.db') };
-    const init = await run(process.execPath, [bin, 'init', '--json'], { env });
+    const init = await run(process.execPath, [bin, 'init', '--json'], { env, ...killAfter(25_000) });
     expect(JSON.parse(init.stdout)).toMatchObject({ created: true, path: env.KEYWARD_DB });
-    await expect(run(process.execPath, [bin, 'account', 'add', '--upn', 'x'], { env })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--object-id is required') });
+    await expect(run(process.execPath, [bin, 'account', 'add', '--upn', 'x'], { env, ...killAfter(25_000) })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--object-id is required') });
   });
 });

@@ -3,6 +3,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readHead } from '../../db/ledger';
+import { killAfter } from '../../test/support/children';
 import { openTestSession, temporaryDirectory } from '../../test/support/session';
 import { addAccount } from '../inventory/inventory';
 import { importSignIns, reconcileSignIns } from './signins';
@@ -150,7 +151,7 @@ describe('importing sign-in exports', () => {
     const dir = temporaryDirectory('keyward-unclosed-quote-');
     try {
       const db = join(dir.path, 'k.db');
-      const keyward = (...args: string[]) => spawnSync(process.execPath, ['--max-old-space-size=512', join(import.meta.dirname, '../../cli/bin/keyward.mjs'), '--db', db, ...args], { encoding: 'utf8', timeout: 60_000 });
+      const keyward = (...args: string[]) => spawnSync(process.execPath, ['--max-old-space-size=512', join(import.meta.dirname, '../../cli/bin/keyward.mjs'), '--db', db, ...args], { encoding: 'utf8', ...killAfter(60_000) });
       expect(keyward('init').status).toBe(0);
       expect(keyward('account', 'add', '--upn', 'bg1@contoso.onmicrosoft.com', '--object-id', BG1).status).toBe(0);
       const big = join(dir.path, 'unclosed.csv');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../core/ledger/canonical-json';
 import { readHead } from '../../db/ledger';
+import { killAfter } from '../../test/support/children';
 import { ACCOUNT_1, ACCOUNT_2, openTestSession } from '../../test/support/session';
 import { addAccount, addCustodian } from '../inventory/inventory';
 import { tamper } from '../../test/support/tamper';
@@ -47,13 +48,13 @@ describe('ledger export', () => {
     const { headHash } = exportLedger(s.db, out);
     const script = join(s.dir, 'audit.py');
     writeFileSync(script, auditorScript());
-    const output = execFileSync(PYTHON, [script, out], { encoding: 'utf8' });
+    const output = execFileSync(PYTHON, [script, out], { encoding: 'utf8', ...killAfter(20_000) });
     expect(output.trim()).toBe(`ok: 4 entries, head ${headHash}`);
 
     const lines = readFileSync(out, 'utf8').split('\n');
     lines[2] = lines[2]!.replace('bg2@', 'bg9@');
     writeFileSync(out, lines.join('\n'));
-    expect(() => execFileSync(PYTHON, [script, out], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/entry 3: content changed/);
+    expect(() => execFileSync(PYTHON, [script, out], { encoding: 'utf8', stdio: 'pipe', ...killAfter(20_000) })).toThrow(/entry 3: content changed/);
   });
 
   it('names the edited line of a tampered export', () => {
@@ -76,7 +77,7 @@ describe('ledger export', () => {
   function auditWithPython(): { status: number | null; output: string } {
     const script = join(s.dir, 'audit.py');
     writeFileSync(script, auditorScript());
-    const run = spawnSync(PYTHON, [script, out], { encoding: 'utf8' });
+    const run = spawnSync(PYTHON, [script, out], { encoding: 'utf8', ...killAfter(20_000) });
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   }
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { killAfter } from '../../test/support/children';
 import { seededRandom } from '../../test/support/random';
 import { buildCertificate } from '../piv-card/certificate-builder';
 import { SoftwarePivCard, newPivCardState, type KeyKind, type PivCardMisbehaviour } from '../piv-card/software-piv-card';
@@ -197,7 +198,7 @@ describe('certificates', () => {
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
       '-days', '30', '-set_serial', '0x1234ABCD', '-subj', '/O=Contoso/CN=Break Glass 2',
       '-addext', 'subjectAltName=email:ops@contoso.com,otherName:1.3.6.1.4.1.311.20.2.3;UTF8:BG2@contoso.onmicrosoft.com',
-    ], { stdio: 'ignore' });
+    ], { stdio: 'ignore', ...killAfter(20_000) });
     const der = new X509Certificate(readFileSync(join(dir, 'c.pem'))).raw;
     const facts = parseCertificate(der, 'test');
     expect(facts).toMatchObject({ subject: 'O=Contoso, CN=Break Glass 2', issuer: 'O=Contoso, CN=Break Glass 2', serial: '1234ABCD', upns: ['bg2@contoso.onmicrosoft.com'], keyAlgorithm: 'ec-p256' });
@@ -209,7 +210,7 @@ describe('certificates', () => {
     const der = buildCertificate({ subject: holder, subjectKey: publicKey, selfKey: privateKey, serial: Uint8Array.of(0x80, 1), notBefore: new Date('2026-01-01Z'), notAfter: new Date('2051-01-01Z'), upn: 'bg1@contoso.onmicrosoft.com' });
     const dir = mkdtempSync(join(tmpdir(), 'keyward-cert-'));
     writeFileSync(join(dir, 'c.der'), der);
-    const text = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', join(dir, 'c.der'), '-noout', '-text']).toString();
+    const text = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', join(dir, 'c.der'), '-noout', '-text'], killAfter(20_000)).toString();
     expect(text).toContain('Serial Number:');
     expect(text).toMatch(/Not After : Jan {2}1 00:00:00 2051 GMT/);
     expect(text).toMatch(/othername: UPN::bg1@contoso.onmicrosoft.com/);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import { verifyStoredLedger } from '../../app/ledger/ledger';
+import { killAfter } from '../support/children';
 import { seededRandom } from '../support/random';
 import { temporaryDirectory } from '../support/session';
 
@@ -30,10 +31,10 @@ describe('the command line under SIGKILL', () => {
 
   it(`keeps every write the bin acknowledged, and a valid ledger, across ${ROUNDS} kills timed around its own start-up`, async () => {
     const db = join(dir.path, 'crash.db');
-    expect(spawnSync(process.execPath, [bin, '--db', db, 'init']).status).toBe(0);
+    expect(spawnSync(process.execPath, [bin, '--db', db, 'init'], killAfter(25_000)).status).toBe(0);
     // The kill window spans the bin's own start-up and its write, so some runs die before and some after acknowledging.
     const started = performance.now();
-    expect(spawnSync(process.execPath, [bin, '--db', db, 'seal', 'add', '--serial', 'WARM-UP']).status).toBe(0);
+    expect(spawnSync(process.execPath, [bin, '--db', db, 'seal', 'add', '--serial', 'WARM-UP'], killAfter(25_000)).status).toBe(0);
     const oneRunMs = performance.now() - started;
     const random = seededRandom(20261202);
     const acknowledged: string[] = ['WARM-UP'];

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { seededRandom } from '../support/random';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,29 +7,50 @@ import { verifyLedger } from '../../db/ledger';
 import { temporaryDirectory } from '../support/session';
 
 const ROUNDS = 20;
+/** How long a writer may take to start (tsx compiles it first) before it is killed and the round fails. */
+const READY_LIMIT_MS = 30_000;
 const writer = new URL('../support/ledger-writer.ts', import.meta.url).pathname;
 
 
-/** Starts the writer, lets it run for `afterMs` once it is ready, SIGKILLs it, returns the acknowledged seqs. */
+/** Writers still running: each round kills its own, and the afterAll any that a failed round left. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Starts the writer, lets it run for `afterMs` once it is ready, SIGKILLs it, returns the
+ * acknowledged seqs. A writer that is not ready within the limit is killed too, and the round fails.
+ */
 function runAndKill(path: string, round: number, afterMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', writer, path, String(round)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     const acked: number[] = [];
     let pending = '';
     let stderr = '';
+    let ready = false;
+    const notReady = setTimeout(() => child.kill('SIGKILL'), READY_LIMIT_MS);
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        if (line === 'ready') setTimeout(() => child.kill('SIGKILL'), afterMs);
-        else if (line.startsWith('ack ')) acked.push(Number(line.slice(4)));
+        if (line === 'ready' && !ready) {
+          ready = true;
+          clearTimeout(notReady);
+          setTimeout(() => child.kill('SIGKILL'), afterMs);
+        } else if (line.startsWith('ack ')) acked.push(Number(line.slice(4)));
       }
     });
-    child.on('error', reject);
+    child.on('error', (error) => {
+      clearTimeout(notReady);
+      running.delete(child);
+      reject(error);
+    });
     child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited with ${code ?? signal} before it was killed: ${stderr}`));
+      clearTimeout(notReady);
+      running.delete(child);
+      if (!ready) reject(new Error(`writer was not ready within ${READY_LIMIT_MS / 1000} s (${code ?? signal}): ${stderr}`));
+      else if (signal !== 'SIGKILL') reject(new Error(`writer exited with ${code ?? signal} before it was killed: ${stderr}`));
       else resolve(acked);
     });
   });
@@ -37,7 +58,10 @@ function runAndKill(path: string, round: number, afterMs: number): Promise<numbe
 
 describe('crash safety', () => {
   const dir = temporaryDirectory();
-  afterAll(() => dir.remove());
+  afterAll(() => {
+    for (const child of running) child.kill('SIGKILL');
+    dir.remove();
+  });
 
   it(`keeps every acknowledged entry and a valid chain across ${ROUNDS} SIGKILLs at random moments`, async () => {
     const path = join(dir.path, 'crash.db');

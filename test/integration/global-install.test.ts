@@ -8,12 +8,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { killAfter } from '../support/children';
 
 const root = join(import.meta.dirname, '..', '..');
 const NATIVE = 'better-sqlite3,node-hid,pcsclite';
 
 function run(command: string, args: readonly string[], options: SpawnSyncOptions) {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 8 * 60_000, ...options });
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...killAfter(8 * 60_000), ...options });
   if (result.error) throw result.error;
   return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

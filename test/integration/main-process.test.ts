@@ -9,6 +9,7 @@ import { DATABASE_FILE_NAME, defaultDataDirectory } from '../../app/paths';
 import { IPC_EVENT, IPC_INVOKE } from '../../electron/common/bridge';
 import { CHANNELS } from '../../electron/common/channels';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from '../../electron/common/security';
+import { killAfter } from '../support/children';
 import { createFakeElectron, fakeWebContents, installFakeElectron, type FakeElectron } from '../support/fake-electron';
 import { ensureRendererBuilt } from '../support/renderer-harness';
 
@@ -48,7 +49,7 @@ beforeAll(async () => {
   mkdirSync(join(root, '.tmp'), { recursive: true });
   // Inside the repository, so that the bundle finds node_modules as dist/main/main.cjs does.
   stage = mkdtempSync(join(root, '.tmp', 'main-process-'));
-  const built = spawnSync(process.execPath, ['build/scripts/build.mjs', '--only=main,preload', `--out=${stage}/dist`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const built = spawnSync(process.execPath, ['build/scripts/build.mjs', '--only=main,preload', `--out=${stage}/dist`], { cwd: root, encoding: 'utf8', ...killAfter(60_000) });
   if (built.status !== 0) throw new Error(`build/scripts/build.mjs failed: ${built.stderr || built.error?.message}`);
   cpSync(join(root, 'dist/renderer'), join(stage, 'dist/renderer'), { recursive: true });
   placeNativeModules(join(stage, 'resources', 'app.asar.unpacked', 'node_modules'));
@@ -92,13 +93,16 @@ async function launch(packaged: boolean): Promise<Launch> {
   };
   const mainPath = join(stage, 'dist', 'main', 'main.cjs');
   delete requireHere.cache[mainPath];
+  let slow: ReturnType<typeof setTimeout> | undefined;
   try {
     requireHere(mainPath);
-    const outcome = await Promise.race([fake.launched, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('main did not open its window within 10 s')), 10_000))]);
+    const outcome = await Promise.race([fake.launched, new Promise<never>((_, reject) => (slow = setTimeout(() => reject(new Error('main did not open its window within 10 s')), 10_000)))]);
     if ('exitCode' in outcome) throw new Error(`main exited with ${outcome.exitCode}: ${JSON.stringify(errors)}`);
   } catch (error) {
     restore();
     throw error;
+  } finally {
+    clearTimeout(slow);
   }
   const handler = fake.recording.ipcHandlers.get(IPC_INVOKE);
   return {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetnsLab, TARGET_NAME, labUnavailable } from '../support/netns-lab';
+import { killAfter } from '../support/children';
 import { temporaryDirectory } from '../support/session';
 
 const unavailable = labUnavailable();
@@ -25,7 +26,8 @@ describe.skipIf(Boolean(unavailable))(`proving network paths for real, in networ
   /** Runs the real CLI inside the site namespace, as the app in the key room would. */
   async function keyward(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await run('ip', ['netns', 'exec', lab.site, process.execPath, bin, '--db', db, ...args], { timeout: 60_000 });
+      // Killed within the test's own time limit, so that no CLI outlives the test that ran it.
+      const { stdout, stderr } = await run('ip', ['netns', 'exec', lab.site, process.execPath, bin, '--db', db, ...args], killAfter(25_000));
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };

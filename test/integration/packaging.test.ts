@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeModulePaths } from '../../electron/main/native-modules';
+import { killAfter } from '../support/children';
 import { ensureRendererBuilt } from '../support/renderer-harness';
 
 // `npm run package`'s configuration (build/electron-builder.config.mjs) run through electron-builder's
@@ -83,7 +84,7 @@ if (!onLinux) console.warn(`[packaging] SKIPPED: the stand-in Electron and fpm a
 describe.skipIf(!onLinux)('the package electron-builder makes, into a stand-in Electron', () => {
   beforeAll(async () => {
     await ensureRendererBuilt();
-    const built = spawnSync(process.execPath, ['build/scripts/build.mjs', '--only=main,preload'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const built = spawnSync(process.execPath, ['build/scripts/build.mjs', '--only=main,preload'], { cwd: root, encoding: 'utf8', ...killAfter(60_000) });
     if (built.status !== 0) throw new Error(`build/scripts/build.mjs failed: ${built.stderr || built.error?.message}`);
 
     work = mkdtempSync(join(tmpdir(), 'keyward-packaging-'));
@@ -296,7 +297,7 @@ describe.skipIf(!onLinux)('the package electron-builder makes, into a stand-in E
     expect(postinst).toContain("update-alternatives --install '/usr/bin/keyward' 'keyward' '/opt/Keyward/keyward' 100");
     expect(postinst).toMatch(/^\s*udevadm control --reload-rules/m);
     expect(postinst).toMatch(/^\s*udevadm trigger --subsystem-match=hidraw --action=change/m);
-    const syntax = spawnSync('bash', ['-n', join(work, 'fpm-record', 'postinst')], { encoding: 'utf8', timeout: 10_000 });
+    const syntax = spawnSync('bash', ['-n', join(work, 'fpm-record', 'postinst')], { encoding: 'utf8', ...killAfter(10_000) });
     expect(syntax.status, syntax.stderr).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftwarePivCard, newPivCardState, type PivCardMisbehaviour } from '../../native/piv-card/software-piv-card';
 import { keywardAt } from '../support/cli';
+import { killAfter } from '../support/children';
 import { VPCD_PORTS, VPCD_READERS, VpcdCard, pcscUnavailable, startPcscd } from '../support/pcsc-lab';
 import { steppingClock, temporaryDirectory } from '../support/session';
 
@@ -60,7 +61,7 @@ describe.skipIf(unavailable)('smartcards through a real PC/SC stack (pcscd + vpc
   });
 
   it('lists the readers from the command line, as a person runs it', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(process.cwd(), 'cli/bin/keyward.mjs'), '--db', db, 'card', 'readers', '--json']);
+    const { stdout } = await promisify(execFile)(process.execPath, [join(process.cwd(), 'cli/bin/keyward.mjs'), '--db', db, 'card', 'readers', '--json'], killAfter(25_000));
     const readers = JSON.parse(stdout) as { name: string; cardPresent: boolean }[];
     expect(readers.map((r) => [r.name, r.cardPresent])).toEqual(VPCD_READERS.map((name) => [name, false]));
   });

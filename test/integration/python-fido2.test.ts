@@ -7,11 +7,12 @@ import { Cancellation, SoftwareCtap2Engine, newAuthenticatorState } from '../../
 import { decodeCanonical, type CborMap } from '../../native/ctap2/cbor';
 import { encodeGetAssertion, encodeGetInfo, encodeGetPinRetries, encodeMakeCredential } from '../../native/ctap2/requests';
 import { parseGetAssertion, parseMakeCredential } from '../../native/ctap2/responses';
+import { killAfter } from '../support/children';
 import { temporaryDirectory } from '../support/session';
 
 // Debian's python3-fido2 imports only under the system interpreter.
 const PYTHON = '/usr/bin/python3';
-const available = spawnSync(PYTHON, ['-c', 'import fido2'], { stdio: 'ignore' }).status === 0;
+const available = spawnSync(PYTHON, ['-c', 'import fido2'], { stdio: 'ignore', ...killAfter(20_000) }).status === 0;
 if (!available) console.warn('[python-fido2] SKIPPED on this machine: python3-fido2 is not installed (apt-get install python3-fido2)');
 
 const script = new URL('../fixtures/python-fido2/crosscheck.py', import.meta.url).pathname;
@@ -62,7 +63,7 @@ describe.skipIf(!available)(`python-fido2 reads our software authenticator and s
         userName: 'YK-01',
       }),
     );
-    const python = JSON.parse(execFileSync(PYTHON, [script, input], { encoding: 'utf8' }));
+    const python = JSON.parse(execFileSync(PYTHON, [script, input], { encoding: 'utf8', ...killAfter(20_000) }));
 
     // What python-fido2 sent for the same inputs is exactly what we send.
     expect(python.requests).toEqual([hex(requests.getInfo), hex(requests.getPinRetries), hex(requests.makeCredential), hex(getAssertion)]);

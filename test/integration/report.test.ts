@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { killAfter } from '../support/children';
 import { custodiansOf } from '../support/circle';
 import { checkOut, countersign, returnItem, type CustodySources } from '../../app/custody/custody';
 import { enrolKey } from '../../app/presence/enrolment';
@@ -17,16 +18,16 @@ import { openTestSession } from '../support/session';
 const available = spawnSync('pdftotext', ['-v']).status === 0;
 if (!available) console.warn('[report] SKIPPED on this machine: pdftotext (poppler-utils) is not installed');
 
-const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
-const pageSize = (pdf: string) => /Page size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))!.slice(1).map(Number);
-const pageText = (pdf: string, page: number) => execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), pdf, '-'], { encoding: 'utf8' });
+const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', ...killAfter(20_000) });
+const pageSize = (pdf: string) => /Page size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8', ...killAfter(20_000) }))!.slice(1).map(Number);
+const pageText = (pdf: string, page: number) => execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), pdf, '-'], { encoding: 'utf8', ...killAfter(20_000) });
 const zbarAvailable = spawnSync('zbarimg', ['--version']).status === 0;
 if (!zbarAvailable) console.warn('[report] QR read-back SKIPPED on this machine: zbarimg (zbar-tools) is not installed');
 /** Renders a page and reads its QR codes with an independent decoder. */
 const qrCodesOn = (pdf: string, page: number, dir: string) => {
   const png = join(dir, `qr-page-${page}`);
-  execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', '-f', String(page), '-l', String(page), pdf, png]);
-  return execFileSync('zbarimg', ['-q', '--raw', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+  execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', '-f', String(page), '-l', String(page), pdf, png], killAfter(20_000));
+  return execFileSync('zbarimg', ['-q', '--raw', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], ...killAfter(20_000) }).trim().split('\n');
 };
 /** No page ends on a section heading whose content went to the next page. */
 const expectNoHeadingAtFootOfPage = (pdf: string, pages: number) => {

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { endChild, killAfter } from './children';
 
 /**
  * A small network for path proofs, built from Linux network namespaces and veth pairs: a "site"
@@ -11,17 +12,20 @@ import { join } from 'node:path';
 export const TARGET_NAME = 'login.keyward.test';
 export const TARGET_ADDRESS = '10.99.0.1';
 
-const sh = (command: string) => execFileSync('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+// Every command the lab runs is bounded: a synchronous one that hung would stop the worker's
+// event loop, and the test's timeout with it.
+const COMMAND_LIMIT = killAfter(30_000);
+const sh = (command: string) => execFileSync('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], ...COMMAND_LIMIT }).toString();
 
 export function labUnavailable(): string | undefined {
   if (process.platform !== 'linux') return 'network namespaces need Linux';
   for (const tool of ['ip', 'dnsmasq', 'openssl']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`], COMMAND_LIMIT).status !== 0) return `${tool} is not installed`;
   }
   const probe = `kwprobe${process.pid}`;
-  const made = spawnSync('ip', ['netns', 'add', probe]);
-  if (made.status !== 0) return `network namespaces cannot be created here: ${made.stderr.toString().trim()}`;
-  spawnSync('ip', ['netns', 'del', probe]);
+  const made = spawnSync('ip', ['netns', 'add', probe], COMMAND_LIMIT);
+  if (made.status !== 0) return `network namespaces cannot be created here: ${made.error?.message ?? made.stderr.toString().trim()}`;
+  spawnSync('ip', ['netns', 'del', probe], COMMAND_LIMIT);
   return undefined;
 }
 
@@ -81,22 +85,43 @@ export class NetnsLab {
     await Promise.all([this.startResolver(provA, '10.91.1.1'), this.startResolver(provB, '10.92.1.1'), this.startTarget(provA, 'ca'), this.startTarget(provB, 'ca')]);
   }
 
-  #spawn(key: string, ns: string, command: string[], ready?: string): Promise<void> {
-    this.#children.get(key)?.kill('SIGKILL');
+  /**
+   * Starts a server in a namespace (ending the one it replaces first, so that the two never
+   * compete for a port) and waits until it says `ready`. One that does not start in time, or
+   * exits first, is killed and the wait fails; `down()` kills the rest.
+   */
+  async #spawn(key: string, ns: string, command: string[], ready?: string): Promise<void> {
+    const previous = this.#children.get(key);
+    this.#children.delete(key);
+    if (previous) await endChild(previous, 1_000);
     const child = spawn('ip', ['netns', 'exec', ns, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#children.set(key, child);
-    if (!ready) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${key} did not start`)), 10_000);
-      const watch = (chunk: Buffer) => {
-        if (chunk.toString().includes(ready)) {
-          clearTimeout(timer);
-          resolve();
-        }
+    if (!ready) return;
+    await new Promise<void>((resolve, reject) => {
+      let said = '';
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        child.off('exit', exited);
+        child.off('error', settle);
+        if (!error) return resolve();
+        child.kill('SIGKILL');
+        reject(error);
       };
+      const timer = setTimeout(() => settle(new Error(`${key} did not start within 10 s: ${said.slice(-500)}`)), 10_000);
+      // The output is read for as long as the server runs: a full pipe would stall it (dnsmasq logs every query).
+      const watch = (chunk: Buffer) => {
+        if (settled) return;
+        said += chunk.toString();
+        if (said.includes(ready)) settle();
+      };
+      const exited = (code: number | null, signal: NodeJS.Signals | null) => settle(new Error(`${key} exited with ${code ?? signal} before it was ready: ${said.slice(-500)}`));
       child.stdout!.on('data', watch);
       child.stderr!.on('data', watch);
-      child.once('exit', (code) => reject(new Error(`${key} exited with ${code}`)));
+      child.once('exit', exited);
+      child.once('error', settle);
     });
   }
 
@@ -126,9 +151,10 @@ export class NetnsLab {
     sh(`ip netns exec ${ns} sh -c '${command}'`);
   }
 
+  /** Kills every server the lab started and deletes its namespaces; safe to call more than once. */
   down(): void {
     for (const child of this.#children.values()) child.kill('SIGKILL');
     this.#children.clear();
-    for (const ns of [this.site, this.provA, this.provB]) spawnSync('ip', ['netns', 'del', ns]);
+    for (const ns of [this.site, this.provA, this.provB]) spawnSync('ip', ['netns', 'del', ns], COMMAND_LIMIT);
   }
 }

@@ -2,44 +2,45 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import type { ApduResponder } from '../../native/pcsc/readers';
+import { endChild, ended, killAfter } from './children';
 
 /** vpcd's two virtual readers listen here (vsmartcard-vpcd's /etc/reader.conf.d/vpcd). */
 export const VPCD_PORTS = [35963, 35964] as const;
 export const VPCD_READERS = ['Virtual PCD 00 00', 'Virtual PCD 00 01'] as const;
 
-const running = () => spawnSync('pidof', ['pcscd']).status === 0;
+const running = () => spawnSync('pidof', ['pcscd'], killAfter(10_000)).status === 0;
 
 /** Why a real PC/SC stack cannot run here, or undefined when it can. */
 export function pcscUnavailable(): string | undefined {
   if (process.platform !== 'linux') return 'the PC/SC test stack (pcscd + vpcd) is set up for Linux';
-  if (spawnSync('sh', ['-c', 'command -v pcscd']).status !== 0) return 'pcscd is not installed (apt-get install pcscd)';
+  if (spawnSync('sh', ['-c', 'command -v pcscd'], killAfter(10_000)).status !== 0) return 'pcscd is not installed (apt-get install pcscd)';
   if (!existsSync('/usr/lib/pcsc/drivers/serial/libifdvpcd.so') && !existsSync('/etc/reader.conf.d/vpcd')) return 'the virtual reader is not installed (apt-get install vsmartcard-vpcd)';
   return undefined;
 }
 
 /**
  * Starts pcscd with vpcd's virtual readers, unless one already runs. Returns a stop function
- * that ends only the pcscd this call started.
+ * that ends only the pcscd this call started (SIGTERM, then SIGKILL if it lingers); a pcscd that
+ * does not come up in time is ended before the error is thrown.
  */
 export async function startPcscd(): Promise<{ stop: () => Promise<void>; started: boolean }> {
   if (running()) return { stop: async () => undefined, started: false };
   mkdirSync('/run/pcscd', { recursive: true });
   const child: ChildProcess = spawn('pcscd', ['--foreground'], { stdio: 'ignore' });
-  const started = Date.now();
-  while (!existsSync('/run/pcscd/pcscd.comm')) {
-    if (child.exitCode !== null) throw new Error(`pcscd exited at start with code ${child.exitCode}`);
-    if (Date.now() - started > 10_000) throw new Error('pcscd did not create its socket within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const stop = () => endChild(child);
+  try {
+    const started = Date.now();
+    while (!existsSync('/run/pcscd/pcscd.comm')) {
+      if (ended(child)) throw new Error(`pcscd exited at start with ${child.exitCode ?? child.signalCode}`);
+      if (Date.now() - started > 10_000) throw new Error('pcscd did not create its socket within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return {
-    started: true,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
+  return { started: true, stop };
 }
 
 /**
@@ -62,10 +63,22 @@ export class VpcdCard {
 
   static async insert(card: ApduResponder, port: number = VPCD_PORTS[0]): Promise<VpcdCard> {
     const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`vpcd did not accept a card on port ${port} within 5 s`)), 5_000);
+        socket.once('connect', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        socket.once('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      });
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
     socket.setNoDelay(true);
     const inserted = new VpcdCard(socket, card);
     // pcscd polls the virtual reader; give it time to see the card arrive.
