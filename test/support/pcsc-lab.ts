@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import type { ApduResponder } from '../../native/pcsc/readers';
+import { openPcscReaders } from '../../native/pcsc/pcsclite-readers';
 import { endChild, ended, killAfter } from './children';
 
 /** vpcd's two virtual readers listen here (vsmartcard-vpcd's /etc/reader.conf.d/vpcd). */
@@ -56,12 +57,15 @@ export class VpcdCard {
   private constructor(
     private readonly socket: Socket,
     readonly card: ApduResponder,
+    private readonly port: number,
   ) {
     socket.on('data', (chunk) => this.receive(chunk));
     socket.on('error', () => undefined);
   }
 
   static async insert(card: ApduResponder, port: number = VPCD_PORTS[0]): Promise<VpcdCard> {
+    // A card that pulled itself out mid-read may not be noticed yet: the reader must be empty first.
+    await readerShows(port, false);
     const socket = connect(port, '127.0.0.1');
     try {
       await new Promise<void>((resolve, reject) => {
@@ -80,9 +84,9 @@ export class VpcdCard {
       throw error;
     }
     socket.setNoDelay(true);
-    const inserted = new VpcdCard(socket, card);
-    // pcscd polls the virtual reader; give it time to see the card arrive.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    const inserted = new VpcdCard(socket, card, port);
+    // pcscd polls the virtual reader: wait until it reports the card, however long a loaded machine takes.
+    await readerShows(port, true);
     return inserted;
   }
 
@@ -94,7 +98,7 @@ export class VpcdCard {
   async remove(): Promise<void> {
     if (this.socket.destroyed) return;
     this.socket.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await readerShows(this.port, false);
   }
 
   private send(payload: Uint8Array): void {
@@ -124,4 +128,26 @@ export class VpcdCard {
       this.send(this.card.respond(new Uint8Array(message)));
     }
   }
+}
+
+/**
+ * Waits until pcscd reports the reader behind `port` with a card in it (or empty), as the app
+ * would see it: a fixed pause was too short on a loaded machine. Bounded: 15 s.
+ */
+async function readerShows(port: number, cardPresent: boolean): Promise<void> {
+  const reader = VPCD_READERS[VPCD_PORTS.indexOf(port as (typeof VPCD_PORTS)[number])];
+  const readers = await openPcscReaders({ settleMs: 100 });
+  try {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const status = (await readers.list()).find((r) => r.name === reader);
+      if (status && status.cardPresent === cardPresent) break;
+      if (Date.now() > deadline) throw new Error(`pcscd did not report ${reader} ${cardPresent ? 'with' : 'without'} a card within 15 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await readers.close();
+  }
+  // Let pcscd finish powering the card up (or down) before the app asks.
+  await new Promise((resolve) => setTimeout(resolve, 150));
 }
