@@ -1,4 +1,5 @@
-import { constants, createPrivateKey, generateKeyPairSync, privateEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, privateEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import { newKeyPair } from '../key-pair';
 import { PIV_AID, PIV_ALGORITHM, PIV_OBJECT } from '../pcsc/piv';
 import type { ApduResponder } from '../pcsc/readers';
 import { encodeTlv, readTlvs } from '../pcsc/tlv';
@@ -31,9 +32,10 @@ export interface NewCardOptions {
 
 const ALGORITHM_OF: Record<KeyKind, number> = { 'ec-p256': PIV_ALGORITHM.eccP256, 'ec-p384': PIV_ALGORITHM.eccP384, 'rsa-2048': PIV_ALGORITHM.rsa2048 };
 
+/** A slot's key pair; signDigest exports its private key as a JWK, so it comes from newKeyPair (no deadlock). */
 export function generateSlotKey(kind: KeyKind): { privateKey: KeyObject; publicKey: KeyObject } {
-  if (kind === 'rsa-2048') return generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return generateKeyPairSync('ec', { namedCurve: kind === 'ec-p384' ? 'P-384' : 'P-256' });
+  if (kind === 'rsa-2048') return newKeyPair({ type: 'rsa', modulusLength: 2048 });
+  return newKeyPair({ type: 'ec', namedCurve: kind === 'ec-p384' ? 'P-384' : 'P-256' });
 }
 
 /** A certificate object as SP 800-73-4 stores it: 70 certificate, 71 CertInfo (uncompressed), FE error detection. */
