@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { sign, verify } from 'node:crypto';
+import { createPublicKey, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { killAfter } from '../test/support/children';
-import { newKeyPair } from './key-pair';
+import { newKeyPair, newPrivateKey } from './key-pair';
 
 const credentials = new URL('./authenticator/credentials.ts', import.meta.url).pathname;
 const pivCard = new URL('./piv-card/software-piv-card.ts', import.meta.url).pathname;
@@ -16,6 +16,8 @@ describe('new key pairs', () => {
       expect(privateKey.type).toBe('private');
       expect(publicKey.asymmetricKeyType).toBe(kind.type);
       expect(verify('sha256', DATA, publicKey, sign('sha256', DATA, privateKey))).toBe(true);
+      const alone = newPrivateKey(kind);
+      expect(verify('sha256', DATA, createPublicKey(alone), sign('sha256', DATA, alone))).toBe(true);
     }
   });
 

@@ -1,7 +1,7 @@
 import { createPrivateKey, hash, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { CborMap } from '../ctap2/cbor';
 import { CoseAlgorithm } from '../ctap2/constants';
-import { newKeyPair } from '../key-pair';
+import { newPrivateKey } from '../key-pair';
 
 /** One credential the software authenticator holds: an ES256 key pair bound to an RP. */
 export interface SoftwareCredential {
@@ -15,8 +15,8 @@ export interface SoftwareCredential {
 export const sha256 = (data: Uint8Array | string): Uint8Array => new Uint8Array(hash('sha256', data, 'buffer'));
 
 export function createCredential(rpId: string, userId: Uint8Array, residentKey: boolean): SoftwareCredential {
-  // Not generateKeyPairSync's own KeyObject: exported as a JWK below, it can deadlock (see newKeyPair).
-  const { privateKey } = newKeyPair({ type: 'ec', namedCurve: 'P-256' });
+  // Not generateKeyPairSync's own KeyObject: exported as a JWK (cosePublicKey), it can deadlock (see key-pair.ts).
+  const privateKey = newPrivateKey({ type: 'ec', namedCurve: 'P-256' });
   return { id: new Uint8Array(randomBytes(32)), rpIdHash: sha256(rpId), userId: Uint8Array.from(userId), privateKey, residentKey };
 }
 
