@@ -12,6 +12,7 @@ import { m010SealedItems } from './010-sealed-items';
 import { m011DrillStoreApart } from './011-drill-store-apart';
 import { m012KeyNotesCardCounters } from './012-key-notes-card-counters';
 import { m013FidoMetadata } from './013-fido-metadata';
+import { m014TenantEvidence } from './014-tenant-evidence';
 
 export interface Migration {
   readonly version: number;
@@ -20,6 +21,6 @@ export interface Migration {
 }
 
 /** Ordered; a migration's version is its position. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns, m007AccountGroups, m008Smartcards, m009Findings, m010SealedItems, m011DrillStoreApart, m012KeyNotesCardCounters, m013FidoMetadata];
+export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns, m007AccountGroups, m008Smartcards, m009Findings, m010SealedItems, m011DrillStoreApart, m012KeyNotesCardCounters, m013FidoMetadata, m014TenantEvidence];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
