@@ -23,7 +23,7 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['account_facts', 'accounts', 'authenticator_genuineness', 'authenticators', 'checkouts', 'custodian_credentials', 'custodians', 'fido_credentials', 'ledger_entries', 'metadata_blobs', 'metadata_entries', 'netpath_overrides', 'organisation_facts', 'places', 'seals', 'signin_imports', 'signins', 'smartcards']);
+    expect(tables).toEqual(['account_facts', 'accounts', 'authenticator_genuineness', 'authenticators', 'checkouts', 'custodian_credentials', 'custodians', 'directory_audit_imports', 'directory_audits', 'fido_credentials', 'ledger_entries', 'metadata_blobs', 'metadata_entries', 'netpath_overrides', 'organisation_facts', 'places', 'seals', 'signin_imports', 'signins', 'smartcards']);
     db.close();
   });
 
