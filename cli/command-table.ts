@@ -20,6 +20,7 @@ const signins = runsOf(() => import('./commands/signins'));
 const validation = runsOf(() => import('./commands/validation'));
 const findings = runsOf(() => import('./commands/findings'));
 const report = runsOf(() => import('./commands/report'));
+const checkpoints = runsOf(() => import('./commands/checkpoints'));
 
 const drillKeys: OptionSpec = { type: 'boolean', help: 'use drill keys from the drill store (for drills and scripted rehearsals)' };
 const yn = (help: string): OptionSpec => ({ type: 'string', value: 'yes|no|unknown', help });
@@ -54,6 +55,9 @@ export const COMMANDS: readonly Command[] = [
     options: { limit: { type: 'string', value: 'N', help: 'how many entries (default 20, at most 1000)' } },
     load: ledger('ledgerShow'),
   },
+  { path: ['checkpoint'], summary: 'Two custodians sign the ledger head, its entry count and the site with their own keys', options: { custodian: { type: 'string', required: true, value: 'NAME', help: 'the first custodian' }, witness: { type: 'string', required: true, value: 'NAME', help: 'a second, different custodian' }, simulated: drillKeys }, load: checkpoints('checkpoint') },
+  { path: ['checkpoint', 'list'], readonly: true, summary: 'List the signed checkpoints', options: {}, load: checkpoints('checkpointList') },
+  { path: ['site', 'name'], summary: "Name this site (printed on checkpoints and audit bundles; its id is the ledger's first hash)", options: { name: { type: 'string', required: true, value: 'NAME', help: 'e.g. "HQ"' } }, load: checkpoints('siteName') },
   // inventory
   {
     path: ['account', 'add'],

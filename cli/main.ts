@@ -59,6 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo, clock: Clock = 
       },
     });
     const exitCode = result.exitCode ?? EXIT.ok;
+    if (session && command.readonly !== true) await promptCheckpoint(session, io);
     if (json) io.stdout(`${JSON.stringify(result.value, null, 2)}\n`);
     // A result goes to stdout whatever the exit code, so `keyward status > status.txt` keeps it; stderr is for errors and prompts.
     else io.stdout(`${result.human}\n`);
@@ -68,6 +69,12 @@ export async function runCli(argv: readonly string[], io: CliIo, clock: Clock = 
   } finally {
     db?.close();
   }
+}
+
+/** After a custody transaction, a presence check or a validation, custodians are asked to pin the head. */
+async function promptCheckpoint(session: Session, io: CliIo): Promise<void> {
+  const { checkpointDue } = await import('../app/ledger/checkpoints');
+  if (checkpointDue(session.db)) io.stderr('keyward: a checkpoint is due: two custodians sign the new head with "keyward checkpoint --custodian NAME --witness NAME"\n');
 }
 
 function reportError(error: unknown, io: CliIo, json: boolean): number {

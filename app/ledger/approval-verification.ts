@@ -84,6 +84,12 @@ const REQUIRED_APPROVALS: Readonly<Record<string, (payload: Readonly<Record<stri
   'authenticator.retired': twoApprovers,
   'validation.attested': () => [{ role: 'custodian', custodianId: null }],
   'validation.waived': () => [{ role: 'custodian', custodianId: null }],
+  'ledger.checkpoint': (p) => [
+    { role: 'custodian', custodianId: id(p.custodianId) },
+    { role: 'witness', custodianId: id(p.witnessId) },
+  ],
+  // A restore that goes back behind a checkpoint is signed by two custodians; any other needs nobody.
+  'ledger.restored': (p) => (p.rollback === true ? twoApprovers() : []),
 };
 
 /** Kinds whose drill flag says whether drill keys may approve them; an entry without the flag is real. */

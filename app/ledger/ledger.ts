@@ -8,6 +8,7 @@ import { fileDamage, type KeywardDatabase } from '../../db/connection';
 import { writeAll, writeOutputFileSync } from '../output-file';
 import type { ProgressReport } from '../ports';
 import { createApprovalInspector } from './approval-verification';
+import { withCheckpoints } from './checkpoint-verification';
 import { entriesOfKinds, iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead } from '../../db/ledger';
 import { readInventoryRows } from '../../db/inventory-rows';
 import { INVENTORY_KINDS, compareInventory, replayInventory } from '../../core/ledger/replay';
@@ -37,7 +38,7 @@ export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: un
     const head = readHead(db);
     return { ok: false, entries: 0, headSeq: head.seq, headHash: head.hash, firstBadSeq: 0, reason: 'damaged', message: `the database file is damaged: ${damage}` };
   }
-  const chain = verifyLedger(db, { expectHead, inspect: createApprovalInspector(), progress });
+  const chain = verifyLedger(db, { expectHead, inspect: withCheckpoints(createApprovalInspector()), progress });
   if (!chain.ok) return chain;
   const problems = db.transaction(() => compareInventory(readInventoryRows(db), replayInventory(entriesOfKinds(db, INVENTORY_KINDS))))();
   if (problems.length === 0) return chain;
@@ -109,7 +110,7 @@ export function verifyExportedLedger(path: string, input: { expectHead?: unknown
     if (typeof parsed === 'string') malformed ??= { line: index + 1, problem: parsed };
     else if (!malformed) rows.push(parsed);
   });
-  const walkOptions = { sha256Hex, seqAppearsLater: (seq: number) => seqs.has(seq), inspect: createApprovalInspector() };
+  const walkOptions = { sha256Hex, seqAppearsLater: (seq: number) => seqs.has(seq), inspect: withCheckpoints(createApprovalInspector()) };
   if (!malformed) return verifyChain(rows, { ...walkOptions, expectHead });
   // The entries before a malformed line are walked first: a break among them is the first finding.
   const walk = rows.length > 0 ? verifyChain(rows, walkOptions) : { ok: true, entries: 0, headSeq: 0, headHash: GENESIS_HASH };

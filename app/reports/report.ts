@@ -15,6 +15,8 @@ import { listCardCertificates } from '../../db/smartcards';
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { countOpen, isOpen, type Finding } from '../../core/findings/finding';
 import { judgeNow } from '../findings/findings';
+import { listCheckpoints } from '../ledger/checkpoints';
+import { checkpointsSection } from './checkpoints-section';
 
 export interface ReportInput {
   readonly from?: unknown;
@@ -220,6 +222,7 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
         ...(status.validation.underWay ? ['A validation is under way.'] : []),
       ],
     },
+    checkpointsSection(listCheckpoints(session.db), from, to, t),
   ];
   const generatedAt = now.toISOString();
   return {

@@ -38,6 +38,10 @@ export const LEDGER_ENTRY_KINDS = [
   'validation.completed',
   'validation.subscription_changed',
   'finding.resolved',
+  'site.named',
+  'ledger.checkpoint',
+  'ledger.backed_up',
+  'ledger.restored',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { killAfter } from '../support/children';
 import { custodiansOf } from '../support/circle';
+import { recordCheckpoint } from '../../app/ledger/checkpoints';
 import { checkOut, countersign, returnItem, type CustodySources } from '../../app/custody/custody';
 import { enrolKey } from '../../app/presence/enrolment';
 import { addAccount, addPlace, registerSeal } from '../../app/inventory/inventory';
@@ -37,7 +38,7 @@ const expectNoHeadingAtFootOfPage = (pdf: string, pages: number) => {
     expect(SECTIONS, `page ${page} of ${pdf} ends on a heading`).not.toContain(body.at(-1));
   }
 };
-const SECTIONS = ['Findings', 'Emergency access accounts', 'Authenticators', 'Out now and overdue', 'Transactions in the period', 'Smartcard certificates', 'Presence checks', 'Network path proofs', 'Posture against the guidance', 'Validation status', 'Signatures', 'How to verify this report'];
+const SECTIONS = ['Findings', 'Emergency access accounts', 'Authenticators', 'Out now and overdue', 'Transactions in the period', 'Smartcard certificates', 'Presence checks', 'Network path proofs', 'Posture against the guidance', 'Validation status', 'Signed checkpoints', 'Signatures', 'How to verify this report'];
 
 describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIPPED: pdftotext not installed'}`, () => {
   let s: ReturnType<typeof openTestSession>;
@@ -64,6 +65,7 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     await checkOut(s, sources, { item: 'SC-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', reason: 'maintenance', expectedReturn: '1h', brokenSeal: 'S-4', sealIntact: true });
     const cardBack = await returnItem(s, sources, { item: 'SC-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', newSeal: 'S-5' });
     expect(cardBack.presence).toMatchObject({ result: 'ok', kind: 'smartcard' });
+    const checkpoint = await recordCheckpoint(s, sources.custodianKeys, { custodian: 'Alice Müller', witness: 'Bob Østergaard' });
 
     const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30', organisation: 'Contoso Ltd', site: 'Zürich HQ', signatories: ['Carol Ng|Security officer', 'Alice Müller|Custodian'] });
     const pdf = join(s.dir, 'report.pdf');
@@ -100,6 +102,7 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     expect(content).toContain(card.authenticator.serial.slice(0, 12));
     expect(content).toMatch(/SC-01 \(drill\)\s+O=Keyward drill,/);
     expect(content).toMatch(/2027-11-25\s+valid, 364 days/);
+    expect(content).toMatch(new RegExp(`\\n\\s*1\\s+${checkpoint.seq}\\s+2026-11-25 \\d\\d:\\d\\d\\s+Alice Müller, Bob Østergaard\\s+${checkpoint.headHash.slice(0, 24)}`));
   });
 
   it('breaks long tables across pages with the header repeated, and prints on US Letter when asked', async () => {

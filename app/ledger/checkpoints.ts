@@ -1,0 +1,97 @@
+import type { Checkpoint, Site } from '../../core/ledger/checkpoint';
+import { KeywardError } from '../../core/errors';
+import { parseText } from '../../core/inventory/inventory';
+import type { LedgerEntry, LedgerEntryKind } from '../../core/ledger/ledger';
+import { appendEntry, entriesOfKinds, firstEntry, latestEntryOfKinds, prepareEntry, readHead } from '../../db/ledger';
+import type { KeywardDatabase } from '../../db/connection';
+import { approveAndWrite, approverNamed, type ApprovalStep } from '../custody/custodian-keys';
+import type { KeySource } from '../presence/key-sources';
+import { timestamp, type Session } from '../ports';
+
+export type { Checkpoint, Site };
+
+/** After these, the head is worth pinning: a custody transaction, a presence check, a validation. */
+const PROMPTING_KINDS: readonly LedgerEntryKind[] = ['custody.checked_out', 'custody.returned', 'custody.countersigned', 'presence.checked', 'validation.completed'];
+
+export function siteOf(db: KeywardDatabase): Site {
+  const named = latestEntryOfKinds(db, ['site.named']);
+  return { id: firstEntry(db)?.hash ?? '', name: typeof named?.payload.name === 'string' ? named.payload.name : '' };
+}
+
+/** The site's name, as printed on bundles and checkpoints; the site's id never changes. */
+export function nameSite(session: Session, input: { name?: unknown }): Site {
+  const name = parseText(input.name, 'name', { required: true, max: 80 });
+  appendEntry(session.db, { kind: 'site.named', actors: [session.actor], payload: { name } }, timestamp(session.clock));
+  return siteOf(session.db);
+}
+
+export function toCheckpoint(entry: LedgerEntry): Checkpoint {
+  const p = entry.payload as Record<string, unknown>;
+  const actor = (role: string) => entry.actors.find((a) => a.role === role)?.name ?? '';
+  return {
+    number: Number(p.number),
+    seq: entry.seq,
+    hash: entry.hash,
+    recordedAt: entry.recordedAt,
+    headHash: String(p.headHash),
+    entries: Number(p.entries),
+    site: p.site as unknown as Site,
+    custodian: actor('custodian'),
+    witness: actor('witness'),
+    drill: p.drill === true,
+    ...(typeof p.manifest === 'string' ? { manifest: p.manifest } : {}),
+  };
+}
+
+export const listCheckpoints = (db: KeywardDatabase): Checkpoint[] => entriesOfKinds(db, ['ledger.checkpoint']).map(toCheckpoint);
+
+export function lastCheckpoint(db: KeywardDatabase): Checkpoint | undefined {
+  const entry = latestEntryOfKinds(db, ['ledger.checkpoint']);
+  return entry && toCheckpoint(entry);
+}
+
+/** Whether the newest entry is one after which custodians are asked to sign a checkpoint. */
+export function checkpointDue(db: KeywardDatabase): boolean {
+  const prompting = latestEntryOfKinds(db, PROMPTING_KINDS);
+  return prompting !== undefined && prompting.seq === readHead(db).seq;
+}
+
+export interface CheckpointInput {
+  readonly custodian?: unknown;
+  readonly witness?: unknown;
+}
+
+/**
+ * Two custodians sign the current head, the entry count and the site with their own keys, as a
+ * ledger entry of its own: from then on a chain rewritten behind it no longer carries their
+ * signatures, however consistently it was re-hashed.
+ */
+export async function recordCheckpoint(session: Session, keys: KeySource, input: CheckpointInput, onApproval: (step: ApprovalStep) => void = () => undefined, extra: { manifest?: string } = {}): Promise<Checkpoint> {
+  const custodian = approverNamed(session, input.custodian, 'custodian');
+  const witness = approverNamed(session, input.witness, 'witness');
+  if (custodian.id === witness.id) throw new KeywardError('invalid_input', 'a checkpoint is signed by two different custodians', 'witness');
+  for (const [person, field] of [[custodian, 'custodian'], [witness, 'witness']] as const) {
+    if ((person.key === 'drill') !== keys.simulated) throw new KeywardError('invalid_input', `${person.name}'s key is ${person.key === 'drill' ? 'a drill key' : 'a real key'}; use the matching mode`, field);
+  }
+  const head = readHead(session.db);
+  const prepared = prepareEntry(
+    session.db,
+    {
+      kind: 'ledger.checkpoint',
+      actors: [{ role: 'custodian', name: custodian.name }, { role: 'witness', name: witness.name }],
+      payload: {
+        number: listCheckpoints(session.db).length + 1,
+        headHash: head.hash,
+        entries: head.seq,
+        site: { ...siteOf(session.db) },
+        custodianId: custodian.id,
+        witnessId: witness.id,
+        drill: keys.simulated,
+        ...(extra.manifest ? { manifest: extra.manifest } : {}),
+      },
+    },
+    timestamp(session.clock),
+  );
+  const entry = await approveAndWrite(session, keys, prepared, [{ custodian, role: 'custodian' }, { custodian: witness, role: 'witness' }], onApproval);
+  return toCheckpoint(entry);
+}
