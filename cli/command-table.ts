@@ -20,6 +20,7 @@ const signins = runsOf(() => import('./commands/signins'));
 const validation = runsOf(() => import('./commands/validation'));
 const findings = runsOf(() => import('./commands/findings'));
 const report = runsOf(() => import('./commands/report'));
+const metadata = runsOf(() => import('./commands/metadata'));
 const checkpoints = runsOf(() => import('./commands/checkpoints'));
 
 const drillKeys: OptionSpec = { type: 'boolean', help: 'use drill keys from the drill store (for drills and scripted rehearsals)' };
@@ -344,6 +345,13 @@ export const COMMANDS: readonly Command[] = [
     options: {},
     positional: { name: 'file', help: 'the exported sign-in log' },
     load: signins('signinsImport'),
+  },
+  {
+    path: ['metadata', 'import'],
+    summary: 'Import a FIDO Metadata Service (MDS3) BLOB brought from another machine: verified offline against the pinned FIDO Alliance root; a rollback is refused',
+    options: { crl: { type: 'string', multiple: true, value: 'FILE', help: 'a CRL of the BLOB\'s certificate chain, downloaded with it (give each)' } },
+    positional: { name: 'file', help: 'the BLOB (blob.jwt from mds3.fidoalliance.org)' },
+    load: metadata('metadataImport'),
   },
   { path: ['signins', 'reconcile'], summary: 'Match every emergency-account sign-in to a logged checkout; exit 2 on any incident', options: {}, load: signins('signinsReconcile') },
   // validation

@@ -32,6 +32,7 @@ export const LEDGER_ENTRY_KINDS = [
   'posture.imported',
   'signins.imported',
   'signins.reconciled',
+  'metadata.imported',
   'validation.started',
   'validation.attested',
   'validation.waived',
