@@ -13,6 +13,8 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'seal:register',
   'ledger:list',
   'ledger:verify',
+  'ledger:checkpoints',
+  'ledger:checkpoint',
   'key:enroll',
   'presence:check',
   'card:readers',
@@ -44,7 +46,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */
-export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'card:enroll', 'netpath:classify', 'netpath:probe', 'custodian:found', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile', 'findings:resolve']);
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'card:enroll', 'netpath:classify', 'netpath:probe', 'custodian:found', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile', 'findings:resolve', 'ledger:checkpoint']);
 
 export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
 

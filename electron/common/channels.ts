@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Authenticator, Custodian, EmergencyAccount, Inventory, Seal, StoragePlace } from '../../core/inventory/inventory';
 import type { LedgerEntry } from '../../core/ledger/ledger';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
+import type { Checkpoint } from '../../core/ledger/checkpoint';
 import type { KeywardStatus } from '../../core/inventory/status';
 import type { PresenceFinding, PresenceResult } from '../../core/presence/presence';
 import type { CardFinding, ReaderView } from '../../core/cards/smartcard';
@@ -36,6 +37,8 @@ export const CHANNELS = {
   'seal:register': z.object({ serial: text(100) }).strict(),
   'ledger:list': z.object({ limit: z.number().int().min(1).max(1000).optional(), beforeSeq: z.number().int().min(1).optional() }).strict(),
   'ledger:verify': z.object({ expectHead: optionalText(200) }).strict(),
+  'ledger:checkpoints': z.object({}).strict(),
+  'ledger:checkpoint': z.object({ custodian: text(200), witness: text(200), simulated: z.boolean() }).strict(),
   'key:enroll': z
     .object({ label: text(200), serial: optionalText(200), place: optionalText(200), account: optionalText(200), simulated: z.boolean() })
     .strict(),
@@ -99,6 +102,9 @@ export interface ChannelResults {
   'seal:register': Seal;
   'ledger:list': LedgerEntry[];
   'ledger:verify': LedgerVerification;
+  /** Whether custodians are asked to sign a checkpoint now, and every one signed so far. */
+  'ledger:checkpoints': { readonly due: boolean; readonly checkpoints: readonly Checkpoint[] };
+  'ledger:checkpoint': Checkpoint;
   'key:enroll': Authenticator;
   'presence:check': PresenceCheckReport;
   'card:readers': readonly ReaderView[];

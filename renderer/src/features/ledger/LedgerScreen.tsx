@@ -3,6 +3,7 @@ import type { ChannelResults, ReplyError } from '../../../../electron/common/cha
 import { DataTable } from '../../components/DataTable';
 import { invoke, onLedgerAppended } from '../../lib/ipc';
 import { formatRecordedAt } from '../../lib/format';
+import { CheckpointPanel } from './CheckpointPanel';
 
 type Entry = ChannelResults['ledger:list'][number];
 type Verification = ChannelResults['ledger:verify'];
@@ -79,6 +80,7 @@ export function LedgerScreen() {
           {error.message}
         </p>
       )}
+      <CheckpointPanel />
       <DataTable<Entry>
         caption="Ledger entries, newest first"
         rows={entries}
