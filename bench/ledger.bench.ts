@@ -1,61 +1,83 @@
-// npm run bench:ledger — ledger speed as ratios against baselines measured in the same run.
-// Not a test: the machine is shared and noisy, so only ratios are printed, never asserted.
-import { createHash, hash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+// npm run bench:ledger — `keyward ledger verify` against the one-shot SHA-256 chained over the same
+// canonical bytes, at 100k and 1M entries, with its peak memory from the operating system; the same
+// ledger with custodians' approvals against it without; durable appends against bare inserts.
+// Not a test: the machine is shared and noisy, so only ratios within one run are printed.
+import { hash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { initDatabase } from '../app/keyward';
+import { verifyStoredLedger } from '../app/ledger/ledger';
 import { openDatabase } from '../db/connection';
-import { appendEntry, iterateStoredRows, sha256Hex, verifyLedger } from '../db/ledger';
+import { appendEntry, sha256Hex } from '../db/ledger';
 import { entryBody, GENESIS_HASH } from '../core/ledger/ledger';
+import { interleaved, median, report, throughputRatios } from './measure';
 
-const VERIFY_ENTRIES = Number(process.env.BENCH_VERIFY_ENTRIES ?? 100_000);
+const SIZES = (process.env.BENCH_VERIFY_ENTRIES ?? '100000,1000000').split(',').map(Number);
 const DURABLE_APPENDS = Number(process.env.BENCH_DURABLE_APPENDS ?? 1_000);
-const REPEATS = 5;
 
 const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
 const actor = { role: 'operator' as const, name: 'bench' };
-const at = (i: number) => ({ recordedAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), utcOffset: '+01:00' });
-const payload = (i: number) => ({ authenticatorId: i, label: `YK-${String(i).padStart(6, '0')}`, place: 'HQ safe A', serial: `${1_000_000 + i}`, state: 'in_safe' });
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const time = (work: () => void) => {
-  const start = performance.now();
-  work();
-  return performance.now() - start;
-};
+const start = Date.UTC(2026, 0, 1);
+const at = (i: number) => ({ recordedAt: new Date(start + i * 60_000).toISOString(), utcOffset: '+01:00' });
+/** A quarterly presence check of one of 200 keys, as the room's ledger is mostly made of. */
+const check = (i: number) => ({
+  authenticatorId: i % 200,
+  label: `YK-${String(i % 200).padStart(3, '0')}`,
+  result: 'ok',
+  findings: [],
+  before: { signCount: i, pinRetries: 8 },
+  after: { signCount: i + 1, pinRetries: 8 },
+  drill: false,
+});
+const clock = { now: () => new Date(start), utcOffsetMinutes: () => 60 };
 
-function benchVerify(): void {
-  const db = openDatabase(join(dir, 'verify.db'), { create: true });
-  db.transaction(() => {
-    for (let i = 0; i < VERIFY_ENTRIES; i += 1) appendEntry(db, { kind: 'authenticator.added', actors: [actor], payload: payload(i) }, at(i));
-  })();
-  const texts = [...iterateStoredRows(db)].map((row) => row.body);
-  const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
-
-  const verifyMs: number[] = [];
-  const streamingMs: number[] = [];
-  const oneShotMs: number[] = [];
-  for (let r = 0; r < REPEATS; r += 1) {
-    streamingMs.push(time(() => texts.forEach((t) => createHash('sha256').update(t, 'utf8').digest('hex'))));
-    oneShotMs.push(time(() => texts.forEach((t) => hash('sha256', t, 'hex'))));
-    verifyMs.push(
-      time(() => {
-        const result = verifyLedger(db);
-        if (!result.ok || result.entries !== VERIFY_ENTRIES) throw new Error(`verification failed: ${result.message}`);
-      }),
-    );
+/** A ledger of `entries` entries: its creation, then presence checks, written as Keyward writes them. */
+function plainLedger(path: string, entries: number): void {
+  const { db } = initDatabase(path, clock, actor);
+  const block = 10_000;
+  for (let from = 1; from < entries; from += block) {
+    db.transaction(() => {
+      for (let i = from; i < Math.min(entries, from + block); i += 1) appendEntry(db, { kind: 'presence.checked', actors: [actor], payload: check(i) }, at(i));
+    })();
   }
   db.close();
-  const v = median(verifyMs);
-  const streaming = median(streamingMs);
-  const oneShot = median(oneShotMs);
-  const rate = (ms: number) => Math.round((VERIFY_ENTRIES / ms) * 1000);
-  console.log(`verify ${VERIFY_ENTRIES} entries (${(bytes / 1e6).toFixed(1)} MB canonical): ${v.toFixed(0)} ms = ${rate(v)} entries/s`);
-  console.log(`  baseline A, node:crypto createHash('sha256') over the same bytes: ${streaming.toFixed(0)} ms = ${rate(streaming)} entries/s`);
-  console.log(`  baseline B, node:crypto one-shot hash('sha256') over the same bytes: ${oneShot.toFixed(0)} ms = ${rate(oneShot)} entries/s`);
-  console.log(`  ratio verify / baseline A throughput: ${(streaming / v).toFixed(2)}x (target >= 0.5x)`);
-  console.log(`  ratio verify / baseline B throughput: ${(oneShot / v).toFixed(2)}x (reading 100k rows out of SQLite alone costs more than B)`);
+}
+
+/** Peak RSS of a fresh process that opens the ledger and verifies it once, as `keyward ledger verify` does. */
+function verifyPeakRss(path: string): number {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ledger-verify-child.ts'), path], { encoding: 'utf8' });
+  return Number(/maxRSS (\d+)/.exec(out)![1]) * 1024;
+}
+
+function benchVerify(entries: number): void {
+  const path = join(dir, `verify-${entries}.db`);
+  plainLedger(path, entries);
+  const db = openDatabase(path, { readonly: true });
+  const texts = db.prepare('SELECT body FROM ledger_entries ORDER BY seq').pluck().all() as string[];
+  const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  const times = interleaved({
+    verify: () => {
+      const result = verifyStoredLedger(db);
+      if (!result.ok || result.entries !== entries) throw new Error(`verification failed: ${result.message}`);
+    },
+    oneShot: () => {
+      for (const text of texts) hash('sha256', text, 'hex');
+    },
+  });
+  db.close();
+  const rss = verifyPeakRss(path);
+  const file = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+  report({
+    name: `ledger verify, ${entries.toLocaleString('en')} entries`,
+    work: `verifyStoredLedger (keyward ledger verify: file check, chain, approvals, inventory replay) of ${entries} entries, ${(bytes / 1e6).toFixed(0)} MB canonical; median ${median(times.verify).toFixed(0)} ms`,
+    baseline: `node:crypto one-shot hash('sha256', text, 'hex') of each entry's canonical text, held in memory; median ${median(times.oneShot).toFixed(0)} ms`,
+    ratios: throughputRatios(times.verify, times.oneShot),
+    goal: { atLeast: 0.5 },
+    notes: [`peak RSS of a process verifying it: ${(rss / 1e6).toFixed(0)} MB; file ${(file / entries).toFixed(0)} B per entry for ${(bytes / entries).toFixed(0)} B canonical (${(file / bytes).toFixed(2)}x)`],
+  });
 }
 
 function benchDurableAppends(): void {
@@ -63,43 +85,41 @@ function benchDurableAppends(): void {
   const bare = new Database(join(dir, 'bare.db'));
   bare.pragma('journal_mode = WAL');
   bare.pragma('synchronous = FULL');
-  bare.pragma('foreign_keys = ON');
-  bare.exec(`CREATE TABLE ledger_entries (id INTEGER PRIMARY KEY, body TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
-    seq INTEGER NOT NULL UNIQUE GENERATED ALWAYS AS (json_extract(body, '$.seq')) STORED,
-    kind TEXT GENERATED ALWAYS AS (json_extract(body, '$.kind')) VIRTUAL) STRICT;
-    CREATE INDEX ledger_entries_by_kind ON ledger_entries (kind);`);
+  bare.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, hash TEXT NOT NULL) STRICT');
   // The baseline stores rows computed beforehand; the ledger computes body, link and hash itself.
   const rows: [string, string][] = [];
   let prevHash = GENESIS_HASH;
   for (let i = 0; i < DURABLE_APPENDS; i += 1) {
-    const body = entryBody({ seq: i + 1, ...at(i), actors: [actor], kind: 'authenticator.added', payload: payload(i), prevHash });
+    const body = entryBody({ seq: i + 1, ...at(i), actors: [actor], kind: 'presence.checked', payload: check(i), prevHash });
     prevHash = sha256Hex(body);
     rows.push([body, prevHash]);
   }
-  const insert = bare.prepare('INSERT INTO ledger_entries (body, hash) VALUES (?, ?)');
+  const insert = bare.prepare('INSERT INTO rows (body, hash) VALUES (?, ?)');
   const bareInsert = bare.transaction((i: number) => insert.run(...rows[i]!));
-
-  // Alternate blocks so that both sides see the same disk and the same neighbours.
-  const block = 100;
-  let ledgerMs = 0;
-  let bareMs = 0;
-  for (let start = 0; start < DURABLE_APPENDS; start += block) {
-    bareMs += time(() => {
-      for (let i = start; i < start + block; i += 1) bareInsert.immediate(i);
-    });
-    ledgerMs += time(() => {
-      for (let i = start; i < start + block; i += 1) appendEntry(ledgerDb, { kind: 'authenticator.added', actors: [actor], payload: payload(i) }, at(i));
-    });
-  }
+  const blocks = DURABLE_APPENDS / 5;
+  let next = 0;
+  let nextBare = 0;
+  const times = interleaved({
+    ledger: () => {
+      for (const end = next + blocks; next < end; next += 1) appendEntry(ledgerDb, { kind: 'presence.checked', actors: [actor], payload: check(next) }, at(next));
+    },
+    bare: () => {
+      for (const end = nextBare + blocks; nextBare < end; nextBare += 1) bareInsert.immediate(nextBare);
+    },
+  });
   ledgerDb.close();
   bare.close();
-  console.log(`durable appends, one transaction each, synchronous=FULL: ${DURABLE_APPENDS} in ${ledgerMs.toFixed(0)} ms = ${Math.round((DURABLE_APPENDS / ledgerMs) * 1000)} entries/s`);
-  console.log(`  baseline, bare better-sqlite3 inserts of the same rows: ${bareMs.toFixed(0)} ms = ${Math.round((DURABLE_APPENDS / bareMs) * 1000)} rows/s`);
-  console.log(`  ratio ledger / bare append rate: ${(bareMs / ledgerMs).toFixed(2)}x (target >= 0.7x)`);
+  report({
+    name: 'durable appends',
+    work: `appendEntry, one transaction each, synchronous=FULL: ${DURABLE_APPENDS} entries in 5 blocks`,
+    baseline: 'bare better-sqlite3 inserts of the same rows, one transaction each, in blocks alternating with the ledger',
+    ratios: throughputRatios(times.ledger, times.bare),
+    goal: { atLeast: 0.7 },
+  });
 }
 
 try {
-  benchVerify();
+  for (const entries of SIZES) benchVerify(entries);
   benchDurableAppends();
 } finally {
   rmSync(dir, { recursive: true, force: true });

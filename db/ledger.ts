@@ -2,7 +2,7 @@ import { hash as oneShotHash } from 'node:crypto';
 import type { JsonValue } from '../core/ledger/canonical-json';
 import { KeywardError } from '../core/errors';
 import { GENESIS_HASH, LEDGER_ENTRY_KINDS, RECORDED_AT, UTC_OFFSET, entryBody, type Actor, type Approval, type LedgerEntry, type LedgerEntryKind, type UnsealedEntry } from '../core/ledger/ledger';
-import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../core/ledger/ledger-verification';
+import { ChainWalk, type ChainWalkOptions, type LedgerVerification, type StoredEntryRow } from '../core/ledger/ledger-verification';
 import type { KeywardDatabase } from './connection';
 
 export interface LedgerTimestamp {
@@ -30,6 +30,8 @@ const createStatements = (db: KeywardDatabase) => ({
   insert: db.prepare('INSERT INTO ledger_entries (body, hash) VALUES (?, ?)'),
   seqExists: db.prepare('SELECT 1 FROM ledger_entries WHERE seq = ?').pluck(),
   rows: db.prepare('SELECT body, hash FROM ledger_entries ORDER BY id'),
+  // Whole batches of bare rows: one call into SQLite per batch instead of one per row.
+  batch: db.prepare('SELECT id, body, hash FROM ledger_entries WHERE id > ? ORDER BY id LIMIT ?').raw(),
   page: db.prepare('SELECT body, hash FROM ledger_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
 });
 const prepared = new WeakMap<KeywardDatabase, ReturnType<typeof createStatements>>();
@@ -123,27 +125,35 @@ export function iterateStoredRows(db: KeywardDatabase): IterableIterator<StoredE
   return statementsOf(db).rows.iterate() as IterableIterator<StoredEntryRow>;
 }
 
+/** Rows per read while verifying: large enough that SQLite is called rarely, small enough that memory stays flat. */
+const VERIFY_BATCH = 2048;
+
 export function verifyLedger(
   db: KeywardDatabase,
-  options: { expectHead?: string; inspect?: (body: string, seq: number) => string | undefined; progress?: (entries: number, of: number) => void } = {},
+  options: Pick<ChainWalkOptions, 'expectHead' | 'inspect' | 'lateFindings'> & { progress?: (entries: number, of: number) => void } = {},
 ): LedgerVerification {
-  const { seqExists } = statementsOf(db);
+  const { seqExists, batch } = statementsOf(db);
   const { progress } = options;
   // One read transaction, so that a concurrent append cannot make a sound ledger look broken.
-  return db.transaction(() =>
-    verifyChain(progress ? reportingProgress(iterateStoredRows(db), readHead(db).seq, progress) : iterateStoredRows(db), { sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect }),
-  )();
-}
-
-/** The rows as they go by, telling `progress` every thousand rows and at the end. */
-function* reportingProgress<T>(rows: Iterable<T>, of: number, progress: (done: number, of: number) => void): Generator<T> {
-  let done = 0;
-  for (const row of rows) {
-    yield row;
-    done += 1;
-    if (done % 1000 === 0) progress(done, Math.max(of, done));
-  }
-  progress(done, Math.max(of, done));
+  return db.transaction(() => {
+    const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, lateFindings: options.lateFindings });
+    const of = progress ? readHead(db).seq : 0;
+    let after = Number.MIN_SAFE_INTEGER;
+    for (;;) {
+      const rows = batch.all(after, VERIFY_BATCH) as [number, string, string][];
+      let walking = true;
+      for (const row of rows) {
+        if (!walk.take(row[1], row[2])) {
+          walking = false;
+          break;
+        }
+      }
+      progress?.(walk.entries, Math.max(of, walk.entries));
+      if (!walking || rows.length < VERIFY_BATCH) break;
+      after = rows[rows.length - 1]![0];
+    }
+    return walk.finish();
+  })();
 }
 
 /** The newest entry of any of these kinds, parsed; for "since when" questions. */

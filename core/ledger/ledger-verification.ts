@@ -1,3 +1,4 @@
+import { CanonicalEntryScan } from './canonical-entry';
 import { GENESIS_HASH, chainFieldsOf } from './ledger';
 
 export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch' | 'approval_invalid' | 'damaged' | 'inventory_mismatch';
@@ -16,6 +17,16 @@ export interface LedgerVerification {
 export interface StoredEntryRow {
   body: string;
   hash: string;
+  /** The seq the row is stored under, where storage keeps one beside the body; it must be the body's. */
+  seq?: number;
+}
+
+/** A verdict that arrives after its entry was walked (a signature checked on another thread). */
+export interface LateFinding {
+  readonly seq: number;
+  /** The hash of the entry before it, the last one that stands. */
+  readonly headHash: string;
+  readonly message: string;
 }
 
 export interface ChainWalkOptions {
@@ -30,6 +41,11 @@ export interface ChainWalkOptions {
    * hash and link are sound; returns what is wrong, or nothing. Entries are shown in order.
    */
   readonly inspect?: (body: string, seq: number) => string | undefined;
+  /**
+   * Asked once the walk is over, for checks whose verdicts come late: the earliest entry they
+   * found wrong. It wins over the walk's own finding when it names an earlier entry.
+   */
+  readonly lateFindings?: () => LateFinding | undefined;
 }
 
 /**
@@ -37,57 +53,98 @@ export interface ChainWalkOptions {
  * and why. Pure: the caller supplies the rows and the hash function.
  */
 export function verifyChain(rows: Iterable<StoredEntryRow>, options: ChainWalkOptions): LedgerVerification {
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let count = 0;
-  let sawExpectedHead = options.expectHead === undefined;
-  const fail = (firstBadSeq: number, reason: LedgerFindingReason, message: string): LedgerVerification => ({
-    ok: false,
-    entries: count,
-    headSeq: expectedSeq - 1,
-    headHash: prevHash,
-    firstBadSeq,
-    reason,
-    message,
-  });
+  const walk = new ChainWalk(options);
+  // Leaving the loop closes the row source before the walk looks ahead in it.
+  for (const row of rows) if (!walk.take(row.body, row.hash, row.seq)) break;
+  return walk.finish();
+}
 
-  let outOfPlace: number | undefined;
-  for (const row of rows) {
-    const chain = chainFieldsOf(row.body);
+/**
+ * The chain walk one row at a time, for callers that read rows in batches: `take` each row in
+ * storage order until it returns false, then `finish`. Every body is proved canonical before its
+ * fields are read at fixed offsets and its stored bytes hashed as they are.
+ */
+export class ChainWalk {
+  private expectedSeq = 1;
+  private prevHash = GENESIS_HASH;
+  private count = 0;
+  private sawExpectedHead: boolean;
+  private outOfPlace: number | undefined;
+  private finding: LedgerVerification | undefined;
+  private readonly scan = new CanonicalEntryScan();
+
+  constructor(private readonly options: ChainWalkOptions) {
+    this.sawExpectedHead = options.expectHead === undefined;
+  }
+
+  /** The entries walked so far. */
+  get entries(): number {
+    return this.count;
+  }
+
+  private fail(firstBadSeq: number, reason: LedgerFindingReason, message: string): false {
+    this.finding = { ok: false, entries: this.count, headSeq: this.expectedSeq - 1, headHash: this.prevHash, firstBadSeq, reason, message };
+    return false;
+  }
+
+  /** Walks one row; false once the walk has stopped and wants no more rows. */
+  take(body: string, hash: string, storedSeq?: number): boolean {
+    if (this.finding || this.outOfPlace !== undefined) return false;
+    const expected = this.expectedSeq;
+    const chain = this.scan.scan(body) ? chainFieldsOf(body) : undefined;
     if (!chain) {
-      return fail(expectedSeq, 'content_changed', `entry ${expectedSeq} was changed after it was written: its stored text is no longer a well-formed ledger entry`);
+      const why = this.scan.problem ?? 'its chain fields are not written as Keyward writes them';
+      return this.fail(expected, 'content_changed', `entry ${expected} was changed after it was written: its stored text is no longer a well-formed ledger entry (${why})`);
     }
-    if (chain.seq !== expectedSeq) {
-      outOfPlace = chain.seq;
-      break; // leaving the loop closes the row source before it is asked to look ahead
+    if (chain.seq !== expected) {
+      this.outOfPlace = chain.seq;
+      return false;
     }
-    if (options.sha256Hex(row.body) !== row.hash) {
-      return fail(chain.seq, 'content_changed', `entry ${chain.seq} was changed after it was written: its content no longer matches its hash`);
+    if (storedSeq !== undefined && storedSeq !== expected) {
+      return this.fail(expected, 'reordered', `entry ${expected} is out of order: it is stored as entry ${storedSeq}`);
     }
-    if (chain.prevHash !== prevHash) {
-      return fail(chain.seq, 'link_broken', `entry ${chain.seq} does not link to entry ${chain.seq - 1}: its previous hash differs from the hash of entry ${chain.seq - 1}`);
+    if (this.options.sha256Hex(body) !== hash) {
+      return this.fail(expected, 'content_changed', `entry ${expected} was changed after it was written: its content no longer matches its hash`);
     }
-    const problem = options.inspect?.(row.body, chain.seq);
-    if (problem) return fail(chain.seq, 'approval_invalid', `entry ${chain.seq}: ${problem}`);
-    if (!sawExpectedHead && row.hash === options.expectHead) sawExpectedHead = true;
-    prevHash = row.hash;
-    expectedSeq += 1;
-    count += 1;
+    if (chain.prevHash !== this.prevHash) {
+      return this.fail(expected, 'link_broken', `entry ${expected} does not link to entry ${expected - 1}: its previous hash differs from the hash of entry ${expected - 1}`);
+    }
+    const problem = this.options.inspect?.(body, expected);
+    if (problem) return this.fail(expected, 'approval_invalid', `entry ${expected}: ${problem}`);
+    if (!this.sawExpectedHead && hash === this.options.expectHead) this.sawExpectedHead = true;
+    this.prevHash = hash;
+    this.expectedSeq = expected + 1;
+    this.count += 1;
+    return true;
   }
 
-  if (outOfPlace !== undefined) {
-    if (outOfPlace < expectedSeq || options.seqAppearsLater(expectedSeq)) {
-      return fail(expectedSeq, 'reordered', `entry ${expectedSeq} is out of order: entry ${outOfPlace} is stored where entry ${expectedSeq} belongs`);
+  /** The verdict on everything taken, with any late finding that names an earlier entry. */
+  finish(): LedgerVerification {
+    const walked = this.finding ?? this.verdictAtTheEnd();
+    const late = this.options.lateFindings?.();
+    if (!late || (walked.firstBadSeq !== undefined && walked.firstBadSeq <= late.seq)) return walked;
+    return { ok: false, entries: late.seq - 1, headSeq: late.seq - 1, headHash: late.headHash, firstBadSeq: late.seq, reason: 'approval_invalid', message: `entry ${late.seq}: ${late.message}` };
+  }
+
+  private verdictAtTheEnd(): LedgerVerification {
+    const expected = this.expectedSeq;
+    if (this.outOfPlace !== undefined) {
+      const outOfPlace = this.outOfPlace;
+      if (outOfPlace < expected || this.options.seqAppearsLater(expected)) {
+        this.fail(expected, 'reordered', `entry ${expected} is out of order: entry ${outOfPlace} is stored where entry ${expected} belongs`);
+      } else {
+        this.fail(expected, 'gap', `entry ${expected} is missing: entry ${outOfPlace} follows entry ${expected - 1}`);
+      }
+      return this.finding!;
     }
-    return fail(expectedSeq, 'gap', `entry ${expectedSeq} is missing: entry ${outOfPlace} follows entry ${expectedSeq - 1}`);
+    if (this.count === 0) {
+      this.fail(1, 'gap', 'the ledger is empty: every Keyward ledger begins with its creation entry, so its entries were removed');
+      return this.finding!;
+    }
+    if (!this.sawExpectedHead) {
+      this.fail(expected, 'head_mismatch', `the expected head ${this.options.expectHead} is not in the ledger, which ends at entry ${expected - 1}: entries after it were removed or the ledger was replaced`);
+      return this.finding!;
+    }
+    return { ok: true, entries: this.count, headSeq: expected - 1, headHash: this.prevHash };
   }
-  if (count === 0) return fail(1, 'gap', 'the ledger is empty: every Keyward ledger begins with its creation entry, so its entries were removed');
-  if (!sawExpectedHead) {
-    return fail(
-      expectedSeq,
-      'head_mismatch',
-      `the expected head ${options.expectHead} is not in the ledger, which ends at entry ${expectedSeq - 1}: entries after it were removed or the ledger was replaced`,
-    );
-  }
-  return { ok: true, entries: count, headSeq: expectedSeq - 1, headHash: prevHash };
 }
