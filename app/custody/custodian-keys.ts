@@ -1,6 +1,7 @@
 import { KeywardError } from '../../core/errors';
 import { parseText, type Custodian } from '../../core/inventory/inventory';
 import type { Approval, UnsealedEntry } from '../../core/ledger/ledger';
+import { summariseEntry } from '../../core/ledger/entry-summary';
 import { KEYWARD_ORIGIN, KEYWARD_RP_ID } from '../../core/presence/presence';
 import { findCustodianCredential, saveCustodianDrillKey, updateCustodianSignCount } from '../../db/custody';
 import { findCustodianByName } from '../../db/custodians';
@@ -87,7 +88,21 @@ export async function collectApprovalWith(
   }
 }
 
-export type ApprovalStep = { readonly role: Approval['role']; readonly name: string; readonly step: 'touch' | 'approved' };
+/** What a custodian signs, shown before they touch: the entry's place in the chain, its summary, and the digest their key signs. */
+export interface SigningEntry {
+  readonly seq: number;
+  readonly summary: string;
+  /** The first 16 hex digits of the SHA-256 the key signs (the entry without its approvals). */
+  readonly digest: string;
+}
+
+export type ApprovalStep = { readonly role: Approval['role']; readonly name: string; readonly step: 'touch' | 'approved'; readonly entry?: SigningEntry };
+
+export const signingEntry = (prepared: UnsealedEntry): SigningEntry => ({
+  seq: prepared.seq,
+  summary: summariseEntry(prepared),
+  digest: Buffer.from(approvalChallenge(prepared), 'base64url').toString('hex').slice(0, 16),
+});
 
 /** Collects each approval in turn, then writes the entry with them, or nothing at all. */
 export async function approveAndWrite(
@@ -101,8 +116,9 @@ export async function approveAndWrite(
   writeBefore: () => void = () => undefined,
 ) {
   const collected: CollectedApproval[] = [];
+  const signing = signingEntry(prepared);
   for (const { custodian, role } of approvers) {
-    collected.push(await collectApproval(session, custodianKeys, custodian, prepared, role, () => onApproval({ role, name: custodian.name, step: 'touch' })));
+    collected.push(await collectApproval(session, custodianKeys, custodian, prepared, role, () => onApproval({ role, name: custodian.name, step: 'touch', entry: signing })));
     onApproval({ role, name: custodian.name, step: 'approved' });
   }
   return session.db

@@ -75,7 +75,13 @@ export interface KeywardEvents {
   /** A drill key started or stopped waiting for a touch (answered on `drill:touch`). */
   'drill:touch': { readonly label: string; readonly waiting: boolean };
   /** Whose touch a dual-control entry is waiting for, and who has approved. */
-  'custody:approval': { readonly role: 'custodian' | 'witness' | 'countersigner'; readonly name: string; readonly step: 'touch' | 'approved' };
+  'custody:approval': {
+    readonly role: 'custodian' | 'witness' | 'countersigner';
+    readonly name: string;
+    readonly step: 'touch' | 'approved';
+    /** With a touch: the entry being signed, its summary and the first hex digits of the digest the key signs. */
+    readonly entry?: { readonly seq: number; readonly summary: string; readonly digest: string };
+  };
 }
 export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'drill:touch', 'custody:approval'];
 

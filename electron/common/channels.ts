@@ -115,8 +115,8 @@ export interface ChannelResults {
   'custodian:found': readonly Custodian[];
   'custodian:enroll': Custodian;
   'custodian:deactivate': Custodian;
-  'custody:checkout': { readonly ledgerSeq: number };
-  'custody:return': { readonly ledgerSeq: number; readonly presence: string | null };
+  'custody:checkout': { readonly ledgerSeq: number; readonly hash: string; readonly expectedReturnAt: string };
+  'custody:return': { readonly ledgerSeq: number; readonly hash: string; readonly presence: string | null };
   'custody:countersign': { readonly ledgerSeq: number };
   'report:preview': CustodyReport;
   'report:save': { readonly saved: boolean; readonly path?: string; readonly pages?: number; readonly id?: string };

@@ -78,12 +78,12 @@ export const HANDLERS: Handlers = {
   'custodian:deactivate': (context, args) =>
     deactivateCustodian(context.session, args.simulated ? context.keySources.drillCustodians() : context.keySources.real(), args, (step) => context.emit('custody:approval', step)),
   'custody:checkout': async (context, args) => {
-    const { entry } = await checkOut(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
-    return { ledgerSeq: entry.seq };
+    const { entry, checkout } = await checkOut(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
+    return { ledgerSeq: entry.seq, hash: entry.hash, expectedReturnAt: checkout.expectedReturnAt };
   },
   'custody:return': async (context, args) => {
     const { entry, presence } = await returnItem(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));
-    return { ledgerSeq: entry.seq, presence: presence?.result ?? null };
+    return { ledgerSeq: entry.seq, hash: entry.hash, presence: presence?.result ?? null };
   },
   'custody:countersign': async (context, args) => {
     const { entry } = await countersign(context.session, custodySources(context, args.simulated), args, (step) => context.emit('custody:approval', step));

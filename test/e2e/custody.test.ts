@@ -4,6 +4,9 @@ import { enrolKey } from '../../app/presence/enrolment';
 import { registerSeal } from '../../app/inventory/inventory';
 import { drillKeySource } from '../../app/presence/key-sources';
 import { verifyStoredLedger } from '../../app/ledger/ledger';
+import { createHash } from 'node:crypto';
+import { approvalChallengeInput } from '../../core/ledger/ledger';
+import { findEntry } from '../../db/ledger';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
 
@@ -57,7 +60,8 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await page.screenshot({ path: `${SCREENSHOTS}custody-drill-touch.png`, fullPage: true });
     await touchDrillKey(page, "Alice Example's key");
     await touchDrillKey(page, "Bob Example's key");
-    await page.getByText(/Checked out; ledger entry \d+\./).waitFor();
+    await page.getByRole('heading', { name: 'YK-01 is checked out' }).waitFor();
+    await page.getByText(/Alice Example, witnessed by Bob Example/).waitFor();
     const row = page.getByRole('row', { name: /YK-01\s*Alice Example\s*Bob Example/ });
     await row.waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}custody-out.png`, fullPage: true });
@@ -69,7 +73,7 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await back.getByRole('button', { name: /Check the key/ }).click();
     // The returned key is presence-checked first, then both custodians approve.
     for (const label of ['YK-01', "Bob Example's key", "Alice Example's key"]) await touchDrillKey(page, label);
-    await page.getByText(/Returned; ledger entry \d+, presence check OK\./).waitFor();
+    await page.getByText(/YK-01 returned under seal S-2, presence check OK; ledger entry \d+/).waitFor();
     await page.getByText('Everything is in the safe.').waitFor();
 
     await page.getByLabel('Item', { exact: true }).selectOption({ label: 'YK-01' });
@@ -110,8 +114,67 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await details.getByLabel('Seal broken (serial)').fill('S-1');
     const before = s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
     await details.getByRole('button', { name: 'Ask for the touches' }).click();
-    await page.locator('#witness-error').waitFor();
-    expect(await page.locator('#witness-error').textContent()).toMatch(/witness must be a different custodian/);
+    await page.locator('#checkout-witness-error').waitFor();
+    expect(await page.locator('#checkout-witness-error').textContent()).toMatch(/witness must be a different custodian/);
     expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(before);
+  });
+
+  it('keeps what was typed through an error and Back, names the item at every step, shows what each touch signs, and completes without retyping', async () => {
+    const { page } = suite.ui;
+    const { s } = suite;
+    await custodiansOf(s, drillKeySource(s.db, { store: 'custodians' }), ['Alice Example', 'Bob Example']);
+    await page.reload();
+    await page.getByRole('button', { name: 'Custody' }).click();
+    await page.getByLabel(/Drill mode/).check();
+    await page.getByLabel('Item in the safe').selectOption({ label: 'YK-01' });
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Check out YK-01' }).waitFor();
+    const details = page.getByRole('form', { name: 'Checkout details' });
+    // Nothing chosen: the form says so in a custodian's words, at the field, and asks main nothing.
+    await details.getByRole('button', { name: 'Ask for the touches' }).click();
+    expect(await page.locator('#checkout-custodian-error').textContent()).toBe('Choose the custodian who takes the item.');
+    await details.getByLabel('Custodian (takes it)').selectOption('Alice Example');
+    await details.getByLabel('Witness (second custodian)').selectOption('Alice Example');
+    await details.getByLabel('Ticket reference').fill('CHG-7');
+    await details.getByLabel('Expected back in (hours)').fill('4');
+    await details.getByLabel('Seal broken (serial)').fill('S-1');
+    const before = s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
+    await details.getByRole('button', { name: 'Ask for the touches' }).click();
+    await page.locator('#checkout-witness-error').waitFor();
+    expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(before);
+    // Back to the item and forward again: everything typed is still there.
+    await details.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Check out YK-01' }).waitFor();
+    expect(await details.getByLabel('Custodian (takes it)').inputValue()).toBe('Alice Example');
+    expect(await details.getByLabel('Ticket reference').inputValue()).toBe('CHG-7');
+    expect(await details.getByLabel('Expected back in (hours)').inputValue()).toBe('4');
+    expect(await details.getByLabel('Seal broken (serial)').inputValue()).toBe('S-1');
+    // Only the witness is corrected.
+    await details.getByLabel('Witness (second custodian)').selectOption('Bob Example');
+    await details.getByRole('button', { name: 'Ask for the touches' }).click();
+    const steps = page.getByRole('list', { name: 'Checkout steps' });
+    await page.getByText('Custodian Alice Example: touch your key now').waitFor();
+    expect(await steps.locator('[aria-current="step"]').textContent()).toBe('Custodian touch');
+    const signing = page.getByTestId('signing-entry');
+    expect(await signing.textContent()).toMatch(/signs ledger entry \d+:YK-01 checked out by Alice Example, witness Bob Example; drill CHG-7; seal S-1 broken; due back/);
+    await page.screenshot({ path: `${SCREENSHOTS}custody-signing.png` });
+    await touchDrillKey(page, "Alice Example's key");
+    await page.getByText('Witness Bob Example: touch your key now').waitFor();
+    expect(await steps.locator('[aria-current="step"]').textContent()).toBe('Witness touch');
+    const digest = (await signing.locator('code').textContent())!;
+    await touchDrillKey(page, "Bob Example's key");
+    await page.getByRole('heading', { name: 'YK-01 is checked out' }).waitFor();
+    expect(await steps.locator('[aria-current="step"]').textContent()).toBe('Done');
+
+    // The digest shown is the one the keys signed: the SHA-256 of the entry without its approvals.
+    const seq = s.db.prepare("SELECT max(seq) FROM ledger_entries WHERE kind = 'custody.checked_out'").pluck().get() as number;
+    const entry = findEntry(s.db, seq)!;
+    expect(createHash('sha256').update(approvalChallengeInput(entry)).digest('hex').slice(0, 16)).toBe(digest);
+    const done = page.getByRole('status').filter({ hasText: 'Expected back' });
+    expect(await done.textContent()).toContain(`Ledger entry${seq} ${entry.hash.slice(0, 12)}`);
+    expect(await done.textContent()).toMatch(/ItemYK-01CustodianAlice Example, witnessed by Bob ExampleExpected back\d{4}-\d\d-\d\d \d\d:\d\d/);
+    expect(entry.payload).toMatchObject({ ticket: 'CHG-7', brokenSeal: 'S-1', reason: 'drill' });
+    await page.screenshot({ path: `${SCREENSHOTS}custody-done.png` });
   });
 });

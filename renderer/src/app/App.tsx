@@ -39,18 +39,20 @@ export function App() {
         Skip to content
       </a>
       <header className="top-bar no-print">
-        <div className="top-row">
-          <h1>Keyward</h1>
-          <StatusStrip status={status} onOpenAttention={() => setRoute('attention')} />
-        </div>
-        <nav aria-label="Screens">
-          {ROUTES.map((r) => (
-            <button key={r.id} type="button" className="nav-button" aria-current={route === r.id ? 'page' : undefined} onClick={() => setRoute(r.id)}>
-              {r.label}
-            </button>
-          ))}
-        </nav>
+        <h1>Keyward</h1>
+        <StatusStrip status={status} onOpenAttention={() => setRoute('attention')} />
       </header>
+      <nav className="nav no-print" aria-label="Screens">
+        <ul>
+          {ROUTES.map((r) => (
+            <li key={r.id}>
+              <button type="button" className="nav-button" aria-current={route === r.id ? 'page' : undefined} onClick={() => setRoute(r.id)}>
+                {r.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
       <p className="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </p>

@@ -6,45 +6,52 @@ interface Props<Row> {
   readonly rows: readonly Row[] | undefined;
   readonly rowKey: (row: Row) => string | number;
   readonly empty: string;
+  /** Marks a row (the failing ledger entry, an overdue item): its class name. */
+  readonly rowClass?: (row: Row) => string | undefined;
 }
 
-/** A plain, accessible table with a caption and a clear empty state. */
-export function DataTable<Row>({ caption, columns, rows, rowKey, empty }: Props<Row>) {
+/**
+ * A plain, accessible table with a caption and a clear empty state. A table wider than its panel
+ * scrolls inside its own wrapper (focusable, so the keyboard can scroll it too), never the page.
+ */
+export function DataTable<Row>({ caption, columns, rows, rowKey, empty, rowClass }: Props<Row>) {
   return (
-    <table className="data-table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th scope="col" key={c.header}>
-              {c.header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows === undefined ? (
+    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
+      <table className="data-table">
+        <caption>{caption}</caption>
+        <thead>
           <tr>
-            <td colSpan={columns.length} className="empty">
-              Loading…
-            </td>
+            {columns.map((c) => (
+              <th scope="col" key={c.header}>
+                {c.header}
+              </th>
+            ))}
           </tr>
-        ) : rows.length === 0 ? (
-          <tr>
-            <td colSpan={columns.length} className="empty">
-              {empty}
-            </td>
-          </tr>
-        ) : (
-          rows.map((row) => (
-            <tr key={rowKey(row)}>
-              {columns.map((c) => (
-                <td key={c.header}>{c.cell(row)}</td>
-              ))}
+        </thead>
+        <tbody>
+          {rows === undefined ? (
+            <tr>
+              <td colSpan={columns.length} className="empty">
+                Loading…
+              </td>
             </tr>
-          ))
-        )}
-      </tbody>
-    </table>
+          ) : rows.length === 0 ? (
+            <tr>
+              <td colSpan={columns.length} className="empty">
+                {empty}
+              </td>
+            </tr>
+          ) : (
+            rows.map((row) => (
+              <tr key={rowKey(row)} className={rowClass?.(row)}>
+                {columns.map((c) => (
+                  <td key={c.header}>{c.cell(row)}</td>
+                ))}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }

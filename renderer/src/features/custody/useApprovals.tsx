@@ -10,8 +10,31 @@ export function useApprovals(): [readonly ApprovalEvent[], () => void] {
   return [events, () => setEvents([])];
 }
 
-/** The signing steps of a flow, each marked waiting, touch-now or approved. */
+/**
+ * The signing steps of a flow, each marked waiting, touch-now or approved, and above them what
+ * the touch signs: the entry's number, its summary and the first digits of the signed digest.
+ */
 export function ApprovalSteps({ expected, events }: { readonly expected: readonly { role: ApprovalEvent['role']; name: string }[]; readonly events: readonly ApprovalEvent[] }) {
+  const signing = [...events].reverse().find((e) => e.entry)?.entry;
+  return (
+    <>
+      {signing ? (
+        <div className="signing" data-testid="signing-entry">
+          <p className="signing-label">Your touch signs ledger entry {signing.seq}:</p>
+          <p className="signing-summary">{signing.summary}</p>
+          <p className="signing-digest">
+            Digest <code>{signing.digest}</code>
+          </p>
+        </div>
+      ) : (
+        <p className="hint">Preparing the entry to sign…</p>
+      )}
+      <ApprovalList expected={expected} events={events} />
+    </>
+  );
+}
+
+function ApprovalList({ expected, events }: { readonly expected: readonly { role: ApprovalEvent['role']; name: string }[]; readonly events: readonly ApprovalEvent[] }) {
   return (
     <ol className="approval-steps">
       {expected.map(({ role, name }) => {
