@@ -14,15 +14,46 @@ export interface NewAuthenticator {
 const SELECT = `SELECT a.id, a.kind, a.label, a.serial, a.state, p.name AS placeName, acc.upn AS accountUpn, a.created_at AS createdAt,
   a.simulated, COALESCE(f.model, CASE WHEN s.guid IS NOT NULL THEN 'PIV smartcard' END) AS model,
   COALESCE(f.last_checked_at, s.last_checked_at) AS lastCheckedAt, COALESCE(f.last_result, s.last_result) AS lastResult,
-  (f.credential_id IS NOT NULL OR s.guid IS NOT NULL) AS enrolled, s.not_after AS expiresAt, a.seal_serial AS sealSerial
+  (f.credential_id IS NOT NULL OR s.guid IS NOT NULL) AS enrolled, s.not_after AS expiresAt, a.seal_serial AS sealSerial,
+  f.notes AS keyNotes, s.card_serial AS cardSerial, s.pin_retries AS cardPinRetries, s.puk_retries AS cardPukRetries
   FROM authenticators a LEFT JOIN places p ON p.id = a.place_id LEFT JOIN accounts acc ON acc.id = a.account_id
   LEFT JOIN fido_credentials f ON f.authenticator_id = a.id LEFT JOIN smartcards s ON s.authenticator_id = a.id`;
 
-interface Row extends Omit<Authenticator, 'simulated' | 'enrolled'> {
+interface Row extends Omit<Authenticator, 'simulated' | 'enrolled' | 'notes'> {
   simulated: number;
   enrolled: number;
+  keyNotes: string | null;
+  cardSerial: string | null;
+  cardPinRetries: number | null;
+  cardPukRetries: number | null;
 }
-const toAuthenticator = (row: Row): Authenticator => ({ ...row, simulated: row.simulated === 1, enrolled: row.enrolled === 1 });
+
+/** What the inventory says besides its columns: a key's notes, a card's serial and retry counters. */
+function notesOf(row: Row): string[] {
+  const notes = row.keyNotes ? (JSON.parse(row.keyNotes) as string[]) : [];
+  if (row.cardSerial !== null) notes.push(`card serial ${row.cardSerial}`);
+  if (row.cardPinRetries !== null || row.cardPukRetries !== null) notes.push(`PIN retries ${row.cardPinRetries ?? 'unknown'}, PUK retries ${row.cardPukRetries ?? 'unknown'}`);
+  return notes;
+}
+
+const toAuthenticator = (row: Row): Authenticator => ({
+  id: row.id,
+  kind: row.kind,
+  label: row.label,
+  serial: row.serial,
+  state: row.state,
+  placeName: row.placeName,
+  accountUpn: row.accountUpn,
+  createdAt: row.createdAt,
+  simulated: row.simulated === 1,
+  enrolled: row.enrolled === 1,
+  model: row.model,
+  lastCheckedAt: row.lastCheckedAt,
+  lastResult: row.lastResult,
+  expiresAt: row.expiresAt,
+  sealSerial: row.sealSerial,
+  notes: notesOf(row),
+});
 
 export function insertAuthenticator(db: KeywardDatabase, authenticator: NewAuthenticator): Authenticator {
   const { lastInsertRowid } = db

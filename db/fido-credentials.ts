@@ -12,6 +12,8 @@ export interface FidoCredential {
   readonly model: string;
   readonly enrolledAt: string;
   readonly known: KnownKeyState;
+  /** Facts about the key that are not anomalies (an expired attestation certificate, non-canonical responses). */
+  readonly notes: readonly string[];
   readonly lastCheckedAt: string | null;
   readonly lastResult: PresenceResult | null;
 }
@@ -27,12 +29,13 @@ interface Row {
   signCount: number;
   pinRetries: number | null;
   getInfo: string;
+  notes: string;
   lastCheckedAt: string | null;
   lastResult: PresenceResult | null;
 }
 
 const SELECT = `SELECT authenticator_id AS authenticatorId, rp_id AS rpId, credential_id AS credentialId, public_key AS publicKey, aaguid, model,
-  enrolled_at AS enrolledAt, sign_count AS signCount, pin_retries AS pinRetries, get_info AS getInfo, last_checked_at AS lastCheckedAt, last_result AS lastResult
+  enrolled_at AS enrolledAt, sign_count AS signCount, pin_retries AS pinRetries, get_info AS getInfo, notes, last_checked_at AS lastCheckedAt, last_result AS lastResult
   FROM fido_credentials`;
 
 function toCredential(row: Row): FidoCredential {
@@ -46,6 +49,7 @@ function toCredential(row: Row): FidoCredential {
     model: row.model,
     enrolledAt: row.enrolledAt,
     known: { aaguid: row.aaguid, firmwareVersion: info.firmwareVersion, versions: info.versions, options: info.options, pinRetries: row.pinRetries, signCount: row.signCount },
+    notes: JSON.parse(row.notes) as string[],
     lastCheckedAt: row.lastCheckedAt,
     lastResult: row.lastResult,
   };
@@ -55,9 +59,14 @@ const infoJson = (state: KnownKeyState) => JSON.stringify({ firmwareVersion: sta
 
 export function insertFidoCredential(db: KeywardDatabase, c: Omit<FidoCredential, 'lastCheckedAt' | 'lastResult'>): void {
   db.prepare(
-    `INSERT INTO fido_credentials (authenticator_id, rp_id, credential_id, public_key, aaguid, model, enrolled_at, sign_count, pin_retries, get_info)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(c.authenticatorId, c.rpId, c.credentialId, c.publicKey, c.aaguid, c.model, c.enrolledAt, c.known.signCount, c.known.pinRetries, infoJson(c.known));
+    `INSERT INTO fido_credentials (authenticator_id, rp_id, credential_id, public_key, aaguid, model, enrolled_at, sign_count, pin_retries, get_info, notes)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(c.authenticatorId, c.rpId, c.credentialId, c.publicKey, c.aaguid, c.model, c.enrolledAt, c.known.signCount, c.known.pinRetries, infoJson(c.known), JSON.stringify(c.notes));
+}
+
+/** A key's notes as they now stand (facts learnt at a check join those from its enrolment). */
+export function setKeyNotes(db: KeywardDatabase, authenticatorId: number, notes: readonly string[]): void {
+  db.prepare('UPDATE fido_credentials SET notes = ? WHERE authenticator_id = ?').run(JSON.stringify(notes), authenticatorId);
 }
 
 export function findFidoCredential(db: KeywardDatabase, authenticatorId: number): FidoCredential | undefined {

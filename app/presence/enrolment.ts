@@ -28,7 +28,7 @@ export async function enrolKey(session: Session, source: KeySource, input: Recor
   try {
     onStep('reading');
     const { state } = await readKeyState(key.ctap2);
-    const { credential, aaguid } = await registerKeywardCredential(key.ctap2, label, () => onStep('touch'));
+    const { credential, aaguid, notes } = await registerKeywardCredential(key.ctap2, label, () => onStep('touch'), session.clock.now());
     onStep('verifying');
     const model = modelName(aaguid);
     const drillState = key.drillState?.();
@@ -47,6 +47,7 @@ export async function enrolKey(session: Session, source: KeySource, input: Recor
         model,
         enrolledAt: at.recordedAt,
         known,
+        notes,
       });
       if (drillState) saveDrillKey(db, target.id, drillState);
       appendEntry(
@@ -66,6 +67,7 @@ export async function enrolKey(session: Session, source: KeySource, input: Recor
             firmwareVersion: known.firmwareVersion,
             versions: [...known.versions],
             options: known.options,
+            notes: [...notes],
             place: place?.name ?? existing?.placeName ?? null,
             account: account?.upn ?? existing?.accountUpn ?? null,
             drill: source.simulated,

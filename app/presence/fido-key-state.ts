@@ -1,19 +1,21 @@
 import { formatAaguid } from '../../core/presence/aaguid-models';
 import type { KnownKeyState } from '../../core/presence/presence';
 import { CtapError } from '../../native/ctap2/errors';
-import type { Ctap2 } from '../../native/ctap2/ctap2';
+import { NO_TOUCH_TIMEOUT_MS, type Ctap2 } from '../../native/ctap2/ctap2';
 import type { AuthenticatorInfo } from '../../native/ctap2/responses';
 
 /**
  * Reads what a key says about itself without any PIN: getInfo, and the PIN retry counter when
- * the key has a PIN feature. Keyward never asks for or verifies a PIN here.
+ * the key has a PIN feature. Keyward never asks for or verifies a PIN here. Neither command
+ * needs a touch, so each ends within NO_TOUCH_TIMEOUT_MS even from a key that keeps sending
+ * "processing" keepalives.
  */
 export async function readKeyState(ctap2: Ctap2): Promise<{ info: AuthenticatorInfo; state: Omit<KnownKeyState, 'signCount'> }> {
-  const info = await ctap2.getInfo();
+  const info = await ctap2.getInfo({ timeoutMs: NO_TOUCH_TIMEOUT_MS });
   let pinRetries: number | null = null;
   if (info.options.clientPin !== undefined) {
     try {
-      pinRetries = (await ctap2.getPinRetries()).pinRetries;
+      pinRetries = (await ctap2.getPinRetries({ timeoutMs: NO_TOUCH_TIMEOUT_MS })).pinRetries;
     } catch (error) {
       if (!(error instanceof CtapError)) throw error;
     }

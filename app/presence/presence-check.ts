@@ -4,13 +4,13 @@ import type { Authenticator } from '../../core/inventory/inventory';
 import { KEYWARD_ORIGIN, KEYWARD_RP_ID, compareWithKnown, describeFinding, presenceResult, type KnownKeyState, type PresenceFinding, type PresenceResult } from '../../core/presence/presence';
 import { listAuthenticators } from '../../db/authenticators';
 import { saveDrillKey } from '../../db/drill-keys';
-import { findFidoCredential, recordPresenceState, type FidoCredential } from '../../db/fido-credentials';
+import { findFidoCredential, setKeyNotes, recordPresenceState, type FidoCredential } from '../../db/fido-credentials';
 import { appendEntry, type LedgerTimestamp, type NewLedgerEntry } from '../../db/ledger';
 import { getAssertion } from '../../native/client/webauthn-client';
 import { CtapStatus } from '../../native/ctap2/constants';
 import { CtapError } from '../../native/ctap2/errors';
 import { readKeyState } from './fido-key-state';
-import { touchPrompt } from './keyward-credential';
+import { touchPrompt, withEncodingNote } from './keyward-credential';
 import type { KeySource, OpenedKey } from './key-sources';
 import { recorded, type Session } from '../ports';
 
@@ -119,6 +119,7 @@ export async function runPresenceCheck(
       apply: (at) => {
         const counterExplained = !observed.findings.some((f) => f.code === 'counter_unexplained' || f.code === 'counter_went_back');
         recordPresenceState(session.db, authenticator.id, observed.state, at.recordedAt, result, counterExplained);
+        if (observed.notes) setKeyNotes(session.db, authenticator.id, observed.notes);
         if (observed.drillState) saveDrillKey(session.db, authenticator.id, observed.drillState);
       },
     });
@@ -136,6 +137,8 @@ interface Observation {
   /** What the key said now; absent when it did not answer. */
   readonly state?: KnownKeyState;
   readonly drillState?: unknown;
+  /** The key's notes with what this check learnt, when it learnt something. */
+  readonly notes?: readonly string[];
 }
 
 async function observeKey(
@@ -169,8 +172,8 @@ async function observeKey(
     } catch (error) {
       if (error instanceof CtapError && error.status === CtapStatus.NO_CREDENTIALS) {
         // getInfo answered, so a key is here, but not the one Keyward enrolled.
-        const findings: PresenceFinding[] = [{ code: 'credential_missing' }, ...compareWithKnown(credential.known, { ...state, signCount: credential.known.signCount + 1 }, 1)];
-        return { findings, drillState: key.drillState?.() };
+        const findings: PresenceFinding[] = [{ code: 'credential_missing' }, ...compareWithKnown(credential.known, { ...state, signCount: credential.known.signCount + 1 }, 1), ...encodingFindings(key)];
+        return { findings, drillState: key.drillState?.(), notes: learntNotes(credential, key) };
       }
       throw error;
     }
@@ -192,12 +195,25 @@ async function observeKey(
     } catch (error) {
       findings.unshift({ code: 'signature_invalid', detail: (error as Error).message });
     }
-    return { findings, state: now, drillState: key.drillState?.() };
+    findings.push(...encodingFindings(key));
+    return { findings, state: now, drillState: key.drillState?.(), notes: learntNotes(credential, key) };
   } catch (error) {
     return { findings: [{ code: 'no_answer', detail: reason(error) }], drillState: key.drillState?.() };
   } finally {
     await key.close().catch(() => undefined);
   }
+}
+
+/** A key whose responses were not canonical CBOR: a note in the check's result, never a reason to call it missing. */
+const encodingFindings = (key: OpenedKey): PresenceFinding[] => {
+  const notes = key.ctap2.encodingNotes;
+  return notes.length ? [{ code: 'non_canonical_encoding', detail: notes.join('; ') }] : [];
+};
+
+/** The key's notes with this check's encoding note merged in; undefined when nothing changed. */
+function learntNotes(credential: FidoCredential, key: OpenedKey): string[] | undefined {
+  const notes = withEncodingNote(credential.notes, key.ctap2);
+  return notes.length === credential.notes.length && notes.every((n, i) => n === credential.notes[i]) ? undefined : notes;
 }
 
 /** What the person at the desk did, for the statuses that are about them rather than the key. */

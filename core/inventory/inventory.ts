@@ -44,6 +44,11 @@ export interface Authenticator {
   readonly expiresAt: string | null;
   /** The seal the item is stored under in the safe, when one is recorded. */
   readonly sealSerial: string | null;
+  /**
+   * Facts about the item that are not anomalies: a FIDO2 key's expired attestation certificate or
+   * non-canonical responses; a smartcard's serial and its PIN and PUK retry counters.
+   */
+  readonly notes: readonly string[];
 }
 
 export interface Custodian {

@@ -19,7 +19,11 @@ export type PresenceFinding =
   | { readonly code: 'getinfo_changed'; readonly field: 'aaguid' | 'firmwareVersion' | 'versions' | 'options'; readonly before: string; readonly after: string }
   | { readonly code: 'credential_missing' }
   | { readonly code: 'signature_invalid'; readonly detail: string }
-  | { readonly code: 'no_answer'; readonly detail: string };
+  | { readonly code: 'no_answer'; readonly detail: string }
+  | { readonly code: 'non_canonical_encoding'; readonly detail: string };
+
+/** Findings that record a fact of the key without making the check's result an anomaly. */
+export const isPresenceNote = (finding: PresenceFinding): boolean => finding.code === 'non_canonical_encoding';
 
 export type PresenceResult = 'ok' | 'anomaly' | 'missing';
 
@@ -54,7 +58,7 @@ export function compareWithKnown(known: KnownKeyState, now: KnownKeyState, expla
 
 export function presenceResult(findings: readonly PresenceFinding[]): PresenceResult {
   if (findings.some((f) => f.code === 'no_answer')) return 'missing';
-  return findings.length === 0 ? 'ok' : 'anomaly';
+  return findings.some((f) => !isPresenceNote(f)) ? 'anomaly' : 'ok';
 }
 
 /** One sentence per finding, for screens, the CLI and reports. */
@@ -74,5 +78,7 @@ export function describeFinding(finding: PresenceFinding): string {
       return `the key's signature did not verify: ${finding.detail}`;
     case 'no_answer':
       return `no answer from the key: ${finding.detail}`;
+    case 'non_canonical_encoding':
+      return `note: the key's responses are not canonical CBOR, read tolerantly (${finding.detail})`;
   }
 }

@@ -20,15 +20,19 @@ export function createCredential(rpId: string, userId: Uint8Array, residentKey: 
   return { id: new Uint8Array(randomBytes(32)), rpIdHash: sha256(rpId), userId: Uint8Array.from(userId), privateKey, residentKey };
 }
 
-/** The credential's public key as a COSE_Key map (RFC 9053): EC2, ES256, P-256, x, y. */
+/**
+ * The credential's public key as a COSE_Key map (RFC 9053): EC2, P-256, x, y, ES256. Built in
+ * the order RFC 9053's examples write it, which is not canonical order: a key that sends maps as
+ * built (ResponseEncoding 'as-built') sends it so.
+ */
 export function cosePublicKey(credential: SoftwareCredential): CborMap {
   const jwk = credential.privateKey.export({ format: 'jwk' });
   return new Map<number, number | Uint8Array>([
     [1, 2],
-    [3, CoseAlgorithm.ES256],
     [-1, 1],
     [-2, new Uint8Array(Buffer.from(jwk.x!, 'base64url'))],
     [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))],
+    [3, CoseAlgorithm.ES256],
   ]);
 }
 

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { writeUint32 } from '../big-endian';
-import { CborError, decodeCanonical, encodeCanonical, member, requireMap, type CborMap, type CborValue } from '../ctap2/cbor';
+import { createPrivateKey, sign } from 'node:crypto';
+import { CborError, decodeCanonical, member, requireMap, type CborMap, type CborValue } from '../ctap2/cbor';
 import { ClientPinSubCmd, CoseAlgorithm, Ctap2Cmd, CtapStatus } from '../ctap2/constants';
 import { cosePublicKey, createCredential, loadCredential, sha256, signEs256, storeCredential, type SoftwareCredential, type StoredCredential } from './credentials';
+import { encodeResponse, type ResponseEncoding } from './response-encoding';
 
 /** Answers the authenticator waits for when it needs a touch. */
 export type PresenceAnswer = 'touched' | 'denied' | 'timeout';
@@ -54,6 +56,10 @@ export interface SoftwareAuthenticatorState {
   pinRetries: number;
   uvRetries: number | null;
   credentials: StoredCredential[];
+  /** A batch attestation key and its certificate (DER, base64): "packed" with x5c; self attestation when absent. */
+  attestation?: { readonly certificate: string; readonly privateKeyPkcs8: string };
+  /** How responses are encoded; canonical when absent. */
+  responseEncoding?: ResponseEncoding;
 }
 
 export function newAuthenticatorState(overrides: Partial<SoftwareAuthenticatorState> = {}): SoftwareAuthenticatorState {
@@ -106,7 +112,7 @@ export class SoftwareCtap2Engine {
       const params = request.length > 1 ? this.#params(request.subarray(1)) : new Map<CborValue, CborValue>();
       const response = await this.#dispatch(request[0]!, params, context);
       if (!response) return Uint8Array.of(CtapStatus.SUCCESS);
-      const body = encodeCanonical(response);
+      const body = encodeResponse(response, this.state.responseEncoding);
       const out = new Uint8Array(body.length + 1);
       out.set(body, 1);
       return out;
@@ -220,7 +226,7 @@ export class SoftwareCtap2Engine {
     if (excluded) fail(CtapStatus.CREDENTIAL_EXCLUDED);
 
     const credential = createCredential(rpId, userId, member.bool(options, 'rk', 'rk') === true);
-    const publicKey = encodeCanonical(cosePublicKey(credential));
+    const publicKey = encodeResponse(cosePublicKey(credential), this.state.responseEncoding);
     const attested = new Uint8Array(18 + credential.id.length + publicKey.length);
     attested.set(Buffer.from(this.state.aaguid, 'hex'), 0);
     new DataView(attested.buffer).setUint16(16, credential.id.length);
@@ -235,7 +241,19 @@ export class SoftwareCtap2Engine {
     return new Map<number, CborValue>([
       [0x01, 'packed'],
       [0x02, authData],
-      [0x03, new Map<string, CborValue>([['alg', CoseAlgorithm.ES256], ['sig', signEs256(credential, signed)]])],
+      [0x03, this.#attestationStatement(credential, signed)],
+    ]);
+  }
+
+  /** Packed attestation: with the batch key and its certificate when the key has one (keys in the order alg, x5c, sig), else self attestation. */
+  #attestationStatement(credential: SoftwareCredential, signed: Uint8Array): CborMap {
+    const batch = this.state.attestation;
+    if (!batch) return new Map<string, CborValue>([['alg', CoseAlgorithm.ES256], ['sig', signEs256(credential, signed)]]);
+    const key = createPrivateKey({ key: Buffer.from(batch.privateKeyPkcs8, 'base64'), format: 'der', type: 'pkcs8' });
+    return new Map<string, CborValue>([
+      ['alg', CoseAlgorithm.ES256],
+      ['x5c', [new Uint8Array(Buffer.from(batch.certificate, 'base64'))]],
+      ['sig', new Uint8Array(sign('sha256', signed, { key, dsaEncoding: 'der' }))],
     ]);
   }
 

@@ -1,5 +1,5 @@
 import { readUint16, readUint32 } from '../big-endian';
-import { decodeCanonicalPrefix, requireMap, type CborMap } from './cbor';
+import { decodeTolerantPrefix, requireMap, type CborDeparture, type CborMap } from './cbor';
 import { CtapResponseError } from './errors';
 
 export interface AuthenticatorFlags {
@@ -31,6 +31,8 @@ export interface AuthenticatorData {
   readonly extensions?: CborMap;
   /** The bytes as received, which signatures cover. */
   readonly raw: Uint8Array;
+  /** How the credential public key or extensions departed from canonical CBOR (read tolerantly); empty when they did not. */
+  readonly departures: readonly CborDeparture[];
 }
 
 const FLAG = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 } as const;
@@ -48,6 +50,7 @@ export function parseAuthenticatorData(raw: Uint8Array): AuthenticatorData {
     ed: (flagsByte & FLAG.ED) !== 0,
   };
   let offset = 37;
+  const departures = new Set<CborDeparture>();
   let attestedCredentialData: AttestedCredentialData | undefined;
   if (flags.at) {
     if (raw.length < offset + 18) throw new CtapResponseError('attested credential data is truncated');
@@ -59,23 +62,26 @@ export function parseAuthenticatorData(raw: Uint8Array): AuthenticatorData {
     const credentialId = raw.slice(offset, offset + idLength);
     offset += idLength;
     const key = decodeCose(raw.subarray(offset));
+    key.departures.forEach((d) => departures.add(d));
     attestedCredentialData = { aaguid, credentialId, publicKey: key.value, publicKeyBytes: raw.slice(offset, offset + key.length) };
     offset += key.length;
   }
   let extensions: CborMap | undefined;
   if (flags.ed) {
     const ext = decodeCose(raw.subarray(offset), 'extensions');
+    ext.departures.forEach((d) => departures.add(d));
     extensions = ext.value;
     offset += ext.length;
   }
   if (offset !== raw.length) throw new CtapResponseError(`authenticator data has ${raw.length - offset} unexpected trailing bytes`);
-  return { rpIdHash: raw.slice(0, 32), flags, signCount: readUint32(raw, 33), attestedCredentialData, extensions, raw };
+  return { rpIdHash: raw.slice(0, 32), flags, signCount: readUint32(raw, 33), attestedCredentialData, extensions, raw, departures: [...departures] };
 }
 
-function decodeCose(bytes: Uint8Array, what = 'credential public key'): { value: CborMap; length: number } {
+/** A CBOR map embedded in authenticator data, read tolerantly: the bytes around it stay exactly as received. */
+function decodeCose(bytes: Uint8Array, what = 'credential public key'): { value: CborMap; length: number; departures: readonly CborDeparture[] } {
   try {
-    const { value, length } = decodeCanonicalPrefix(bytes);
-    return { value: requireMap(value, what), length };
+    const { value, length, departures } = decodeTolerantPrefix(bytes);
+    return { value: requireMap(value, what), length, departures };
   } catch (error) {
     throw new CtapResponseError(`${what}: ${(error as Error).message}`);
   }

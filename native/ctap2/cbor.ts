@@ -2,9 +2,11 @@
  * CTAP2 canonical CBOR (CTAP 2.1, §8): integers, byte and text strings, arrays, maps keyed by
  * integers or text, booleans and null. Encoding is canonical: minimal-length heads, definite
  * lengths, map keys sorted bytewise by their encoding (unsigned before negative before text,
- * shorter first). Decoding is strict: anything else — floats, tags, undefined, indefinite
- * lengths, non-minimal heads, unsorted or duplicate keys, invalid UTF-8, trailing bytes — is a
- * CborError, never a crash. A single pass, so strictness costs nothing extra.
+ * shorter first). Strict decoding refuses anything else — floats, tags, undefined, indefinite
+ * lengths, non-minimal heads, unsorted or duplicate keys, invalid UTF-8, trailing bytes — with a
+ * CborError, never a crash. Tolerant decoding, for what authenticators send, accepts map keys in
+ * any order and non-minimal heads (as libfido2 and python-fido2 do) and says which of the two it
+ * saw; everything else stays refused. A single pass either way.
  */
 
 import { readUint16, readUint32, writeUint32 } from '../big-endian';
@@ -19,6 +21,10 @@ export class CborError extends Error {
 
 export type CborValue = number | string | boolean | null | Uint8Array | CborValue[] | CborMap;
 export type CborMap = Map<CborValue, CborValue>;
+
+/** The departures from canonical form that tolerant decoding accepts. */
+export const CBOR_DEPARTURES = ['map keys out of canonical order', 'integers or lengths not in their shortest form'] as const;
+export type CborDeparture = (typeof CBOR_DEPARTURES)[number];
 
 const MAX_DEPTH = 16;
 const utf8 = new TextEncoder();
@@ -199,7 +205,20 @@ class Reader {
   offset = 0;
   /** The argument of the head read last (kept here rather than in a fresh object per item). */
   value = 0;
-  constructor(readonly bytes: Uint8Array) {}
+  /** Departures seen so far; only a tolerant reader gets past the first. */
+  unsorted = false;
+  nonMinimalSeen = false;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly tolerant: boolean,
+  ) {}
+
+  departures(): CborDeparture[] {
+    const found: CborDeparture[] = [];
+    if (this.unsorted) found.push('map keys out of canonical order');
+    if (this.nonMinimalSeen) found.push('integers or lengths not in their shortest form');
+    return found;
+  }
 
   need(n: number): void {
     if (this.offset + n > this.bytes.length) throw new CborError(`truncated CBOR: ${n} more byte(s) needed at offset ${this.offset}`);
@@ -219,21 +238,21 @@ class Reader {
     if (info === 24) {
       this.need(1);
       value = this.bytes[this.offset++]!;
-      if (value < 24) throw this.nonMinimal();
+      if (value < 24) this.nonMinimal();
     } else if (info === 25) {
       this.need(2);
       value = readUint16(this.bytes, this.offset);
       this.offset += 2;
-      if (value < 0x100) throw this.nonMinimal();
+      if (value < 0x100) this.nonMinimal();
     } else if (info === 26) {
       this.need(4);
       value = this.uint32();
-      if (value < 0x10000) throw this.nonMinimal();
+      if (value < 0x10000) this.nonMinimal();
     } else if (info === 27) {
       this.need(8);
       const high = this.uint32();
       value = high * 0x100000000 + this.uint32();
-      if (high === 0) throw this.nonMinimal();
+      if (high === 0) this.nonMinimal();
       if (!Number.isSafeInteger(value)) throw new CborError('CBOR integer is larger than 2^53');
     } else if (info === 31) {
       throw new CborError('indefinite-length CBOR is not allowed in CTAP2');
@@ -273,8 +292,10 @@ class Reader {
     return text;
   }
 
-  nonMinimal(): CborError {
-    return new CborError('CBOR is not in canonical form: an integer or length is encoded in more bytes than necessary');
+  /** A head longer than its value needs: refused when strict, noted when tolerant. */
+  nonMinimal(): void {
+    if (!this.tolerant) throw new CborError('CBOR is not in canonical form: an integer or length is encoded in more bytes than necessary');
+    this.nonMinimalSeen = true;
   }
 
   take(length: number): Uint8Array {
@@ -310,17 +331,22 @@ function decodeItem(r: Reader, depth: number): CborValue {
       const map: CborMap = new Map();
       let previousStart = -1;
       let previousEnd = -1;
+      let previousKey: string | number | undefined;
       for (let i = 0; i < value; i += 1) {
         const keyStart = r.offset;
         const key = decodeItem(r, depth + 1);
         if (typeof key !== 'number' && typeof key !== 'string') throw new CborError('CBOR map keys must be integers or text strings');
-        if (previousStart >= 0) {
-          const order = compareRanges(r.bytes, previousStart, previousEnd, keyStart, r.offset);
-          if (order === 0) throw new CborError('CBOR map has a duplicate key');
-          if (order > 0) throw new CborError('CBOR is not in canonical form: map keys are out of order');
+        // Keys compare as values, so 1 and a non-minimal 1 are the same key too.
+        if (map.has(key)) throw new CborError('CBOR map has a duplicate key');
+        if (!r.tolerant) {
+          if (previousStart >= 0 && compareRanges(r.bytes, previousStart, previousEnd, keyStart, r.offset) > 0) throw new CborError('CBOR is not in canonical form: map keys are out of order');
+          previousStart = keyStart;
+          previousEnd = r.offset;
+        } else if (previousKey !== undefined && compareBytes(keyBytes(previousKey), keyBytes(key)) > 0) {
+          // Order is judged on the keys' canonical encodings: a long head alone does not unsort a map.
+          r.unsorted = true;
         }
-        previousStart = keyStart;
-        previousEnd = r.offset;
+        previousKey = key;
         map.set(key, decodeItem(r, depth + 1));
       }
       return map;
@@ -339,17 +365,42 @@ function decodeItem(r: Reader, depth: number): CborValue {
 
 /** Decodes one canonical CBOR item that fills the input exactly. */
 export function decodeCanonical(bytes: Uint8Array): CborValue {
-  const { value, length } = decodeCanonicalPrefix(bytes);
-  if (length !== bytes.length) throw new CborError(`invalid CBOR: ${bytes.length - length} trailing byte(s) after the item`);
-  return value;
+  return whole(bytes, decodeCanonicalPrefix(bytes)).value;
 }
 
 /** Decodes the canonical CBOR item at the start of `bytes` and says how many bytes it took. */
 export function decodeCanonicalPrefix(bytes: Uint8Array): { value: CborValue; length: number } {
+  const { value, length } = decodePrefix(bytes, false);
+  return { value, length };
+}
+
+/** A tolerantly decoded item: its value, its length in bytes, and how it departed from canonical form (nothing when it did not). */
+export interface TolerantDecoding {
+  readonly value: CborValue;
+  readonly length: number;
+  readonly departures: readonly CborDeparture[];
+}
+
+/** Decodes one CBOR item that fills the input exactly, in any map key order and with any head length. */
+export function decodeTolerant(bytes: Uint8Array): TolerantDecoding {
+  return whole(bytes, decodeTolerantPrefix(bytes));
+}
+
+/** Decodes the CBOR item at the start of `bytes` tolerantly and says how many bytes it took. */
+export function decodeTolerantPrefix(bytes: Uint8Array): TolerantDecoding {
+  return decodePrefix(bytes, true);
+}
+
+function decodePrefix(bytes: Uint8Array, tolerant: boolean): TolerantDecoding {
   if (bytes.length === 0) throw new CborError('invalid CBOR: no data');
-  const reader = new Reader(bytes);
+  const reader = new Reader(bytes, tolerant);
   const value = decodeItem(reader, 0);
-  return { value, length: reader.offset };
+  return { value, length: reader.offset, departures: reader.departures() };
+}
+
+function whole<T extends { length: number }>(bytes: Uint8Array, decoded: T): T {
+  if (decoded.length !== bytes.length) throw new CborError(`invalid CBOR: ${bytes.length - decoded.length} trailing byte(s) after the item`);
+  return decoded;
 }
 
 /** Reads a typed member of a CBOR map, or says exactly what is wrong with it. */

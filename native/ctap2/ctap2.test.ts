@@ -107,6 +107,24 @@ describe('the CTAP2 stack against the software authenticator', () => {
     expect(new CtapError(CtapStatus.INVALID_CHANNEL).statusName).toBe('CTAP1_ERR_INVALID_CHANNEL');
   });
 
+  it.each(['as-built', 'long-heads'] as const)('reads a key that sends %s CBOR: the same answers, signatures over the bytes received, the departure noted', async (responseEncoding) => {
+    const { ctap2 } = await softwareKey({ state: newAuthenticatorState({ responseEncoding }) });
+    expect((await ctap2.getInfo()).versions).toContain('FIDO_2_1');
+    expect((await ctap2.getPinRetries()).pinRetries).toBe(8);
+    const made = await ctap2.makeCredential({ clientDataHash, rp: { id: RP }, user: { id: Uint8Array.of(9) } });
+    const { credentialId, publicKey, publicKeyBytes } = made.authData.attestedCredentialData!;
+    // The COSE key inside authData is as the key wrote it; the signature covers those bytes.
+    expect(Buffer.from(made.authData.raw).includes(Buffer.from(publicKeyBytes))).toBe(true);
+    expect(verify('sha256', Buffer.concat([made.authData.raw, clientDataHash]), publicKeyOf(publicKey), Buffer.from(made.attStmt.get('sig') as Uint8Array))).toBe(true);
+    const challenge = hash('entry 43');
+    const assertion = await ctap2.getAssertion({ rpId: RP, clientDataHash: challenge, allowList: [{ id: credentialId, type: 'public-key' }] });
+    expect(verify('sha256', Buffer.concat([assertion.authData.raw, challenge]), publicKeyOf(publicKey), Buffer.from(assertion.signature))).toBe(true);
+    const departure = responseEncoding === 'as-built' ? 'map keys out of canonical order' : 'integers or lengths not in their shortest form';
+    expect(ctap2.encodingNotes.join('; ')).toMatch(new RegExp(`makeCredential authenticator data: [^;]*${departure}`));
+    if (responseEncoding === 'long-heads') expect(ctap2.encodingNotes).toContain(`getInfo: ${departure}`);
+    else expect(ctap2.encodingNotes.some((n) => n.startsWith('getInfo'))).toBe(false);
+  });
+
   it('carries a message larger than one packet both ways (ping of 7609 bytes)', async () => {
     const { connection } = await softwareKey();
     const data = new Uint8Array(7609).map((_, i) => i & 0xff);
