@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { steppingClock, temporaryDirectory } from '../test/support/session';
@@ -24,5 +25,15 @@ describe('keyward checkpoint', () => {
     expect(signed.stderr).not.toContain('a checkpoint is due');
     expect((await keyward('checkpoint', 'list')).stdout).toMatch(/1\s+\d+\s+\S+\s+\d+\s+[0-9a-f]{16}\s+Alice Example, Bob Example \(drill\)/);
     expect(await keyward('ledger', 'verify')).toMatchObject({ code: 0 });
+
+    const bundle = join(dir.path, 'HQ-2026-11-25.kwaudit');
+    const exported = await keyward('audit', 'export', '--out', bundle, '--custodian', 'Bob Example', '--witness', 'Alice Example', '--simulated');
+    expect(exported).toMatchObject({ code: 0, stdout: expect.stringMatching(/^wrote .*HQ-2026-11-25\.kwaudit: \d+ entries of site HQ [0-9a-f]{64}\n/) });
+    expect(await keyward('audit', 'verify', bundle)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^bundle OK: .*\nsite HQ [0-9a-f]{64}\n\d+ entries, head [0-9a-f]{64}\n1 checkpoints; closed by checkpoint 2 signed by Bob Example and Alice Example\n$/) });
+    const bytes = readFileSync(bundle);
+    bytes[512 * 3] = bytes[512 * 3]! ^ 0x01;
+    writeFileSync(bundle, bytes);
+    expect(await keyward('audit', 'verify', bundle)).toMatchObject({ code: 2, stdout: expect.stringMatching(/^BUNDLE VERIFICATION FAILED in ledger\.jsonl\n/) });
+    expect(await keyward('audit', 'verify', join(dir.path, 'missing.kwaudit'))).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read') });
   });
 });

@@ -22,6 +22,7 @@ const findings = runsOf(() => import('./commands/findings'));
 const report = runsOf(() => import('./commands/report'));
 const metadata = runsOf(() => import('./commands/metadata'));
 const checkpoints = runsOf(() => import('./commands/checkpoints'));
+const audit = runsOf(() => import('./commands/audit'));
 
 const drillKeys: OptionSpec = { type: 'boolean', help: 'use drill keys from the drill store (for drills and scripted rehearsals)' };
 const yn = (help: string): OptionSpec => ({ type: 'string', value: 'yes|no|unknown', help });
@@ -58,6 +59,8 @@ export const COMMANDS: readonly Command[] = [
   },
   { path: ['checkpoint'], summary: 'Two custodians sign the ledger head, its entry count and the site with their own keys', options: { custodian: { type: 'string', required: true, value: 'NAME', help: 'the first custodian' }, witness: { type: 'string', required: true, value: 'NAME', help: 'a second, different custodian' }, simulated: drillKeys }, load: checkpoints('checkpoint') },
   { path: ['checkpoint', 'list'], readonly: true, summary: 'List the signed checkpoints', options: {}, load: checkpoints('checkpointList') },
+  { path: ['audit', 'export'], summary: 'Write an audit bundle (ledger, custodian keys, checkpoints, site) closed by a checkpoint two custodians sign', options: { out: { type: 'string', required: true, value: 'SITE-DATE.kwaudit', help: 'file to write' }, custodian: { type: 'string', required: true, value: 'NAME', help: 'the first custodian' }, witness: { type: 'string', required: true, value: 'NAME', help: 'a second, different custodian' }, simulated: drillKeys }, load: audit('auditExport') },
+  { path: ['audit', 'verify'], summary: 'Verify an audit bundle with no database; exit 2 naming the member at fault', options: {}, positional: { name: 'file', help: 'the .kwaudit file' }, load: audit('auditVerify') },
   { path: ['site', 'name'], summary: "Name this site (printed on checkpoints and audit bundles; its id is the ledger's first hash)", options: { name: { type: 'string', required: true, value: 'NAME', help: 'e.g. "HQ"' } }, load: checkpoints('siteName') },
   // inventory
   {

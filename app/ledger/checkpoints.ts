@@ -66,7 +66,7 @@ export interface CheckpointInput {
  * ledger entry of its own: from then on a chain rewritten behind it no longer carries their
  * signatures, however consistently it was re-hashed.
  */
-export async function recordCheckpoint(session: Session, keys: KeySource, input: CheckpointInput, onApproval: (step: ApprovalStep) => void = () => undefined, extra: { manifest?: string } = {}): Promise<Checkpoint> {
+export async function recordCheckpoint(session: Session, keys: KeySource, input: CheckpointInput, onApproval: (step: ApprovalStep) => void = () => undefined, extra: { manifest?: string; expectHead?: string } = {}): Promise<Checkpoint> {
   const custodian = approverNamed(session, input.custodian, 'custodian');
   const witness = approverNamed(session, input.witness, 'witness');
   if (custodian.id === witness.id) throw new KeywardError('invalid_input', 'a checkpoint is signed by two different custodians', 'witness');
@@ -74,6 +74,7 @@ export async function recordCheckpoint(session: Session, keys: KeySource, input:
     if ((person.key === 'drill') !== keys.simulated) throw new KeywardError('invalid_input', `${person.name}'s key is ${person.key === 'drill' ? 'a drill key' : 'a real key'}; use the matching mode`, field);
   }
   const head = readHead(session.db);
+  if (extra.expectHead !== undefined && head.hash !== extra.expectHead) throw new KeywardError('conflict', `the ledger moved on (entry ${head.seq} is now the head) while the bundle was made; make it again`);
   const prepared = prepareEntry(
     session.db,
     {

@@ -119,7 +119,7 @@ export function verifyExportedLedger(path: string, input: { expectHead?: unknown
 }
 
 /** Lines as bytes, split at LF; a final LF ends the last line rather than starting an empty one. */
-function splitLines(bytes: Buffer): Buffer[] {
+export function splitLines(bytes: Buffer): Buffer[] {
   const lines: Buffer[] = [];
   let start = 0;
   for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
@@ -134,7 +134,7 @@ function splitLines(bytes: Buffer): Buffer[] {
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The stored row for one line, or what is wrong with the line. */
-function parseExportLine(bytes: Buffer, seqs: Set<number>): StoredEntryRow | string {
+export function parseExportLine(bytes: Buffer, seqs: Set<number>): StoredEntryRow | string {
   let line: string;
   try {
     line = UTF8.decode(bytes);

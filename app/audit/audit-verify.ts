@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { KeywardError } from '../../core/errors';
+import type { Site } from '../../core/ledger/checkpoint';
+import { canonicalJson } from '../../core/ledger/canonical-json';
+import { parseCanonicalLine } from '../../core/ledger/canonical-line';
+import type { LedgerEntry } from '../../core/ledger/ledger';
+import { verifyChain, type StoredEntryRow } from '../../core/ledger/ledger-verification';
+import { sha256Hex, toLedgerEntry } from '../../db/ledger';
+import { createApprovalInspector } from '../ledger/approval-verification';
+import { withCheckpoints } from '../ledger/checkpoint-verification';
+import { parseExportLine, splitLines } from '../ledger/ledger';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, LISTED_MEMBERS, MEMBERS, asJson, checkpointsOf, custodianKeysOf, siteOfEntries, type Manifest } from './bundle-contents';
+import { TarDamage, readTar, type TarMember } from './ustar';
+
+export interface BundleVerification {
+  readonly ok: boolean;
+  /** The member at fault, when one is. */
+  readonly member?: string;
+  readonly message?: string;
+  readonly site?: Site;
+  readonly createdAt?: string;
+  /** The ledger's head in the bundle, before its closing checkpoint. */
+  readonly head?: { readonly seq: number; readonly hash: string };
+  readonly checkpoints?: number;
+  readonly closing?: { readonly number: number; readonly seq: number; readonly hash: string; readonly custodian: string; readonly witness: string };
+}
+
+class BundleFinding extends Error {
+  constructor(
+    readonly member: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const DESCRIBING = /,"kind":"(ledger\.created|site\.named|ledger\.checkpoint|custodians\.founded|custodian\.key_enrolled|custodian\.key_replaced)"/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function readJson(member: TarMember): unknown {
+  let text: string;
+  try {
+    text = UTF8.decode(member.data);
+  } catch {
+    throw new BundleFinding(member.name, `${member.name} is not UTF-8 text`);
+  }
+  const parsed = parseCanonicalLine(text);
+  if (!parsed.ok) throw new BundleFinding(member.name, `${member.name} is not canonical JSON: ${parsed.problem}`);
+  return parsed.value;
+}
+
+function readMembers(bytes: Buffer): TarMember[] {
+  let members: TarMember[];
+  try {
+    members = readTar(bytes);
+  } catch (error) {
+    if (!(error instanceof TarDamage)) throw error;
+    const name = MEMBERS[error.member] ?? 'the end of the archive';
+    throw new BundleFinding(name, `${name}: ${error.message}`);
+  }
+  MEMBERS.forEach((name, index) => {
+    if (members[index]?.name !== name) throw new BundleFinding(name, `member ${index + 1} should be ${name} but is ${members[index] ? `"${members[index].name}"` : 'missing'}`);
+  });
+  if (members.length > MEMBERS.length) throw new BundleFinding('the end of the archive', `"${members[MEMBERS.length]!.name}" follows the last member; it is not part of an audit bundle`);
+  return members;
+}
+
+/** The closing checkpoint, whole: a canonical entry whose hash matches its content. */
+function readClosing(member: TarMember): { entry: LedgerEntry; row: StoredEntryRow } {
+  const row = parseExportLine(Buffer.from(member.data), new Set());
+  if (typeof row === 'string') throw new BundleFinding(member.name, `closing-checkpoint.json is not a ledger entry: ${row}`);
+  if (sha256Hex(row.body) !== row.hash) throw new BundleFinding(member.name, 'closing-checkpoint.json was changed: its content no longer matches its hash');
+  const entry = toLedgerEntry(row);
+  if (entry.kind !== 'ledger.checkpoint' || typeof entry.payload.manifest !== 'string') throw new BundleFinding(member.name, 'closing-checkpoint.json is not a checkpoint over a manifest');
+  return { entry, row };
+}
+
+function checkManifest(value: unknown): Manifest {
+  const m = value as Partial<Manifest> | null;
+  if (typeof m !== 'object' || m === null || m.format !== BUNDLE_FORMAT) throw new BundleFinding('manifest.json', 'manifest.json is not a Keyward audit bundle manifest');
+  if (m.version !== BUNDLE_VERSION) throw new KeywardError('invalid_input', `this bundle is format version ${String(m.version)}; this Keyward reads version ${BUNDLE_VERSION} only`, 'file');
+  if (!Array.isArray(m.members) || typeof m.head?.hash !== 'string' || typeof m.site?.id !== 'string') throw new BundleFinding('manifest.json', 'manifest.json lacks its members, head or site');
+  return m as Manifest;
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(asJson(a)) === canonicalJson(asJson(b));
+
+/**
+ * Checks an audit bundle with nothing but the file: the archive byte for byte, the closing
+ * checkpoint over the manifest and its custodians' signatures, every member's SHA-256, the whole
+ * chain with every approval and checkpoint, and that the custodians' keys, the checkpoints and the
+ * site are those the ledger itself defines. The first fault is named with its member.
+ */
+export function verifyAuditBundle(path: string): BundleVerification {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
+  }
+  try {
+    return verifyMembers(readMembers(bytes));
+  } catch (error) {
+    if (error instanceof BundleFinding) return { ok: false, member: error.member, message: error.message };
+    throw error;
+  }
+}
+
+function verifyMembers(members: TarMember[]): BundleVerification {
+  const byName = new Map(members.map((m) => [m.name, m]));
+  const closing = readClosing(byName.get('closing-checkpoint.json')!);
+  const manifestMember = byName.get('manifest.json')!;
+  if (sha256(manifestMember.data) !== closing.entry.payload.manifest) throw new BundleFinding('manifest.json', 'manifest.json was changed after the closing checkpoint signed it');
+  const manifest = checkManifest(readJson(manifestMember));
+  for (const name of LISTED_MEMBERS) {
+    const listed = manifest.members.find((m) => m.name === name);
+    const data = byName.get(name)!.data;
+    if (!listed) throw new BundleFinding('manifest.json', `manifest.json does not list ${name}`);
+    if (listed.size !== data.length || listed.sha256 !== sha256(data)) throw new BundleFinding(name, `${name} was changed: its SHA-256 differs from the one in the manifest`);
+  }
+  const seqs = new Set<number>();
+  const rows: StoredEntryRow[] = [];
+  const described: LedgerEntry[] = [];
+  splitLines(Buffer.from(byName.get('ledger.jsonl')!.data)).forEach((line, index) => {
+    const row = parseExportLine(line, seqs);
+    if (typeof row === 'string') throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${index + 1} is not a ledger entry: ${row}`);
+    rows.push(row);
+    if (DESCRIBING.test(row.body)) described.push(toLedgerEntry(row));
+  });
+  const chain = verifyChain([...rows, closing.row], { sha256Hex, seqAppearsLater: (seq) => seqs.has(seq), inspect: withCheckpoints(createApprovalInspector()) });
+  if (!chain.ok) throw new BundleFinding(chain.firstBadSeq === rows.length + 1 ? 'closing-checkpoint.json' : 'ledger.jsonl', `entry ${chain.firstBadSeq}: ${chain.message}`);
+  const head = rows.at(-1);
+  if (!head || manifest.head.seq !== rows.length || manifest.head.hash !== head.hash) throw new BundleFinding('manifest.json', 'manifest.json names another head than the last entry of ledger.jsonl');
+  const site = siteOfEntries(described);
+  if (!same(manifest.site, site)) throw new BundleFinding('manifest.json', 'manifest.json names another site than the ledger does');
+  if (!same(readJson(byName.get('custodians.json')!), custodianKeysOf(described))) throw new BundleFinding('custodians.json', 'custodians.json does not hold the keys the ledger registered');
+  const checkpoints = checkpointsOf(described);
+  if (!same(readJson(byName.get('checkpoints.json')!), checkpoints)) throw new BundleFinding('checkpoints.json', 'checkpoints.json does not hold the checkpoints in the ledger');
+  if (!same((readJson(byName.get('site.json')!) as { site?: unknown }).site, site)) throw new BundleFinding('site.json', 'site.json names another site than the ledger does');
+  const payload = closing.entry.payload as Record<string, unknown>;
+  const actor = (role: string) => closing.entry.actors.find((a) => a.role === role)?.name ?? '';
+  return {
+    ok: true,
+    site,
+    createdAt: manifest.createdAt,
+    head: manifest.head,
+    checkpoints: checkpoints.length,
+    closing: { number: Number(payload.number), seq: closing.entry.seq, hash: closing.entry.hash, custodian: actor('custodian'), witness: actor('witness') },
+  };
+}
