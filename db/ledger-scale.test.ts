@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStoredLedger } from '../app/ledger/ledger';
 import { entryBody } from '../core/ledger/ledger';
 import { OPERATOR, temporaryDirectory } from '../test/support/session';
-import { tamper } from '../test/support/tamper';
+import { swapRows, tamper } from '../test/support/tamper';
 import { initDatabase } from '../app/keyward';
 import { openDatabase } from './connection';
 import { appendEntry, readHead, sha256Hex } from './ledger';
@@ -58,13 +58,7 @@ describe('the tamper suite at 100,000 entries, under the batched verification', 
   });
 
   it('names two entries swapped across a read batch as reordered', () => {
-    const result = verifyAfter((db) => {
-      const rowid = (seq: number) => db.prepare('SELECT id FROM ledger_entries WHERE seq = ?').pluck().get(seq) as number;
-      const [a, b] = [rowid(2048), rowid(2049)];
-      db.prepare('UPDATE ledger_entries SET id = -1 WHERE id = ?').run(a);
-      db.prepare('UPDATE ledger_entries SET id = ? WHERE id = ?').run(a, b);
-      db.prepare('UPDATE ledger_entries SET id = ? WHERE id = -1').run(b);
-    });
+    const result = verifyAfter((db) => swapRows(db, 2048, 2049));
     expect(result).toMatchObject({ ok: false, firstBadSeq: 2048, reason: 'reordered' });
   });
 
@@ -80,7 +74,7 @@ describe('the tamper suite at 100,000 entries, under the batched verification', 
         '"kind":"place.added"',
         '"kind":"place.added","kind":"custody.checked_out"',
       );
-      db.prepare('INSERT INTO ledger_entries (body, hash) VALUES (?, ?)').run(body, sha256Hex(body));
+      db.prepare('INSERT INTO ledger_entries (seq, body, digest) VALUES (?, ?, ?)').run(ENTRIES + 1, body, Buffer.from(sha256Hex(body), 'hex'));
     });
     expect(result).toMatchObject({ ok: false, firstBadSeq: ENTRIES + 1, reason: 'content_changed', message: expect.stringContaining('no longer a well-formed ledger entry') });
   });

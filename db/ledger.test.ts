@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addAccount, addCustodian, addPlace } from '../app/inventory/inventory';
 import { ACCOUNT_1, ACCOUNT_2, openTestSession } from '../test/support/session';
-import { tamper } from '../test/support/tamper';
+import { swapRows, tamper } from '../test/support/tamper';
 import { openDatabase } from './connection';
 import { appendEntry, readHead, verifyLedger } from './ledger';
 
@@ -29,7 +29,7 @@ describe('the ledger', () => {
   it('links every entry to the one before and verifies', () => {
     const result = verifyLedger(s.db);
     expect(result).toMatchObject({ ok: true, entries: 7, headSeq: 7 });
-    const rows = (s.db.prepare('SELECT body, hash FROM ledger_entries ORDER BY id').all() as { body: string; hash: string }[]).map((r) => ({
+    const rows = (s.db.prepare('SELECT body, hash FROM ledger_entries ORDER BY seq').all() as { body: string; hash: string }[]).map((r) => ({
       ...(JSON.parse(r.body) as { prevHash: string }),
       hash: r.hash,
     }));
@@ -72,14 +72,18 @@ describe('the ledger', () => {
   });
 
   it('names two swapped rows as reordered', () => {
-    tamper(s.path, (db) => {
-      const rowid = (seq: number) => db.prepare('SELECT id FROM ledger_entries WHERE seq = ?').pluck().get(seq) as number;
-      const [a, b] = [rowid(3), rowid(4)];
-      db.prepare('UPDATE ledger_entries SET id = -1 WHERE id = ?').run(a);
-      db.prepare('UPDATE ledger_entries SET id = ? WHERE id = ?').run(a, b);
-      db.prepare('UPDATE ledger_entries SET id = ? WHERE id = -1').run(b);
-    });
+    tamper(s.path, (db) => swapRows(db, 3, 4));
     expect(reopenAndVerify()).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'reordered' });
+  });
+
+  it('names an entry stored under another seq than its own', () => {
+    tamper(s.path, (db) => db.prepare('UPDATE ledger_entries SET seq = 70 WHERE seq = 7').run());
+    expect(reopenAndVerify()).toMatchObject({ ok: false, firstBadSeq: 7, reason: 'reordered', message: 'entry 7 is out of order: it is stored as entry 70', entries: 6 });
+  });
+
+  it('names an entry stored twice, the copy under a seq of its own', () => {
+    tamper(s.path, (db) => db.prepare('INSERT INTO ledger_entries (seq, body, digest) SELECT 8, body, digest FROM ledger_entries WHERE seq = 3').run());
+    expect(reopenAndVerify()).toMatchObject({ ok: false, firstBadSeq: 8, reason: 'reordered', message: 'entry 8 is out of order: entry 3 is stored where entry 8 belongs' });
   });
 
   it('names a truncated tail when verified against the head printed earlier', () => {
@@ -91,7 +95,7 @@ describe('the ledger', () => {
 
   it('names the first entry after one that was rewritten with a fresh hash', () => {
     tamper(s.path, (db) => {
-      db.prepare("UPDATE ledger_entries SET hash = 'e' || substr(hash, 2) WHERE seq = 3").run();
+      db.prepare("UPDATE ledger_entries SET digest = unhex('e' || substr(hash, 2)) WHERE seq = 3").run();
     });
     // Entry 3's stored hash no longer matches its content: caught at 3 itself.
     expect(reopenAndVerify()).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'content_changed' });

@@ -26,12 +26,13 @@ export interface LedgerHead {
 export const sha256Hex = (text: string): string => oneShotHash('sha256', text, 'hex');
 
 const createStatements = (db: KeywardDatabase) => ({
-  head: db.prepare('SELECT seq, hash FROM ledger_entries ORDER BY id DESC LIMIT 1'),
-  insert: db.prepare('INSERT INTO ledger_entries (body, hash) VALUES (?, ?)'),
-  seqExists: db.prepare('SELECT 1 FROM ledger_entries WHERE seq = ?').pluck(),
-  rows: db.prepare('SELECT body, hash FROM ledger_entries ORDER BY id'),
+  head: db.prepare('SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1'),
+  insert: db.prepare('INSERT INTO ledger_entries (seq, body, digest) VALUES (?, ?, ?)'),
+  // Where the walk stopped at a row holding another entry: is this entry's body stored anywhere?
+  seqExists: db.prepare("SELECT 1 FROM ledger_entries WHERE json_extract(body, '$.seq') = ? LIMIT 1").pluck(),
+  rows: db.prepare('SELECT body, hash FROM ledger_entries ORDER BY seq'),
   // Whole batches of bare rows: one call into SQLite per batch instead of one per row.
-  batch: db.prepare('SELECT id, body, hash FROM ledger_entries WHERE id > ? ORDER BY id LIMIT ?').raw(),
+  batch: db.prepare('SELECT seq, body, hash FROM ledger_entries WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
   page: db.prepare('SELECT body, hash FROM ledger_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
 });
 const prepared = new WeakMap<KeywardDatabase, ReturnType<typeof createStatements>>();
@@ -61,7 +62,7 @@ function seal(db: KeywardDatabase, unsealed: UnsealedEntry): LedgerEntry {
     throw new KeywardError('invalid_input', `ledger entry cannot be stored: ${(error as Error).message}`, 'payload');
   }
   const hash = sha256Hex(body);
-  statementsOf(db).insert.run(body, hash);
+  statementsOf(db).insert.run(unsealed.seq, body, Buffer.from(hash, 'hex'));
   return { ...unsealed, hash };
 }
 
@@ -143,7 +144,7 @@ export function verifyLedger(
       const rows = batch.all(after, VERIFY_BATCH) as [number, string, string][];
       let walking = true;
       for (const row of rows) {
-        if (!walk.take(row[1], row[2])) {
+        if (!walk.take(row[1], row[2], row[0])) {
           walking = false;
           break;
         }

@@ -81,7 +81,7 @@ describe('approvals the ledger requires, and drills walled off from real custody
     s.db.close();
     tamper(s.path, (db) => {
       const stripped = entryBody({ ...entry, approvals: undefined });
-      db.prepare('UPDATE ledger_entries SET body = ?, hash = ? WHERE seq = ?').run(stripped, sha256Hex(stripped), entry.seq);
+      db.prepare('UPDATE ledger_entries SET body = ?, digest = ? WHERE seq = ?').run(stripped, Buffer.from(sha256Hex(stripped), 'hex'), entry.seq);
     });
     const { db } = initDatabase(s.path, s.clock, s.actor);
     try {

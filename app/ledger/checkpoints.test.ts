@@ -23,7 +23,7 @@ const standInForHardware = (source: KeySource): KeySource => ({ simulated: false
  */
 function rewriteChain(path: string, edit: (entries: LedgerEntry[]) => LedgerEntry[]): void {
   tamper(path, (db) => {
-    const entries = (db.prepare('SELECT body, hash FROM ledger_entries ORDER BY id').all() as { body: string; hash: string }[]).map((r) => ({ ...JSON.parse(r.body), hash: r.hash }) as LedgerEntry);
+    const entries = (db.prepare('SELECT body, hash FROM ledger_entries ORDER BY seq').all() as { body: string; hash: string }[]).map((r) => ({ ...JSON.parse(r.body), hash: r.hash }) as LedgerEntry);
     let prevHash = GENESIS_HASH;
     db.prepare('DELETE FROM ledger_entries').run();
     edit(entries).forEach((entry, index) => {
@@ -33,7 +33,7 @@ function rewriteChain(path: string, edit: (entries: LedgerEntry[]) => LedgerEntr
       const payload = isCheckpoint ? { ...rest.payload, headHash: prevHash, entries: index } : rest.payload;
       const body = entryBody({ ...rest, payload, seq: index + 1, prevHash });
       prevHash = sha256Hex(body);
-      db.prepare('INSERT INTO ledger_entries (body, hash) VALUES (?, ?)').run(body, prevHash);
+      db.prepare('INSERT INTO ledger_entries (seq, body, digest) VALUES (?, ?, ?)').run(index + 1, body, Buffer.from(prevHash, 'hex'));
     });
   });
 }
@@ -62,7 +62,7 @@ describe('signed checkpoints', () => {
   };
 
   it('records the head, the entry count and the site, signed by two custodians, and verifies', async () => {
-    const headBefore = s.db.prepare('SELECT hash FROM ledger_entries ORDER BY id DESC LIMIT 1').pluck().get();
+    const headBefore = s.db.prepare('SELECT hash FROM ledger_entries ORDER BY seq DESC LIMIT 1').pluck().get();
     const checkpoint = await recordCheckpoint(s, keys, { custodian: 'Alice Example', witness: 'Bob Example' });
     expect(checkpoint).toMatchObject({ number: 1, headHash: headBefore, entries: checkpoint.seq - 1, site: { name: 'HQ' }, custodian: 'Alice Example', witness: 'Bob Example', drill: false });
     expect(checkpoint.site.id).toMatch(/^[0-9a-f]{64}$/);
@@ -94,7 +94,7 @@ describe('signed checkpoints', () => {
       const row = db.prepare('SELECT body FROM ledger_entries WHERE seq = ?').pluck().get(checkpoint.seq) as string;
       const entry = JSON.parse(row) as LedgerEntry;
       const body = entryBody({ ...entry, payload: { ...entry.payload, entries: 2 } });
-      db.prepare('UPDATE ledger_entries SET body = ?, hash = ? WHERE seq = ?').run(body, sha256Hex(body), checkpoint.seq);
+      db.prepare('UPDATE ledger_entries SET body = ?, digest = ? WHERE seq = ?').run(body, Buffer.from(sha256Hex(body), 'hex'), checkpoint.seq);
     });
     const { db } = initDatabase(s.path, s.clock, s.actor);
     try {

@@ -13,6 +13,7 @@ import { m011DrillStoreApart } from './011-drill-store-apart';
 import { m012KeyNotesCardCounters } from './012-key-notes-card-counters';
 import { m013FidoMetadata } from './013-fido-metadata';
 import { m014TenantEvidence } from './014-tenant-evidence';
+import { m015CompactLedger } from './015-compact-ledger';
 
 export interface Migration {
   readonly version: number;
@@ -21,6 +22,6 @@ export interface Migration {
 }
 
 /** Ordered; a migration's version is its position. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns, m007AccountGroups, m008Smartcards, m009Findings, m010SealedItems, m011DrillStoreApart, m012KeyNotesCardCounters, m013FidoMetadata, m014TenantEvidence];
+export const MIGRATIONS: readonly Migration[] = [m001Foundation, m002FidoKeys, m003NetworkPaths, m004Custody, m005PostureFacts, m006SignIns, m007AccountGroups, m008Smartcards, m009Findings, m010SealedItems, m011DrillStoreApart, m012KeyNotesCardCounters, m013FidoMetadata, m014TenantEvidence, m015CompactLedger];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

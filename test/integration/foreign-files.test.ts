@@ -86,10 +86,10 @@ describe('Keyward opens only its own files', () => {
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.pragma('journal_mode = DELETE');
     const pageSize = db.pragma('page_size', { simple: true }) as number;
-    const page = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_ledger_entries_1'").pluck().get() as number;
+    const page = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'ledger_entries_by_kind'").pluck().get() as number;
     db.close();
     const bytes = readFileSync(path);
-    // Random-looking bytes over the unique index on the hash, past the page header.
+    // Random-looking bytes over the ledger's index on kind, past the page header.
     for (let i = 100; i < pageSize; i += 1) bytes[(page - 1) * pageSize + i] = (i * 131 + 7) & 0xff;
     writeFileSync(path, bytes);
     const verify = await keyward('ledger', 'verify');
