@@ -12,7 +12,7 @@ import { runFullCheck } from '../presence/full-check';
 import { addAccount, addPlace } from '../inventory/inventory';
 import { drillKeySource } from '../presence/key-sources';
 import { enrolKey } from '../presence/enrolment';
-import { assessPosture, recordOrganisationFacts } from '../guidance/posture';
+import { assessPosture } from '../guidance/posture';
 
 type TestSession = ReturnType<typeof openTestSession>;
 const UPN = 'bg1@contoso.onmicrosoft.com';
@@ -120,14 +120,13 @@ describe('smartcards: enrolment and presence checks with drill cards', () => {
     const results = await runCardCheck(s, drillCardSource(s.db));
     expect(results.find((r) => r.label === 'SC-SOON')).toMatchObject({ result: 'ok', findings: [{ code: 'certificate_expiring', days: 29 }] });
     expect(results.find((r) => r.label === 'SC-FINE')).toMatchObject({ result: 'ok', findings: [] });
-    expect(assessPosture(s).find((r) => r.id === 'no-expiry')).toMatchObject({ result: 'warn' });
+    // Drill cards are never posture evidence: the rule sees no bound credential at all.
+    expect(assessPosture(s).find((r) => r.id === 'no-expiry')).toMatchObject({ result: 'unknown', evidence: 'no authenticator is bound to an account' });
 
     const later = { ...s, clock: { now: () => new Date(NOW.getTime() + 31 * DAY), utcOffsetMinutes: () => 0 } };
     const [expired] = await runCardCheck(later, drillCardSource(s.db), { card: 'SC-SOON' });
     expect(expired).toMatchObject({ result: 'anomaly', findings: [{ code: 'certificate_expired' }] });
-    expect(assessPosture(later).find((r) => r.id === 'no-expiry')).toMatchObject({ result: 'fail' });
-    recordOrganisationFacts(s, { expiryWindowDays: 10 });
-    expect(assessPosture(s).find((r) => r.id === 'no-expiry')).toMatchObject({ result: 'pass' });
+    expect(assessPosture(later).find((r) => r.id === 'no-expiry')).toMatchObject({ result: 'unknown' });
   });
 
   it('records a card pulled out mid-read as missing, keeps what it knew, and goes on with the next card', async () => {

@@ -15,7 +15,7 @@ import { verifyStoredLedger } from '../ledger/ledger';
 import type { Session } from '../ports';
 
 /** Posture rules whose failure leaves the organisation without a way in: critical, not a warning. */
-const CRITICAL_RULES = new Set(['two-accounts', 'ca-excluded']);
+const CRITICAL_RULES = new Set(['two-accounts', 'ca-excluded', 'keys-in-custody', 'accounts-enabled']);
 /** The entries that change what posture is judged on. */
 const POSTURE_INPUTS = ['account.added', 'authenticator.added', 'authenticator.enrolled', 'smartcard.enrolled', 'posture.account_facts', 'posture.organisation_facts', 'posture.imported'] as const;
 
@@ -41,10 +41,21 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
   // A rule is judged on the facts and inventory as they stand: the verdict dates from their last change.
   const factsChanged = latestEntryOfKinds(db, POSTURE_INPUTS);
   for (const rule of assessPosture(session)) {
+    if (rule.result === 'stale') {
+      const oldest = rule.sources[0];
+      present.push({
+        id: `posture-stale:${rule.id}`, kind: 'posture-stale', severity: 'warning', subject: { type: 'rule', id: rule.id, label: rule.title },
+        since: oldest ? new Date(Date.parse(oldest.recordedAt) + org.evidenceIntervalDays * 86_400_000).toISOString() : now.toISOString(), drill: false, closure: 'condition',
+        evidence: rule.sources.flatMap((s) => (s.seq === null ? [] : [s.seq])),
+        title: `Evidence too old: ${rule.title}`, detail: rule.evidence, nextStep: 'Export the evidence from Entra again and import it (keyward import entra), or record the facts again.',
+      });
+      continue;
+    }
     if (rule.result !== 'fail') continue;
     present.push({
       id: `posture-failed:${rule.id}`, kind: 'posture-failed', severity: CRITICAL_RULES.has(rule.id) ? 'critical' : 'warning',
-      subject: { type: 'rule', id: rule.id, label: rule.title }, since: factsChanged?.recordedAt ?? ledgerCreatedAt ?? now.toISOString(), drill: false, closure: 'condition', evidence: factsChanged ? [factsChanged.seq] : [],
+      subject: { type: 'rule', id: rule.id, label: rule.title }, since: factsChanged?.recordedAt ?? ledgerCreatedAt ?? now.toISOString(), drill: false, closure: 'condition',
+      evidence: rule.sources.some((s) => s.seq !== null) ? rule.sources.flatMap((s) => (s.seq === null ? [] : [s.seq])) : factsChanged ? [factsChanged.seq] : [],
       title: `Guidance not met: ${rule.title}`, detail: rule.evidence, nextStep: `Fix what the rule names; the guidance says: "${rule.guidance}"`,
     });
   }

@@ -1,119 +1,191 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GLOBAL_ADMINISTRATOR_ROLE } from '../../core/guidance/entra-import';
 import { readHead } from '../../db/ledger';
-import { readAccountFacts } from '../../db/posture-facts';
-import { openTestSession } from '../../test/support/session';
+import { openTestSession, steppingClock } from '../../test/support/session';
+import { listFindings } from '../findings/findings';
+import { addAccount, addAuthenticator, addPlace } from '../inventory/inventory';
 import { importEntraExport } from './entra-import';
-import { addAccount } from '../inventory/inventory';
+import { assessPosture, recordAccountFacts } from './posture';
 
+const FIXTURES = join(__dirname, '../../test/fixtures/entra');
 const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 const BG2 = '6fa459ea-ee8a-3ca4-894e-db77e160355e';
-const GROUP = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const YK5NFC = 'fa2b99dc-9e39-4257-8f92-4a30d23c4118';
+const YK5 = 'ee882879-721c-4913-9775-3dfcce97072a';
+const ALL = ['users', 'methods-bg1', 'methods-bg2', 'methods-admin', 'methods-policy', 'per-user-mfa-bg1', 'per-user-mfa-bg2', 'role-instances', 'role-eligibility', 'ca-policies', 'group-members'];
 
-describe('importing Entra exports into the accounts\' facts', () => {
+describe('Entra exports as posture evidence', () => {
   let s: ReturnType<typeof openTestSession>;
+  const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Record<string, unknown> & { value: Record<string, unknown>[] };
   const file = (name: string, value: unknown) => {
     const path = join(s.dir, name);
     writeFileSync(path, JSON.stringify(value));
     return path;
   };
-  const facts = (n: 1 | 2) => readAccountFacts(s.db, n);
+  const importFixture = (name: string) => importEntraExport(s, join(FIXTURES, `${name}.json`));
+  const rule = (id: string, session: Parameters<typeof assessPosture>[0] = s) => assessPosture(session).find((r) => r.id === id)!;
+  /** Enrolment needs a key on the desk; its stored credential (what the rules read) is written as enrolment writes it. */
+  const keyHeld = (label: string, upn: string, aaguid: string, n: number) => {
+    const key = addAuthenticator(s, { kind: 'fido2', label, place: 'HQ safe A', account: upn });
+    s.db.prepare("INSERT INTO fido_credentials (authenticator_id, rp_id, credential_id, public_key, aaguid, model, enrolled_at, sign_count, get_info) VALUES (?, 'keyward.invalid', ?, 'pk', ?, 'YubiKey', ?, 0, '{}')")
+      .run(key.id, `cred-${n}`, aaguid, '2026-11-25T09:00:00.000Z');
+  };
+
   beforeEach(() => {
     s = openTestSession();
     addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: BG1 });
     addAccount(s, { upn: 'bg2@contoso.onmicrosoft.com', objectId: BG2 });
+    addPlace(s, { name: 'HQ safe A' });
+    keyHeld('YK-01', 'bg1@contoso.onmicrosoft.com', YK5NFC, 1);
+    keyHeld('YK-02', 'bg2@contoso.onmicrosoft.com', YK5, 2);
   });
   afterEach(() => s.close());
 
-  it('reads sync state from users, permanent or eligible Global Administrator from role assignments, and exclusions from policies', () => {
-    importEntraExport(s, file('users.json', { value: [
-      { id: BG1, userPrincipalName: 'bg1@contoso.onmicrosoft.com', onPremisesSyncEnabled: null, onPremisesImmutableId: null, memberOf: [{ id: GROUP }] },
-      { id: BG2, userPrincipalName: 'bg2@contoso.onmicrosoft.com', onPremisesSyncEnabled: true, onPremisesImmutableId: 'abc==' },
-    ] }));
-    expect([facts(1).cloudOnly, facts(2).cloudOnly]).toEqual(['yes', 'no']);
-    importEntraExport(s, file('roles.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignments', value: [{ id: 'r1', principalId: BG1, roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE, directoryScopeId: '/' }] }));
-    importEntraExport(s, file('eligible.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleEligibilitySchedules', value: [{ id: 'e1', principalId: BG2, roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE, memberType: 'Direct' }] }));
-    expect([facts(1).globalAdmin, facts(2).globalAdmin]).toEqual(['permanent', 'eligible']);
-    const result = importEntraExport(s, file('ca.json', { value: [
-      { id: 'p1', displayName: 'MFA for admins', state: 'enabled', conditions: { users: { includeRoles: ['x'], excludeUsers: [], excludeGroups: [GROUP] } }, grantControls: { builtInControls: ['mfa'] } },
-      { id: 'p2', displayName: 'Block legacy auth', state: 'enabled', conditions: { users: { includeUsers: ['All'], excludeUsers: [BG1] } }, grantControls: { builtInControls: ['block'] } },
-      { id: 'p3', displayName: 'Report only', state: 'enabledForReportingButNotEnforced', conditions: { users: { includeUsers: ['All'] } }, grantControls: {} },
-    ] }));
-    expect(result).toMatchObject({ records: 3, changed: ['bg1@contoso.onmicrosoft.com', 'bg2@contoso.onmicrosoft.com'] });
-    expect([facts(1).caExcluded, facts(2).caExcluded]).toEqual(['yes', 'no']); // bg1: by group and by user; the report-only policy does not count
-    const entry = JSON.parse(s.db.prepare("SELECT body FROM ledger_entries WHERE kind = 'posture.imported' ORDER BY seq DESC LIMIT 1").pluck().get() as string);
-    expect(entry.payload).toMatchObject({ file: 'ca.json', sha256: result.sha256, kinds: ['ca-policy'] });
+  it('passes every rule the exports answer, each naming its source file, date and the objects it judged', () => {
+    for (const name of ALL) expect(importFixture(name)).toMatchObject({ alreadyImported: false });
+    const rules = assessPosture(s);
+    const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
+    for (const id of ['cloud-only', 'accounts-enabled', 'keys-in-custody', 'distinct-mechanism', 'ga-permanent', 'ga-count', 'ca-excluded', 'no-phone-mfa', 'fido2-policy', 'no-per-user-mfa']) {
+      expect(byId[id], id).toMatchObject({ result: 'pass' });
+      expect(byId[id]!.sources.length, id).toBeGreaterThan(0);
+    }
+    expect(byId['ga-permanent']).toMatchObject({ evidence: expect.stringMatching(/bg1@contoso\.onmicrosoft\.com: permanent and active.*\[from role-instances\.json, 2026-11-25, entry \d+/), judged: ['bg1@contoso.onmicrosoft.com', 'bg2@contoso.onmicrosoft.com'] });
+    expect(byId['ca-excluded']!.evidence).toMatch(/"Require MFA for administrators" through group Emergency access exclusions, "Block legacy authentication" through role Global Administrator/);
+    expect(byId['ca-excluded']!.judged).toEqual(['Require MFA for administrators', 'Block legacy authentication']);
+    expect(byId['distinct-mechanism']!.evidence).toMatch(/administrators compared: a1b2c3d4-0000-4000-8000-000000000001/);
+    expect(byId['ga-count']!.evidence).toMatch(/^3 Global Administrator\(s\)/);
+  });
+
+  it('the same file twice changes nothing', () => {
+    importFixture('users');
     const head = readHead(s.db);
-    expect(importEntraExport(s, join(s.dir, 'ca.json'))).toMatchObject({ alreadyImported: true });
+    expect(importFixture('users')).toMatchObject({ alreadyImported: true });
     expect(readHead(s.db)).toEqual(head);
   });
 
-  it.each([
-    ['a policy with an unknown state', { value: [{ id: 'p', state: 'on', conditions: {}, grantControls: {} }] }, /record 1: policy "state" "on"/],
-    ['exclusions that are not a list', { value: [{ id: 'p', state: 'enabled', conditions: { users: { excludeUsers: BG1 } } }] }, /record 1: excludeUsers must be a list of ids/],
-    ['a user without an id', { value: [{ id: BG1, userPrincipalName: 'a' }, { userPrincipalName: 'b' }] }, /record 2: a user needs an "id"/],
-    ['something else entirely', { value: [{ hello: 'world' }] }, /record 1: not a user, a role assignment or a Conditional Access policy/],
-  ])('refuses %s, naming the record, and changes nothing', (_name, content, message) => {
-    const head = readHead(s.db);
-    expect(() => importEntraExport(s, file('bad.json', content))).toThrow(message);
-    expect(readHead(s.db)).toEqual(head);
-    expect(facts(1).cloudOnly).toBe('unknown');
+  it('fails, as a critical finding, a FIDO2 key registered on an account that Keyward does not hold', () => {
+    const methods = fixture('methods-bg1');
+    methods.value.push({ '@odata.type': '#microsoft.graph.fido2AuthenticationMethod', id: 'extra-key', displayName: 'Spare', aaGuid: '2fc0579f-8113-47ea-b116-bb5a8db9202a', model: 'YubiKey 5 NFC' });
+    importEntraExport(s, file('methods-bg1.json', methods));
+    expect(rule('keys-in-custody')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/bg1@contoso\.onmicrosoft\.com: 2 FIDO2 key\(s\) registered.*OUTSIDE CUSTODY: 1 YubiKey 5 Series with NFC key\(s\) \(YubiKey 5 NFC\) against 0 held/) });
+    expect(listFindings(s).find((f) => f.id === 'posture-failed:keys-in-custody')).toMatchObject({ severity: 'critical' });
   });
 
-  describe('refusing an export of the wrong kind or shape before anything changes', () => {
+  it('a second key of the same model than the one held is outside custody too', () => {
+    const methods = fixture('methods-bg2');
+    methods.value.push({ ...methods.value[1]!, id: 'second' });
+    importEntraExport(s, file('methods-bg2.json', methods));
+    expect(rule('keys-in-custody')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/2 YubiKey 5 Series key\(s\) .* against 1 held/) });
+  });
+
+  it('fails ga-permanent when the account is only PIM-eligible, and names a PIM activation as time-bound', () => {
+    const active = fixture('role-instances');
+    active.value = active.value.filter((r) => r.principalId !== BG2).map((r) => (r.principalId === BG1 ? { ...r, assignmentType: 'Activated', endDateTime: '2026-11-25T17:00:00Z' } : r));
+    importEntraExport(s, file('role-instances.json', active));
+    const eligible = fixture('role-eligibility');
+    eligible.value.push({ ...eligible.value[0]!, id: 'e2', principalId: BG2 });
+    importEntraExport(s, file('role-eligibility.json', eligible));
+    expect(rule('ga-permanent')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/bg1@contoso\.onmicrosoft\.com: only a PIM activation, time-bound until 2026-11-25T17:00:00\.000Z; bg2@contoso\.onmicrosoft\.com: ELIGIBLE ONLY, not active/) });
+  });
+
+  it('counts Global Administrators across the tenant: nine fail', () => {
+    const active = fixture('role-instances');
+    for (let i = 0; i < 6; i += 1) active.value.push({ ...active.value[2]!, principalId: `00000000-0000-4000-8000-00000000000${i}` });
+    importEntraExport(s, file('role-instances.json', active));
+    importFixture('role-eligibility');
+    expect(rule('ga-count')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/^9 Global Administrator\(s\), active or eligible: more than eight/) });
+  });
+
+  it('names each enabled Conditional Access policy that excludes no emergency account; exclusions through a group need its members', () => {
+    importFixture('role-instances');
+    const policies = fixture('ca-policies');
+    policies.value.push({ ...policies.value[0]!, id: 'p4', displayName: 'Require compliant device', conditions: { users: { includeUsers: ['All'], excludeUsers: [] } } });
+    importEntraExport(s, file('ca-policies.json', policies));
+    expect(rule('ca-excluded')).toMatchObject({ result: 'unknown', evidence: expect.stringMatching(/members not imported for excluded group\(s\) aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/) });
+    importFixture('group-members');
+    expect(rule('ca-excluded')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/excluding NO emergency account: "Require compliant device"; no account is excluded from all of them/) });
+    expect(listFindings(s).find((f) => f.id === 'posture-failed:ca-excluded')).toMatchObject({ severity: 'critical' });
+  });
+
+  it('fails a phone, SMS or Authenticator method on an emergency account, and the account as personal', () => {
+    const methods = fixture('methods-bg2');
+    methods.value.push(fixture('methods-admin').value[2]!);
+    importEntraExport(s, file('methods-bg2.json', methods));
+    expect(rule('no-phone-mfa')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/bg2@contoso\.onmicrosoft\.com: phone \(mobile phone\)/) });
+    expect(rule('not-personal')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/personal methods REGISTERED: mobile phone/) });
+  });
+
+  it('fails the FIDO2 policy without attestation, or with key restrictions that block our keys', () => {
+    const policy = fixture('methods-policy') as unknown as { authenticationMethodConfigurations: Record<string, unknown>[] };
+    const fido2 = policy.authenticationMethodConfigurations[0]!;
+    fido2.isAttestationEnforced = false;
+    fido2.keyRestrictions = { isEnforced: true, enforcementType: 'allow', aaGuids: [YK5NFC] };
+    importEntraExport(s, file('methods-policy.json', policy));
+    expect(rule('fido2-policy')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/attestation is NOT ENFORCED.*key restrictions \(allow list\) BLOCK our keys' YubiKey 5 Series/) });
+  });
+
+  it('computes the mechanism from the bound keys: two accounts on the same model clash, named as a pair', () => {
+    keyHeld('YK-03', 'bg2@contoso.onmicrosoft.com', YK5NFC, 3);
+    s.db.prepare("UPDATE authenticators SET state = 'retired' WHERE label = 'YK-02'").run();
+    importFixture('methods-admin');
+    expect(rule('distinct-mechanism')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/CLASH: bg1@contoso\.onmicrosoft\.com and bg2@contoso\.onmicrosoft\.com both use FIDO2 YubiKey 5 Series with NFC/) });
+  });
+
+  it('makes a rule stale, a warning finding and never a pass, once its evidence is older than the evidence interval', () => {
+    importFixture('per-user-mfa-bg1');
+    importFixture('per-user-mfa-bg2');
+    recordAccountFacts(s, { upn: 'bg1@contoso.onmicrosoft.com', cloudOnly: 'yes' });
+    recordAccountFacts(s, { upn: 'bg2@contoso.onmicrosoft.com', cloudOnly: 'yes' });
+    expect(rule('no-per-user-mfa').result).toBe('pass');
+    const later = { ...s, clock: steppingClock('2027-03-01T09:00:00.000Z') };
+    expect(rule('no-per-user-mfa', later)).toMatchObject({ result: 'stale', evidence: expect.stringMatching(/STALE: per-user-mfa-bg1\.json of 2026-11-25, per-user-mfa-bg2\.json of 2026-11-25 older than the 90-day evidence interval/) });
+    expect(rule('cloud-only', later)).toMatchObject({ result: 'stale', evidence: expect.stringMatching(/cloud-only \(recorded by hand\).*facts recorded by hand/) });
+    expect(listFindings(later).find((f) => f.id === 'posture-stale:no-per-user-mfa')).toMatchObject({ severity: 'warning', kind: 'posture-stale' });
+  });
+
+  describe('refusing malformed or partial exports, changing nothing', () => {
     const refused = (path: string, message: RegExp) => {
       const head = readHead(s.db);
       expect(() => importEntraExport(s, path)).toThrow(message);
       expect(readHead(s.db)).toEqual(head);
-      expect(facts(1).cloudOnly).toBe('unknown');
+      expect(rule('cloud-only').result).toBe('unknown');
     };
-    const signIn = { id: 's1', createdDateTime: '2026-11-20T10:00:00Z', userId: BG1, userPrincipalName: 'bg1@contoso.onmicrosoft.com', status: { errorCode: 0 } };
+    const users = () => fixture('users');
 
-    it('refuses a sign-in export given as a users export, naming what it looks like', () => {
-      refused(file('users.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns', value: [signIn] }), /users\.json looks like a sign-in log export \(its "@odata\.context" is https:\/\/graph\.microsoft\.com\/v1\.0\/\$metadata#auditLogs\/signIns\), not users, role assignments or Conditional Access policies; import it with "keyward signins import"/);
+    it('a last page that links to more', () => {
+      refused(file('users.json', { ...users(), '@odata.nextLink': 'https://graph.microsoft.com/v1.0/users?$skiptoken=X' }), /users\.json: the export is partial: its last page has an "@odata\.nextLink"/);
     });
-
-    it('refuses sign-ins without a context, told by their keys', () => {
-      const path = join(s.dir, 'users.jsonl');
-      writeFileSync(path, `${JSON.stringify(signIn)}\n`);
-      refused(path, /looks like a sign-in log export \(its records have "userId" and "createdDateTime"\)/);
+    it('a roleAssignments export, which cannot tell a permanent assignment from a PIM activation', () => {
+      refused(file('roles.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignments', value: [{ id: 'r', principalId: BG1, roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE }] }), /roleAssignments does not tell a permanent assignment from a PIM activation/);
     });
-
-    it('refuses the portal\'s sign-in CSV', () => {
-      const path = join(s.dir, 'signins.csv');
-      writeFileSync(path, 'Date (UTC),Request ID,User ID,Sign-in error code\n');
-      refused(path, /signins\.csv looks like a sign-in log export \(its CSV header has a "request id" column\)/);
+    it('a users export holding none of the emergency accounts', () => {
+      refused(file('users.json', { ...users(), value: [users().value[2]] }), /none of its 1 users is an emergency account Keyward holds/);
     });
-
-    it('refuses a Conditional Access policy inside a page of users', () => {
-      refused(file('users.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', value: [{ id: BG1, userPrincipalName: 'a' }, { id: 'p', state: 'enabled', conditions: {}, grantControls: {} }] }), /line 1, column \d+, record 2: a Conditional Access policy, in a page of users \(its "@odata\.context" is https:\/\/graph\.microsoft\.com\/v1\.0\/\$metadata#users\)/);
+    it('methods whose context names no user', () => {
+      refused(file('m.json', { ...fixture('methods-bg1'), '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#me/authentication/methods' }), /does not say whose it is/);
     });
-
-    it('refuses an empty export: [] and a page with no records', () => {
-      refused(file('empty.json', []), /empty\.json: it holds no records \(an empty export\?\); nothing was imported/);
-      refused(file('page.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', value: [] }), /it holds no records/);
+    it('a FIDO2 method without a GUID AAGUID', () => {
+      const m = fixture('methods-bg1');
+      m.value[1]!.aaGuid = 'yubikey';
+      refused(file('m.json', m), /record 2: a FIDO2 method's "aaGuid" must be a GUID/);
     });
-
-    it('refuses a number where a record belongs', () => {
-      refused(file('numbers.json', { value: [{ id: BG1, userPrincipalName: 'a' }, 7] }), /line 1, column 81: record 2 is not a JSON object/);
+    it('a role instance with an assignment type Graph does not use', () => {
+      const r = fixture('role-instances');
+      r.value[1]!.assignmentType = 'Permanent';
+      refused(file('r.json', r), /record 2: the assignment's "assignmentType" "Permanent" is not one Graph uses/);
     });
-
-    it('refuses group memberships that are not groups', () => {
-      refused(file('users.json', { value: [{ id: BG1, userPrincipalName: 'a', memberOf: ['x'] }] }), /record 1: "memberOf" must be a list of groups, each with an "id"/);
+    it('a sign-in log, naming the command that imports it', () => {
+      refused(file('s.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns', value: [{ id: 's', userId: BG1, createdDateTime: '2026-11-20T10:00:00Z' }] }), /looks like a sign-in log export .*keyward signins import/);
     });
-
-    it('refuses Latin-1 bytes, naming the line and column', () => {
-      const path = join(s.dir, 'latin1.json');
-      writeFileSync(path, Buffer.from(`{"value":[\n{"id":"${BG1}","userPrincipalName":"m\u00fcller@contoso.com"}]}`, 'latin1'));
-      refused(path, /latin1\.json: line 2, column 68: byte 0xFC \(at offset \d+\) is not UTF-8/);
+    it('a truncated file, an empty page and a user without an id', () => {
+      const path = join(s.dir, 'cut.json');
+      copyFileSync(join(FIXTURES, 'users.json'), path);
+      writeFileSync(path, readFileSync(path, 'utf8').slice(0, 400));
+      refused(path, /truncated/);
+      refused(file('empty.json', { ...users(), value: [] }), /it holds no records/);
+      refused(file('u.json', { ...users(), value: [users().value[0], { userPrincipalName: 'x' }] }), /record 2: a user needs "id"/);
     });
-  });
-
-  it('refuses a truncated file', () => {
-    const path = join(s.dir, 'cut.json');
-    writeFileSync(path, '{"value":[{"id":"x","userPrincipalName":"a"}');
-    expect(() => importEntraExport(s, path)).toThrow(/truncated/);
   });
 });

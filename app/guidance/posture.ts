@@ -1,11 +1,15 @@
 import { KeywardError } from '../../core/errors';
 import { parseText, parseUpn } from '../../core/inventory/inventory';
 import { judgePosture, type AccountFacts, type OrganisationFacts, type PostureRule, type Tristate } from '../../core/guidance/posture';
+import type { EvidenceSource } from '../../core/guidance/tenant-evidence';
 import { findAccountByUpn, listAccounts } from '../../db/accounts';
 import { listAuthenticators } from '../../db/authenticators';
-import { appendEntry } from '../../db/ledger';
-import { readAccountFacts, readOrganisationFacts, saveAccountFacts, saveOrganisationFacts, type StoredAccountFacts } from '../../db/posture-facts';
+import { listCheckouts } from '../../db/custody';
+import { findFidoCredential } from '../../db/fido-credentials';
+import { appendEntry, entriesOfKinds } from '../../db/ledger';
+import { accountFactsRecordedAt, organisationFactsRecordedAt, readAccountFacts, readOrganisationFacts, saveAccountFacts, saveOrganisationFacts, type StoredAccountFacts } from '../../db/posture-facts';
 import { recorded, type Session } from '../ports';
+import { readTenantEvidence } from './tenant-evidence';
 
 function choice<T extends string>(value: unknown, field: string, allowed: readonly T[], current: T): T {
   if (value === undefined || value === '') return current;
@@ -46,6 +50,7 @@ export function recordOrganisationFacts(session: Session, input: Record<string, 
       caStance: choice(input.caStance, 'caStance', ['exclude', 'phishing-resistant'] as const, now.caStance),
       expiryWindowDays: input.expiryWindowDays === undefined ? now.expiryWindowDays : parseDays(input.expiryWindowDays, 'expiryWindowDays', 'the expiry window', 730),
       checkIntervalDays: input.checkIntervalDays === undefined ? now.checkIntervalDays : parseDays(input.checkIntervalDays, 'checkIntervalDays', 'the check interval', 365),
+      evidenceIntervalDays: input.evidenceIntervalDays === undefined ? now.evidenceIntervalDays : parseDays(input.evidenceIntervalDays, 'evidenceIntervalDays', 'the evidence interval', 365),
     };
     saveOrganisationFacts(session.db, facts, at.recordedAt);
     appendEntry(session.db, { kind: 'posture.organisation_facts', actors: [session.actor], payload: { ...facts } }, at);
@@ -61,8 +66,17 @@ function parseDays(value: unknown, field: string, what: string, max: number): nu
   return days;
 }
 
+/** Typed facts are sourced by the newest ledger entry that recorded them. */
+function typedSource(session: Pick<Session, 'db'>, kind: 'posture.account_facts' | 'posture.organisation_facts', at: string | null, accountId?: number): EvidenceSource | null {
+  if (!at) return null;
+  const entry = entriesOfKinds(session.db, [kind]).filter((e) => accountId === undefined || e.payload.accountId === accountId).at(-1);
+  return { file: 'facts recorded by hand', seq: entry?.seq ?? null, recordedAt: entry?.recordedAt ?? at };
+}
+
+/** Each account's typed facts and the authenticators bound to it; drill and retired items are never evidence. */
 export function gatherAccountFacts(session: Pick<Session, 'db'>): AccountFacts[] {
-  const authenticators = listAuthenticators(session.db).filter((a) => a.state !== 'retired');
+  const authenticators = listAuthenticators(session.db).filter((a) => a.state !== 'retired' && !a.simulated);
+  const open = listCheckouts(session.db, { open: true });
   return listAccounts(session.db).map((account) => {
     const facts = readAccountFacts(session.db, account.id);
     return {
@@ -70,14 +84,28 @@ export function gatherAccountFacts(session: Pick<Session, 'db'>): AccountFacts[]
       objectId: account.objectId,
       ...facts,
       excludedFromAllConditionalAccess: facts.caExcluded,
-      authenticators: authenticators.filter((a) => a.accountUpn === account.upn).map((a) => ({ label: a.label, kind: a.kind, place: a.placeName, expiresAt: a.expiresAt })),
+      factsSource: typedSource(session, 'posture.account_facts', accountFactsRecordedAt(session.db, account.id), account.id),
+      authenticators: authenticators
+        .filter((a) => a.accountUpn === account.upn)
+        .map((a) => {
+          const out = open.find((c) => c.authenticatorId === a.id);
+          return {
+            label: a.label,
+            kind: a.kind,
+            place: a.placeName,
+            expiresAt: a.expiresAt,
+            aaguid: a.kind === 'fido2' ? (findFidoCredential(session.db, a.id)?.aaguid ?? null) : null,
+            out: out ? { custodian: out.custodian, since: out.checkedOutAt, expectedReturn: out.expectedReturnAt } : null,
+          };
+        }),
     };
   });
 }
 
-/** Every rule of the guidance, judged on what is recorded now. */
+/** Every rule of the guidance, judged on the imported evidence and the recorded facts as they stand now. */
 export function assessPosture(session: Pick<Session, 'db' | 'clock'>): PostureRule[] {
-  return judgePosture(gatherAccountFacts(session), readOrganisationFacts(session.db), session.clock.now());
+  const orgSource = typedSource(session, 'posture.organisation_facts', organisationFactsRecordedAt(session.db));
+  return judgePosture(gatherAccountFacts(session), readOrganisationFacts(session.db), session.clock.now(), readTenantEvidence(session), orgSource);
 }
 
 /**

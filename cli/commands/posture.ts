@@ -19,7 +19,7 @@ export const runs = {
     return { value: facts, human: `recorded facts for ${options.upn}` };
   },
   orgFacts: ({ options, session }) => {
-    const facts = recordOrganisationFacts(session(), { adminMechanism: options['admin-mechanism'], signInMonitoring: options.monitoring, caStance: options['ca-stance'], expiryWindowDays: options['expiry-window'], checkIntervalDays: options['check-interval'] });
+    const facts = recordOrganisationFacts(session(), { adminMechanism: options['admin-mechanism'], signInMonitoring: options.monitoring, caStance: options['ca-stance'], expiryWindowDays: options['expiry-window'], checkIntervalDays: options['check-interval'], evidenceIntervalDays: options['evidence-interval'] });
     return { value: facts, human: 'recorded the organisation\'s facts' };
   },
   posture: ({ session }) => {
@@ -35,7 +35,7 @@ export const runs = {
     const result = withProgress(io, `reading ${String(options.file)}`, 'bytes', (report) => importEntraExport(session(), String(options.file), report));
     return {
       value: result,
-      human: result.alreadyImported ? `${result.file} was imported before; nothing changed` : `imported ${result.records} records from ${result.file}; facts changed for: ${result.changed.join(', ') || 'no account'}`,
+      human: result.alreadyImported ? `${result.file} was imported before; nothing changed` : `imported ${result.kind} from ${result.file}: ${result.summary}`,
     };
   },
   kql: ({ session }) => {

@@ -12,6 +12,10 @@ export const FINDING_KINDS = [
   'presence-missing',
   'presence-due',
   'presence-overdue',
+  'metadata-compromised',
+  'metadata-firmware',
+  'metadata-stale',
+  'attestation-not-genuine',
   'custody-overdue',
   'custody-countersign',
   'seal-not-intact',
@@ -22,6 +26,7 @@ export const FINDING_KINDS = [
   'netpath-common-failure',
   'netpath-stale',
   'posture-failed',
+  'posture-stale',
   'certificate-expired',
   'certificate-expiring',
   'validation-due',
@@ -94,11 +99,15 @@ export function allowedChoices(kind: FindingKind): readonly ResolutionChoice[] {
   if (kind === 'presence-anomaly') return ['accept-new-state', 'retire'];
   if (kind === 'presence-missing') return ['none', 'retire'];
   if (kind === 'certificate-expired') return ['retire'];
+  if (kind === 'metadata-compromised') return ['none', 'retire'];
   return ['none'];
 }
 
 /** Kinds that end otherwise than by two custodians' signatures, and how. */
 export const ENDS_OTHERWISE: Readonly<Partial<Record<FindingKind, string>>> = {
+  'metadata-firmware': "it ends when the key's firmware reaches the fixed version (a new key), or the key is retired",
+  'metadata-stale': 'it ends when a newer metadata BLOB is imported (keyward metadata import)',
+  'attestation-not-genuine': 'two custodians accepted the key at enrolment; it stands while the key is in service and ends when it is retired',
   'ledger-unverified': 'a ledger that does not verify cannot be resolved from within it: restore the database from a verified copy',
   'custody-countersign': 'a second custodian countersigns the checkout (keyward countersign)',
   'presence-due': 'it ends when the item is checked',
@@ -106,6 +115,7 @@ export const ENDS_OTHERWISE: Readonly<Partial<Record<FindingKind, string>>> = {
   'certificate-expiring': 'it ends when the card is renewed and enrolled, or retired',
   'validation-waived': 'it ends when the next validation cycle completes',
   'posture-failed': 'it ends when the rule passes: fix what the rule names (a signature cannot make the guidance met)',
+  'posture-stale': 'it ends when fresh evidence is imported or recorded',
 };
 
 /** Whether two custodians may resolve this finding now: open, and a verdict that ends by signature. */

@@ -9,7 +9,13 @@ describe('telling an export\'s kind from its first kilobytes', () => {
     expect(page('roleManagement/directory/roleAssignments').kind).toBe('role-assignments');
     expect(page('roleManagement/directory/roleEligibilitySchedules').kind).toBe('role-eligibility');
     expect(page('identity/conditionalAccess/policies').kind).toBe('ca-policies');
-    expect(page('groups').kind).toBe('unknown');
+    expect(page('roleManagement/directory/roleAssignmentScheduleInstances').kind).toBe('role-instances');
+    expect(page("users('3f2504e0-4f89-11d3-9a0c-0305e82c3301')/authentication/methods").kind).toBe('auth-methods');
+    expect(page("users('3f2504e0-4f89-11d3-9a0c-0305e82c3301')/authentication/requirements/$entity").kind).toBe('per-user-mfa');
+    expect(page('policies/authenticationMethodsPolicy/$entity').kind).toBe('methods-policy');
+    expect(page('groups(id,displayName,members(id))').kind).toBe('group-members');
+    expect(page('auditLogs/directoryAudits').kind).toBe('directory-audits');
+    expect(page('directoryObjects').kind).toBe('unknown');
   });
 
   it('reads it from the first records\' keys when there is no context (JSON Lines, a bare array)', () => {

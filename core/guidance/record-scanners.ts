@@ -69,6 +69,7 @@ export class JsonRecordScanner {
   #pageArray = false;
   #page: Readonly<Record<string, unknown>> | null = null;
   #inPageTail = false;
+  #lastPage: Readonly<Record<string, unknown>> | null = null;
 
   constructor(
     private readonly onRecord: (value: unknown, place: JsonRecordPlace) => void,
@@ -186,6 +187,11 @@ export class JsonRecordScanner {
     this.#lineStart = lineStart - n;
   }
 
+  /** The own members of the last Graph page read whole (before and after its "value"), e.g. its "@odata.nextLink". */
+  get lastPage(): Readonly<Record<string, unknown>> | null {
+    return this.#lastPage;
+  }
+
   /** Call at the end of the input: a file cut off inside a record is an error, not a silent stop. Returns the number of records. */
   end(): number {
     if (this.#state !== TOP) {
@@ -260,6 +266,7 @@ export class JsonRecordScanner {
   /** A "value" array opens: what came before it is the page's own members, checked now. */
   #beginPage(chunk: string, i: number): void {
     this.#page = parseJsonAt(this.#text(chunk, i), this.#start, 'this Graph page', '', '[]}') as Record<string, unknown>;
+    this.#lastPage = this.#page;
     this.#pageArray = true;
     this.#valueKeyPending = false;
   }
@@ -268,6 +275,7 @@ export class JsonRecordScanner {
     const text = this.#text(chunk, i + 1);
     if (this.#inPageTail) {
       const rest = parseJsonAt(text, this.#start, 'the end of this Graph page', '{"value":[]') as Record<string, unknown>;
+      this.#lastPage = { ...this.#page, ...rest };
       this.#inPageTail = false;
       this.#page = null;
       if (!Array.isArray(rest.value) || rest.value.length > 0) throw malformed(this.#start, 'this page has a second "value"');

@@ -3,8 +3,8 @@ import { DataTable } from '../../components/DataTable';
 import { useChannel } from '../../lib/useChannel';
 
 type Rule = ChannelResults['posture:get'][number];
-const LABEL = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
-const CLASS = { pass: 'result-ok', warn: 'result-anomaly', fail: 'result-missing', unknown: 'result-anomaly' } as const;
+const LABEL = { pass: 'PASS', warn: 'WARN', stale: 'STALE', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
+const CLASS = { pass: 'result-ok', warn: 'result-anomaly', stale: 'result-anomaly', fail: 'result-missing', unknown: 'result-anomaly' } as const;
 
 /** Every rule of the guidance with its result, its evidence and the sentence it enforces. */
 export function PostureScreen() {
