@@ -43,6 +43,7 @@ describe.skipIf(missing.length > 0)(`the Electron shell${skipReason ? ` — SKIP
       expect(await page.evaluate(() => Object.keys((window as unknown as { keyward: object }).keyward).sort())).toEqual(['invoke', 'on']);
       expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
       await page.getByRole('button', { name: 'Inventory' }).click();
+      await page.getByRole('button', { name: 'Add a custodian…' }).click();
       await page.getByRole('form', { name: 'Add a custodian' }).getByLabel('Full name').fill('Alice Example');
       await page.getByRole('button', { name: 'Add custodian' }).click();
       await page.getByRole('cell', { name: 'Alice Example' }).waitFor();

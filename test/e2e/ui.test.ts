@@ -36,7 +36,11 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
     await page.getByRole('heading', { name: 'Inventory', level: 2 }).waitFor();
     await expect.poll(() => page.getByText('No emergency accounts yet').isVisible()).toBe(true);
 
-    await page.getByLabel('User principal name').focus();
+    // "Add …" opens a dialog whose first field has the focus.
+    await page.getByRole('button', { name: 'Add an emergency account…' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Add an emergency account' }).waitFor();
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('upn');
     await page.keyboard.type(ACCOUNT_1.upn);
     await page.keyboard.press('Tab');
     await page.keyboard.type(ACCOUNT_1.objectId);
@@ -49,14 +53,16 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
     expect(s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'account.added'").pluck().get()).toBe(1);
     const head = readHead(s.db).hash;
     await expect.poll(() => page.getByTestId('header-head-hash').getAttribute('title')).toBe(head);
-    // The form is ready for the next entry, focus back on its first field.
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('upn');
+    // The dialog closes and the focus is back on the button that opened it.
+    await page.getByRole('dialog', { name: 'Add an emergency account' }).waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Add an emergency account…');
   });
 
   it('shows a bad UPN next to its field, focuses it, and writes nothing', async () => {
     const { page } = ui;
     const before = readHead(s.db);
     await page.getByRole('button', { name: 'Inventory' }).click();
+    await page.getByRole('button', { name: 'Add an emergency account…' }).click();
     await page.getByLabel('User principal name').fill('not-a-upn');
     await page.getByLabel('Entra object id').fill(ACCOUNT_1.objectId);
     await page.getByRole('button', { name: 'Add account' }).click();
@@ -76,6 +82,7 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
     await ui.page.reload();
     const { page } = ui;
     await page.getByRole('button', { name: 'Inventory' }).click();
+    await page.getByRole('button', { name: 'Add an authenticator…' }).click();
     const form = page.getByRole('form', { name: 'Add an authenticator' });
     await form.getByLabel('Kind').selectOption('fido2');
     await form.getByLabel('Label').fill('YK-01');
@@ -87,8 +94,10 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
     await row.waitFor();
     expect(await row.textContent()).toMatch(/FIDO2 key.*In the safe.*HQ safe A.*bg1@contoso.onmicrosoft.com.*23456789/);
 
+    await page.getByRole('button', { name: 'Add a custodian…' }).click();
     await page.getByRole('form', { name: 'Add a custodian' }).getByLabel('Full name').fill('Alice Example');
     await page.getByRole('button', { name: 'Add custodian' }).click();
+    await page.getByRole('button', { name: 'Register a seal…' }).click();
     await page.getByRole('form', { name: 'Register a seal' }).getByLabel('Seal serial').fill('TB-000123');
     await page.getByRole('button', { name: 'Register seal' }).click();
     await page.getByRole('cell', { name: 'TB-000123' }).waitFor();
