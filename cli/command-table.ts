@@ -23,6 +23,7 @@ const report = runsOf(() => import('./commands/report'));
 const metadata = runsOf(() => import('./commands/metadata'));
 const checkpoints = runsOf(() => import('./commands/checkpoints'));
 const audit = runsOf(() => import('./commands/audit'));
+const backup = runsOf(() => import('./commands/backup'));
 
 const drillKeys: OptionSpec = { type: 'boolean', help: 'use drill keys from the drill store (for drills and scripted rehearsals)' };
 const yn = (help: string): OptionSpec => ({ type: 'string', value: 'yes|no|unknown', help });
@@ -61,6 +62,10 @@ export const COMMANDS: readonly Command[] = [
   { path: ['checkpoint', 'list'], readonly: true, summary: 'List the signed checkpoints', options: {}, load: checkpoints('checkpointList') },
   { path: ['audit', 'export'], summary: 'Write an audit bundle (ledger, custodian keys, checkpoints, site) closed by a checkpoint two custodians sign', options: { out: { type: 'string', required: true, value: 'SITE-DATE.kwaudit', help: 'file to write' }, custodian: { type: 'string', required: true, value: 'NAME', help: 'the first custodian' }, witness: { type: 'string', required: true, value: 'NAME', help: 'a second, different custodian' }, simulated: drillKeys }, load: audit('auditExport') },
   { path: ['audit', 'verify'], summary: 'Verify an audit bundle with no database; exit 2 naming the member at fault', options: {}, positional: { name: 'file', help: 'the .kwaudit file' }, load: audit('auditVerify') },
+    path: ['restore'],
+    summary: 'Put a verified backup in place of the database; one behind the last checkpoint needs two custodians and a reason',
+    positional: { name: 'file', help: 'the backup file' },
+    load: backup('restore'),
   { path: ['site', 'name'], summary: "Name this site (printed on checkpoints and audit bundles; its id is the ledger's first hash)", options: { name: { type: 'string', required: true, value: 'NAME', help: 'e.g. "HQ"' } }, load: checkpoints('siteName') },
   // inventory
   {
