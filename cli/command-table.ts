@@ -62,10 +62,19 @@ export const COMMANDS: readonly Command[] = [
   { path: ['checkpoint', 'list'], readonly: true, summary: 'List the signed checkpoints', options: {}, load: checkpoints('checkpointList') },
   { path: ['audit', 'export'], summary: 'Write an audit bundle (ledger, custodian keys, checkpoints, site) closed by a checkpoint two custodians sign', options: { out: { type: 'string', required: true, value: 'SITE-DATE.kwaudit', help: 'file to write' }, custodian: { type: 'string', required: true, value: 'NAME', help: 'the first custodian' }, witness: { type: 'string', required: true, value: 'NAME', help: 'a second, different custodian' }, simulated: drillKeys }, load: audit('auditExport') },
   { path: ['audit', 'verify'], summary: 'Verify an audit bundle with no database; exit 2 naming the member at fault', options: {}, positional: { name: 'file', help: 'the .kwaudit file' }, load: audit('auditVerify') },
+  { path: ['backup'], summary: 'Copy the database while it is in use, verify the copy, write it whole or not at all, and record it in the ledger', options: { out: { type: 'string', required: true, value: 'FILE', help: 'where to write the backup (removable media)' } }, load: backup('backup') },
+  {
     path: ['restore'],
     summary: 'Put a verified backup in place of the database; one behind the last checkpoint needs two custodians and a reason',
+    options: {
+      'expect-checkpoint': { type: 'string', value: 'HASH', help: 'a checkpoint hash known from elsewhere (a report, an audit bundle) that the backup must hold' },
+      custodian: { type: 'string', value: 'NAME', help: 'the first custodian signing a restore behind a checkpoint' },
+      witness: { type: 'string', value: 'NAME', help: 'a second, different custodian' },
+      reason: { type: 'string', value: 'TEXT', help: 'why history after the backup is given up' },
+    },
     positional: { name: 'file', help: 'the backup file' },
     load: backup('restore'),
+  },
   { path: ['site', 'name'], summary: "Name this site (printed on checkpoints and audit bundles; its id is the ledger's first hash)", options: { name: { type: 'string', required: true, value: 'NAME', help: 'e.g. "HQ"' } }, load: checkpoints('siteName') },
   // inventory
   {

@@ -59,7 +59,6 @@ export async function runCli(argv: readonly string[], io: CliIo, clock: Clock = 
       },
     });
     const exitCode = result.exitCode ?? EXIT.ok;
-    if (session && command.readonly !== true) await promptCheckpoint(session, io);
     if (session?.db.open && command.readonly !== true) await promptCheckpoint(session, io);
     if (json) io.stdout(`${JSON.stringify(result.value, null, 2)}\n`);
     // A result goes to stdout whatever the exit code, so `keyward status > status.txt` keeps it; stderr is for errors and prompts.
