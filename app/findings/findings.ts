@@ -12,6 +12,7 @@ import { listCardCertificates } from '../../db/smartcards';
 import { assessPosture } from '../guidance/posture';
 import { readValidation } from '../guidance/validation';
 import { verifyStoredLedger } from '../ledger/ledger';
+import { backupFindings } from '../backup/backup-findings';
 import { metadataFindings } from '../metadata/metadata-findings';
 import type { Session } from '../ports';
 
@@ -103,6 +104,8 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
   }
 
   present.push(...metadataFindings(session, now));
+
+  present.push(...backupFindings(session, now));
 
   const validation = readValidation(session);
   if (validation.due) {
