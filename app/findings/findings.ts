@@ -12,6 +12,7 @@ import { listCardCertificates } from '../../db/smartcards';
 import { assessPosture } from '../guidance/posture';
 import { readValidation } from '../guidance/validation';
 import { verifyStoredLedger } from '../ledger/ledger';
+import { backupFindings } from '../backup/backup-findings';
 import type { Session } from '../ports';
 
 /** Posture rules whose failure leaves the organisation without a way in: critical, not a warning. */
@@ -100,6 +101,8 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
       nextStep: 'Import the sign-in logs that cover the drill, or record why the sign-in was not tested.',
     });
   }
+
+  present.push(...backupFindings(session, now));
 
   const validation = readValidation(session);
   if (validation.due) {
