@@ -137,6 +137,7 @@ export const COMMANDS: readonly Command[] = [
       place: { type: 'string', value: 'NAME', help: 'storage place it is kept in' },
       serial: { type: 'string', value: 'TEXT', help: 'serial number printed on the key' },
       simulated: { type: 'boolean', help: 'enrol a software key kept in the drill store (for drills, never for real accounts)' },
+      approver: { type: 'string', multiple: true, value: 'NAME', help: "a custodian who accepts a key whose attestation does not chain to its vendor's root (give two)" },
     },
     load: fido('keyEnroll'),
   },

@@ -86,3 +86,6 @@ export const countAuthenticatorsByState = (db: KeywardDatabase): Record<string, 
 export function setAuthenticatorAccount(db: KeywardDatabase, authenticatorId: number, accountId: number | null): void {
   db.prepare('UPDATE authenticators SET account_id = ? WHERE id = ?').run(accountId, authenticatorId);
 }
+
+/** The id the next item added will get (ids are never reused: items are never deleted), for an entry prepared before the item is written. */
+export const nextAuthenticatorId = (db: KeywardDatabase): number => (db.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM authenticators').pluck().get() as number);

@@ -12,7 +12,7 @@ import { listCardCertificates } from '../../db/smartcards';
 import { assessPosture } from '../guidance/posture';
 import { readValidation } from '../guidance/validation';
 import { verifyStoredLedger } from '../ledger/ledger';
-import { backupFindings } from '../backup/backup-findings';
+import { metadataFindings } from '../metadata/metadata-findings';
 import type { Session } from '../ports';
 
 /** Posture rules whose failure leaves the organisation without a way in: critical, not a warning. */
@@ -102,7 +102,7 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
     });
   }
 
-  present.push(...backupFindings(session, now));
+  present.push(...metadataFindings(session, now));
 
   const validation = readValidation(session);
   if (validation.due) {

@@ -82,6 +82,8 @@ const REQUIRED_APPROVALS: Readonly<Record<string, (payload: Readonly<Record<stri
   'authenticator.bound': twoApprovers,
   'authenticator.unbound': twoApprovers,
   'authenticator.retired': twoApprovers,
+  // A key whose attestation does not chain to its vendor's root is enrolled only if two custodians accept it.
+  'authenticator.enrolled': (p) => ((p.genuineness as { verdict?: unknown } | undefined)?.verdict === 'not_genuine' ? twoApprovers() : []),
   'validation.attested': () => [{ role: 'custodian', custodianId: null }],
   'validation.waived': () => [{ role: 'custodian', custodianId: null }],
   'ledger.checkpoint': (p) => [

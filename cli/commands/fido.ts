@@ -6,6 +6,7 @@ import { cardSourceFor } from './cards';
 import { KeywardError } from '../../core/errors';
 import type { CommandContext, CommandModule } from '../command';
 import { table } from '../format';
+import { genuinenessOf } from '../../app/metadata/genuineness';
 
 const ENROL_STEPS: Record<EnrolmentStep, string> = {
   connecting: 'looking for the key…',
@@ -36,10 +37,17 @@ const sourceFor = (context: CommandContext) => (context.options.simulated === tr
 export const runs = {
   keyEnroll: async (context) => {
     const { options, io } = context;
-    const key = await enrolKey(context.session(), sourceFor(context), { label: options.label, account: options.account, place: options.place, serial: options.serial }, (step) =>
-      io.stderr(`${ENROL_STEPS[step]}\n`),
+    const approvers = options.approver === undefined ? undefined : Array.isArray(options.approver) ? options.approver : [options.approver];
+    const custodianKeys = options.simulated === true ? drillKeySource(context.session().db, { store: 'custodians' }) : hidKeySource();
+    const key = await enrolKey(
+      context.session(),
+      sourceFor(context),
+      { label: options.label, account: options.account, place: options.place, serial: options.serial, approvers },
+      (step) => io.stderr(`${ENROL_STEPS[step]}\n`),
+      { custodianKeys, onApproval: (step) => io.stderr(step.step === 'touch' ? `${step.role} ${step.name}: touch your key now to accept the key\n` : `${step.role} ${step.name}: accepted\n`) },
     );
-    return { value: key, human: `enrolled ${key.simulated ? 'drill key' : 'FIDO2 key'} "${key.label}" (${key.model})` };
+    const genuineness = genuinenessOf(context.session(), key.id);
+    return { value: { ...key, genuineness: genuineness?.text ?? null }, human: `enrolled ${key.simulated ? 'drill key' : 'FIDO2 key'} "${key.label}" (${key.model}); ${genuineness?.text ?? 'genuineness not checked'}` };
   },
   check: async (context) => {
     const { options, io } = context;

@@ -145,13 +145,13 @@ export async function revocationList(issuer: IssuedCertificate, revoked: readonl
 export interface VendorAttestation {
   readonly root: IssuedCertificate;
   readonly rootBase64: string;
-  /** For the software key's state: the batch key (PKCS#8, base64) and x5c (base64 DER). */
-  readonly attestation: { readonly privateKeyPkcs8: string; readonly certificates: string[] };
+  /** For the software key's state: the batch key (PKCS#8, base64) and its certificate (base64 DER). */
+  readonly attestation: { readonly privateKeyPkcs8: string; readonly certificate: string };
 }
 
 export async function createVendorAttestation(vendor = 'Test Vendor'): Promise<VendorAttestation> {
   const root = await selfSignedCa(`CN=${vendor} Attestation Root, O=${vendor}`);
   const batch = await issue(root, `C=SE, O=${vendor}, OU=Authenticator Attestation, CN=${vendor} Batch 1`);
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', batch.keys.privateKey);
-  return { root, rootBase64: base64Of(root), attestation: { privateKeyPkcs8: Buffer.from(pkcs8).toString('base64'), certificates: [base64Of(batch)] } };
+  return { root, rootBase64: base64Of(root), attestation: { privateKeyPkcs8: Buffer.from(pkcs8).toString('base64'), certificate: base64Of(batch) } };
 }
