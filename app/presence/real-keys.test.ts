@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { findFidoCredential } from '../../db/fido-credentials';
+import type { SoftwareAuthenticatorState } from '../../native/authenticator/ctap2-engine';
 import { verifyLedger } from '../../db/ledger';
 import type { ResponseEncoding } from '../../native/authenticator/response-encoding';
 import type { SoftwareAuthenticator } from '../../native/authenticator/software-authenticator';
@@ -63,6 +65,14 @@ describe('keys as they are in the field', () => {
     }
     expect(listInventory(s).authenticators[0]!.notes).toEqual([note]);
     expect(verifyLedger(s.db).ok).toBe(true);
+  });
+
+  it('merges what a later check shows into the key\'s one encoding note', async () => {
+    const key = await enrolKey(s, source((k) => (k.state.responseEncoding = 'as-built')), { label: 'YK-01' });
+    const state = loadDrillKey(s.db, key.id) as SoftwareAuthenticatorState;
+    saveDrillKey(s.db, key.id, { ...state, responseEncoding: 'long-heads' });
+    expect((await runPresenceCheck(s, drillKeySource(s.db)))[0]).toMatchObject({ result: 'ok', findings: [{ code: 'non_canonical_encoding' }] });
+    expect(findFidoCredential(s.db, key.id)!.notes).toEqual(['responses not in canonical CBOR, read tolerantly: map keys out of canonical order, integers or lengths not in their shortest form']);
   });
 
   it('enrols a key whose attestation certificate expired, recording the fact, when the attestation signature verifies', async () => {

@@ -18,6 +18,8 @@ export interface CertificateRequest {
   readonly notAfter: Date;
   /** A user principal name for the subject alternative name (otherName 1.3.6.1.4.1.311.20.2.3). */
   readonly upn?: string;
+  /** Further non-critical extensions: an OID and the DER that its extnValue wraps. */
+  readonly extensions?: readonly { readonly oid: string; readonly value: Uint8Array }[];
 }
 
 const OID = {
@@ -48,19 +50,12 @@ export function buildCertificate(request: CertificateRequest): Uint8Array {
   const signer = request.issuer?.key ?? request.selfKey;
   if (!signer) throw new RangeError('a certificate needs an issuer key or the subject private key');
   const scheme = signatureScheme(signer);
-  const extensions = request.upn
-    ? [
-        explicit(
-          3,
-          sequence(
-            sequence(
-              objectIdentifier(OID.subjectAltName),
-              octetString(sequence(explicit(0, objectIdentifier(OID.upn), explicit(0, utf8String(request.upn))))),
-            ),
-          ),
-        ),
-      ]
-    : [];
+  const extensions = [
+    ...(request.upn
+      ? [sequence(objectIdentifier(OID.subjectAltName), octetString(sequence(explicit(0, objectIdentifier(OID.upn), explicit(0, utf8String(request.upn))))))]
+      : []),
+    ...(request.extensions ?? []).map((e) => sequence(objectIdentifier(e.oid), octetString(e.value))),
+  ];
   const tbs = sequence(
     explicit(0, integer(Uint8Array.of(2))),
     integer(request.serial),
@@ -69,7 +64,7 @@ export function buildCertificate(request: CertificateRequest): Uint8Array {
     sequence(time(request.notBefore), time(request.notAfter)),
     name(request.subject),
     new Uint8Array(request.subjectKey.export({ type: 'spki', format: 'der' })),
-    ...extensions,
+    ...(extensions.length ? [explicit(3, sequence(...extensions))] : []),
   );
   return sequence(tbs, scheme.algorithm, bitString(sign(scheme.hash, tbs, signer)));
 }
