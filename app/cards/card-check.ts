@@ -1,14 +1,15 @@
 import { KeywardError } from '../../core/errors';
 import type { Authenticator } from '../../core/inventory/inventory';
 import type { PresenceResult } from '../../core/presence/presence';
-import { cardResult, compareCard, describeCardFinding, type CardFinding, type KnownCardState } from '../../core/cards/smartcard';
+import { cardResult, compareCard, compareRetries, describeCardFinding, type CardFinding, type KnownCardState } from '../../core/cards/smartcard';
 import { listAuthenticators } from '../../db/authenticators';
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { findSmartcard, findSmartcardByGuid, recordCardCheck, type SmartcardRecord } from '../../db/smartcards';
 import { ApduStatusError } from '../../native/pcsc/errors';
 import { proveCardAuthentication, type PossessionProof } from '../../native/pcsc/possession';
 import type { CardReaders } from '../../native/pcsc/readers';
-import { cardEvidence, cardFailure, knownStateOf, scanReaders, type CardInReader } from './card-reading';
+import { cardEvidence, cardFailure, countersEvidence, knownStateOf, scanReaders, type CardInReader } from './card-reading';
+import type { PivCardContents } from '../../native/pcsc/read-card';
 import type { CardSource } from './card-sources';
 import { isCheckable, recordNow, type CheckProgress, type CheckRecorder } from '../presence/presence-check';
 import type { Session } from '../ports';
@@ -75,14 +76,14 @@ export async function runCardCheck(session: Session, source: CardSource, options
             kind: 'smartcard',
             result,
             findings: observed.findings.map((f) => ({ ...f, text: describeCardFinding(f) })),
-            before: cardEvidence(record.known),
-            after: observed.state ? cardEvidence(observed.state) : null,
+            before: { ...cardEvidence(record.known), pinRetries: record.retries.pin, pukRetries: record.retries.puk, cardSerial: record.cardSerial },
+            after: observed.state ? { ...cardEvidence(observed.state), ...(observed.contents ? countersEvidence(observed.contents) : {}) } : null,
             reader: observed.reader ?? null,
             possession: observed.proof ? { ...observed.proof } : null,
             drill: source.simulated,
           },
         },
-        apply: (at) => recordCardCheck(session.db, card.id, at.recordedAt, result),
+        apply: (at) => recordCardCheck(session.db, card.id, at.recordedAt, result, observed.contents && { retries: observed.contents.retries, cardSerial: observed.contents.serial }),
       });
       progress('done', result);
       results.push({ authenticatorId: card.id, label: card.label, kind: 'smartcard', result, findings: observed.findings, drill: source.simulated, ledgerSeq: entry.seq, reader: observed.reader ?? null });
@@ -96,6 +97,8 @@ export async function runCardCheck(session: Session, source: CardSource, options
 interface CardObservation {
   readonly findings: CardFinding[];
   readonly state?: KnownCardState;
+  /** What the enrolled card said this time, when it was the one found. */
+  readonly contents?: PivCardContents;
   readonly reader?: string;
   readonly proof?: PossessionProof;
 }
@@ -139,10 +142,10 @@ async function observeCard(
   }
   const contents = match.contents!;
   const now = knownStateOf(contents);
-  const findings = compareCard(record.known, now, session.clock.now(), windowDays);
+  const findings = [...compareCard(record.known, now, session.clock.now(), windowDays), ...compareRetries(record.retries, contents.retries)];
   if (!record.cardAuthenticationCertificate) {
     findings.push({ code: 'possession_not_proven', detail: 'the card has no Card Authentication key (9E) and Keyward never asks for a PIN' });
-    return { findings, state: now, reader: match.reader };
+    return { findings, state: now, contents, reader: match.reader };
   }
   progress('verifying');
   let proof: PossessionProof | undefined;
@@ -156,10 +159,10 @@ async function observeCard(
   } catch (error) {
     if (error instanceof ApduStatusError && (error.sw === 0x6982 || error.sw === 0x6a88)) {
       findings.push({ code: 'possession_not_proven', detail: error.message });
-      return { findings, state: now, reader: match.reader };
+      return { findings, state: now, contents, reader: match.reader };
     }
     return { findings: [{ code: 'no_answer', detail: cardFailure(error) }], state: now, reader: match.reader };
   }
   if (!proof.valid) findings.unshift({ code: 'possession_failed', detail: 'the signature over a fresh challenge does not verify with the enrolled Card Authentication certificate' });
-  return { findings, state: now, reader: match.reader, proof };
+  return { findings, state: now, contents, reader: match.reader, proof };
 }

@@ -8,7 +8,7 @@ import { readOrganisationFacts } from '../../db/posture-facts';
 import { findSmartcardByGuid, insertSmartcard } from '../../db/smartcards';
 import { proveCardAuthentication, type PossessionProof } from '../../native/pcsc/possession';
 import { readPivCard } from '../../native/pcsc/read-card';
-import { cardEvidence, deviceError, knownStateOf } from './card-reading';
+import { cardEvidence, countersEvidence, deviceError, knownStateOf } from './card-reading';
 import type { CardSource } from './card-sources';
 import { recorded, type Session } from '../ports';
 import { enrolmentTarget } from '../presence/enrolment-target';
@@ -81,6 +81,7 @@ export async function enrolCard(session: Session, source: CardSource, input: Rec
     const expiry = expiryState(known.authentication.notAfter, session.clock.now(), readOrganisationFacts(db).expiryWindowDays);
     if (expiry.state === 'expired') warnings.push(`the PIV Authentication certificate has already expired (${known.authentication.notAfter.slice(0, 10)})`);
     if (expiry.state === 'expiring') warnings.push(`the PIV Authentication certificate expires in ${expiry.days} day(s) (${known.authentication.notAfter.slice(0, 10)})`);
+    if (contents.retries.pin === 0) warnings.push('the card\'s PIN is blocked (no tries left): it must be unblocked with the PUK before the account can sign in with it');
     if (!proof) warnings.push('the card has no Card Authentication key (9E): presence checks will find it but cannot prove possession without a PIN, which Keyward never asks for');
     const drillState = drillStateOf?.(reader);
 
@@ -95,6 +96,8 @@ export async function enrolCard(session: Session, source: CardSource, input: Rec
         cardAuthenticationCertificate: contents.cardAuthentication ? Buffer.from(contents.cardAuthentication.der).toString('base64') : null,
         known,
         enrolledAt: at.recordedAt,
+        retries: contents.retries,
+        cardSerial: contents.serial,
       });
       if (drillState) saveDrillKey(db, target.id, drillState);
       appendEntry(
@@ -106,6 +109,7 @@ export async function enrolCard(session: Session, source: CardSource, input: Rec
             authenticatorId: target.id,
             label,
             ...cardEvidence(known),
+            ...countersEvidence(contents),
             possession: proof ? { algorithm: proof.algorithm, challenge: proof.challenge, signature: proof.signature, valid: proof.valid } : null,
             warnings: [...warnings],
             place: place?.name ?? existing?.placeName ?? null,

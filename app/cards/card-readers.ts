@@ -24,6 +24,8 @@ export async function listCardReaders(session: Pick<Session, 'db'>, source: Card
               serial: contents.authentication.facts.serial,
               notAfter: contents.authentication.facts.notAfter,
               upns: contents.authentication.facts.upns,
+              cardSerial: contents.serial,
+              retries: contents.retries,
               enrolledAs: enrolled === undefined ? null : (findAuthenticatorById(session.db, enrolled)?.label ?? null),
             }
           : null,

@@ -56,3 +56,10 @@ export const cardEvidence = (state: KnownCardState) => ({
   authentication: { ...state.authentication, upns: [...state.authentication.upns] },
   cardAuthentication: state.cardAuthentication ? { ...state.cardAuthentication, upns: [...state.cardAuthentication.upns] } : null,
 });
+
+/** The retry counters and serial a ledger entry keeps about a card, as read (null where the card did not say). */
+export const countersEvidence = (contents: Pick<PivCardContents, 'retries' | 'serial'>) => ({
+  pinRetries: contents.retries.pin,
+  pukRetries: contents.retries.puk,
+  cardSerial: contents.serial,
+});

@@ -20,7 +20,7 @@ export const runs = {
       ['READER', 'CARD', 'CERTIFICATE', 'EXPIRES', 'ENROLLED AS'],
       readers.map((r) => [
         r.name,
-        r.card ? `GUID ${r.card.guid}` : r.error ? `unreadable: ${r.error}` : r.cardPresent ? 'present' : 'empty',
+        r.card ? `GUID ${r.card.guid}${r.card.cardSerial ? `, card serial ${r.card.cardSerial}` : ''}` : r.error ? `unreadable: ${r.error}` : r.cardPresent ? 'present' : 'empty',
         r.card ? `${r.card.subject} (serial ${r.card.serial})` : '',
         r.card?.notAfter.slice(0, 10),
         r.card ? (r.card.enrolledAs ?? 'not enrolled') : '',
@@ -37,7 +37,7 @@ export const runs = {
       (step) => io.stderr(`${ENROL_STEPS[step]}\n`),
     );
     const lines = [
-      `enrolled ${authenticator.simulated ? 'drill card' : 'smartcard'} "${authenticator.label}" from ${reader} (certificate serial ${authenticator.serial}, expires ${authenticator.expiresAt?.slice(0, 10)})`,
+      `enrolled ${authenticator.simulated ? 'drill card' : 'smartcard'} "${authenticator.label}" from ${reader} (certificate serial ${authenticator.serial}, expires ${authenticator.expiresAt?.slice(0, 10)}${authenticator.notes.map((n) => `; ${n}`).join('')})`,
       ...warnings.map((w) => `WARNING: ${w}`),
     ];
     return { value: { ...authenticator, warnings }, human: lines.join('\n') };

@@ -28,7 +28,7 @@ export const runs = {
     return {
       value: authenticators,
       human: table(
-        ['LABEL', 'KIND', 'STATE', 'PLACE', 'ACCOUNT', 'SERIAL', 'MODEL', 'LAST CHECK'],
+        ['LABEL', 'KIND', 'STATE', 'PLACE', 'ACCOUNT', 'SERIAL', 'MODEL', 'LAST CHECK', 'NOTES'],
         authenticators.map((k) => [
           `${k.label}${k.simulated ? ' (drill)' : ''}`,
           k.kind,
@@ -38,6 +38,7 @@ export const runs = {
           k.serial,
           k.model ?? (k.kind === 'fido2' ? 'not enrolled' : ''),
           k.lastCheckedAt ? `${k.lastResult} ${k.lastCheckedAt.slice(0, 16).replace('T', ' ')}Z` : 'never',
+          k.notes.join('; '),
         ]),
       ),
     };

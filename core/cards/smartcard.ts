@@ -31,7 +31,26 @@ export type CardFinding =
   | { readonly code: 'possession_not_proven'; readonly detail: string }
   | { readonly code: 'certificate_expired'; readonly notAfter: string }
   | { readonly code: 'certificate_expiring'; readonly notAfter: string; readonly days: number }
-  | { readonly code: 'no_answer'; readonly detail: string };
+  | { readonly code: 'no_answer'; readonly detail: string }
+  | { readonly code: 'retries_dropped'; readonly counter: 'PIN' | 'PUK'; readonly before: number; readonly after: number };
+
+/** A card's PIN and PUK retry counters as last read (without a PIN); null where the card does not say. */
+export interface CardRetries {
+  readonly pin: number | null;
+  readonly puk: number | null;
+}
+
+/**
+ * A counter lower than at the last reading means wrong PINs (or PUKs) were tried since: an
+ * anomaly. A higher one is a correct PIN used (it resets the counter), e.g. during a checkout.
+ */
+export function compareRetries(known: CardRetries, now: CardRetries): CardFinding[] {
+  const findings: CardFinding[] = [];
+  for (const [counter, before, after] of [['PIN', known.pin, now.pin], ['PUK', known.puk, now.puk]] as const) {
+    if (before !== null && after !== null && after < before) findings.push({ code: 'retries_dropped', counter, before, after });
+  }
+  return findings;
+}
 
 /** Findings that record a fact without making the card's result an anomaly. */
 const NOTES: ReadonlySet<CardFinding['code']> = new Set(['possession_not_proven', 'certificate_expiring']);
@@ -96,6 +115,8 @@ export function describeCardFinding(finding: CardFinding): string {
       return `the PIV Authentication certificate expires on ${day(finding.notAfter)}, in ${finding.days} day(s)`;
     case 'no_answer':
       return `no answer from the card: ${finding.detail}`;
+    case 'retries_dropped':
+      return `${finding.counter} retries dropped from ${finding.before} to ${finding.after}: someone tried a wrong ${finding.counter} since the last check`;
   }
 }
 
@@ -120,6 +141,10 @@ export interface ReaderView {
     readonly serial: string;
     readonly notAfter: string;
     readonly upns: readonly string[];
+    /** The serial the card publishes (a YubiKey's GET SERIAL), where it does. */
+    readonly cardSerial: string | null;
+    /** Retry counters read without a PIN; null where the card does not say. */
+    readonly retries: CardRetries;
     /** The inventory label when the card is enrolled. */
     readonly enrolledAs: string | null;
   } | null;

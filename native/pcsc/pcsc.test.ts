@@ -115,9 +115,11 @@ describe('PIV', () => {
     expect(contents.cardAuthentication?.facts.upns).toEqual([]);
     const proof = await proveCardAuthentication(connection, contents.cardAuthentication!.der);
     expect(proof.valid).toBe(true);
-    // Never a PIN: only SELECT, GET DATA, GET RESPONSE and GENERAL AUTHENTICATE went to the card.
-    expect(new Set(software.log)).toEqual(new Set(['A4', 'CB', 'C0', '87'].filter((ins) => software.log.includes(ins))));
-    expect(software.log).not.toContain('20');
+    // Never a PIN: only SELECT, GET DATA, GET RESPONSE, GENERAL AUTHENTICATE, GET SERIAL, and
+    // VERIFY with no data (the PIN and PUK retry counters) went to the card.
+    expect(new Set(software.log)).toEqual(new Set(['A4', 'CB', 'C0', '87', '20', 'F8'].filter((ins) => software.log.includes(ins))));
+    expect(software.verifications).toEqual([{ reference: 0x80, dataLength: 0 }, { reference: 0x81, dataLength: 0 }]);
+    expect(contents.retries).toEqual({ pin: 3, puk: 3 });
   });
 
   it('finds a signature by the wrong key invalid', async () => {

@@ -21,7 +21,47 @@ export const PIV_SLOT = { authentication: 0x9a, cardAuthentication: 0x9e } as co
 export const PIV_ALGORITHM = { rsa2048: 0x07, eccP256: 0x11, eccP384: 0x14 } as const;
 export type PivAlgorithm = (typeof PIV_ALGORITHM)[keyof typeof PIV_ALGORITHM];
 
-const INS = { select: 0xa4, getData: 0xcb, generalAuthenticate: 0x87 } as const;
+const INS = { select: 0xa4, getData: 0xcb, generalAuthenticate: 0x87, verify: 0x20, yubicoGetSerial: 0xf8 } as const;
+
+/** Key references of the card's PIN and PUK (SP 800-73-4 part 2, table 4). */
+export const PIV_REFERENCE = { pin: 0x80, puk: 0x81 } as const;
+
+/**
+ * The retry counter of the PIN or PUK, read without a PIN: VERIFY with no data asks only for the
+ * counter (SP 800-73-4 part 2, 3.2.1), which the card answers 63Cx (x tries left) or 6983
+ * (blocked). Null when the card does not say: it does not support the question for this
+ * reference, or the PIN was already verified in this session (9000). Nothing else is ever sent.
+ */
+export async function readRetryCounter(card: CardConnection, reference: (typeof PIV_REFERENCE)[keyof typeof PIV_REFERENCE]): Promise<number | null> {
+  const name = `VERIFY ${reference.toString(16).toUpperCase()} (retry counter)`;
+  try {
+    await transceive(card, { cla: 0x00, ins: INS.verify, p1: 0x00, p2: reference }, name);
+    return null;
+  } catch (error) {
+    if (!(error instanceof ApduStatusError)) throw error;
+    if ((error.sw & 0xfff0) === 0x63c0) return error.sw & 0x0f;
+    if (error.sw === 0x6983) return 0;
+    return null;
+  }
+}
+
+/**
+ * The serial number a YubiKey publishes in its PIV application (Yubico's GET SERIAL, INS F8,
+ * YubiKey 5 and later: four bytes, big-endian), in decimal as printed on the key. Null for a card
+ * that does not answer it.
+ */
+export async function readYubicoSerial(card: CardConnection): Promise<string | null> {
+  let answer: Uint8Array;
+  try {
+    answer = await transceive(card, { cla: 0x00, ins: INS.yubicoGetSerial, p1: 0x00, p2: 0x00, le: 256 }, 'GET SERIAL');
+  } catch (error) {
+    if (error instanceof ApduStatusError) return null;
+    throw error;
+  }
+  // Another vendor's instruction F8 may mean something else: only Yubico's four-byte answer is a serial.
+  if (answer.length !== 4) return null;
+  return String(Buffer.from(answer).readUInt32BE(0));
+}
 
 /** Selects the PIV application; a card without it answers 6A82. */
 export async function selectPiv(card: CardConnection): Promise<void> {

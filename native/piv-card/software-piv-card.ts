@@ -13,6 +13,11 @@ export interface PivCardState {
   readonly objects: Readonly<Record<string, string>>;
   /** Private keys by slot ("9A", "9E"): PIV algorithm id and PKCS#8 DER, base64. */
   readonly keys: Readonly<Record<string, { readonly algorithm: number; readonly pkcs8: string }>>;
+  /** Tries left for the PIN and the PUK; 3 each when absent. A wrong PIN sent to the card takes one. */
+  pinRetries?: number;
+  pukRetries?: number;
+  /** The serial a YubiKey publishes (GET SERIAL, INS F8); a card without one does not know the instruction. */
+  readonly serial?: number;
 }
 
 export type KeyKind = 'ec-p256' | 'ec-p384' | 'rsa-2048';
@@ -28,6 +33,8 @@ export interface NewCardOptions {
   /** Signs the certificates; each is self-signed when absent. */
   readonly issuer?: { readonly name: DistinguishedName; readonly key: KeyObject };
   readonly guid?: string;
+  /** A serial the card publishes as a YubiKey does; none when absent. */
+  readonly serial?: number;
 }
 
 const ALGORITHM_OF: Record<KeyKind, number> = { 'ec-p256': PIV_ALGORITHM.eccP256, 'ec-p384': PIV_ALGORITHM.eccP384, 'rsa-2048': PIV_ALGORITHM.rsa2048 };
@@ -69,7 +76,7 @@ export function newPivCardState(options: NewCardOptions): PivCardState {
     objects[tagKey(tag)] = Buffer.from(certificateObject(der)).toString('base64');
     keys[slot] = { algorithm: ALGORITHM_OF[kind], pkcs8: privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64') };
   }
-  return { guid, objects, keys };
+  return { guid, objects, keys, ...(options.serial === undefined ? {} : { serial: options.serial }) };
 }
 
 /** Ways a test can make the card misbehave. */
@@ -85,7 +92,7 @@ export type PivCardMisbehaviour =
   /** GENERAL AUTHENTICATE signs with a key that is not the certificate's. */
   | 'wrong-key';
 
-const SW = { ok: 0x9000, wrongLength: 0x6700, securityStatus: 0x6982, incorrectData: 0x6a80, notFound: 0x6a82, dataNotFound: 0x6a88, insNotSupported: 0x6d00, claNotSupported: 0x6e00, wrongP1P2: 0x6a86 } as const;
+const SW = { ok: 0x9000, wrongLength: 0x6700, securityStatus: 0x6982, incorrectData: 0x6a80, notFound: 0x6a82, dataNotFound: 0x6a88, insNotSupported: 0x6d00, claNotSupported: 0x6e00, wrongP1P2: 0x6a86, blocked: 0x6983 } as const;
 
 const withStatus = (data: Uint8Array, sw: number): Uint8Array => Buffer.concat([data, Uint8Array.of(sw >> 8, sw & 0xff)]);
 
@@ -99,8 +106,10 @@ export class SoftwarePivCard implements ApduResponder {
   private selected = false;
   private pending: Uint8Array = new Uint8Array(0);
   private chained: Uint8Array[] = [];
-  /** Commands seen, for tests ("it never sent VERIFY"). */
+  /** Commands seen, for tests ("it never sent GENERAL AUTHENTICATE to 9A"). */
   readonly log: string[] = [];
+  /** Each VERIFY: the key reference and how many data bytes (a PIN) came with it, for tests ("it never sent a PIN"). */
+  readonly verifications: { readonly reference: number; readonly dataLength: number }[] = [];
 
   constructor(
     readonly state: PivCardState,
@@ -136,6 +145,10 @@ export class SoftwarePivCard implements ApduResponder {
         return this.selected ? this.getData(p1, p2, data) : withStatus(new Uint8Array(0), SW.insNotSupported);
       case 0x87:
         return this.selected ? this.generalAuthenticate(p1, p2, data) : withStatus(new Uint8Array(0), SW.insNotSupported);
+      case 0x20:
+        return this.selected ? this.verify(p1, p2, data) : withStatus(new Uint8Array(0), SW.insNotSupported);
+      case 0xf8:
+        return this.selected && this.state.serial !== undefined ? this.answer(serialBytes(this.state.serial)) : withStatus(new Uint8Array(0), SW.insNotSupported);
       case 0xc0:
         return this.next();
       default:
@@ -190,6 +203,22 @@ export class SoftwarePivCard implements ApduResponder {
     return this.answer(encodeTlv(0x7c, encodeTlv(0x82, signature)));
   }
 
+  /**
+   * VERIFY (SP 800-73-4 part 2, 3.2.1) of the PIN (80) or PUK (81). With no data it only tells
+   * the tries left (63Cx, or 6983 when blocked); with data it is a PIN this card does not hold
+   * (the software card has none set), so each such try takes one.
+   */
+  private verify(p1: number, reference: number, data: Uint8Array): Uint8Array {
+    this.verifications.push({ reference, dataLength: data.length });
+    if (p1 !== 0x00) return withStatus(new Uint8Array(0), SW.wrongP1P2);
+    const field = reference === 0x80 ? 'pinRetries' : reference === 0x81 ? 'pukRetries' : undefined;
+    if (!field) return withStatus(new Uint8Array(0), SW.dataNotFound);
+    let left = this.state[field] ?? 3;
+    if (left === 0) return withStatus(new Uint8Array(0), SW.blocked);
+    if (data.length > 0) this.state[field] = left = left - 1;
+    return withStatus(new Uint8Array(0), left === 0 ? SW.blocked : 0x63c0 | Math.min(left, 15));
+  }
+
   /** Sends up to 256 bytes now and says how much more waits for GET RESPONSE (61xx). */
   private answer(data: Uint8Array): Uint8Array {
     this.pending = data;
@@ -201,6 +230,13 @@ export class SoftwarePivCard implements ApduResponder {
     this.pending = this.pending.subarray(chunk.length);
     return withStatus(chunk, this.pending.length === 0 ? SW.ok : 0x6100 | Math.min(this.pending.length, 256) % 256);
   }
+}
+
+/** GET SERIAL's answer: the serial as four bytes, big-endian. */
+function serialBytes(serial: number): Uint8Array {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(serial);
+  return new Uint8Array(bytes);
 }
 
 const kindOf = (algorithm: number): KeyKind => (algorithm === PIV_ALGORITHM.rsa2048 ? 'rsa-2048' : algorithm === PIV_ALGORITHM.eccP384 ? 'ec-p384' : 'ec-p256');

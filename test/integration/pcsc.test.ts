@@ -15,8 +15,8 @@ if (unavailable) console.warn(`[pcsc] SKIPPED on this machine: ${unavailable}`);
 const UPN = 'bg1@contoso.onmicrosoft.com';
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-25T09:00:00Z');
-const newCard = (days: number, misbehaviour?: PivCardMisbehaviour, keyKind: 'ec-p256' | 'rsa-2048' = 'ec-p256') =>
-  new SoftwarePivCard(newPivCardState({ holder: { commonName: 'Break Glass 1', organisation: 'Contoso' }, upn: UPN, notBefore: new Date(NOW - 30 * DAY), notAfter: new Date(NOW + days * DAY), keyKind }), misbehaviour);
+const newCard = (days: number, misbehaviour?: PivCardMisbehaviour, keyKind: 'ec-p256' | 'rsa-2048' = 'ec-p256', serial?: number) =>
+  new SoftwarePivCard(newPivCardState({ holder: { commonName: 'Break Glass 1', organisation: 'Contoso' }, upn: UPN, notBefore: new Date(NOW - 30 * DAY), notAfter: new Date(NOW + days * DAY), keyKind, serial }), misbehaviour);
 
 describe.skipIf(unavailable)('smartcards through a real PC/SC stack (pcscd + vpcd virtual reader)', () => {
   const dir = temporaryDirectory('keyward-pcsc-');
@@ -24,7 +24,8 @@ describe.skipIf(unavailable)('smartcards through a real PC/SC stack (pcscd + vpc
   const keyward = keywardAt(db, dir.path);
   let pcscd = { stop: async () => undefined as void, started: false };
   let inserted: VpcdCard | undefined;
-  const healthy = newCard(400);
+  // Publishes its serial as a YubiKey 5 does (GET SERIAL).
+  const healthy = newCard(400, undefined, 'ec-p256', 11409355);
 
   const insert = async (card: SoftwarePivCard, port: number = VPCD_PORTS[0]) => {
     await inserted?.remove();
@@ -73,11 +74,14 @@ describe.skipIf(unavailable)('smartcards through a real PC/SC stack (pcscd + vpc
     expect(listed.stdout).toContain('not enrolled');
     const enrolled = await keyward('card', 'enroll', '--label', 'SC-01', '--account', UPN, '--place', 'HQ safe A');
     expect(enrolled).toMatchObject({ code: 0, stdout: expect.stringContaining(`enrolled smartcard "SC-01" from ${VPCD_READERS[0]}`) });
+    expect(enrolled.stdout).toContain('; card serial 11409355; PIN retries 3, PUK retries 3)');
     expect(enrolled.stderr).toContain('no PIN is asked for');
-    expect(lastEntry()).toMatchObject({ kind: 'smartcard.enrolled', payload: { guid: healthy.state.guid, account: UPN, drill: false, possession: { valid: true } } });
-    expect((await keyward('card', 'readers')).stdout).toMatch(/SC-01/);
-    // Never a PIN: no VERIFY (INS 20) ever reached the card.
-    expect(inserted!.commands.some((c) => c.slice(2, 4) === '20')).toBe(false);
+    expect(lastEntry()).toMatchObject({ kind: 'smartcard.enrolled', payload: { guid: healthy.state.guid, account: UPN, drill: false, possession: { valid: true }, pinRetries: 3, pukRetries: 3, cardSerial: '11409355' } });
+    expect((await keyward('card', 'readers')).stdout).toMatch(/card serial 11409355.*SC-01/);
+    // Never a PIN: every VERIFY (INS 20) that reached the card was the bare four bytes that ask for the PIN (80) or PUK (81) counter.
+    const verifies = inserted!.commands.filter((c) => c.slice(2, 4) === '20');
+    expect(verifies.length).toBeGreaterThan(0);
+    expect(new Set(verifies)).toEqual(new Set(['00200080', '00200081']));
   });
 
   it('checks it: present, the same card, possession proven', async () => {
@@ -86,6 +90,17 @@ describe.skipIf(unavailable)('smartcards through a real PC/SC stack (pcscd + vpc
     expect(check.stderr).toContain('1 of 1 — insert the card labelled SC-01 into a reader');
     expect(check.stdout).toMatch(/SC-01\s+OK/);
     expect(lastEntry()).toMatchObject({ kind: 'presence.checked', payload: { kind: 'smartcard', result: 'ok', reader: VPCD_READERS[0], possession: { valid: true, slot: '9E' } } });
+  });
+
+  it('reads the PIN retry counter at each check: wrong PINs tried in between are an anomaly and a critical finding', async () => {
+    healthy.state.pinRetries = 1;
+    const check = await keyward('check', '--key', 'SC-01');
+    expect(check, JSON.stringify(check)).toMatchObject({ code: 2 });
+    expect(check.stdout).toMatch(/SC-01\s+ANOMALY\s+PIN retries dropped from 3 to 1: someone tried a wrong PIN since the last check/);
+    expect(lastEntry()).toMatchObject({ kind: 'presence.checked', payload: { result: 'anomaly', before: { pinRetries: 3 }, after: { pinRetries: 1, pukRetries: 3, cardSerial: '11409355' } } });
+    expect((await keyward('findings', 'list')).stdout).toMatch(/critical\s+open\s+\S+\s+SC-01: the key is not as it was/);
+    expect(inserted!.commands.filter((c) => c.slice(2, 4) === '20').every((c) => c.length === 8)).toBe(true);
+    healthy.state.pinRetries = 3;
   });
 
   it('finds a different card with the same label an anomaly, in either reader', async () => {
