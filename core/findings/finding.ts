@@ -21,6 +21,7 @@ export const FINDING_KINDS = [
   'seal-not-intact',
   'seal-mismatch',
   'signin-incident',
+  'audit-incident',
   'drill-incomplete',
   'netpath-not-met',
   'netpath-common-failure',
