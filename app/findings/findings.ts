@@ -9,7 +9,6 @@ import { entriesOfKinds, firstEntry, latestEntryOfKinds } from '../../db/ledger'
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { checkoutWindows, signInsOfUsers } from '../../db/signins';
 import { listCardCertificates } from '../../db/smartcards';
-import { judgeAudits } from '../guidance/audits';
 import { assessPosture } from '../guidance/posture';
 import { readValidation } from '../guidance/validation';
 import { verifyStoredLedger } from '../ledger/ledger';
@@ -91,15 +90,6 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
       title: `${label}: signed in outside any logged checkout`,
       detail: `sign-in ${s.id} at ${s.createdAt} from ${s.ip || 'an unknown address'} (${s.app || 'unknown app'}), error code ${s.errorCode}`,
       nextStep: 'Treat it as an incident: find who signed in and why; two custodians resolve it with the incident ticket.',
-    });
-  }
-  for (const c of judgeAudits(session).incidents) {
-    present.push({
-      id: `audit-incident:${c.audit.id}`, kind: 'audit-incident', severity: 'critical', subject: { type: c.subject.type === 'account' ? 'account' : 'rule', id: c.subject.id, label: c.subject.label },
-      since: c.audit.at, drill: false, closure: 'resolution', evidence: [],
-      title: `${c.subject.label}: ${c.what} outside any checkout or validation`,
-      detail: `directory audit ${c.audit.id} at ${c.audit.at}: "${c.audit.activity}" by ${c.audit.initiatedByUpn || c.audit.initiatedBy || 'an unknown actor'} (${c.audit.result || 'result not given'})`,
-      nextStep: 'Treat it as an incident: find who made the change and why; two custodians resolve it with the incident ticket.',
     });
   }
   for (const w of reconciliation.incompleteDrills) {

@@ -21,6 +21,7 @@ import { findPlaceByName, insertPlace, listPlaces } from '../../db/places';
 import { findSealBySerial, insertSeal, listSeals } from '../../db/seals';
 import { refuseUnapprovedBinding } from '../custody/binding';
 import { recorded, type Session } from '../ports';
+import { keyMetadata } from '../metadata/metadata-findings';
 
 /** Input as it arrives from a form, the CLI or IPC: unvalidated. */
 type Input = Record<string, unknown>;
@@ -104,5 +105,10 @@ export function registerSeal(session: Session, input: Input): Seal {
 
 export function listInventory(session: Pick<Session, 'db'>): Inventory {
   const { db } = session;
-  return { accounts: listAccounts(db), authenticators: listAuthenticators(db), custodians: listCustodians(db), places: listPlaces(db), seals: listSeals(db) };
+  const metadata = keyMetadata(session);
+  const authenticators = listAuthenticators(db).map((a) => {
+    const known = metadata.get(a.id);
+    return known ? { ...a, metadata: known } : a;
+  });
+  return { accounts: listAccounts(db), authenticators, custodians: listCustodians(db), places: listPlaces(db), seals: listSeals(db) };
 }

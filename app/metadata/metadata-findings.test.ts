@@ -7,7 +7,7 @@ import { openTestSession, steppingClock } from '../../test/support/session';
 import { listFindings } from '../findings/findings';
 import { enrolKey } from '../presence/enrolment';
 import { drillKeySource, type KeySource } from '../presence/key-sources';
-import { keyMetadata } from './metadata-findings';
+import { keyMetadata, metadataFlags } from './metadata-findings';
 import { importMetadata } from './metadata-import';
 
 const VENDOR_KEY = '0bb43545-fd2c-4185-87dd-feb0b2916ace';
@@ -61,6 +61,8 @@ describe('findings from the FIDO metadata', () => {
     const [revoked] = open('metadata-compromised');
     expect(revoked).toMatchObject({ severity: 'critical', subject: { id: String(key.id) }, since: '2026-11-20T00:00:00.000Z', title: 'YK-01: the FIDO metadata reports Test Vendor Key 5 REVOKED', closure: 'resolution' });
     expect(keyMetadata(s).get(key.id)?.status).toBe('REVOKED');
+    expect(metadataFlags(s, new Date('2026-11-26T00:00:00Z'), [key.id])).toEqual([{ severity: 'critical', text: expect.stringMatching(/^YK-01: the FIDO metadata reports Test Vendor Key 5 REVOKED: status report REVOKED of 2026-11-20 in metadata BLOB 2/) }]);
+    expect(metadataFlags(s, new Date('2026-11-26T00:00:00Z'), [key.id + 1])).toEqual([]);
   });
 
   it.each(['ATTESTATION_KEY_COMPROMISE', 'USER_VERIFICATION_BYPASS', 'USER_KEY_REMOTE_COMPROMISE', 'USER_KEY_PHYSICAL_COMPROMISE'])('raises a critical finding for %s unless a later report names firmware the key has reached', async (status) => {

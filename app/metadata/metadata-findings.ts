@@ -1,17 +1,9 @@
 import type { PresentFinding } from '../../core/findings/judge';
-import { certificationLevel, currentStatus, metadataConcerns, metadataStale } from '../../core/metadata/metadata';
+import { certificationLevel, currentStatus, metadataConcerns, metadataStale, type KeyMetadata } from '../../core/metadata/metadata';
 import { listAuthenticators } from '../../db/authenticators';
 import { findFidoCredential } from '../../db/fido-credentials';
 import { genuinenessByItem, metadataEntriesFor, newestBlob } from '../../db/metadata';
 import type { Session } from '../ports';
-
-/** What the metadata says of one enrolled FIDO2 key, for the inventory and reports. */
-export interface KeyMetadata {
-  readonly model: string;
-  readonly certification: string;
-  readonly status: string;
-  readonly genuineness: string;
-}
 
 /** Each enrolled FIDO2 key's model, certification level, metadata status and genuineness, by item id. */
 export function keyMetadata(session: Pick<Session, 'db'>): Map<number, KeyMetadata> {
@@ -92,4 +84,13 @@ export function metadataFindings(session: Pick<Session, 'db'>, now: Date): Prese
     }
   }
   return found;
+}
+
+/** What a presence check (for the keys it checked) or a posture run (for every key) says of the metadata: each concern in words, most severe first. */
+export function metadataFlags(session: Pick<Session, 'db'>, now: Date, authenticatorIds?: readonly number[]): { readonly severity: PresentFinding['severity']; readonly text: string }[] {
+  const rank = { critical: 0, warning: 1, notice: 2 } as const;
+  return metadataFindings(session, now)
+    .filter((f) => f.kind === 'metadata-stale' || (f.subject.type === 'authenticator' && (authenticatorIds === undefined || authenticatorIds.includes(Number(f.subject.id)))))
+    .map((f) => ({ severity: f.drill ? ('notice' as const) : f.severity, text: `${f.title}: ${f.detail}` }))
+    .sort((a, b) => rank[a.severity] - rank[b.severity]);
 }

@@ -7,6 +7,7 @@ import { KeywardError } from '../../core/errors';
 import type { CommandContext, CommandModule } from '../command';
 import { table } from '../format';
 import { genuinenessOf } from '../../app/metadata/genuineness';
+import { metadataFlags } from '../../app/metadata/metadata-findings';
 
 const ENROL_STEPS: Record<EnrolmentStep, string> = {
   connecting: 'looking for the key…',
@@ -58,10 +59,14 @@ export const runs = {
       if (line) io.stderr(`${line}\n`);
     });
     const flagged = results.some((r) => r.result !== 'ok');
+    // What the FIDO metadata says of the keys checked: a revoked or compromised model is as grave as an anomaly.
+    const metadata = metadataFlags(context.session(), context.session().clock.now(), results.filter((r) => r.kind === 'fido2').map((r) => r.authenticatorId));
+    const critical = metadata.some((m) => m.severity === 'critical');
     const human = [
       table(['ITEM', 'RESULT', 'FINDINGS'], results.map((r) => [`${r.label}${r.drill ? ' (drill)' : ''}`, r.result.toUpperCase(), findingTexts(r).join('; ')])),
-      flagged ? '\nATTENTION: at least one key or card is missing or shows an anomaly.' : `\nall ${results.length} item(s) present and unchanged.`,
+      ...metadata.map((m) => `METADATA ${m.severity.toUpperCase()}: ${m.text}`),
+      flagged ? '\nATTENTION: at least one key or card is missing or shows an anomaly.' : critical ? '\nATTENTION: the FIDO metadata reports a key checked here compromised or revoked.' : `\nall ${results.length} item(s) present and unchanged.`,
     ].join('\n');
-    return { value: { ok: !flagged, results: results.map((r) => ({ ...r, findings: r.findings.map((f, i) => ({ ...f, text: findingTexts(r)[i] })) })) }, human, exitCode: flagged ? 2 : 0 };
+    return { value: { ok: !flagged && !critical, results: results.map((r) => ({ ...r, findings: r.findings.map((f, i) => ({ ...f, text: findingTexts(r)[i] })) })), metadata }, human, exitCode: flagged || critical ? 2 : 0 };
   },
 } satisfies CommandModule['runs'];

@@ -36,7 +36,7 @@ export const runs = {
           k.placeName,
           k.accountUpn,
           k.serial,
-          k.model ?? (k.kind === 'fido2' ? 'not enrolled' : ''),
+          k.metadata ? `${k.metadata.model} (${k.metadata.certification}, status ${k.metadata.status}; ${k.metadata.genuineness})` : (k.model ?? (k.kind === 'fido2' ? 'not enrolled' : '')),
           k.lastCheckedAt ? `${k.lastResult} ${k.lastCheckedAt.slice(0, 16).replace('T', ' ')}Z` : 'never',
           k.notes.join('; '),
         ]),

@@ -1,10 +1,9 @@
-import { KeywardError } from '../../core/errors';
-import { currentAlertQueries, writeAlertRulesTemplate } from '../../app/guidance/alert-rules';
-import { assessPosture, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
+import { assessPosture, kqlAlertQueries, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
 import { importEntraExport } from '../../app/guidance/entra-import';
 import type { CommandModule } from '../command';
 import { table } from '../format';
 import { withProgress } from '../progress';
+import { metadataFlags } from '../../app/metadata/metadata-findings';
 
 export const runs = {
   accountFacts: ({ options, session }) => {
@@ -27,10 +26,13 @@ export const runs = {
   posture: ({ session }) => {
     const rules = assessPosture(session());
     const failed = rules.some((r) => r.result === 'fail');
+    // The keys' standing in the FIDO metadata: a revoked or compromised model fails the run as a failed rule does.
+    const metadata = metadataFlags(session(), session().clock.now());
+    const critical = metadata.some((m) => m.severity === 'critical');
     return {
-      value: { ok: !failed, rules },
-      human: table(['RESULT', 'RULE', 'EVIDENCE'], rules.map((r) => [r.result.toUpperCase(), r.title, r.evidence])),
-      exitCode: failed ? 2 : 0,
+      value: { ok: !failed && !critical, rules, metadata },
+      human: [table(['RESULT', 'RULE', 'EVIDENCE'], rules.map((r) => [r.result.toUpperCase(), r.title, r.evidence])), ...metadata.map((m) => `METADATA ${m.severity.toUpperCase()}: ${m.text}`)].join('\n'),
+      exitCode: failed || critical ? 2 : 0,
     };
   },
   importEntra: ({ options, session, io }) => {
@@ -40,14 +42,8 @@ export const runs = {
       human: result.alreadyImported ? `${result.file} was imported before; nothing changed` : `imported ${result.kind} from ${result.file}: ${result.summary}`,
     };
   },
-  kql: ({ options, session }) => {
-    const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-    if (options.arm !== undefined) {
-      const written = writeAlertRulesTemplate(session(), { out: options.arm, emails: list(options.email), sms: list(options.sms) });
-      return { value: written, human: `wrote ${written.path}: ${written.rules.length} alert rule(s) (${written.rules.join(', ')}) and an action group with ${written.emails} email and ${written.sms} SMS receiver(s)` };
-    }
-    if (options.email !== undefined || options.sms !== undefined) throw new KeywardError('invalid_input', '--email and --sms go with --arm FILE', 'arm');
-    const queries = currentAlertQueries(session());
-    return { value: queries, human: queries.map((q) => `// ${q.title}\n${q.query}`).join('\n\n') };
+  kql: ({ session }) => {
+    const queries = kqlAlertQueries(session());
+    return { value: queries, human: `${queries.signIns}\n\n${queries.conditionalAccessChanges}` };
   },
 } satisfies CommandModule['runs'];

@@ -21,7 +21,6 @@ export const FINDING_KINDS = [
   'seal-not-intact',
   'seal-mismatch',
   'signin-incident',
-  'audit-incident',
   'drill-incomplete',
   'netpath-not-met',
   'netpath-common-failure',

@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors';
+import type { KeyMetadata } from '../metadata/metadata';
 import { normaliseText } from '../text/text';
 
 export const AUTHENTICATOR_KINDS = ['fido2', 'smartcard'] as const;
@@ -44,6 +45,8 @@ export interface Authenticator {
   readonly expiresAt: string | null;
   /** The seal the item is stored under in the safe, when one is recorded. */
   readonly sealSerial: string | null;
+  /** For an enrolled FIDO2 key, in a listing: its model, certification and status in the FIDO metadata, and its genuineness. */
+  readonly metadata?: KeyMetadata;
   /**
    * Facts about the item that are not anomalies: a FIDO2 key's expired attestation certificate or
    * non-canonical responses; a smartcard's serial and its PIN and PUK retry counters.

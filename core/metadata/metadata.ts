@@ -32,6 +32,18 @@ export interface MetadataBlobPayload {
   readonly entries: readonly MetadataEntry[];
 }
 
+/** What the metadata says of one enrolled FIDO2 key, for the inventory and reports. */
+export interface KeyMetadata {
+  /** The metadata's description of the model, or the model Keyward knows. */
+  readonly model: string;
+  /** e.g. FIDO_CERTIFIED_L1, "not in the metadata", "no metadata imported". */
+  readonly certification: string;
+  /** The newest status report, e.g. REVOKED. */
+  readonly status: string;
+  /** "genuine <description>", "attestation does not chain…", "genuineness not checked (…)". */
+  readonly genuineness: string;
+}
+
 /** Statuses under which an authenticator of that model cannot be trusted to hold an emergency credential. */
 export const COMPROMISE_STATUSES = ['REVOKED', 'ATTESTATION_KEY_COMPROMISE', 'USER_VERIFICATION_BYPASS', 'USER_KEY_REMOTE_COMPROMISE', 'USER_KEY_PHYSICAL_COMPROMISE'] as const;
 
