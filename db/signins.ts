@@ -1,12 +1,47 @@
 import type { CheckoutWindow, SignIn } from '../core/guidance/signins';
+import type { Statement } from 'better-sqlite3';
 import type { KeywardDatabase } from './connection';
 
-/** Adds a sign-in unless one with its id is already kept; says whether it was new. */
-export function insertSignIn(db: KeywardDatabase, s: SignIn): boolean {
-  const { changes } = db
-    .prepare('INSERT OR IGNORE INTO signins (id, created_at, user_id, upn, app, ip, error_code, conditional_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(s.id, s.createdAt, s.userId, s.upn, s.app, s.ip, s.errorCode, s.conditionalAccess);
-  return changes === 1;
+const COLUMNS = '(id, created_at, user_id, upn, app, ip, error_code, conditional_access)';
+/** Sign-ins per INSERT: one call into SQLite for many rows, well under its limit on bound values. */
+const ROWS_PER_INSERT = 128;
+const inserts = new WeakMap<KeywardDatabase, { one: Statement; many: Statement }>();
+
+/**
+ * Adds sign-ins unless one with the same id is already kept, many rows per statement, with the
+ * statements prepared once per connection. Call `finish` to write the last rows; `added` says
+ * how many were new. Runs inside the caller's transaction, so an import stays all or nothing.
+ */
+export function signInWriter(db: KeywardDatabase): { add: (s: SignIn) => void; finish: () => void; readonly added: number } {
+  let statements = inserts.get(db);
+  if (!statements) {
+    const values = (rows: number) => Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    statements = { one: db.prepare(`INSERT OR IGNORE INTO signins ${COLUMNS} VALUES ${values(1)}`), many: db.prepare(`INSERT OR IGNORE INTO signins ${COLUMNS} VALUES ${values(ROWS_PER_INSERT)}`) };
+    inserts.set(db, statements);
+  }
+  const { one, many } = statements;
+  const pending: (string | number)[] = [];
+  let rows = 0;
+  let added = 0;
+  return {
+    add(s) {
+      pending.push(s.id, s.createdAt, s.userId, s.upn, s.app, s.ip, s.errorCode, s.conditionalAccess);
+      rows += 1;
+      if (rows === ROWS_PER_INSERT) {
+        added += many.run(pending).changes;
+        pending.length = 0;
+        rows = 0;
+      }
+    },
+    finish() {
+      for (let i = 0; i < rows; i += 1) added += one.run(pending.slice(i * 8, i * 8 + 8)).changes;
+      pending.length = 0;
+      rows = 0;
+    },
+    get added() {
+      return added;
+    },
+  };
 }
 
 export const findImport = (db: KeywardDatabase, sha256: string) =>

@@ -60,6 +60,23 @@ describe('importing sign-in exports', () => {
     expect(readHead(s.db)).toEqual(head);
   });
 
+  it('counts only the new sign-ins of an export that overlaps one imported before, across many-row writes', () => {
+    const jsonl = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => JSON.stringify(record(`r${from + i}`, '2026-11-20T10:00:00Z'))).join('\n');
+    expect(importSignIns(s, file('first.jsonl', jsonl(0, 300)))).toMatchObject({ records: 300, added: 300, alreadyKnown: 0 });
+    expect(importSignIns(s, file('second.jsonl', jsonl(250, 1001)))).toMatchObject({ records: 751, added: 701, alreadyKnown: 50 });
+    expect(kept()).toBe(1001);
+  });
+
+  it('refuses an export of 5,000 records whose bad record comes after many rows were written, and keeps nothing of it', () => {
+    const head = readHead(s.db);
+    const all = Array.from({ length: 5000 }, (_, i) => JSON.stringify(record(`r${i}`, '2026-11-20T10:00:00Z')));
+    all[3777] = JSON.stringify({ ...record('r3777', '2026-11-20T10:00:00Z'), createdDateTime: '2026-02-30T10:00:00Z' });
+    expect(() => importSignIns(s, file('late-fault.jsonl', all.join('\n')))).toThrow(/late-fault\.jsonl: line 3778.*nothing was imported$/s);
+    expect(kept()).toBe(0);
+    expect(s.db.prepare('SELECT count(*) FROM signin_imports').pluck().get()).toBe(0);
+    expect(readHead(s.db)).toEqual(head);
+  });
+
   describe('refusing a whole export for one fault, naming its line and column, writing nothing', () => {
     const refused = (path: string, message: RegExp) => {
       const head = readHead(s.db);

@@ -5,7 +5,7 @@ import { CsvScanner, JsonRecordScanner, describeRecord } from '../../core/guidan
 import { csvLayout, reconcile, signInFromCsv, signInFromGraph, type CsvLayout, type Reconciliation, type SignIn } from '../../core/guidance/signins';
 import { listAccounts } from '../../db/accounts';
 import { appendEntry } from '../../db/ledger';
-import { checkoutWindows, findImport, insertSignIn, recordImport, signInsOfUsers } from '../../db/signins';
+import { checkoutWindows, findImport, recordImport, signInWriter, signInsOfUsers } from '../../db/signins';
 import { recorded, type ProgressReport, type Session } from '../ports';
 import { lookAtExportFile, streamExportFile } from './export-file';
 
@@ -34,13 +34,13 @@ export function importSignIns(session: Session, path: string, progress?: Progres
   }
   const format = look.format;
   let records = 0;
-  let added = 0;
-  const take = (signIn: SignIn) => {
-    records += 1;
-    if (insertSignIn(session.db, signIn)) added += 1;
-  };
   try {
     return recorded(session, (at) => {
+      const writer = signInWriter(session.db);
+      const take = (signIn: SignIn) => {
+        records += 1;
+        writer.add(signIn);
+      };
       let sha256: string;
       if (format === 'json') {
         const scanner = new JsonRecordScanner((value, place) => take(signInFromGraph(value, describeRecord(place))));
@@ -55,6 +55,8 @@ export function importSignIns(session: Session, path: string, progress?: Progres
         sha256 = streamExportFile(path, scanner, progress);
         scanner.end();
       }
+      writer.finish();
+      const added = writer.added;
       if (records === 0) throw new KeywardError('invalid_input', 'it holds no sign-ins (an empty export?)', 'file');
       const earlier = findImport(session.db, sha256);
       if (earlier) return { file: path, sha256, records, added: 0, alreadyKnown: records, alreadyImported: true };
