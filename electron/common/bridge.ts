@@ -35,6 +35,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'validation:complete',
   'signins:import',
   'signins:reconcile',
+  'signins:state',
   'report:preview',
   'report:save',
   'report:print',

@@ -78,6 +78,7 @@ export const CHANNELS = {
   'validation:complete': z.object({}).strict(),
   'signins:import': z.object({}).strict(),
   'signins:reconcile': z.object({}).strict(),
+  'signins:state': z.object({}).strict(),
   'netpath:interfaces': z.object({}).strict(),
   'netpath:classify': z.object({ interface: text(64), class: text(20), note: optionalText(200) }).strict(),
   'netpath:probe': z.object({ targets: z.array(text(300)).max(5).optional(), timeoutSeconds: z.number().positive().max(120).optional() }).strict(),
@@ -129,6 +130,7 @@ export interface ChannelResults {
   'validation:complete': ValidationState;
   'signins:import': { readonly imported: boolean; readonly file?: string; readonly records?: number; readonly added?: number; readonly alreadyImported?: boolean };
   'signins:reconcile': Reconciliation & { readonly ledgerSeq: number };
+  'signins:state': SignInStateView;
   'netpath:interfaces': NetworkInterfaceView[];
   'netpath:classify': { readonly interface: string; readonly class: PathClass };
   'netpath:probe': NetworkProofView;
@@ -138,6 +140,13 @@ export interface ChannelResults {
 }
 
 export type CustodyItemView = CustodyView;
+
+/** The Sign-ins screen on arrival: the last import, the last recorded reconciliation, and the incidents as of now. */
+export interface SignInStateView {
+  readonly lastImport: { readonly seq: number; readonly recordedAt: string; readonly file: string; readonly records: number; readonly added: number } | null;
+  readonly lastReconciliation: { readonly seq: number; readonly recordedAt: string; readonly incidents: number } | null;
+  readonly now: Reconciliation;
+}
 
 export interface NetworkInterfaceView {
   readonly name: string;

@@ -13,6 +13,7 @@ import { buildCustodyReport } from '../../app/reports/report';
 import { assessPosture } from '../../app/guidance/posture';
 import { attestStep, completeValidation, readValidation, startValidation } from '../../app/guidance/validation';
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
+import { readSignInState } from '../../app/guidance/signins-state';
 import { writeReportPdf } from '../../app/reports/report-pdf';
 import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
 import { checkOut, countersign, listCustody, returnItem, type CustodySources } from '../../app/custody/custody';
@@ -102,6 +103,7 @@ export const HANDLERS: Handlers = {
     return { imported: true, file: result.file, records: result.records, added: result.added, alreadyImported: result.alreadyImported };
   },
   'signins:reconcile': ({ session }) => reconcileSignIns(session),
+  'signins:state': ({ session }) => readSignInState(session),
   'report:preview': ({ session }, args) => buildCustodyReport(session, args),
   'report:save': async ({ session, reports }, args) => {
     const report = buildCustodyReport(session, args);

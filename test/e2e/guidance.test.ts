@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { custodiansOf } from '../support/circle';
 import { addAccount } from '../../app/inventory/inventory';
+import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
 import { drillKeySource } from '../../app/presence/key-sources';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
@@ -23,7 +24,11 @@ describe('the guidance screens in Chromium', () => {
   it('shows each posture rule with its result, evidence and the guidance it enforces', async () => {
     const { page } = suite.ui;
     await page.getByRole('button', { name: 'Posture', exact: true }).click();
-    await page.getByText(/rule\(s\) fail/).waitFor();
+    // The banner names each failing rule, and failures come first in the list.
+    const banner = page.getByRole('alert').filter({ hasText: /rules? fails?:/ });
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/At least two emergency access accounts/);
+    expect(await page.getByRole('row').nth(1).textContent()).toMatch(/^FAIL/);
     const row = page.getByRole('row', { name: /At least two emergency access accounts/ });
     expect(await row.textContent()).toMatch(/FAIL.*1 recorded: bg1@contoso\.onmicrosoft\.com.*create two or more emergency access accounts/);
     await page.screenshot({ path: `${SCREENSHOTS}posture.png`, fullPage: true });
@@ -48,7 +53,7 @@ describe('the guidance screens in Chromium', () => {
     await last.getByRole('button', { name: 'Attest with a key touch' }).click();
     await page.getByText(/no network path proof since this validation started on \d{4}-\d\d-\d\d: prove the paths again/).waitFor();
     await last.getByLabel(/reason for a waiver/).fill('cellular modem on order');
-    await last.getByRole('button', { name: 'Waive' }).click();
+    await last.getByRole('button', { name: 'Waive (leaves a finding)' }).click();
     await touchDrillKey(page, "Alice Example's key");
     await page.getByText(/Waived by Alice Example: cellular modem on order/).waitFor();
     await page.getByRole('button', { name: 'Complete the validation' }).click();
@@ -61,8 +66,21 @@ describe('the guidance screens in Chromium', () => {
     await page.getByRole('button', { name: /Import a sign-in export/ }).click();
     await page.getByText(/Imported 1 sign-ins from .*signins\.jsonl \(1 new\)\./).waitFor();
     await page.getByRole('button', { name: 'Reconcile with the checkouts' }).click();
-    await page.getByRole('alert').filter({ hasText: '1 incident(s)' }).waitFor();
+    await page.getByText(/Reconciliation recorded as ledger entry \d+: 1 incident\./).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'As of now: 1 incident;' }).waitFor();
     expect(await page.getByRole('row', { name: /203\.0\.113\.9/ }).textContent()).toMatch(/2026-11-20 03:14:00.*bg1@contoso\.onmicrosoft\.com.*success/);
     await page.screenshot({ path: `${SCREENSHOTS}signins.png`, fullPage: true });
+  });
+
+  it('shows the last import, the last reconciliation and its incident on arrival, without a click', async () => {
+    const { page, s } = { page: suite.ui.page, s: suite.s };
+    importSignIns(s, exportPath);
+    reconcileSignIns(s);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign-ins' }).click();
+    const last = page.getByTestId('signins-last');
+    await expect.poll(() => last.textContent()).toMatch(/Last importsignins\.jsonl: 1 sign-in \(1 new\).*entry \d+Last reconciliation.*entry \d+: 1 incident/);
+    await page.getByRole('alert').filter({ hasText: 'As of now: 1 incident;' }).waitFor();
+    await page.getByRole('row').filter({ hasText: '203.0.113.9' }).waitFor();
   });
 });

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
+import { Panel, Screen } from '../../components/Layout';
 import { invoke } from '../../lib/ipc';
 import { useChannel } from '../../lib/useChannel';
 
@@ -33,25 +34,31 @@ export function ValidationScreen() {
 
   if (!current) return <p>Loading…</p>;
   return (
-    <section aria-labelledby="validation-title" className="screen">
-      <h2 id="validation-title">Validation</h2>
+    <Screen
+      id="validation"
+      title="Validation"
+      actions={
+        <label className="drill-switch">
+          <input type="checkbox" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} /> Drill mode — custodians attest with drill keys
+        </label>
+      }
+    >
       <p className={`banner ${current.due ? 'banner-bad' : 'banner-ok'}`} role={current.due ? 'alert' : 'status'}>
         {current.due ? `A validation is due: ${current.reasons.join('; ')}.` : `The next validation falls due by ${current.dueAt?.slice(0, 10)} (${current.daysRemaining} days).`}
       </p>
-      <label className="drill-switch">
-        <input type="checkbox" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} /> Drill mode — custodians attest with drill keys
-      </label>
       {error && (
         <p className="form-error" role="alert">
           {error.message}
         </p>
       )}
       {!current.current ? (
-        <button type="button" onClick={async () => apply(await invoke('validation:start', {}))}>
-          Start a validation
-        </button>
+        <div className="button-row">
+          <button type="button" onClick={async () => apply(await invoke('validation:start', {}))}>
+            Start a validation
+          </button>
+        </div>
       ) : (
-        <>
+        <Panel id="validation-checklist" title="The guidance's checklist">
           <ol className="checklist">
             {current.current.steps.map((step) => (
               <li key={step.id} className={`step-${step.status}`}>
@@ -60,29 +67,38 @@ export function ValidationScreen() {
                 </p>
                 {step.status === 'open' && (
                   <form className="step-form" aria-label={`Step ${step.id}`} onSubmit={(e) => void act(e, step.id)}>
-                    <select name="custodian" aria-label="Custodian" defaultValue="">
-                      <option value="">— custodian —</option>
-                      {custodians.map((c) => (
-                        <option key={c}>{c}</option>
-                      ))}
-                    </select>
-                    <input name="note" type="text" aria-label="Note, or the reason for a waiver" placeholder="note / reason for a waiver" />
+                    <div className="field">
+                      <label htmlFor={`${step.id}-custodian`}>Custodian</label>
+                      <select id={`${step.id}-custodian`} name="custodian" defaultValue="">
+                        <option value="">— choose —</option>
+                        {custodians.map((c) => (
+                          <option key={c}>{c}</option>
+                        ))}
+                      </select>
+                    </div>
+                    <div className="field">
+                      <label htmlFor={`${step.id}-note`}>Note, or the reason for a waiver</label>
+                      <input id={`${step.id}-note`} name="note" type="text" autoComplete="off" />
+                    </div>
                     <button type="submit" value="attest">
                       Attest with a key touch
                     </button>
-                    <button type="submit" value="waive">
-                      Waive
+                    {/* A waiver is not an attestation: it looks different and leaves a finding until the next cycle. */}
+                    <button type="submit" value="waive" className="waive">
+                      Waive (leaves a finding)
                     </button>
                   </form>
                 )}
               </li>
             ))}
           </ol>
-          <button type="button" onClick={async () => apply(await invoke('validation:complete', {}))}>
-            Complete the validation
-          </button>
-        </>
+          <div className="button-row">
+            <button type="button" onClick={async () => apply(await invoke('validation:complete', {}))}>
+              Complete the validation
+            </button>
+          </div>
+        </Panel>
       )}
-    </section>
+    </Screen>
   );
 }
