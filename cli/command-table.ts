@@ -17,6 +17,7 @@ const custody = runsOf(() => import('./commands/custody'));
 const netpath = runsOf(() => import('./commands/netpath'));
 const posture = runsOf(() => import('./commands/posture'));
 const signins = runsOf(() => import('./commands/signins'));
+const auditlog = runsOf(() => import('./commands/auditlog'));
 const validation = runsOf(() => import('./commands/validation'));
 const findings = runsOf(() => import('./commands/findings'));
 const report = runsOf(() => import('./commands/report'));
@@ -356,7 +357,16 @@ export const COMMANDS: readonly Command[] = [
     positional: { name: 'file', help: 'the exported JSON' },
     load: posture('importEntra'),
   },
-  { path: ['kql'], readonly: true, summary: 'Print the Log Analytics alert queries for the emergency accounts', options: {}, load: posture('kql') },
+  {
+    path: ['kql'], readonly: true,
+    summary: 'Print the Log Analytics alert queries for the emergency accounts (sign-ins, non-interactive sign-ins, audit activity by and to them, exclusion groups, Conditional Access); --arm writes them as Azure Monitor alert rules',
+    options: {
+      arm: { type: 'string', value: 'FILE', help: 'write an ARM template: one scheduled query rule per query (every 5 minutes, severity 0) and an action group' },
+      email: { type: 'string', multiple: true, value: 'ADDRESS', help: 'an email receiver of the action group (with --arm)' },
+      sms: { type: 'string', multiple: true, value: '+CC NUMBER', help: 'an SMS receiver, e.g. "+1 4255550100" (with --arm)' },
+    },
+    load: posture('kql'),
+  },
   // signins
   {
     path: ['signins', 'import'],
@@ -373,6 +383,15 @@ export const COMMANDS: readonly Command[] = [
     load: metadata('metadataImport'),
   },
   { path: ['signins', 'reconcile'], summary: 'Match every emergency-account sign-in to a logged checkout; exit 2 on any incident', options: {}, load: signins('signinsReconcile') },
+  // the directory audit log
+  {
+    path: ['auditlog', 'import'],
+    summary: 'Import an Entra directory audit export (Graph auditLogs/directoryAudits JSON), streamed, all or nothing',
+    options: {},
+    positional: { name: 'file', help: 'the exported audit log' },
+    load: auditlog('auditlogImport'),
+  },
+  { path: ['auditlog', 'reconcile'], summary: 'Match every change to an emergency account, its exclusion groups or the policies that name them to a checkout or a validation; exit 2 on any incident', options: {}, load: auditlog('auditlogReconcile') },
   // validation
   { path: ['validation', 'status'], readonly: true, summary: 'Whether a validation is due, and the checklist of one under way; exit 2 while one is due', options: {}, load: validation('validationStatus') },
   { path: ['validation', 'start'], summary: 'Start a validation (the guidance\'s checklist)', options: {}, load: validation('validationStart') },

@@ -7,6 +7,7 @@ import { appendEntry, latestEntryOfKinds, readHead } from '../../db/ledger';
 import { endChild } from '../../test/support/children';
 import { custodiansOf } from '../../test/support/circle';
 import { openTestSession } from '../../test/support/session';
+import { judgeNow } from '../findings/findings';
 import { initDatabase } from '../keyward';
 import { recordCheckpoint } from '../ledger/checkpoints';
 import { verifyStoredLedger } from '../ledger/ledger';
@@ -90,6 +91,22 @@ describe('backups', () => {
     }
     expect(killedMidCopy).toBeGreaterThan(0);
     expect(verifyStoredLedger(s.db)).toMatchObject({ ok: true });
+  });
+});
+
+describe('the backup reminder', () => {
+  it('is a finding while no backup was made within the organisation\'s interval, and ends with a verified backup', async () => {
+    const s = openTestSession();
+    try {
+      const at = (iso: string) => ({ now: () => new Date(iso), utcOffsetMinutes: () => 60 });
+      const open = () => judgeNow({ db: s.db, clock: at('2027-03-01T00:00:00.000Z') }).findings.filter((f) => f.kind === 'backup-stale');
+      expect(judgeNow({ db: s.db, clock: at('2027-02-01T00:00:00.000Z') }).findings.filter((f) => f.kind === 'backup-stale')).toEqual([]);
+      expect(open()).toMatchObject([{ severity: 'warning', title: 'No backup in 90 days', closure: 'condition' }]);
+      await backupDatabase({ ...s, clock: at('2027-02-20T00:00:00.000Z') }, { out: join(s.dir, 'b.kwbackup') });
+      expect(open()).toEqual([]);
+    } finally {
+      s.close();
+    }
   });
 });
 

@@ -9,10 +9,12 @@ import { entriesOfKinds, firstEntry, latestEntryOfKinds } from '../../db/ledger'
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { checkoutWindows, signInsOfUsers } from '../../db/signins';
 import { listCardCertificates } from '../../db/smartcards';
+import { judgeAudits } from '../guidance/audits';
 import { assessPosture } from '../guidance/posture';
 import { readValidation } from '../guidance/validation';
 import { verifyStoredLedger } from '../ledger/ledger';
 import { metadataFindings } from '../metadata/metadata-findings';
+import { backupFindings } from '../backup/backup-findings';
 import type { Session } from '../ports';
 
 /** Posture rules whose failure leaves the organisation without a way in: critical, not a warning. */
@@ -92,6 +94,15 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
       nextStep: 'Treat it as an incident: find who signed in and why; two custodians resolve it with the incident ticket.',
     });
   }
+  for (const c of judgeAudits(session).incidents) {
+    present.push({
+      id: `audit-incident:${c.audit.id}`, kind: 'audit-incident', severity: 'critical', subject: { type: c.subject.type === 'account' ? 'account' : 'rule', id: c.subject.id, label: c.subject.label },
+      since: c.audit.at, drill: false, closure: 'resolution', evidence: [],
+      title: `${c.subject.label}: ${c.what} outside any checkout or validation`,
+      detail: `directory audit ${c.audit.id} at ${c.audit.at}: "${c.audit.activity}" by ${c.audit.initiatedByUpn || c.audit.initiatedBy || 'an unknown actor'} (${c.audit.result || 'result not given'})`,
+      nextStep: 'Treat it as an incident: find who made the change and why; two custodians resolve it with the incident ticket.',
+    });
+  }
   for (const w of reconciliation.incompleteDrills) {
     present.push({
       id: `drill-incomplete:${w.checkoutSeq}`, kind: 'drill-incomplete', severity: 'warning', subject: { type: 'checkout', id: String(w.checkoutSeq), label: w.label },
@@ -103,6 +114,7 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
   }
 
   present.push(...metadataFindings(session, now));
+  present.push(...backupFindings(session, now));
 
   const validation = readValidation(session);
   if (validation.due) {

@@ -26,7 +26,7 @@ export interface EntraImportResult {
 
 function refuse(name: string, kind: ExportKind, evidence: string): never {
   if (kind === 'sign-ins') throw new KeywardError('invalid_input', `${name} looks like ${EXPORT_KIND_NAMES[kind]} (${evidence}); import it with "keyward signins import"`, 'file');
-  if (kind === 'directory-audits') throw new KeywardError('invalid_input', `${name} looks like ${EXPORT_KIND_NAMES[kind]} (${evidence}); import it with "keyward audits import"`, 'file');
+  if (kind === 'directory-audits') throw new KeywardError('invalid_input', `${name} looks like ${EXPORT_KIND_NAMES[kind]} (${evidence}); import it with "keyward auditlog import"`, 'file');
   if (kind === 'role-assignments') {
     throw new KeywardError('invalid_input', `${name} is ${EXPORT_KIND_NAMES[kind]} (${evidence}): roleAssignments does not tell a permanent assignment from a PIM activation; export roleAssignmentScheduleInstances (active) and roleEligibilitySchedules (eligible) instead`, 'file');
   }

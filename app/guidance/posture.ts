@@ -107,30 +107,3 @@ export function assessPosture(session: Pick<Session, 'db' | 'clock'>): PostureRu
   const orgSource = typedSource(session, 'posture.organisation_facts', organisationFactsRecordedAt(session.db));
   return judgePosture(gatherAccountFacts(session), readOrganisationFacts(session.db), session.clock.now(), readTenantEvidence(session), orgSource);
 }
-
-/**
- * The Log Analytics (KQL) alert queries the guidance asks for, filled with the accounts' object
- * ids: any sign-in by an emergency account, and any Conditional Access change that mentions them.
- */
-export function kqlAlertQueries(session: Pick<Session, 'db'>): { signIns: string; conditionalAccessChanges: string } {
-  const ids = listAccounts(session.db).map((a) => a.objectId);
-  if (ids.length === 0) throw new KeywardError('not_found', 'no emergency accounts are recorded: add them first', 'account');
-  const list = ids.map((id) => `"${id}"`).join(', ');
-  return {
-    signIns: [
-      '// Any sign-in by an emergency access account (successful or not).',
-      `let emergencyAccounts = dynamic([${list}]);`,
-      'SigninLogs',
-      '| where UserId in (emergencyAccounts)',
-      '| project TimeGenerated, UserId, UserPrincipalName, AppDisplayName, IPAddress, ResultType, ConditionalAccessStatus',
-    ].join('\n'),
-    conditionalAccessChanges: [
-      '// Conditional Access policy changes that touch the emergency accounts (their exclusions).',
-      `let emergencyAccounts = dynamic([${list}]);`,
-      'AuditLogs',
-      '| where Category == "Policy" and OperationName has "conditional access"',
-      '| where tostring(TargetResources) has_any (emergencyAccounts) or tostring(AdditionalDetails) has_any (emergencyAccounts)',
-      '| project TimeGenerated, OperationName, InitiatedBy, TargetResources',
-    ].join('\n'),
-  };
-}

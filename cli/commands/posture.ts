@@ -1,4 +1,6 @@
-import { assessPosture, kqlAlertQueries, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
+import { KeywardError } from '../../core/errors';
+import { currentAlertQueries, writeAlertRulesTemplate } from '../../app/guidance/alert-rules';
+import { assessPosture, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
 import { importEntraExport } from '../../app/guidance/entra-import';
 import type { CommandModule } from '../command';
 import { table } from '../format';
@@ -42,8 +44,14 @@ export const runs = {
       human: result.alreadyImported ? `${result.file} was imported before; nothing changed` : `imported ${result.kind} from ${result.file}: ${result.summary}`,
     };
   },
-  kql: ({ session }) => {
-    const queries = kqlAlertQueries(session());
-    return { value: queries, human: `${queries.signIns}\n\n${queries.conditionalAccessChanges}` };
+  kql: ({ options, session }) => {
+    const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    if (options.arm !== undefined) {
+      const written = writeAlertRulesTemplate(session(), { out: options.arm, emails: list(options.email), sms: list(options.sms) });
+      return { value: written, human: `wrote ${written.path}: ${written.rules.length} alert rule(s) (${written.rules.join(', ')}) and an action group with ${written.emails} email and ${written.sms} SMS receiver(s)` };
+    }
+    if (options.email !== undefined || options.sms !== undefined) throw new KeywardError('invalid_input', '--email and --sms go with --arm FILE', 'arm');
+    const queries = currentAlertQueries(session());
+    return { value: queries, human: queries.map((q) => `// ${q.title}\n${q.query}`).join('\n\n') };
   },
 } satisfies CommandModule['runs'];

@@ -21,6 +21,7 @@ export const FINDING_KINDS = [
   'seal-not-intact',
   'seal-mismatch',
   'signin-incident',
+  'audit-incident',
   'drill-incomplete',
   'netpath-not-met',
   'netpath-common-failure',
@@ -31,6 +32,7 @@ export const FINDING_KINDS = [
   'certificate-expiring',
   'validation-due',
   'validation-waived',
+  'backup-stale',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -116,6 +118,7 @@ export const ENDS_OTHERWISE: Readonly<Partial<Record<FindingKind, string>>> = {
   'validation-waived': 'it ends when the next validation cycle completes',
   'posture-failed': 'it ends when the rule passes: fix what the rule names (a signature cannot make the guidance met)',
   'posture-stale': 'it ends when fresh evidence is imported or recorded',
+  'backup-stale': 'it ends when a verified backup is made (keyward backup)',
 };
 
 /** Whether two custodians may resolve this finding now: open, and a verdict that ends by signature. */

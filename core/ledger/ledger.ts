@@ -32,6 +32,8 @@ export const LEDGER_ENTRY_KINDS = [
   'posture.imported',
   'signins.imported',
   'signins.reconciled',
+  'audits.imported',
+  'audits.reconciled',
   'metadata.imported',
   'validation.started',
   'validation.attested',
