@@ -1,33 +1,51 @@
-import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, hash, type KeyObject } from 'node:crypto';
+import { CanonicalEntryScan } from '../../core/ledger/canonical-entry';
 import { approvalChallengeInput, type Approval, type UnsealedEntry } from '../../core/ledger/ledger';
 import { KEYWARD_ORIGIN, KEYWARD_RP_ID } from '../../core/presence/presence';
 import { decodeCanonical, requireMap } from '../../native/ctap2/cbor';
+import { checkSignaturesNow, type SignatureChecks, type SignatureKey } from './signature-checks';
 
 const b64url = (text: string) => Buffer.from(text, 'base64url');
 
-/** A COSE EC2 P-256 key (as enrolment stores it, base64url) as a key node:crypto can verify with. */
-export function publicKeyFromCose(coseB64url: string): KeyObject {
+/** A COSE EC2 P-256 key (as enrolment stores it, base64url), parsed once, as this thread and the checking threads verify with it. */
+function signatureKeyFromCose(coseB64url: string, id: number): SignatureKey {
   const cose = requireMap(decodeCanonical(new Uint8Array(b64url(coseB64url))), 'COSE key');
   const x = cose.get(-2);
   const y = cose.get(-3);
   if (cose.get(1) !== 2 || cose.get(-1) !== 1 || !(x instanceof Uint8Array) || !(y instanceof Uint8Array)) throw new Error('not an EC2 P-256 COSE key');
-  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: Buffer.from(x).toString('base64url'), y: Buffer.from(y).toString('base64url') }, format: 'jwk' });
+  const jwk = { x: Buffer.from(x).toString('base64url'), y: Buffer.from(y).toString('base64url') };
+  return { id, publicKey: createPublicKey({ key: { kty: 'EC', crv: 'P-256', ...jwk }, format: 'jwk' }), ...jwk };
 }
+
+/** A COSE EC2 P-256 key (as enrolment stores it, base64url) as a key node:crypto can verify with. */
+export const publicKeyFromCose = (coseB64url: string): KeyObject => signatureKeyFromCose(coseB64url, 0).publicKey;
 
 /** The base64url challenge custodians sign for an entry. */
 export const approvalChallenge = (entry: UnsealedEntry): string => hash('sha256', approvalChallengeInput(entry), 'base64url');
 
+/**
+ * The same challenge read off a stored canonical body, without re-encoding the entry: the body
+ * with its `approvals` member cut out is, byte for byte, what the custodians signed.
+ */
+function storedChallenge(scan: CanonicalEntryScan, body: string): string | undefined {
+  if (!scan.scan(body) || scan.approvalsStart < 0) return undefined;
+  return hash('sha256', body.slice(0, scan.approvalsStart) + body.slice(scan.approvalsEnd), 'base64url');
+}
+
+const RP_ID_HASH = hash('sha256', KEYWARD_RP_ID, 'buffer');
+
 export interface CustodianKey {
   readonly custodianId: number;
-  readonly publicKey: KeyObject;
+  readonly key: SignatureKey;
 }
 
 /**
  * Checks one approval against the entry it claims to approve: the challenge is this entry's own
  * hash input, the origin and RP are Keyward's, the key was touched, and the signature verifies
- * with the custodian's enrolled public key. Returns what is wrong, or nothing.
+ * with the custodian's enrolled public key (here, or on another thread: `signatures` decides).
+ * Returns what is wrong, or nothing.
  */
-export function checkApproval(entry: UnsealedEntry, approval: Approval, key: CustodianKey | undefined): string | undefined {
+function checkApproval(entry: UnsealedEntry, challenge: string, approval: Approval, key: CustodianKey | undefined, signatures: SignatureChecks): string | undefined {
   if (!key) return `the ${approval.role}'s approval was made with a key no custodian enrolled (${approval.credentialId.slice(0, 12)}…)`;
   if (key.custodianId !== approval.custodianId) return `the ${approval.role}'s approval names custodian ${approval.custodianId} but the key belongs to custodian ${key.custodianId}`;
   let clientData: { type?: unknown; challenge?: unknown; origin?: unknown };
@@ -37,14 +55,13 @@ export function checkApproval(entry: UnsealedEntry, approval: Approval, key: Cus
     return `the ${approval.role}'s client data is not JSON`;
   }
   if (clientData.type !== 'webauthn.get') return `the ${approval.role}'s approval is not an assertion`;
-  if (clientData.challenge !== approvalChallenge(entry)) return `the ${approval.role}'s signature is over a different entry (replayed or forged approval)`;
+  if (clientData.challenge !== challenge) return `the ${approval.role}'s signature is over a different entry (replayed or forged approval)`;
   if (clientData.origin !== KEYWARD_ORIGIN) return `the ${approval.role}'s approval was made for another origin`;
   const authData = b64url(approval.authenticatorData);
-  if (authData.length < 37 || !authData.subarray(0, 32).equals(hash('sha256', KEYWARD_RP_ID, 'buffer'))) return `the ${approval.role}'s approval was made for another relying party`;
+  if (authData.length < 37 || !authData.subarray(0, 32).equals(RP_ID_HASH)) return `the ${approval.role}'s approval was made for another relying party`;
   if ((authData[32]! & 0x01) === 0) return `the ${approval.role}'s key was not touched`;
   const signed = Buffer.concat([authData, hash('sha256', b64url(approval.clientDataJSON), 'buffer')]);
-  if (!verify('sha256', signed, { key: key.publicKey, dsaEncoding: 'der' }, b64url(approval.signature))) return `the ${approval.role}'s signature does not verify`;
-  return undefined;
+  return signatures.check({ seq: entry.seq, prevHash: entry.prevHash, problem: `the ${approval.role}'s signature does not verify`, key: key.key, signed, signature: b64url(approval.signature) });
 }
 
 interface EntryWithApprovals extends UnsealedEntry {
@@ -121,8 +138,11 @@ function missingApprovals(entry: EntryWithApprovals): string | undefined {
  * approvals each kind of entry must carry, and refuses any approval made with a drill key on an
  * entry that is not a drill, and any drill custody of a real item.
  */
-export function createApprovalInspector(): (body: string, seq: number) => string | undefined {
+export function createApprovalInspector(signatures: SignatureChecks = checkSignaturesNow()): (body: string, seq: number) => string | undefined {
   const keys = new Map<string, CustodianKey & { readonly drill: boolean }>();
+  const scan = new CanonicalEntryScan();
+  /** Every key learned gets an id of its own, also when an earlier one was forgotten. */
+  let keysLearned = 0;
   const deactivated = new Set<number>();
   const drillItems = new Map<number, boolean>();
   /** Each item's account, as the approved entries so far have it. */
@@ -131,7 +151,7 @@ export function createApprovalInspector(): (body: string, seq: number) => string
   const founded = { real: false, drill: false };
   const learnKey = (payload: { custodianId?: unknown; credentialId?: unknown; publicKey?: unknown; drill?: unknown }): string | undefined => {
     try {
-      keys.set(String(payload.credentialId), { custodianId: Number(payload.custodianId), publicKey: publicKeyFromCose(String(payload.publicKey)), drill: payload.drill === true });
+      keys.set(String(payload.credentialId), { custodianId: Number(payload.custodianId), key: signatureKeyFromCose(String(payload.publicKey), (keysLearned += 1)), drill: payload.drill === true });
       return undefined;
     } catch (error) {
       return `the enrolled custodian key cannot be read: ${(error as Error).message}`;
@@ -181,9 +201,11 @@ export function createApprovalInspector(): (body: string, seq: number) => string
     }
     const missing = missingApprovals(entry);
     if (missing) return missing;
+    // A body the walk proved canonical is cut, not re-encoded; any other (an inspector fed by hand) is encoded afresh.
+    const challenge = entry.approvals?.length ? (storedChallenge(scan, body) ?? approvalChallenge(entry)) : '';
     for (const approval of entry.approvals ?? []) {
       const key = keys.get(approval.credentialId);
-      const problem = checkApproval(entry, approval, key);
+      const problem = checkApproval(entry, challenge, approval, key, signatures);
       if (problem) return problem;
       if (deactivated.has(approval.custodianId)) return `the ${approval.role} had been deactivated and could not approve`;
       if (key!.drill && !drillEntry) return `the ${approval.role}'s approval was made with a drill key; drill keys never approve anything real`;

@@ -8,6 +8,7 @@ import { fileDamage, type KeywardDatabase } from '../../db/connection';
 import { writeAll, writeOutputFileSync } from '../output-file';
 import type { ProgressReport } from '../ports';
 import { createApprovalInspector } from './approval-verification';
+import { checkSignaturesInParallel, type SignatureChecks } from './signature-checks';
 import { withCheckpoints } from './checkpoint-verification';
 import { entriesOfKinds, iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead } from '../../db/ledger';
 import { readInventoryRows } from '../../db/inventory-rows';
@@ -38,12 +39,25 @@ export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: un
     const head = readHead(db);
     return { ok: false, entries: 0, headSeq: head.seq, headHash: head.hash, firstBadSeq: 0, reason: 'damaged', message: `the database file is damaged: ${damage}` };
   }
-  const chain = verifyLedger(db, { expectHead, inspect: withCheckpoints(createApprovalInspector()), progress });
+  const chain = verifyChainAndApprovals(db, { expectHead, progress });
   if (!chain.ok) return chain;
   const problems = db.transaction(() => compareInventory(readInventoryRows(db), replayInventory(entriesOfKinds(db, INVENTORY_KINDS))))();
   if (problems.length === 0) return chain;
   const more = problems.length > NAMED_MISMATCHES ? `; and ${problems.length - NAMED_MISMATCHES} more` : '';
   return { ...chain, ok: false, firstBadSeq: 0, reason: 'inventory_mismatch', message: `the inventory tables disagree with the ledger (edited outside Keyward): ${problems.slice(0, NAMED_MISMATCHES).join('; ')}${more}` };
+}
+
+/**
+ * The chain, every approval and checkpoint: custodians' signatures are checked on worker threads,
+ * one per core, while the walk goes on; the earliest entry anything found wrong is the one named.
+ */
+export function verifyChainAndApprovals(db: KeywardDatabase, options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks } = {}): LedgerVerification {
+  const signatures = options.signatures ?? checkSignaturesInParallel();
+  try {
+    return verifyLedger(db, { expectHead: options.expectHead, inspect: withCheckpoints(createApprovalInspector(signatures)), lateFindings: () => signatures.lateFinding(), progress: options.progress });
+  } finally {
+    signatures.close();
+  }
 }
 
 export const ledgerHead = (db: KeywardDatabase): LedgerHead => readHead(db);
