@@ -1,15 +1,17 @@
-// npm run bench:ledger — `keyward ledger verify` against the one-shot SHA-256 chained over the same
-// canonical bytes, at 100k and 1M entries, with its peak memory from the operating system; the same
-// ledger with custodians' approvals against it without; durable appends against bare inserts.
+// npm run bench:ledger — `keyward ledger verify` against the one-shot SHA-256 over the same canonical
+// bytes, at 100k and 1M entries, with its peak memory from the operating system and the file's size
+// per entry; a ledger with custodians' approvals against the same without; durable appends against
+// bare inserts.
 // Not a test: the machine is shared and noisy, so only ratios within one run are printed.
 import { hash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { initDatabase } from '../app/keyward';
-import { verifyStoredLedger } from '../app/ledger/ledger';
+import { verifyChainAndApprovals, verifyStoredLedger } from '../app/ledger/ledger';
+import { approvedLedger } from './approved-ledger';
 import { openDatabase } from '../db/connection';
 import { appendEntry, sha256Hex } from '../db/ledger';
 import { entryBody, GENESIS_HASH } from '../core/ledger/ledger';
@@ -17,6 +19,7 @@ import { interleaved, median, report, throughputRatios } from './measure';
 
 const SIZES = (process.env.BENCH_VERIFY_ENTRIES ?? '100000,1000000').split(',').map(Number);
 const DURABLE_APPENDS = Number(process.env.BENCH_DURABLE_APPENDS ?? 1_000);
+const APPROVED_ENTRIES = Number(process.env.BENCH_APPROVED_ENTRIES ?? 100_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
 const actor = { role: 'operator' as const, name: 'bench' };
@@ -80,6 +83,29 @@ function benchVerify(entries: number): void {
   });
 }
 
+function benchApprovals(entries: number): void {
+  const withPath = join(dir, 'approved.db');
+  const withoutPath = join(dir, 'unapproved.db');
+  const { signatures } = approvedLedger(withPath, entries, true);
+  approvedLedger(withoutPath, entries, false);
+  const approved = openDatabase(withPath, { readonly: true });
+  const twin = openDatabase(withoutPath, { readonly: true });
+  const walk = (db: typeof approved) => () => {
+    const result = verifyChainAndApprovals(db);
+    if (!result.ok || result.entries !== entries) throw new Error(`verification failed: ${result.message}`);
+  };
+  const times = interleaved({ approved: walk(approved), twin: walk(twin) });
+  approved.close();
+  twin.close();
+  report({
+    name: `ledger verify with approvals, ${entries.toLocaleString('en')} entries`,
+    work: `the chain with every approval and checkpoint (verifyChainAndApprovals, what keyward ledger verify runs before the inventory replay) of ${entries} entries, one in ten a checkout or return with two ES256 approvals (${signatures} signatures, on ${availableParallelism()} worker threads); median ${median(times.approved).toFixed(0)} ms`,
+    baseline: `the same entries without approvals (custody entries as presence checks); median ${median(times.twin).toFixed(0)} ms`,
+    ratios: throughputRatios(times.approved, times.twin),
+    goal: { atLeast: 0.5 },
+  });
+}
+
 function benchDurableAppends(): void {
   const ledgerDb = openDatabase(join(dir, 'append.db'), { create: true });
   const bare = new Database(join(dir, 'bare.db'));
@@ -120,6 +146,7 @@ function benchDurableAppends(): void {
 
 try {
   for (const entries of SIZES) benchVerify(entries);
+  benchApprovals(APPROVED_ENTRIES);
   benchDurableAppends();
 } finally {
   rmSync(dir, { recursive: true, force: true });
