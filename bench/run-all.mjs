@@ -1,9 +1,11 @@
 // npm run bench — runs every benchmark in turn (each prints its work, baseline, ratio and goal)
 // and then one table of their results, with the date and the machine, for the README.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 
-const BENCHES = ['bench:ledger', 'bench:signins', 'bench:report', 'bench:ctap', 'bench:cli'];
+/** Every `bench:*` script in package.json, so that a new bench joins the table by being added there. */
+const BENCHES = Object.keys(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts).filter((name) => name.startsWith('bench:'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** Runs one bench script, echoing its output; resolves with its lines and exit code. */
