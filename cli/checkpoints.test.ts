@@ -30,6 +30,10 @@ describe('keyward checkpoint', () => {
     const exported = await keyward('audit', 'export', '--out', bundle, '--custodian', 'Bob Example', '--witness', 'Alice Example', '--simulated');
     expect(exported).toMatchObject({ code: 0, stdout: expect.stringMatching(/^wrote .*HQ-2026-11-25\.kwaudit: \d+ entries of site HQ [0-9a-f]{64}\n/) });
     expect(await keyward('audit', 'verify', bundle)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^bundle OK: .*\nsite HQ [0-9a-f]{64}\n\d+ entries, head [0-9a-f]{64}\n1 checkpoints; closed by checkpoint 2 signed by Bob Example and Alice Example\n$/) });
+    const auditor = join(dir.path, 'auditor.db');
+    expect(await keyward('audit', 'add', bundle, '--auditor', auditor)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^added: site HQ [0-9a-f]{64}, head entry \d+ [0-9a-f]{64} \(new-site\)\nNOTICE: a bundle from HQ/) });
+    expect(await keyward('audit', 'sites', '--auditor', auditor)).toMatchObject({ code: 0, stdout: expect.stringMatching(/\nHQ\s+[0-9a-f]{16}\s+\d+\s+[0-9a-f]{16}\s+1\s+1\s+\S+\s+UNKNOWN-SITE\n/) });
+    expect(await keyward('audit', 'sites', '--auditor', join(dir.path, 'checkpoint.db'))).toMatchObject({ code: 1, stderr: expect.stringContaining('is not a Keyward auditor database') });
     const bytes = readFileSync(bundle);
     bytes[512 * 3] = bytes[512 * 3]! ^ 0x01;
     writeFileSync(bundle, bytes);

@@ -4,12 +4,12 @@ import { KeywardError } from '../../core/errors';
 import type { Site } from '../../core/ledger/checkpoint';
 import { canonicalJson } from '../../core/ledger/canonical-json';
 import { parseCanonicalLine } from '../../core/ledger/canonical-line';
-import type { LedgerEntry } from '../../core/ledger/ledger';
+import { chainFieldsOf, type LedgerEntry } from '../../core/ledger/ledger';
 import { verifyChain, type StoredEntryRow } from '../../core/ledger/ledger-verification';
 import { sha256Hex, toLedgerEntry } from '../../db/ledger';
 import { createApprovalInspector } from '../ledger/approval-verification';
 import { withCheckpoints } from '../ledger/checkpoint-verification';
-import { parseExportLine, splitLines } from '../ledger/ledger';
+import { parseExportLine } from '../ledger/ledger';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, LISTED_MEMBERS, MEMBERS, asJson, checkpointsOf, custodianKeysOf, siteOfEntries, type Manifest } from './bundle-contents';
 import { TarDamage, readTar, type TarMember } from './ustar';
 
@@ -77,6 +77,19 @@ function readClosing(member: TarMember): { entry: LedgerEntry; row: StoredEntryR
   return { entry, row };
 }
 
+/**
+ * The stored row a line holds: the line is the entry's canonical body with `"hash"` in its
+ * sorted place, just before `"kind"`, so cutting it out gives the body the chain walk proves
+ * canonical and hashes; the line is then canonical too. No line is parsed and re-encoded.
+ */
+function rowOfLine(line: string): StoredEntryRow | undefined {
+  const at = line.indexOf(',"hash":"');
+  const end = at + 74;
+  if (at < 0 || line.charCodeAt(end - 1) !== 0x22 || !line.startsWith(',"kind":"', end)) return undefined;
+  const hash = line.slice(at + 9, end - 1);
+  return /^[0-9a-f]{64}$/.test(hash) ? { body: line.slice(0, at) + line.slice(end), hash } : undefined;
+}
+
 function checkManifest(value: unknown): Manifest {
   const m = value as Partial<Manifest> | null;
   if (typeof m !== 'object' || m === null || m.format !== BUNDLE_FORMAT) throw new BundleFinding('manifest.json', 'manifest.json is not a Keyward audit bundle manifest');
@@ -123,9 +136,19 @@ function verifyMembers(members: TarMember[]): BundleVerification {
   const seqs = new Set<number>();
   const rows: StoredEntryRow[] = [];
   const described: LedgerEntry[] = [];
-  splitLines(Buffer.from(byName.get('ledger.jsonl')!.data)).forEach((line, index) => {
-    const row = parseExportLine(line, seqs);
-    if (typeof row === 'string') throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${index + 1} is not a ledger entry: ${row}`);
+  let text: string;
+  try {
+    text = UTF8.decode(byName.get('ledger.jsonl')!.data);
+  } catch {
+    throw new BundleFinding('ledger.jsonl', 'ledger.jsonl is not UTF-8 text');
+  }
+  const lines = text.split('\n');
+  if (lines.pop() !== '') throw new BundleFinding('ledger.jsonl', 'ledger.jsonl does not end with a line break');
+  lines.forEach((line, index) => {
+    const row = rowOfLine(line);
+    if (!row) throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${index + 1} is not a ledger entry written as Keyward writes it`);
+    const seq = chainFieldsOf(row.body)?.seq;
+    if (seq !== undefined) seqs.add(seq);
     rows.push(row);
     if (DESCRIBING.test(row.body)) described.push(toLedgerEntry(row));
   });

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { KeywardError } from '../../core/errors';
+import { extendChain, findBundleByFile, furthestBundle, heldHashes, insertAuditorFinding, insertBundle, bundlesOfSite, listAuditorFindings, listSiteIds, openAuditorDatabase, type AuditorFinding, type HeldBundle } from '../../db/auditor';
+import type { Clock } from '../ports';
+import { splitLines } from '../ledger/ledger';
+import { verifyAuditBundle } from './audit-verify';
+import { readTar } from './ustar';
+
+export interface AddedBundle {
+  readonly site: { readonly id: string; readonly name: string };
+  readonly head: { readonly seq: number; readonly hash: string };
+  /** How it stands to what the auditor already held for the site. */
+  readonly standing: 'new-site' | 'extends' | 'same' | 'fork' | 'rollback';
+  readonly findings: readonly AuditorFinding[];
+}
+
+/** Each entry's hash, read from its canonical line (where `"hash"` always follows the actors and approvals). */
+function entryHashes(bundle: Buffer): string[] {
+  const ledger = readTar(bundle)[1]!.data;
+  return splitLines(Buffer.from(ledger)).map((line) => /,"hash":"([0-9a-f]{64})"/.exec(line.toString('latin1'))![1]!);
+}
+
+/**
+ * Adds a verified audit bundle to an auditor's database (created on first use). The bundle must
+ * verify; its chain must extend what is held for its site: one that disagrees at some entry (a
+ * fork) or ends before it (a rollback) is a critical finding naming both heads, and a site seen
+ * for the first time is named as such. The bundles themselves are only read.
+ */
+export function addAuditBundle(auditorPath: string, file: string, clock: Clock): AddedBundle {
+  const verification = verifyAuditBundle(file);
+  if (!verification.ok) throw new KeywardError('verification_failed', `the bundle does not verify (${verification.member}: ${verification.message}); it was not added`, 'file');
+  const bytes = readFileSync(file);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const db = openAuditorDatabase(auditorPath, { create: true });
+  try {
+    if (findBundleByFile(db, sha256)) throw new KeywardError('conflict', `this bundle was added already`, 'file');
+    const site = verification.site!;
+    const head = verification.head!;
+    const hashes = entryHashes(bytes);
+    const at = clock.now().toISOString();
+    return db
+      .transaction((): AddedBundle => {
+        const held = furthestBundle(db, site.id);
+        const bundleId = insertBundle(db, { siteId: site.id, siteName: site.name, fileSha256: sha256, createdAt: verification.createdAt!, headSeq: head.seq, headHash: head.hash, checkpoints: verification.checkpoints!, closingHash: verification.closing!.hash, addedAt: at });
+        const findings: AuditorFinding[] = [];
+        const raise = (kind: AuditorFinding['kind'], severity: AuditorFinding['severity'], message: string) => {
+          const finding = { siteId: site.id, kind, severity, message, bundleId, at };
+          insertAuditorFinding(db, finding);
+          findings.push(finding);
+        };
+        const standing = judgeStanding(held, hashes, heldHashes(db, site.id, 1, Math.min(head.seq, held?.headSeq ?? 0)));
+        const label = `${site.name || 'unnamed site'} (${site.id.slice(0, 16)}…)`;
+        if (standing === 'new-site') raise('unknown-site', 'notice', `a bundle from ${label}, a site this auditor database did not know: its head ${head.hash} at entry ${head.seq} is held from now on`);
+        if (standing === 'fork') raise('fork', 'critical', `${label} forked: this bundle's head ${head.hash} (entry ${head.seq}) does not extend the head held from an earlier bundle, ${held!.headHash} (entry ${held!.headSeq})`);
+        if (standing === 'rollback') raise('rollback', 'critical', `${label} went back: this bundle's head ${head.hash} (entry ${head.seq}) is behind the head held from an earlier bundle, ${held!.headHash} (entry ${held!.headSeq})`);
+        if (standing === 'new-site' || standing === 'extends') extendChain(db, site.id, (held?.headSeq ?? 0) + 1, hashes.slice(held?.headSeq ?? 0));
+        return { site, head, standing, findings };
+      })
+      .immediate();
+  } finally {
+    db.close();
+  }
+}
+
+function judgeStanding(held: HeldBundle | undefined, hashes: readonly string[], heldPrefix: readonly string[]): AddedBundle['standing'] {
+  if (!held) return 'new-site';
+  if (heldPrefix.some((hash, i) => hashes[i] !== hash)) return 'fork';
+  if (hashes.length < held.headSeq) return 'rollback';
+  return hashes.length === held.headSeq ? 'same' : 'extends';
+}
+
+export interface SiteOverview {
+  readonly siteId: string;
+  readonly siteName: string;
+  readonly headSeq: number;
+  readonly headHash: string;
+  readonly checkpoints: number;
+  readonly lastBundleAt: string;
+  readonly bundles: number;
+  readonly findings: readonly AuditorFinding[];
+}
+
+/** Every site the auditor holds bundles of: the furthest head, its checkpoints, and the site's findings, worst first. */
+export function auditorOverview(auditorPath: string): SiteOverview[] {
+  const db = openAuditorDatabase(auditorPath, { create: false });
+  try {
+    const findings = listAuditorFindings(db);
+    return listSiteIds(db).map((siteId) => {
+      const furthest = furthestBundle(db, siteId)!;
+      const count = bundlesOfSite(db, siteId);
+      return { siteId, siteName: furthest.siteName, headSeq: furthest.headSeq, headHash: furthest.headHash, checkpoints: furthest.checkpoints, lastBundleAt: count.last, bundles: count.n, findings: findings.filter((f) => f.siteId === siteId) };
+    });
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,81 @@
+// npm run bench:audit — an audit bundle of BENCH_AUDIT_ENTRIES entries (100,000 by default; the
+// goal is stated for 1,000,000) verified with no database, against `ledger verify` of the same
+// entries in the database; and 20 sites' bundles gathered into an auditor database, against
+// verifying the same 20 bundles alone. Ratios of runs interleaved in one go, never absolute times.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportAuditBundle } from '../app/audit/audit-export';
+import { verifyAuditBundle } from '../app/audit/audit-verify';
+import { addAuditBundle } from '../app/audit/auditor';
+import { initDatabase } from '../app/keyward';
+import { nameSite, recordCheckpoint } from '../app/ledger/checkpoints';
+import { verifyStoredLedger } from '../app/ledger/ledger';
+import { drillKeySource, type KeySource } from '../app/presence/key-sources';
+import { appendEntry } from '../db/ledger';
+import { custodiansOf } from '../test/support/circle';
+import { steppingClock } from '../test/support/session';
+import { interleaved, report, throughputRatios } from './measure';
+
+const ENTRIES = Number(process.env.BENCH_AUDIT_ENTRIES ?? 100_000);
+const SITES = 20;
+const SITE_ENTRIES = Number(process.env.BENCH_AUDIT_SITE_ENTRIES ?? 5_000);
+const actor = { role: 'operator' as const, name: 'bench' };
+const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-audit-'));
+
+/** A site's database with `entries` entries, a checkpoint every 10,000, and its bundle. */
+async function site(name: string, entries: number, start: string) {
+  const clock = steppingClock(start);
+  const path = join(dir, `${name}.db`);
+  const { db } = initDatabase(path, clock, actor);
+  const session = { db, clock, actor };
+  const keys: KeySource = { simulated: false, open: (target) => drillKeySource(db, { store: 'custodians' }).open(target) };
+  await custodiansOf(session, keys, ['Alice Example', 'Bob Example']);
+  nameSite(session, { name });
+  for (let done = 0; done < entries; done += 10_000) {
+    db.transaction(() => {
+      for (let i = done; i < Math.min(entries, done + 10_000); i += 1) appendEntry(db, { kind: 'netpath.proved', actors: [actor], payload: { verdict: 'met', summary: `wired and cellular, proof ${i}`, targets: ['login.microsoftonline.com:443'] } }, { recordedAt: clock.now().toISOString(), utcOffset: '+01:00' });
+    })();
+    await recordCheckpoint(session, keys, { custodian: 'Alice Example', witness: 'Bob Example' });
+  }
+  const out = join(dir, `${name}.kwaudit`);
+  await exportAuditBundle(session, keys, { out, custodian: 'Alice Example', witness: 'Bob Example' });
+  return { db, out };
+}
+
+try {
+  const big = await site('HQ', ENTRIES, '2026-01-01T00:00:00.000Z');
+  const one = interleaved({ bundle: () => void verifyAuditBundle(big.out), ledger: () => void verifyStoredLedger(big.db) });
+  report({
+    name: 'audit-bundle-verify',
+    work: `keyward audit verify of a bundle of ${ENTRIES.toLocaleString('en')} entries (no database)`,
+    baseline: 'keyward ledger verify of the same entries in the database',
+    ratios: throughputRatios(one.bundle, one.ledger),
+    goal: { atLeast: 0.5 },
+  });
+  big.db.close();
+
+  const bundles: string[] = [];
+  for (let i = 0; i < SITES; i += 1) {
+    const s = await site(`Site ${i + 1}`, SITE_ENTRIES, new Date(Date.UTC(2026, 0, 1 + i)).toISOString());
+    s.db.close();
+    bundles.push(s.out);
+  }
+  let round = 0;
+  const gather = interleaved({
+    gather: () => {
+      const auditor = join(dir, `auditor-${(round += 1)}.db`);
+      for (const bundle of bundles) addAuditBundle(auditor, bundle, steppingClock());
+    },
+    verify: () => bundles.forEach((bundle) => verifyAuditBundle(bundle)),
+  });
+  report({
+    name: 'audit-gather-20-sites',
+    work: `keyward audit add of ${SITES} sites' bundles of ${SITE_ENTRIES.toLocaleString('en')} entries into a new auditor database`,
+    baseline: 'keyward audit verify of the same bundles',
+    ratios: throughputRatios(gather.gather, gather.verify),
+    goal: { atLeast: 0.7 },
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
