@@ -1,7 +1,7 @@
 import { KeywardError } from '../../core/errors';
 import type { Authenticator } from '../../core/inventory/inventory';
 import type { PresenceResult } from '../../core/presence/presence';
-import { cardResult, compareCard, compareRetries, describeCardFinding, type CardFinding, type KnownCardState } from '../../core/cards/smartcard';
+import { cardResult, compareCard, compareCardSerial, compareRetries, describeCardFinding, type CardFinding, type KnownCardState } from '../../core/cards/smartcard';
 import { listAuthenticators } from '../../db/authenticators';
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { findSmartcard, findSmartcardByGuid, recordCardCheck, type SmartcardRecord } from '../../db/smartcards';
@@ -142,7 +142,7 @@ async function observeCard(
   }
   const contents = match.contents!;
   const now = knownStateOf(contents);
-  const findings = [...compareCard(record.known, now, session.clock.now(), windowDays), ...compareRetries(record.retries, contents.retries)];
+  const findings = [...compareCardSerial(record.cardSerial, contents.serial), ...compareCard(record.known, now, session.clock.now(), windowDays), ...compareRetries(record.retries, contents.retries)];
   if (!record.cardAuthenticationCertificate) {
     findings.push({ code: 'possession_not_proven', detail: 'the card has no Card Authentication key (9E) and Keyward never asks for a PIN' });
     return { findings, state: now, contents, reader: match.reader };

@@ -85,7 +85,16 @@ describe('PIV retry counters and the card serial, read without a PIN', () => {
     expect(verifyLedger(s.db).ok).toBe(true);
   });
 
-  it('warns at enrolment about a card whose PIN is already blocked, and shows no serial for a card that publishes none', async () => {
+  it('calls a card with the enrolled GUID but another serial an anomaly: a copy of the card\'s identity', async () => {
+    await enrolCard(s, offering(newCard(11409355)), { label: 'SC-01' });
+    meanwhile('SC-01', (state) => Object.assign(state, { serial: 22222222 }));
+    const [copy] = await runCardCheck(s, drillCardSource(s.db));
+    expect(copy).toMatchObject({ result: 'anomaly', findings: [{ code: 'card_serial_changed', before: '11409355', after: '22222222' }] });
+    // The serial Keyward knows stays the enrolled one.
+    expect(findSmartcard(s.db, findAuthenticatorByLabel(s.db, 'SC-01')!.id)!.cardSerial).toBe('11409355');
+  });
+
+    it('warns at enrolment about a card whose PIN is already blocked, and shows no serial for a card that publishes none', async () => {
     const card = newCard();
     card.state.pinRetries = 0;
     const { authenticator, warnings } = await enrolCard(s, offering(card), { label: 'SC-02' });

@@ -32,7 +32,8 @@ export type CardFinding =
   | { readonly code: 'certificate_expired'; readonly notAfter: string }
   | { readonly code: 'certificate_expiring'; readonly notAfter: string; readonly days: number }
   | { readonly code: 'no_answer'; readonly detail: string }
-  | { readonly code: 'retries_dropped'; readonly counter: 'PIN' | 'PUK'; readonly before: number; readonly after: number };
+  | { readonly code: 'retries_dropped'; readonly counter: 'PIN' | 'PUK'; readonly before: number; readonly after: number }
+  | { readonly code: 'card_serial_changed'; readonly before: string; readonly after: string };
 
 /** A card's PIN and PUK retry counters as last read (without a PIN); null where the card does not say. */
 export interface CardRetries {
@@ -50,6 +51,11 @@ export function compareRetries(known: CardRetries, now: CardRetries): CardFindin
     if (before !== null && after !== null && after < before) findings.push({ code: 'retries_dropped', counter, before, after });
   }
   return findings;
+}
+
+/** A card that published one serial at enrolment and another now carries the enrolled card's CHUID but is another card: a copy. */
+export function compareCardSerial(known: string | null, now: string | null): CardFinding[] {
+  return known !== null && now !== null && known !== now ? [{ code: 'card_serial_changed', before: known, after: now }] : [];
 }
 
 /** Findings that record a fact without making the card's result an anomaly. */
@@ -115,6 +121,8 @@ export function describeCardFinding(finding: CardFinding): string {
       return `the PIV Authentication certificate expires on ${day(finding.notAfter)}, in ${finding.days} day(s)`;
     case 'no_answer':
       return `no answer from the card: ${finding.detail}`;
+    case 'card_serial_changed':
+      return `the card's serial is ${finding.after}, not ${finding.before} as enrolled: another card carries the enrolled card's identity (GUID)`;
     case 'retries_dropped':
       return `${finding.counter} retries dropped from ${finding.before} to ${finding.after}: someone tried a wrong ${finding.counter} since the last check`;
   }
