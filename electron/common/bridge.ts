@@ -17,6 +17,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'ledger:checkpoint',
   'key:enroll',
   'presence:check',
+  'presence:schedule',
   'card:readers',
   'drill:touch',
   'card:enroll',

@@ -43,6 +43,7 @@ export const CHANNELS = {
     .object({ label: text(200), serial: optionalText(200), place: optionalText(200), account: optionalText(200), simulated: z.boolean() })
     .strict(),
   'presence:check': z.object({ key: optionalText(200), simulated: z.boolean() }).strict(),
+  'presence:schedule': z.object({}).strict(),
   'card:readers': z.object({ simulated: z.boolean() }).strict(),
   'drill:touch': z.object({ answer: text(20) }).strict(),
   'card:enroll': z.object({ label: text(200), place: optionalText(200), account: optionalText(200), reader: optionalText(200), simulated: z.boolean() }).strict(),
@@ -108,6 +109,11 @@ export interface ChannelResults {
   'ledger:checkpoint': Checkpoint;
   'key:enroll': Authenticator;
   'presence:check': PresenceCheckReport;
+  /** Every item a check covers, soonest due first: its last check and when the next falls due. */
+  'presence:schedule': {
+    readonly intervalDays: number;
+    readonly items: readonly { readonly id: number; readonly label: string; readonly kind: 'fido2' | 'smartcard'; readonly drill: boolean; readonly lastCheckedAt: string | null; readonly lastResult: 'ok' | 'anomaly' | 'missing' | null; readonly nextDueAt: string; readonly overdue: boolean }[];
+  };
   'card:readers': readonly ReaderView[];
   /** The drill key that was waiting for the touch. */
   'drill:touch': { readonly label: string };

@@ -6,6 +6,7 @@ import { recentEntries, verifyStoredLedger } from '../../app/ledger/ledger';
 import { checkpointDue, listCheckpoints, recordCheckpoint } from '../../app/ledger/checkpoints';
 import type { Session } from '../../app/ports';
 import { findingTexts, runFullCheck } from '../../app/presence/full-check';
+import { presenceSchedule } from '../../app/presence/presence-schedule';
 import { enrolCard } from '../../app/cards/card-enrolment';
 import { listCardReaders } from '../../app/cards/card-readers';
 import { readStatus } from '../../app/inventory/status';
@@ -59,6 +60,7 @@ const custodySources = (context: HandlerContext, simulated: boolean): CustodySou
 /** Each channel's use case. Arguments arrive already shape-checked by the router. */
 export const HANDLERS: Handlers = {
   'status:get': ({ session }) => readStatus(session.db, session.clock.now()),
+  'presence:schedule': ({ session }) => presenceSchedule(session),
   'inventory:list': ({ session }) => listInventory(session),
   'account:add': ({ session }, args) => addAccount(session, args),
   'place:add': ({ session }, args) => addPlace(session, args),

@@ -36,7 +36,8 @@ describe('the presence check screen in Chromium, in drill mode', () => {
       await prompt.waitFor({ state: 'detached' });
     }
     await page.getByText('All 2 item(s) present and unchanged.').waitFor();
-    expect(await page.getByRole('row', { name: /YK-01 \(drill\)\s*FIDO2 key\s*OK/ }).count()).toBe(1);
+    const results = page.getByRole('table', { name: 'Results of this check' });
+    expect(await results.getByRole('row', { name: /YK-01 \(drill\)\s*FIDO2 key\s*OK/ }).count()).toBe(1);
 
     // Someone tried wrong PINs on YK-02 between checks.
     const id = s.db.prepare("SELECT id FROM authenticators WHERE label = 'YK-02'").pluck().get() as number;
@@ -49,8 +50,11 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     await touchDrillKey(page, 'YK-02');
     const alert = page.getByRole('alert').filter({ hasText: 'at least one key or card is missing or shows an anomaly' });
     await alert.waitFor();
-    const row = page.getByRole('row', { name: /YK-02/ });
+    const row = results.getByRole('row', { name: /YK-02/ });
     expect(await row.textContent()).toMatch(/ANOMALY.*PIN retries dropped from 8 to 5/);
+    // The schedule says when each item was last checked, how it went, and when the next check falls due.
+    const schedule = page.getByRole('table', { name: 'Enrolled keys and smartcards, soonest due first' });
+    await expect.poll(() => schedule.getByRole('row', { name: /YK-02/ }).textContent()).toMatch(/YK-02 \(drill\)FIDO2 keyANOMALY 2026-11-25 \d\d:\d\d \(UTC[+-]\d\d:\d\d\)2027-02-23 \d\d:\d\d/);
     await page.screenshot({ path: `${SCREENSHOTS}presence-anomaly.png`, fullPage: true });
 
     await page.getByRole('button', { name: 'Inventory' }).click();
@@ -78,7 +82,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     await page.waitForTimeout(300);
     expect(checks()).toBe(0);
     await touchDrillKey(page, 'YK-07', 'refuse');
-    const row = page.getByRole('row', { name: /YK-07/ });
+    const row = page.getByRole('table', { name: 'Results of this check' }).getByRole('row', { name: /YK-07/ });
     await row.waitFor();
     expect(await row.textContent()).toMatch(/MISSING.*no answer from the key: the touch was refused \(CTAP2_ERR_OPERATION_DENIED\)/);
     expect(checks()).toBe(1);

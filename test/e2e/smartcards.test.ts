@@ -29,7 +29,7 @@ describe('smartcards on the presence check screen in Chromium, in drill mode', (
 
     await page.getByRole('button', { name: 'Run presence check' }).click();
     await page.getByText('All 1 item(s) present and unchanged.').waitFor();
-    const row = page.getByRole('row', { name: /SC-02 \(drill\)\s*Smartcard\s*OK/ });
+    const row = page.getByRole('table', { name: 'Results of this check' }).getByRole('row', { name: /SC-02 \(drill\)\s*Smartcard\s*OK/ });
     expect(await row.textContent()).toMatch(/expires on 2027-11-25, in 36\d day\(s\)/);
     await page.screenshot({ path: `${SCREENSHOTS}presence-smartcard.png`, fullPage: true });
 

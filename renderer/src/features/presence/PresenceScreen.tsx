@@ -5,6 +5,8 @@ import { invoke } from '../../lib/ipc';
 import { useChannel } from '../../lib/useChannel';
 import { describeProgress, useKeyProgress } from './useKeyProgress';
 import { CardEnrolSection } from './CardEnrolSection';
+import { PresenceSchedule } from './PresenceSchedule';
+import { Screen } from '../../components/Layout';
 
 type Report = ChannelResults['presence:check'];
 type KeyResult = Report['results'][number];
@@ -34,12 +36,17 @@ export function PresenceScreen() {
   }
 
   return (
-    <section aria-labelledby="presence-title" className="screen">
-      <h2 id="presence-title">Presence check</h2>
-      <label className="drill-switch">
-        <input type="checkbox" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} disabled={checking} />
-        Drill mode — rehearse with software keys and cards; results are recorded as drills
-      </label>
+    <Screen
+      id="presence"
+      title="Presence check"
+      actions={
+        <label className="drill-switch">
+          <input type="checkbox" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} disabled={checking} />
+          Drill mode — rehearse with software keys and cards; results are recorded as drills
+        </label>
+      }
+    >
+      <PresenceSchedule />
 
       <section className="inventory-section" aria-labelledby="check-title">
         <h3 id="check-title" className="section-title">
@@ -103,7 +110,7 @@ export function PresenceScreen() {
 
       <EnrolSection drill={drill} places={inventory?.places.map((p) => p.name) ?? []} accounts={inventory?.accounts.map((a) => a.upn) ?? []} />
       <CardEnrolSection drill={drill} places={inventory?.places.map((p) => p.name) ?? []} accounts={inventory?.accounts.map((a) => a.upn) ?? []} />
-    </section>
+    </Screen>
   );
 }
 
