@@ -12,6 +12,8 @@ import type { CustodyView } from '../../core/custody/custody';
 import type { PostureRule } from '../../core/guidance/posture';
 import type { ValidationState } from '../../core/guidance/validation';
 import type { Reconciliation } from '../../core/guidance/signins';
+import type { FactsView } from '../../core/guidance/facts-view';
+import type { AlertQuery } from '../../core/guidance/alert-queries';
 import { RESOLUTION_CHOICES, type Finding } from '../../core/findings/finding';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
@@ -78,6 +80,17 @@ export const CHANNELS = {
   'validation:waive': z.object({ step: text(40), custodian: text(200), reason: text(300), simulated: z.boolean() }).strict(),
   'validation:complete': z.object({}).strict(),
   'signins:import': z.object({}).strict(),
+  'facts:get': z.object({}).strict(),
+  'facts:account': z
+    .object({ upn: text(200), cloudOnly: optionalText(10), globalAdmin: optionalText(12), caExcluded: optionalText(10), phoneMfa: optionalText(10), perUserMfa: optionalText(10), personalMethods: optionalText(10), mechanism: optionalText(200) })
+    .strict(),
+  'facts:organisation': z
+    .object({ adminMechanism: optionalText(200), signInMonitoring: optionalText(10), caStance: optionalText(30), expiryWindowDays: optionalText(10), checkIntervalDays: optionalText(10), evidenceIntervalDays: optionalText(10) })
+    .strict(),
+  /** A path typed in; without one, main asks with its file dialog. */
+  'facts:import-entra': z.object({ path: optionalText(1000) }).strict(),
+  'facts:kql': z.object({}).strict(),
+  'validation:subscription-change': z.object({ note: text(300) }).strict(),
   'signins:reconcile': z.object({}).strict(),
   'signins:state': z.object({}).strict(),
   'netpath:interfaces': z.object({}).strict(),
@@ -136,6 +149,12 @@ export interface ChannelResults {
   'validation:complete': ValidationState;
   'signins:import': { readonly imported: boolean; readonly file?: string; readonly records?: number; readonly added?: number; readonly alreadyImported?: boolean };
   'signins:reconcile': Reconciliation & { readonly ledgerSeq: number };
+  'facts:get': FactsView;
+  'facts:account': { readonly upn: string };
+  'facts:organisation': { readonly evidenceIntervalDays: number };
+  'facts:import-entra': { readonly imported: boolean; readonly file?: string; readonly kind?: string; readonly summary?: string; readonly alreadyImported?: boolean };
+  'facts:kql': readonly AlertQuery[];
+  'validation:subscription-change': ValidationState;
   'signins:state': SignInStateView;
   'netpath:interfaces': NetworkInterfaceView[];
   'netpath:classify': { readonly interface: string; readonly class: PathClass };

@@ -11,8 +11,11 @@ import { enrolCard } from '../../app/cards/card-enrolment';
 import { listCardReaders } from '../../app/cards/card-readers';
 import { readStatus } from '../../app/inventory/status';
 import { buildCustodyReport } from '../../app/reports/report';
-import { assessPosture } from '../../app/guidance/posture';
-import { attestStep, completeValidation, readValidation, startValidation } from '../../app/guidance/validation';
+import { assessPosture, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
+import { readFacts } from '../../app/guidance/facts';
+import { importEntraExport } from '../../app/guidance/entra-import';
+import { currentAlertQueries } from '../../app/guidance/alert-rules';
+import { attestStep, completeValidation, readValidation, recordSubscriptionChange, startValidation } from '../../app/guidance/validation';
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
 import { readSignInState } from '../../app/guidance/signins-state';
 import { writeReportPdf } from '../../app/reports/report-pdf';
@@ -105,6 +108,20 @@ export const HANDLERS: Handlers = {
     return { imported: true, file: result.file, records: result.records, added: result.added, alreadyImported: result.alreadyImported };
   },
   'signins:reconcile': ({ session }) => reconcileSignIns(session),
+  'facts:get': ({ session }) => readFacts(session),
+  'facts:account': ({ session }, args) => {
+    recordAccountFacts(session, args);
+    return { upn: args.upn };
+  },
+  'facts:organisation': ({ session }, args) => ({ evidenceIntervalDays: recordOrganisationFacts(session, args).evidenceIntervalDays }),
+  'facts:import-entra': async ({ session, files }, args) => {
+    const path = args.path?.trim() || (await files.chooseOpenPath?.('Import an Entra export'));
+    if (!path) return { imported: false };
+    const result = importEntraExport(session, path);
+    return { imported: true, file: result.file, kind: result.kind, summary: result.summary, alreadyImported: result.alreadyImported };
+  },
+  'facts:kql': ({ session }) => currentAlertQueries(session),
+  'validation:subscription-change': ({ session }, args) => recordSubscriptionChange(session, args),
   'signins:state': ({ session }) => readSignInState(session),
   'report:preview': ({ session }, args) => buildCustodyReport(session, args),
   'report:save': async ({ session, reports }, args) => {

@@ -8,6 +8,7 @@ import { ReportsScreen } from '../features/reports/ReportsScreen';
 import { PostureScreen } from '../features/guidance/PostureScreen';
 import { ValidationScreen } from '../features/guidance/ValidationScreen';
 import { SignInsScreen } from '../features/guidance/SignInsScreen';
+import { FactsScreen } from '../features/facts/FactsScreen';
 import { NetworkScreen } from '../features/network/NetworkScreen';
 import { DrillTouchPrompt } from '../features/presence/DrillTouchPrompt';
 import { StatusStrip } from './StatusStrip';
@@ -20,6 +21,7 @@ const ROUTES = [
   { id: 'presence', label: 'Presence check' },
   { id: 'network', label: 'Network paths' },
   { id: 'posture', label: 'Posture' },
+  { id: 'facts', label: 'Facts' },
   { id: 'validation', label: 'Validation' },
   { id: 'signins', label: 'Sign-ins' },
   { id: 'ledger', label: 'Ledger' },
@@ -65,6 +67,7 @@ export function App() {
         {route === 'network' && <NetworkScreen />}
         {route === 'posture' && <PostureScreen />}
         {route === 'validation' && <ValidationScreen />}
+        {route === 'facts' && <FactsScreen onSaved={setAnnouncement} />}
         {route === 'signins' && <SignInsScreen />}
         {route === 'ledger' && <LedgerScreen />}
         {route === 'reports' && <ReportsScreen />}
