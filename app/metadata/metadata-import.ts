@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { KeywardError } from '../../core/errors';
-import { metadataStale, parseBlobPayload } from '../../core/metadata/metadata';
+import { metadataStale, parseBlobPayload, type ImportedMetadataView } from '../../core/metadata/metadata';
 import { appendEntry } from '../../db/ledger';
 import { newestBlob, storeBlob } from '../../db/metadata';
 import { recorded, type Session } from '../ports';
@@ -97,4 +97,12 @@ export async function importMetadata(session: Session, input: MetadataImportInpu
     storeBlob(session.db, { no: payload.no, nextUpdate: payload.nextUpdate, sha256, signer: verified.signer, importedAt: at.recordedAt, ledgerSeq: entry.seq }, payload);
     return { ...result, alreadyImported: false };
   });
+}
+
+/** The metadata the room holds now: the newest BLOB imported, or null. */
+export function importedMetadata(session: Pick<Session, 'db' | 'clock'>): ImportedMetadataView | null {
+  const blob = newestBlob(session.db);
+  if (!blob) return null;
+  const { ledgerSeq: _seq, ...shown } = blob;
+  return { ...shown, stale: metadataStale(blob.nextUpdate, session.clock.now()) };
 }

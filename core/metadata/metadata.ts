@@ -44,6 +44,19 @@ export interface KeyMetadata {
   readonly genuineness: string;
 }
 
+/** The imported metadata as screens show it. */
+export interface ImportedMetadataView {
+  readonly no: number;
+  readonly nextUpdate: string;
+  readonly sha256: string;
+  readonly signer: string;
+  /** FIDO2 models listed. */
+  readonly entries: number;
+  readonly importedAt: string;
+  /** Past its next update: newer revocations are not known here. */
+  readonly stale: boolean;
+}
+
 /** Statuses under which an authenticator of that model cannot be trusted to hold an emergency credential. */
 export const COMPROMISE_STATUSES = ['REVOKED', 'ATTESTATION_KEY_COMPROMISE', 'USER_VERIFICATION_BYPASS', 'USER_KEY_REMOTE_COMPROMISE', 'USER_KEY_PHYSICAL_COMPROMISE'] as const;
 

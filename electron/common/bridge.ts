@@ -35,6 +35,8 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'validation:waive',
   'validation:complete',
   'signins:import',
+  'metadata:import',
+  'metadata:state',
   'signins:reconcile',
   'signins:state',
   'facts:get',

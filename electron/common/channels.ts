@@ -12,6 +12,7 @@ import type { CustodyView } from '../../core/custody/custody';
 import type { PostureRule } from '../../core/guidance/posture';
 import type { ValidationState } from '../../core/guidance/validation';
 import type { Reconciliation } from '../../core/guidance/signins';
+import type { ImportedMetadataView } from '../../core/metadata/metadata';
 import type { FactsView } from '../../core/guidance/facts-view';
 import type { AlertQuery } from '../../core/guidance/alert-queries';
 import { RESOLUTION_CHOICES, type Finding } from '../../core/findings/finding';
@@ -80,6 +81,8 @@ export const CHANNELS = {
   'validation:waive': z.object({ step: text(40), custodian: text(200), reason: text(300), simulated: z.boolean() }).strict(),
   'validation:complete': z.object({}).strict(),
   'signins:import': z.object({}).strict(),
+  'metadata:import': z.object({ path: optionalText(1000), crls: z.array(text(1000)).max(8).optional() }).strict(),
+  'metadata:state': z.object({}).strict(),
   'facts:get': z.object({}).strict(),
   'facts:account': z
     .object({ upn: text(200), cloudOnly: optionalText(10), globalAdmin: optionalText(12), caExcluded: optionalText(10), phoneMfa: optionalText(10), perUserMfa: optionalText(10), personalMethods: optionalText(10), mechanism: optionalText(200) })
@@ -148,6 +151,9 @@ export interface ChannelResults {
   'validation:waive': ValidationState;
   'validation:complete': ValidationState;
   'signins:import': { readonly imported: boolean; readonly file?: string; readonly records?: number; readonly added?: number; readonly alreadyImported?: boolean };
+  /** A FIDO metadata BLOB from a file the person chose (removable media), with the CRLs they named. */
+  'metadata:import': { readonly imported: boolean; readonly file?: string; readonly alreadyImported?: boolean; readonly metadata?: ImportedMetadataView; readonly notCheckedAgainstACrl?: readonly string[] };
+  'metadata:state': ImportedMetadataView | null;
   'signins:reconcile': Reconciliation & { readonly ledgerSeq: number };
   'facts:get': FactsView;
   'facts:account': { readonly upn: string };

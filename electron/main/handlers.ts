@@ -17,6 +17,7 @@ import { importEntraExport } from '../../app/guidance/entra-import';
 import { currentAlertQueries } from '../../app/guidance/alert-rules';
 import { attestStep, completeValidation, readValidation, recordSubscriptionChange, startValidation } from '../../app/guidance/validation';
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
+import { importMetadata, importedMetadata } from '../../app/metadata/metadata-import';
 import { readSignInState } from '../../app/guidance/signins-state';
 import { writeReportPdf } from '../../app/reports/report-pdf';
 import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
@@ -108,6 +109,13 @@ export const HANDLERS: Handlers = {
     return { imported: true, file: result.file, records: result.records, added: result.added, alreadyImported: result.alreadyImported };
   },
   'signins:reconcile': ({ session }) => reconcileSignIns(session),
+  'metadata:import': async ({ session, files }, args) => {
+    const path = args.path?.trim() || (await files.chooseOpenPath?.('Import a FIDO metadata BLOB'));
+    if (!path) return { imported: false };
+    const result = await importMetadata(session, { file: path, crls: (args.crls ?? []).map((c) => c.trim()).filter(Boolean) });
+    return { imported: true, file: result.file, alreadyImported: result.alreadyImported, metadata: importedMetadata(session) ?? undefined, notCheckedAgainstACrl: result.notCheckedAgainstACrl };
+  },
+  'metadata:state': ({ session }) => importedMetadata(session),
   'facts:get': ({ session }) => readFacts(session),
   'facts:account': ({ session }, args) => {
     recordAccountFacts(session, args);

@@ -30,6 +30,11 @@ export function AuthenticatorTable({ authenticators }: { readonly authenticators
                   {k.kind === 'fido2' ? 'FIDO2 key' : 'Smartcard'}: {k.model ?? 'not enrolled'}
                 </small>
                 {k.kind === 'smartcard' && k.expiresAt && <small className="expiry">certificate expires {k.expiresAt.slice(0, 10)}</small>}
+                {k.metadata && (
+                  <small className="expiry">
+                    {k.metadata.model}: {k.metadata.certification}, metadata status {k.metadata.status}; {k.metadata.genuineness}
+                  </small>
+                )}
                 {k.notes.map((note) => (
                   <small key={note} className="expiry">
                     {note}

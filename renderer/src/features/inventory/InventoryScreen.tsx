@@ -6,6 +6,7 @@ import { Panel, Screen } from '../../components/Layout';
 import { TaskDialog } from '../../components/TaskDialog';
 import { Token } from '../../components/Token';
 import { AuthenticatorTable } from './AuthenticatorTable';
+import { MetadataSection } from './MetadataSection';
 import { useChannel } from '../../lib/useChannel';
 
 type Inventory = ChannelResults['inventory:list'];
@@ -16,8 +17,10 @@ interface Props {
 
 export function InventoryScreen({ onSaved }: Props) {
   const { value: inventory, error, reload } = useChannel('inventory:list', {});
+  const { value: metadata, reload: reloadMetadata } = useChannel('metadata:state', {});
   const saved = (message: string) => {
     void reload();
+    void reloadMetadata();
     onSaved(message);
   };
   const none = { value: '', label: '— none —' };
@@ -95,6 +98,8 @@ export function InventoryScreen({ onSaved }: Props) {
       >
         <AuthenticatorTable authenticators={inventory?.authenticators} />
       </InventorySection>
+
+      <MetadataSection metadata={metadata} onImported={saved} />
 
       <InventorySection
         title="Custodians"
