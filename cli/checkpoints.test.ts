@@ -25,6 +25,9 @@ describe('keyward checkpoint', () => {
     expect(signed.stderr).not.toContain('a checkpoint is due');
     expect((await keyward('checkpoint', 'list')).stdout).toMatch(/1\s+\d+\s+\S+\s+\d+\s+[0-9a-f]{16}\s+Alice Example, Bob Example \(drill\)/);
     expect(await keyward('ledger', 'verify')).toMatchObject({ code: 0 });
+    const pinned = /checkpoint hash ([0-9a-f]{64})/.exec(signed.stdout)![1]!;
+    expect(await keyward('ledger', 'verify', '--expect-checkpoint', pinned)).toMatchObject({ code: 0 });
+    expect(await keyward('ledger', 'verify', '--expect-checkpoint', 'f'.repeat(64))).toMatchObject({ code: 2, stdout: expect.stringContaining(`the ledger was rewritten after checkpoint ${'f'.repeat(64)}`) });
 
     const bundle = join(dir.path, 'HQ-2026-11-25.kwaudit');
     const exported = await keyward('audit', 'export', '--out', bundle, '--custodian', 'Bob Example', '--witness', 'Alice Example', '--simulated');

@@ -44,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
     options: {
       'expect-head': { type: 'string', value: 'HASH', help: 'a head hash printed earlier (e.g. on a report); fails if the ledger no longer contains it' },
       file: { type: 'string', value: 'FILE', help: 'verify an exported JSON Lines file instead of the database' },
+      'expect-checkpoint': { type: 'string', value: 'HASH', help: 'a signed checkpoint known from elsewhere; fails if the ledger no longer passes through it' },
     },
     load: ledger('ledgerVerify'),
   },

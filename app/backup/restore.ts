@@ -8,7 +8,7 @@ import { openDatabase } from '../../db/connection';
 import { findCustodianCredential, saveCustodianDrillKey, updateCustodianSignCount } from '../../db/custody';
 import { appendPreparedEntry, prepareEntry, readHead } from '../../db/ledger';
 import { approverNamed, collectApprovalWith, type ApprovalStep } from '../custody/custodian-keys';
-import { lastCheckpoint } from '../ledger/checkpoints';
+import { lastCheckpoint, parseCheckpointHash } from '../ledger/checkpoints';
 import { timestamp, type Clock, type Session } from '../ports';
 import type { KeySource } from '../presence/key-sources';
 import { copyDatabase, fileSha256, moveIntoPlace, refuseUnverified, removeQuietly, syncPath, temporaryBeside, verifyCopy } from './backup-file';
@@ -38,12 +38,6 @@ export interface RestoreTarget {
   readonly current?: Session;
   readonly clock: Clock;
   readonly actor: Actor;
-}
-
-function parseCheckpointHash(value: unknown): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value.trim().toLowerCase())) throw new KeywardError('invalid_input', 'the expected checkpoint must be its SHA-256 hash: 64 hexadecimal characters', 'expectCheckpoint');
-  return value.trim().toLowerCase();
 }
 
 /**

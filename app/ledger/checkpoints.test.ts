@@ -9,7 +9,7 @@ import { addPlace, registerSeal } from '../inventory/inventory';
 import { enrolKey } from '../presence/enrolment';
 import { initDatabase } from '../keyward';
 import { drillKeySource, type KeySource } from '../presence/key-sources';
-import { checkpointDue, listCheckpoints, nameSite, recordCheckpoint } from './checkpoints';
+import { checkpointDue, listCheckpoints, nameSite, recordCheckpoint, throughCheckpoint } from './checkpoints';
 import { verifyStoredLedger } from './ledger';
 
 type TestSession = ReturnType<typeof openTestSession>;
@@ -99,6 +99,23 @@ describe('signed checkpoints', () => {
     const { db } = initDatabase(s.path, s.clock, s.actor);
     try {
       expect(verifyStoredLedger(db)).toMatchObject({ ok: false, firstBadSeq: checkpoint.seq, message: expect.stringMatching(/rewritten after checkpoint 1: it pins head/) });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('fails a ledger cut back and rewritten behind a checkpoint known from elsewhere', async () => {
+    const checkpoint = await recordCheckpoint(s, keys, { custodian: 'Alice Example', witness: 'Bob Example' });
+    expect(throughCheckpoint(s.db, verifyStoredLedger(s.db), checkpoint.hash)).toMatchObject({ ok: true });
+    // Everything from the checkpoint on is cut off, and an entry before it erased: the rest re-hashed.
+    rewriteChain(s.path, (entries) => entries.filter((e) => e.seq < checkpoint.seq && e.kind !== 'site.named'));
+    const { db } = initDatabase(s.path, s.clock, s.actor);
+    try {
+      const chain = verifyStoredLedger(db);
+      // The chain alone holds together; the checkpoint printed earlier says what happened.
+      expect(chain).toMatchObject({ ok: true });
+      expect(throughCheckpoint(db, chain, checkpoint.hash)).toMatchObject({ ok: false, reason: 'head_mismatch', message: `the ledger was rewritten after checkpoint ${checkpoint.hash}: it no longer passes through that signed checkpoint (entries were removed or replaced)` });
+      expect(() => throughCheckpoint(db, chain, 'abc')).toThrow('the expected checkpoint must be its SHA-256 hash');
     } finally {
       db.close();
     }

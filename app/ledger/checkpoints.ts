@@ -2,6 +2,7 @@ import type { Checkpoint, Site } from '../../core/ledger/checkpoint';
 import { KeywardError } from '../../core/errors';
 import { parseText } from '../../core/inventory/inventory';
 import type { LedgerEntry, LedgerEntryKind } from '../../core/ledger/ledger';
+import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import { appendEntry, entriesOfKinds, firstEntry, latestEntryOfKinds, prepareEntry, readHead } from '../../db/ledger';
 import type { KeywardDatabase } from '../../db/connection';
 import { approveAndWrite, approverNamed, type ApprovalStep } from '../custody/custodian-keys';
@@ -23,6 +24,29 @@ export function nameSite(session: Session, input: { name?: unknown }): Site {
   const name = parseText(input.name, 'name', { required: true, max: 80 });
   appendEntry(session.db, { kind: 'site.named', actors: [session.actor], payload: { name } }, timestamp(session.clock));
   return siteOf(session.db);
+}
+
+/** A checkpoint's hash as given from elsewhere (printed by keyward checkpoint, on a report, in a bundle). */
+export function parseCheckpointHash(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value.trim().toLowerCase())) throw new KeywardError('invalid_input', 'the expected checkpoint must be its SHA-256 hash: 64 hexadecimal characters', 'expectCheckpoint');
+  return value.trim().toLowerCase();
+}
+
+/**
+ * A verification that also requires the ledger to pass through a signed checkpoint known from
+ * elsewhere: a chain rewritten from before that checkpoint, or cut back behind it, no longer does.
+ */
+export function throughCheckpoint(db: KeywardDatabase, verification: LedgerVerification, expected: unknown): LedgerVerification {
+  const hash = parseCheckpointHash(expected);
+  if (hash === undefined || !verification.ok || listCheckpoints(db).some((c) => c.hash === hash)) return verification;
+  return {
+    ...verification,
+    ok: false,
+    firstBadSeq: verification.headSeq + 1,
+    reason: 'head_mismatch',
+    message: `the ledger was rewritten after checkpoint ${hash}: it no longer passes through that signed checkpoint (entries were removed or replaced)`,
+  };
 }
 
 export function toCheckpoint(entry: LedgerEntry): Checkpoint {

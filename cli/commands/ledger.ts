@@ -47,10 +47,12 @@ export const runs = {
       exitCode: attention ? 2 : 0,
     };
   },
-  ledgerVerify: ({ options, session, io }) => {
+  ledgerVerify: async ({ options, session, io }) => {
     if (typeof options.file === 'string') return verificationResult(verifyExportedLedger(options.file, { expectHead: options['expect-head'] }), options.file);
     const { db } = session();
-    return verificationResult(withProgress(io, 'verifying the ledger', 'entries', (report) => verifyStoredLedger(db, { expectHead: options['expect-head'] }, report)), 'the database');
+    const { throughCheckpoint } = await import('../../app/ledger/checkpoints');
+    const verified = withProgress(io, 'verifying the ledger', 'entries', (report) => verifyStoredLedger(db, { expectHead: options['expect-head'] }, report));
+    return verificationResult(throughCheckpoint(db, verified, options['expect-checkpoint']), 'the database');
   },
   ledgerExport: ({ options, session }) => {
     const result = exportLedger(session().db, options.out as string);
