@@ -13,6 +13,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'seal:register',
   'ledger:list',
   'ledger:verify',
+  'ledger:search',
   'ledger:checkpoints',
   'ledger:checkpoint',
   'key:enroll',

@@ -40,6 +40,9 @@ export const CHANNELS = {
   'seal:register': z.object({ serial: text(100) }).strict(),
   'ledger:list': z.object({ limit: z.number().int().min(1).max(1000).optional(), beforeSeq: z.number().int().min(1).optional() }).strict(),
   'ledger:verify': z.object({ expectHead: optionalText(200) }).strict(),
+  'ledger:search': z
+    .object({ family: optionalText(20), item: optionalText(200), from: optionalText(20), to: optionalText(20), text: optionalText(200), limit: z.number().int().optional(), beforeSeq: z.number().int().optional() })
+    .strict(),
   'ledger:checkpoints': z.object({}).strict(),
   'ledger:checkpoint': z.object({ custodian: text(200), witness: text(200), simulated: z.boolean() }).strict(),
   'key:enroll': z
@@ -120,6 +123,8 @@ export interface ChannelResults {
   'seal:register': Seal;
   'ledger:list': LedgerEntry[];
   'ledger:verify': LedgerVerification;
+  /** A page of matching entries, newest first, each with its summary; how many match in all. */
+  'ledger:search': { readonly entries: readonly (LedgerEntry & { readonly summary: string })[]; readonly total: number };
   /** Whether custodians are asked to sign a checkpoint now, and every one signed so far. */
   'ledger:checkpoints': { readonly due: boolean; readonly checkpoints: readonly Checkpoint[] };
   'ledger:checkpoint': Checkpoint;

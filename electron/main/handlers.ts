@@ -3,6 +3,7 @@ import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, re
 import type { KeySource } from '../../app/presence/key-sources';
 import type { CardSource } from '../../app/cards/card-sources';
 import { recentEntries, verifyStoredLedger } from '../../app/ledger/ledger';
+import { searchLedger } from '../../app/ledger/ledger-search';
 import { checkpointDue, listCheckpoints, recordCheckpoint } from '../../app/ledger/checkpoints';
 import type { Session } from '../../app/ports';
 import { findingTexts, runFullCheck } from '../../app/presence/full-check';
@@ -73,6 +74,7 @@ export const HANDLERS: Handlers = {
   'seal:register': ({ session }, args) => registerSeal(session, args),
   'ledger:list': ({ session }, args) => recentEntries(session.db, args),
   'ledger:verify': ({ session }, args) => verifyStoredLedger(session.db, args),
+  'ledger:search': ({ session }, args) => searchLedger(session.db, args),
   'ledger:checkpoints': ({ session }) => ({ due: checkpointDue(session.db), checkpoints: listCheckpoints(session.db) }),
   'ledger:checkpoint': (context, args) =>
     recordCheckpoint(context.session, deferred(args.simulated, args.simulated ? context.keySources.drillCustodians : context.keySources.real), args, (step) => context.emit('custody:approval', step)),

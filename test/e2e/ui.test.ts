@@ -113,6 +113,22 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
     await page.getByText('Ledger verified:').waitFor();
     expect(await page.getByTestId('head-hash').textContent()).toBe(readHead(s.db).hash);
     expect(await page.getByRole('row').count()).toBe(1 + 3);
+    // Each entry in words, not its JSON.
+    await page.getByRole('row').filter({ hasText: 'Storage place HQ safe A added' }).waitFor();
+    expect(await page.getByRole('table').textContent()).not.toContain('{');
+    // Filters: a date that is not YYYY-MM-DD is refused at its field; a family and a day narrow the list.
+    const filters = page.getByRole('form', { name: 'Filter the ledger' });
+    await filters.getByLabel('From (YYYY-MM-DD, UTC)').fill('25/11/2026');
+    await filters.getByRole('button', { name: 'Show' }).click();
+    await page.locator('#ledger-from-error').waitFor();
+    expect(await page.locator('#ledger-from-error').textContent()).toBe('From must be a date written YYYY-MM-DD, e.g. 2026-11-25 (got "25/11/2026")');
+    await filters.getByLabel('From (YYYY-MM-DD, UTC)').fill('2026-11-25');
+    await filters.getByLabel('Event').selectOption({ label: 'Inventory changes' });
+    await filters.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(1 + 2);
+    await filters.getByLabel('Search').fill('contoso');
+    await filters.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(1 + 1);
     await page.screenshot({ path: `${SHOTS}ledger.png`, fullPage: true });
 
     s.db.close();
@@ -123,7 +139,11 @@ describe('the renderer in Chromium, against the real IPC router and SQLite file'
     await ui.page.getByRole('button', { name: 'Ledger' }).click();
     const alert = ui.page.getByRole('alert').filter({ hasText: 'verification failed' });
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/failed at entry 3.*content changed/);
+    expect(await alert.textContent()).toMatch(/failed at entry 3.*content changed.*What to do: stop using this database/);
+    // The failing entry is marked in the list, with what to do.
+    const failing = ui.page.locator('tr.row-critical');
+    await failing.waitFor();
+    expect(await failing.textContent()).toMatch(/^3.*Storage place XX safe A added Verification fails here: stop using this database/);
     await ui.page.screenshot({ path: `${SHOTS}ledger-tampered.png`, fullPage: true });
   });
 

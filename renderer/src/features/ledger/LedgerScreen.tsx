@@ -1,37 +1,18 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
-import { DataTable } from '../../components/DataTable';
+import { Panel, Screen } from '../../components/Layout';
 import { invoke, onLedgerAppended } from '../../lib/ipc';
-import { formatRecordedAt } from '../../lib/format';
+import { useChannel } from '../../lib/useChannel';
 import { CheckpointPanel } from './CheckpointPanel';
+import { LedgerList } from './LedgerList';
 
-type Entry = ChannelResults['ledger:list'][number];
 type Verification = ChannelResults['ledger:verify'];
 
-const PAGE = 50;
-
 export function LedgerScreen() {
-  const [entries, setEntries] = useState<Entry[] | undefined>(undefined);
-  const [more, setMore] = useState(false);
+  const { value: inventory } = useChannel('inventory:list', {});
   const [verification, setVerification] = useState<Verification | undefined>(undefined);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [verifying, setVerifying] = useState(false);
-
-  async function loadFirstPage() {
-    const reply = await invoke('ledger:list', { limit: PAGE });
-    if (!reply.ok) return setError(reply.error);
-    setEntries(reply.value);
-    setMore(reply.value.length === PAGE);
-  }
-
-  async function loadOlder() {
-    const oldest = entries?.at(-1)?.seq;
-    if (!oldest) return;
-    const reply = await invoke('ledger:list', { limit: PAGE, beforeSeq: oldest });
-    if (!reply.ok) return setError(reply.error);
-    setEntries([...(entries ?? []), ...reply.value]);
-    setMore(reply.value.length === PAGE);
-  }
 
   async function verify(expectHead?: string) {
     setVerifying(true);
@@ -43,12 +24,8 @@ export function LedgerScreen() {
   }
 
   useEffect(() => {
-    void loadFirstPage();
     void verify();
-    return onLedgerAppended(() => {
-      void loadFirstPage();
-      void verify();
-    });
+    return onLedgerAppended(() => void verify());
   }, []);
 
   function verifyAgainst(event: FormEvent<HTMLFormElement>) {
@@ -58,49 +35,32 @@ export function LedgerScreen() {
   }
 
   return (
-    <section aria-labelledby="ledger-title" className="screen">
-      <h2 id="ledger-title">Ledger</h2>
+    <Screen id="ledger" title="Ledger">
       <VerificationBanner verification={verification} verifying={verifying} />
-      <form className="verify-form" onSubmit={verifyAgainst} aria-label="Verify the ledger">
-        <div className={`field${error?.field === 'expectHead' ? ' has-error' : ''}`}>
-          <label htmlFor="expect-head">Head hash printed on a report (optional)</label>
-          <input id="expect-head" name="expectHead" type="text" spellCheck={false} autoComplete="off" aria-invalid={error?.field === 'expectHead' || undefined} aria-describedby={error?.field === 'expectHead' ? 'expect-head-error' : undefined} />
-          {error?.field === 'expectHead' && (
-            <small id="expect-head-error" className="field-error" role="alert">
-              {error.message}
-            </small>
-          )}
-        </div>
-        <button type="submit" disabled={verifying}>
-          {verifying ? 'Verifying…' : 'Verify the ledger'}
-        </button>
-      </form>
-      {error && error.field !== 'expectHead' && (
-        <p className="form-error" role="alert">
-          {error.message}
-        </p>
-      )}
+      <Panel id="ledger-verify" title="Verify against a printed head">
+        <form className="verify-form" onSubmit={verifyAgainst} aria-label="Verify the ledger">
+          <div className={`field${error?.field === 'expectHead' ? ' has-error' : ''}`}>
+            <label htmlFor="expect-head">Head hash printed on a report (optional)</label>
+            <input id="expect-head" name="expectHead" type="text" spellCheck={false} autoComplete="off" aria-invalid={error?.field === 'expectHead' || undefined} aria-describedby={error?.field === 'expectHead' ? 'expect-head-error' : undefined} />
+            {error?.field === 'expectHead' && (
+              <small id="expect-head-error" className="field-error" role="alert">
+                {error.message}
+              </small>
+            )}
+          </div>
+          <button type="submit" disabled={verifying}>
+            {verifying ? 'Verifying…' : 'Verify the ledger'}
+          </button>
+        </form>
+        {error && error.field !== 'expectHead' && (
+          <p className="form-error" role="alert">
+            {error.message}
+          </p>
+        )}
+      </Panel>
       <CheckpointPanel />
-      <DataTable<Entry>
-        caption="Ledger entries, newest first"
-        rows={entries}
-        rowKey={(e) => e.seq}
-        empty="The ledger is empty."
-        columns={[
-          { header: 'Seq', cell: (e) => e.seq },
-          { header: 'Recorded (local time of the room)', cell: (e) => <time dateTime={e.recordedAt}>{formatRecordedAt(e.recordedAt, e.utcOffset)}</time> },
-          { header: 'Event', cell: (e) => <code>{e.kind}</code> },
-          { header: 'By', cell: (e) => e.actors.map((a) => `${a.name} (${a.role})`).join(', ') },
-          { header: 'Details', cell: (e) => <PayloadSummary payload={e.payload} /> },
-          { header: 'Hash', cell: (e) => <code className="hash" title={e.hash}>{e.hash.slice(0, 16)}</code> },
-        ]}
-      />
-      {more && (
-        <button type="button" onClick={() => void loadOlder()}>
-          Load older entries
-        </button>
-      )}
-    </section>
+      <LedgerList items={inventory?.authenticators ?? []} failingSeq={verification && !verification.ok ? verification.firstBadSeq : undefined} />
+    </Screen>
   );
 }
 
@@ -119,16 +79,10 @@ function VerificationBanner({ verification, verifying }: { readonly verification
   return (
     <div className="banner banner-bad" role="alert">
       <strong>Ledger verification failed at entry {verification.firstBadSeq}</strong> ({verification.reason?.replace('_', ' ')}): {verification.message}
+      <p className="banner-next">What to do: stop using this database; compare it with the last printed head hash and a backup, and call the security officer. The entry is marked in the list below.</p>
       <div className="head">
         Last good head (entry {verification.headSeq}): <code data-testid="head-hash">{verification.headHash}</code>
       </div>
     </div>
   );
-}
-
-function PayloadSummary({ payload }: { readonly payload: Entry['payload'] }) {
-  const parts = Object.entries(payload)
-    .filter(([key, value]) => !key.endsWith('Id') && value !== null && value !== '')
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
-  return <span className="payload">{parts.join(' · ') || '—'}</span>;
 }

@@ -1,0 +1,167 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { ChannelArgs, ChannelResults, ReplyError } from '../../../../electron/common/channels';
+import { DataTable } from '../../components/DataTable';
+import { Panel } from '../../components/Layout';
+import { Token } from '../../components/Token';
+import { invoke, onLedgerAppended } from '../../lib/ipc';
+import { formatRecordedAt } from '../../lib/format';
+
+type Entry = ChannelResults['ledger:search']['entries'][number];
+type Filters = Omit<ChannelArgs<'ledger:search'>, 'limit' | 'beforeSeq'>;
+
+const PAGE = 50;
+const FAMILIES = [
+  ['', 'All events'],
+  ['custody', 'Custody (checkouts, returns, seals)'],
+  ['presence', 'Presence checks and enrolments'],
+  ['inventory', 'Inventory changes'],
+  ['network', 'Network paths'],
+  ['guidance', 'Posture, sign-ins, validation'],
+  ['findings', 'Resolved findings'],
+  ['ledger', 'Checkpoints and backups'],
+] as const;
+
+/**
+ * The ledger a page at a time, newest first, each entry in words; narrowed by event, item, UTC
+ * dates and text. Paging and filtering happen in the database, so 100,000 entries cost a page.
+ * The entry where verification failed is marked, with what to do about it.
+ */
+export function LedgerList({ items, failingSeq }: { readonly items: readonly { id: number; label: string }[]; readonly failingSeq: number | undefined }) {
+  const [filters, setFilters] = useState<Filters>({});
+  // Each page starts before the last entry of the page before it; the stack is the way back.
+  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
+  const [result, setResult] = useState<ChannelResults['ledger:search'] | undefined>(undefined);
+  const [error, setError] = useState<ReplyError | undefined>(undefined);
+  const beforeSeq = cursors.at(-1);
+
+  const load = useCallback(async () => {
+    const reply = await invoke('ledger:search', { ...filters, limit: PAGE, ...(beforeSeq !== undefined && { beforeSeq }) });
+    if (!reply.ok) return setError(reply.error);
+    setError(undefined);
+    setResult(reply.value);
+  }, [filters, beforeSeq]);
+  useEffect(() => {
+    void load();
+    return onLedgerAppended(() => void load());
+  }, [load]);
+
+  function apply(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const get = (name: string) => String(data.get(name) ?? '').trim();
+    setFilters({ family: get('family'), item: get('item'), from: get('from'), to: get('to'), text: get('text') });
+    setCursors([undefined]);
+  }
+
+  const entries = result?.entries;
+  const fieldError = (field: string) =>
+    error?.field === field ? (
+      <small id={`ledger-${field}-error`} className="field-error" role="alert">
+        {error.message}
+      </small>
+    ) : null;
+  const invalid = (field: string) => ({ 'aria-invalid': error?.field === field || undefined, 'aria-describedby': error?.field === field ? `ledger-${field}-error` : undefined });
+
+  return (
+    <Panel id="ledger-entries" title="Entries">
+      <form className="filters" aria-label="Filter the ledger" onSubmit={apply} noValidate>
+        <div className="field">
+          <label htmlFor="ledger-family">Event</label>
+          <select id="ledger-family" name="family" defaultValue="" {...invalid('family')}>
+            {FAMILIES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          {fieldError('family')}
+        </div>
+        <div className="field">
+          <label htmlFor="ledger-item">Item</label>
+          <select id="ledger-item" name="item" defaultValue="" {...invalid('item')}>
+            <option value="">Any item</option>
+            {items.map((i) => (
+              <option key={i.id} value={String(i.id)}>
+                {i.label}
+              </option>
+            ))}
+          </select>
+          {fieldError('item')}
+        </div>
+        <div className="field">
+          <label htmlFor="ledger-from">From (YYYY-MM-DD, UTC)</label>
+          <input id="ledger-from" name="from" type="text" inputMode="numeric" autoComplete="off" spellCheck={false} {...invalid('from')} />
+          {fieldError('from')}
+        </div>
+        <div className="field">
+          <label htmlFor="ledger-to">To (YYYY-MM-DD, UTC)</label>
+          <input id="ledger-to" name="to" type="text" inputMode="numeric" autoComplete="off" spellCheck={false} {...invalid('to')} />
+          {fieldError('to')}
+        </div>
+        <div className="field">
+          <label htmlFor="ledger-text">Search</label>
+          <input id="ledger-text" name="text" type="search" autoComplete="off" spellCheck={false} {...invalid('text')} />
+          {fieldError('text')}
+        </div>
+        <button type="submit">Show</button>
+      </form>
+      {error && !['family', 'item', 'from', 'to', 'text'].includes(error.field ?? '') && (
+        <p className="form-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      <DataTable<Entry>
+        caption="Ledger entries, newest first; times are the room's local time"
+        rows={entries}
+        rowKey={(e) => e.seq}
+        empty="No entry matches."
+        rowClass={(e) => (e.seq === failingSeq ? 'row-critical' : undefined)}
+        columns={[
+          { header: 'Entry', cell: (e) => e.seq },
+          { header: 'Recorded', cell: (e) => <time dateTime={e.recordedAt}>{formatRecordedAt(e.recordedAt, e.utcOffset, 'minutes')}</time> },
+          {
+            header: 'What happened',
+            cell: (e) => (
+              <>
+                {e.summary}
+                {e.seq === failingSeq && (
+                  <strong className="failing-note">
+                    {' '}
+                    Verification fails here: stop using this database, compare it with the last printed head hash and a backup, and call the security officer.
+                  </strong>
+                )}
+              </>
+            ),
+          },
+          { header: 'By', cell: (e) => e.actors.map((a) => `${a.name} (${a.role})`).join(', ') },
+          { header: 'Hash', cell: (e) => <Token value={e.hash.slice(0, 12)} title={e.hash} /> },
+        ]}
+      />
+      {result && (
+        <nav className="pager" aria-label="Ledger pages">
+          <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Newer
+          </button>
+          <span aria-live="polite">
+            {!entries?.length ? `${result.total.toLocaleString('en')} matching` : `${result.total.toLocaleString('en')} matching; showing entries ${entries[0]!.seq.toLocaleString('en')} back to ${entries.at(-1)!.seq.toLocaleString('en')}`}
+          </span>
+          <button type="button" className="secondary" disabled={(entries?.length ?? 0) < PAGE} onClick={() => setCursors((c) => [...c, entries?.at(-1)?.seq])}>
+            Older
+          </button>
+          {failingSeq !== undefined && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setFilters({});
+                setCursors([undefined, failingSeq + 1]);
+              }}
+            >
+              Show entry {failingSeq}
+            </button>
+          )}
+        </nav>
+      )}
+    </Panel>
+  );
+}
