@@ -60,18 +60,17 @@ export function ReportsScreen() {
       <form id="report-form" className="entity-form report-form no-print" aria-label="Custody report" onSubmit={(e) => void preview(e)} noValidate>
         {error && (
           <p className="form-error" role="alert">
-            {error.field ? `${error.field}: ` : ''}
             {error.message}
           </p>
         )}
         <div className="fields two">
           <div className="field">
-            <label htmlFor="report-from">From</label>
-            <input id="report-from" name="from" type="date" defaultValue={firstOfMonth()} />
+            <label htmlFor="report-from">From (YYYY-MM-DD)</label>
+            <input id="report-from" name="from" type="text" inputMode="numeric" autoComplete="off" spellCheck={false} defaultValue={firstOfMonth()} />
           </div>
           <div className="field">
-            <label htmlFor="report-to">To</label>
-            <input id="report-to" name="to" type="date" defaultValue={today()} />
+            <label htmlFor="report-to">To (YYYY-MM-DD)</label>
+            <input id="report-to" name="to" type="text" inputMode="numeric" autoComplete="off" spellCheck={false} defaultValue={today()} />
           </div>
           <div className="field">
             <label htmlFor="report-organisation">Organisation</label>
@@ -95,10 +94,10 @@ export function ReportsScreen() {
         </div>
         <div className="button-row">
           <button type="submit">Preview</button>
-          <button type="button" onClick={(e) => void save(e.currentTarget.form)}>
+          <button type="button" className="secondary" onClick={(e) => void save(e.currentTarget.form)}>
             Save PDF…
           </button>
-          <button type="button" onClick={() => void print()} disabled={!report}>
+          <button type="button" className="secondary" onClick={() => void print()} disabled={!report}>
             Print…
           </button>
         </div>
