@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { openDatabase } from '../../db/connection';
+import { SCHEMA_VERSION } from '../../db/migrations/index';
 import { appendEntry, latestEntryOfKinds, readHead } from '../../db/ledger';
 import { endChild } from '../../test/support/children';
 import { custodiansOf } from '../../test/support/circle';
@@ -157,6 +159,17 @@ describe('restoring a backup', () => {
     await expect(restoreDatabase({ path: lost, clock: s.clock, actor: s.actor }, keys, { file: older, expectCheckpoint: checkpoint.hash })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('behind the checkpoint given') });
     await expect(restoreDatabase({ path: lost, clock: s.clock, actor: s.actor }, keys, { file: older, expectCheckpoint: 'abc' })).rejects.toMatchObject({ code: 'invalid_input', field: 'expectCheckpoint' });
     expect(existsSync(lost)).toBe(false);
+  });
+
+  it('refuses a backup of a schema this Keyward does not know, clearly, changing nothing', async () => {
+    const future = join(s.dir, 'future.kwbackup');
+    await backupDatabase(s, { out: future });
+    const file = new Database(future);
+    file.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    file.close();
+    const before = readHead(s.db);
+    await expect(restoreDatabase({ path: s.path, current: s, clock: s.clock, actor: s.actor }, undefined, { file: future })).rejects.toMatchObject({ code: 'database_too_new', message: expect.stringContaining('was written by a newer Keyward') });
+    expect(readHead(s.db)).toEqual(before);
   });
 
   it('restores a backup that holds the last checkpoint without signatures, and records the restore', async () => {
