@@ -53,6 +53,19 @@ export function writeOutputFileSync<T>(path: string, write: (fd: number) => T, f
   }
 }
 
+/** The same for work that takes its time (a long report laid out page by page, letting other work run between pages). */
+export async function writeOutputFile<T>(path: string, write: (fd: number) => Promise<T>, field = 'out'): Promise<T> {
+  const output = openTemporary(checkOutputPath(path, field), field);
+  try {
+    const result = await write(output.fd);
+    output.commit();
+    return result;
+  } catch (error) {
+    output.discard();
+    throw error;
+  }
+}
+
 /** Writes all of `data` at the file's current position. */
 export function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;

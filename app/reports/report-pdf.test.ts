@@ -26,19 +26,21 @@ describe('writing the report PDF', () => {
     expect(readFileSync(join(folder, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
-  it('leaves the previous PDF and no temporary file behind when the layout fails part of the way through', async () => {
+  it('leaves the previous PDF and no temporary file behind when the writing fails part of the way through', async () => {
+    for (let i = 0; i < 120; i += 1) addAccount(s, { upn: `bg${i + 10}@contoso.onmicrosoft.com`, objectId: `3f2504e0-4f89-11d3-9a0c-${String(i).padStart(12, '0')}` });
     const target = join(folder, 'report.pdf');
     writeFileSync(target, 'the previous report');
     const sound = report();
-    const sections = [...sound.sections];
-    // Lays out the first sections, then fails as a bug in a later one would.
-    Object.defineProperty(sections, Symbol.iterator, {
-      value: function* () {
-        yield* sections.slice(0, 2);
-        throw new Error('the third section cannot be laid out');
+    // Each page's footer reads the head; once the file is being written, the third such reading fails, as a bug there would.
+    let footers = 0;
+    const writing = () => readdirSync(folder).some((name) => name.startsWith('report.pdf.partial-'));
+    const failing = Object.defineProperty({ ...sound }, 'headHash', {
+      get: () => {
+        if (writing() && (footers += 1) > 2) throw new Error('the third page cannot be written');
+        return sound.headHash;
       },
     });
-    await expect(writeReportPdf({ ...sound, sections }, target)).rejects.toThrow('the third section cannot be laid out');
+    await expect(writeReportPdf(failing, target)).rejects.toThrow('the third page cannot be written');
     expect(readdirSync(folder)).toEqual(['report.pdf']);
     expect(readFileSync(target, 'utf8')).toBe('the previous report');
   });

@@ -1,176 +1,100 @@
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
-import { localTime, type CustodyReport, type ReportSection, type ReportTable } from '../../core/reports/report';
-import { checkOutputPath, writeAll, writeOutputFileSync } from '../output-file';
-
-// The CLI and tests run as ES modules (import.meta.url); the Electron main bundle is CommonJS,
-// where `require` exists and import.meta does not.
-const requireHere: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url);
-// DejaVu ships with the app: every name, accent and symbol prints the same on every machine.
-const FONT_DIR = requireHere.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf').replace(/DejaVuSans\.ttf$/, '');
-const FONTS = { regular: `${FONT_DIR}DejaVuSans.ttf`, bold: `${FONT_DIR}DejaVuSans-Bold.ttf`, mono: `${FONT_DIR}DejaVuSansMono.ttf` };
+import type { CustodyReport } from '../../core/reports/report';
+import { checkOutputPath, writeAll, writeOutputFile } from '../output-file';
+import { registerFonts, TextMeasure, type Doc } from './pdf-text';
+import { Flow, layReport, measureReport, type PageGeometry } from './report-layout';
+import { PdfPainter, QR_SIZE, qrPath } from './report-painter';
 
 export type PaperSize = 'A4' | 'LETTER';
+const PAPER: Record<PaperSize, readonly [number, number]> = { A4: [595.28, 841.89], LETTER: [612, 792] };
 const MARGIN = 48;
-const FOOTER = 30;
 
-type Doc = InstanceType<typeof PDFDocument>;
+/** How far the report has got: rows measured, then rows written (both out of every table row). */
+export type ReportProgress = (step: 'measuring' | 'writing', rows: number, of: number) => void;
 
-const HEADING_HEIGHT = 24;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A section heading, moved to the next page with what follows it when that would not fit under it. */
-function heading(doc: Doc, text: string, following = 36): void {
-  ensureRoom(doc, HEADING_HEIGHT + following);
-  doc.moveDown(0.6).font('bold').fontSize(12).fillColor('black').text(text, MARGIN, doc.y, { width: contentWidth(doc) });
-  doc.moveDown(0.25);
-}
-
-const contentWidth = (doc: Doc) => doc.page.width - 2 * MARGIN;
-const bottom = (doc: Doc) => doc.page.height - MARGIN - FOOTER;
-
-function ensureRoom(doc: Doc, height: number): void {
-  if (doc.y + height > bottom(doc)) doc.addPage();
-}
-
-const PAD = 3;
-
-function rowHeight(doc: Doc, t: ReportTable, cells: readonly string[], bold: boolean): number {
-  const width = contentWidth(doc);
-  return Math.max(...cells.map((cell, i) => doc.font(bold ? 'bold' : t.columns[i]!.mono ? 'mono' : 'regular').fontSize(8).heightOfString(cell || ' ', { width: t.columns[i]!.width * width - 2 * PAD }))) + 2 * PAD;
-}
-
-/** The height of a section's first line, or of its table's header and first row: what a heading keeps with it. */
-function firstBlockHeight(doc: Doc, section: ReportSection): number {
-  const first = section.lines?.[0];
-  if (first !== undefined) return doc.font('regular').fontSize(9).heightOfString(first, { width: contentWidth(doc) });
-  const t = section.table;
-  if (!t) return 0;
-  if (t.rows.length === 0) return doc.font('regular').fontSize(9).heightOfString(t.empty, { width: contentWidth(doc) });
-  return rowHeight(doc, t, t.columns.map((c) => c.header), true) + rowHeight(doc, t, t.rows[0]!, false);
-}
-
-/** Draws a table; rows that would not fit go to the next page, under a repeated header. */
-function table(doc: Doc, t: ReportTable): void {
-  const width = contentWidth(doc);
-  const widths = t.columns.map((c) => c.width * width);
-  const drawRow = (cells: readonly string[], header: boolean) => {
-    const h = rowHeight(doc, t, cells, header);
-    if (header) doc.rect(MARGIN, doc.y, width, h).fillColor('#e6e6e6').fill();
-    let x = MARGIN;
-    const top = doc.y;
-    cells.forEach((cell, i) => {
-      doc.font(header ? 'bold' : t.columns[i]!.mono ? 'mono' : 'regular').fontSize(8).fillColor('black').text(cell || ' ', x + PAD, top + PAD, { width: widths[i]! - 2 * PAD });
-      x += widths[i]!;
-    });
-    doc.moveTo(MARGIN, top + h).lineTo(MARGIN + width, top + h).lineWidth(0.4).strokeColor('#999999').stroke();
-    doc.y = top + h;
-    doc.x = MARGIN;
-  };
-  const header = t.columns.map((c) => c.header);
-  if (t.rows.length === 0) {
-    doc.font('regular').fontSize(9).fillColor('black').text(t.empty, MARGIN, doc.y, { width });
-    return;
-  }
-  ensureRoom(doc, rowHeight(doc, t, header, true) + rowHeight(doc, t, t.rows[0]!, false));
-  drawRow(header, true);
-  for (const row of t.rows) {
-    if (doc.y + rowHeight(doc, t, row, false) > bottom(doc)) {
-      doc.addPage();
-      drawRow(header, true);
-    }
-    drawRow(row, false);
-  }
-}
-
-function qr(doc: Doc, text: string, x: number, y: number, size: number): void {
-  const code = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const n = code.modules.size;
-  const cell = size / (n + 8);
-  doc.rect(x, y, size, size).fillColor('white').fill();
-  for (let r = 0; r < n; r += 1) {
-    for (let c = 0; c < n; c += 1) if (code.modules.get(r, c)) doc.rect(x + (c + 4) * cell, y + (r + 4) * cell, cell, cell).fillColor('black').fill();
-  }
-}
-
-/** Lays the report out as a PDF: A4 or US Letter, black on white, every page footed with id, page and head. */
-export async function writeReportPdf(report: CustodyReport, outPath: string, paper: PaperSize = 'A4'): Promise<{ pages: number }> {
-  checkOutputPath(outPath);
-  const doc = new PDFDocument({ size: paper, margin: MARGIN, bufferPages: true, info: { Title: `Keyward custody report ${report.id}`, Author: 'Keyward', Subject: `${report.organisation} — ${report.site}` } });
-  doc.registerFont('regular', FONTS.regular);
-  doc.registerFont('bold', FONTS.bold);
-  doc.registerFont('mono', FONTS.mono);
-  // Laid out in memory, then written whole (see writeOutputFileSync): a layout that fails leaves no file.
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
-  });
-  const width = contentWidth(doc);
-
-  doc.font('bold').fontSize(18).text('Custody report — emergency access credentials', { width });
-  doc.moveDown(0.4).font('regular').fontSize(10);
-  const facts: [string, string][] = [
-    ['Organisation', report.organisation],
-    ['Site', report.site],
-    ['Period', `${localTime(report.from, report.utcOffset)} to ${localTime(report.to, report.utcOffset)}`],
-    ['Generated', localTime(report.generatedAt, report.utcOffset)],
-    ['Report id', report.id],
-    ['Ledger head', `entry ${report.headSeq}, ${report.headHash}`],
-  ];
-  for (const [label, value] of facts) {
-    doc.font('bold').text(`${label}: `, { continued: true }).font(label === 'Ledger head' ? 'mono' : 'regular').text(value, { width });
-  }
-
-  for (const section of report.sections) {
-    heading(doc, section.title, firstBlockHeight(doc, section));
-    for (const line of section.lines ?? []) doc.font('regular').fontSize(9).fillColor('black').text(line, MARGIN, doc.y, { width });
-    if (section.lines?.length && section.table) doc.moveDown(0.3);
-    if (section.table) table(doc, section.table);
-  }
-
-  heading(doc, 'Signatures', 70);
-  const signers = report.signatories.length ? report.signatories : [{ name: '', role: 'Security officer' }, { name: '', role: 'Custodian' }];
-  for (const signer of signers) {
-    ensureRoom(doc, 70);
-    const top = doc.y + 28;
-    doc.moveTo(MARGIN, top).lineTo(MARGIN + width * 0.5, top).lineWidth(0.6).strokeColor('black').stroke();
-    doc.moveTo(MARGIN + width * 0.58, top).lineTo(MARGIN + width, top).stroke();
-    doc.font('regular').fontSize(8).fillColor('black');
-    doc.text(`${signer.name || 'Name: ______________________'} — ${signer.role}`, MARGIN, top + 3, { width: width * 0.5 });
-    doc.text(`Date and time, with time zone (e.g. UTC${report.utcOffset})`, MARGIN + width * 0.58, top + 3, { width: width * 0.42 });
-    doc.y = top + 26;
-  }
-
-  heading(doc, 'How to verify this report', 170);
-  const qrTop = doc.y;
-  qr(doc, report.headHash, MARGIN, qrTop, 120);
-  doc.font('regular').fontSize(9).fillColor('black').text(
+export function verifyText(report: CustodyReport): string {
+  return (
     `The QR code holds the ledger head hash printed on every page: ${report.headHash}. ` +
-      `It fixes the whole history up to entry ${report.headSeq}. To check that this paper matches the records, run ` +
-      `"keyward ledger verify --expect-head ${report.headHash}" on the Keyward database, or verify an export ` +
-      `("keyward ledger export" then "keyward ledger verify --file FILE --expect-head HASH", or the short script in the README). ` +
-      `Verification fails if any entry up to this head was changed, removed or reordered.`,
-    MARGIN + 135,
-    qrTop,
-    { width: width - 135 },
+    `It fixes the whole history up to entry ${report.headSeq}. To check that this paper matches the records, run ` +
+    `"keyward ledger verify --expect-head ${report.headHash}" on the Keyward database, or verify an export ` +
+    `("keyward ledger export" then "keyward ledger verify --file FILE --expect-head HASH", or the short script in the README). ` +
+    `Verification fails if any entry up to this head was changed, removed or reordered.`
   );
-  doc.y = Math.max(doc.y, qrTop + 125);
+}
 
-  const range = doc.bufferedPageRange();
-  for (let i = 0; i < range.count; i += 1) {
-    doc.switchToPage(range.start + i);
-    const y = doc.page.height - MARGIN - 12;
-    doc.page.margins.bottom = 0; // writing in the footer must not open a new page
-    doc.font('regular').fontSize(7).fillColor('black').text(`Keyward report ${report.id} · page ${i + 1} of ${range.count}`, MARGIN, y, { width, lineBreak: false });
-    doc.font('mono').fontSize(6.5).text(`ledger head ${report.headHash}`, MARGIN, y + 9, { width, lineBreak: false });
-    if (!report.verification.ok) {
-      doc.page.margins.top = 0;
-      doc.font('bold').fontSize(10).fillColor('#b00000').text(`LEDGER DID NOT VERIFY: entry ${report.verification.firstBadSeq ?? '?'}, ${report.verification.reason ?? 'failed'} — do not rely on this report`, MARGIN, 16, { width, lineBreak: false });
-      doc.fillColor('black');
+/**
+ * Lays the report out as a tagged PDF (PDF/UA structure: headings, paragraphs, tables with header
+ * cells; footers as pagination artifacts), A4 or US Letter, every page footed with the report id,
+ * "page N of M", the ledger head and its QR code. Every row is measured once; a first walk over the
+ * measured layout counts the pages, and the second writes each page to the file as it is finished,
+ * so memory does not grow with the number of pages. The file is whole or absent (writeOutputFile).
+ */
+export async function writeReportPdf(report: CustodyReport, outPath: string, paper: PaperSize = 'A4', progress?: ReportProgress): Promise<{ pages: number }> {
+  checkOutputPath(outPath);
+  const [width, height] = PAPER[paper];
+  const geometry: PageGeometry = { width, height, margin: MARGIN, footer: QR_SIZE - 18 };
+  const doc: Doc = new PDFDocument({
+    size: paper,
+    margin: MARGIN,
+    autoFirstPage: false,
+    pdfVersion: '1.7',
+    tagged: true,
+    lang: 'en-GB',
+    displayTitle: true,
+    info: { Title: `Keyward custody report ${report.id}`, Author: 'Keyward', Subject: `${report.organisation} — ${report.site}` },
+  });
+  registerFonts(doc);
+  const measure = new TextMeasure(doc);
+  const measured = measureReport(report, measure, geometry, verifyText(report), (rows, of) => progress?.('measuring', rows, of));
+  const counting = new Flow(geometry);
+  for (const _page of layReport(measured, counting));
+  const pages = counting.page;
+  const qr = qrPath(report.headHash);
+
+  return writeOutputFile(outPath, async (fd) => {
+    const ended = new Promise<void>((resolve, reject) => doc.on('end', resolve).on('error', reject));
+    // pdfkit hands over many small pieces (three per object); they reach the file in blocks.
+    const pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = () => {
+      if (pendingBytes) writeAll(fd, Buffer.concat(pending, pendingBytes));
+      pending.length = 0;
+      pendingBytes = 0;
+    };
+    doc.on('data', (chunk: Buffer) => {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= 1 << 18) flush();
+    });
+    await nextTurn(); // the stream flows from here on: each finished page goes straight to the file
+    const painter = new PdfPainter(doc, measure, report, geometry, pages, qr);
+    const flow = new Flow(geometry, painter);
+    for (const _page of layReport(measured, flow, painter)) {
+      progress?.('writing', flow.rows, measured.rowCount);
+      if (flow.page % FORGET_EVERY === 0) forgetGlyphLayouts(doc);
+      await nextTurn();
     }
-  }
-  doc.end();
-  const bytes = await done;
-  writeOutputFileSync(outPath, (fd) => writeAll(fd, bytes));
-  return { pages: range.count };
+    painter.finish();
+    progress?.('writing', measured.rowCount, measured.rowCount);
+    if (flow.page !== pages) throw new Error(`the report was counted as ${pages} pages but laid out as ${flow.page}`);
+    doc.end();
+    await ended;
+    flush();
+    return { pages };
+  });
+}
+
+/** Pages between two clearings of pdfkit's glyph layouts: a few MB of layouts at most, each laid out once per stretch. */
+const FORGET_EVERY = 25;
+
+/**
+ * pdfkit keeps the glyph layout of every distinct word it has drawn for the document's life:
+ * at 100,000 rows of ledger numbers, times and tickets that is most of the memory a report takes.
+ * Cleared every few pages, a word is laid out again only when it recurs after a clearing.
+ */
+function forgetGlyphLayouts(doc: Doc): void {
+  const fonts = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: object }> })._fontFamilies ?? {};
+  for (const font of Object.values(fonts)) if (font.layoutCache) font.layoutCache = Object.create(null) as object;
 }

@@ -6,8 +6,9 @@ import { formatUtcOffset } from '../../core/ledger/ledger';
 import { entriesOfKindsBetween } from '../../db/ledger';
 import { listCustody } from '../custody/custody';
 import { listInventory } from '../inventory/inventory';
-import { ledgerHead } from '../ledger/ledger';
-import type { Session } from '../ports';
+import { ledgerHead, verifyStoredLedger } from '../ledger/ledger';
+import type { ProgressReport, Session } from '../ports';
+import { custodiansSection, incidentsSection, sealSection, verificationSection } from './report-sections';
 import { readStatus } from '../inventory/status';
 import { assessPosture } from '../guidance/posture';
 import { expiryState } from '../../core/cards/smartcard';
@@ -51,8 +52,8 @@ const payloadText = (e: LedgerEntry, key: string): string => {
   return value === null || value === undefined ? '' : String(value);
 };
 
-/** Gathers everything the custody report shows, for a period, from the inventory and the ledger. */
-export function buildCustodyReport(session: Session, input: ReportInput): CustodyReport {
+/** Gathers everything the custody report shows, for a period, from the inventory and the ledger; `progress` hears how far verification has got. */
+export function buildCustodyReport(session: Session, input: ReportInput, progress?: ProgressReport): CustodyReport {
   const now = session.clock.now();
   const offset = formatUtcOffset(session.clock.utcOffsetMinutes(now));
   const from = parseDay(input.from, 'from', false, offset);
@@ -61,9 +62,11 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
   const organisation = parseText(input.organisation, 'organisation', { required: false, max: 120 }) || 'Organisation not set';
   const site = parseText(input.site, 'site', { required: false, max: 120 }) || 'Site not set';
   const signatories = (input.signatories ?? []).map(parseSignatory);
-  const t = (iso: string) => localTime(iso, offset);
+  // Tables give times without their zone, named once in the column's header: a row stays one line.
+  const t = (iso: string) => localTime(iso, offset).slice(0, 16);
+  const zone = `(UTC${offset})`;
   const head = ledgerHead(session.db);
-  const { verification, findings } = judgeNow(session);
+  const { verification, findings } = judgeNow(session, verifyStoredLedger(session.db, {}, progress));
   if (!verification.ok && input.despiteFailedVerification !== true) {
     throw new KeywardError('verification_failed', `the ledger does not verify (entry ${verification.firstBadSeq ?? '?'}: ${verification.message ?? verification.reason}); no report was made`, 'ledger');
   }
@@ -81,9 +84,14 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
   const windowDays = readOrganisationFacts(session.db).expiryWindowDays;
   const windowLine = cards.length ? [`Certificates expiring within ${windowDays} days are flagged (the organisation's window).`] : [];
   const who = (e: LedgerEntry, key: string) => names.get(Number(e.payload[key])) ?? '';
+  const drillItems = new Set(inventory.authenticators.filter((a) => a.simulated).map((a) => a.label));
+  const item = (e: LedgerEntry) => `${payloadText(e, 'label')}${e.payload.drill === true ? ' (drill)' : ''}`;
+  const generatedAt = now.toISOString();
 
   const sections: ReportSection[] = [
-    findingsSection(findings, from, to, t),
+    verificationSection(verification, localTime(generatedAt, offset)),
+    findingsSection(findings, from, to, t, zone),
+    incidentsSection(findings, from, to, t, zone),
     {
       title: 'Emergency access accounts',
       table: {
@@ -118,19 +126,21 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
         empty: 'No authenticators are recorded yet.',
       },
     },
+    custodiansSection(session.db, inventory.custodians),
+    sealSection(inventory.seals, custodyEntries.filter((e) => e.kind === 'custody.checked_out').length),
     {
       title: 'Out now and overdue',
       lines: open.length ? [`${open.length} item(s) out of the safe; ${status.custody.overdue.length} overdue.`] : [],
       table: {
         columns: [
           { header: 'Item', width: 0.14 },
-          { header: 'Custodian', width: 0.17 },
-          { header: 'Witness', width: 0.17 },
-          { header: 'Reason', width: 0.14 },
-          { header: 'Out since', width: 0.19 },
-          { header: 'Expected back', width: 0.19 },
+          { header: 'Custodian', width: 0.15 },
+          { header: 'Witness', width: 0.15 },
+          { header: 'Reason', width: 0.12 },
+          { header: `Out since ${zone}`, width: 0.22 },
+          { header: `Expected back ${zone}`, width: 0.22 },
         ],
-        rows: open.map((c) => [c.label, c.custodian, c.witness ?? 'NO WITNESS', c.reason, t(c.checkedOutAt), `${t(c.expectedReturnAt)}${c.overdue ? ' OVERDUE' : ''}`]),
+        rows: open.map((c) => [`${c.label}${drillItems.has(c.label) ? ' (drill)' : ''}`, c.custodian, c.witness ?? 'NO WITNESS', c.reason, t(c.checkedOutAt), `${t(c.expectedReturnAt)}${c.overdue ? ' OVERDUE' : ''}`]),
         empty: 'Everything is in the safe: nothing is out.',
       },
     },
@@ -139,22 +149,22 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
       table: {
         columns: [
           { header: 'Entry', width: 0.07 },
-          { header: 'When', width: 0.19 },
-          { header: 'Event', width: 0.13 },
-          { header: 'Item', width: 0.1 },
+          { header: `When ${zone}`, width: 0.17 },
+          { header: 'Event', width: 0.12 },
+          { header: 'Item', width: 0.12 },
           { header: 'Custodian', width: 0.14 },
           { header: 'Witness', width: 0.14 },
-          { header: 'Seals / details', width: 0.23 },
+          { header: 'Seals / details', width: 0.24 },
         ],
         rows: custodyEntries.map((e) => {
           if (e.kind === 'custody.checked_out') {
-            return [String(e.seq), t(e.recordedAt), 'checked out', payloadText(e, 'label'), who(e, 'custodianId'), who(e, 'witnessId') || 'NO WITNESS', `broke ${payloadText(e, 'brokenSeal')} (${e.payload.sealIntact ? 'intact' : 'TAMPERED'}); ${payloadText(e, 'reason')} ${payloadText(e, 'ticket')}`.trim()];
+            return [String(e.seq), t(e.recordedAt), 'checked out', item(e), who(e, 'custodianId'), who(e, 'witnessId') || 'NO WITNESS', `broke ${payloadText(e, 'brokenSeal')} (${e.payload.sealIntact ? 'intact' : 'TAMPERED'}); ${payloadText(e, 'reason')} ${payloadText(e, 'ticket')}`.trim()];
           }
           if (e.kind === 'custody.returned') {
             const presenceResult = (e.payload.presence as { result?: string } | null)?.result;
-            return [String(e.seq), t(e.recordedAt), 'returned', payloadText(e, 'label'), who(e, 'custodianId'), who(e, 'witnessId'), `sealed ${payloadText(e, 'newSeal')}${presenceResult ? `; presence ${presenceResult.toUpperCase()}` : ''}`];
+            return [String(e.seq), t(e.recordedAt), 'returned', item(e), who(e, 'custodianId'), who(e, 'witnessId'), `sealed ${payloadText(e, 'newSeal')}${presenceResult ? `; presence ${presenceResult.toUpperCase()}` : ''}`];
           }
-          return [String(e.seq), t(e.recordedAt), 'countersigned', payloadText(e, 'label'), '', who(e, 'countersignerId'), `checkout entry ${payloadText(e, 'checkoutSeq')}`];
+          return [String(e.seq), t(e.recordedAt), 'countersigned', item(e), '', who(e, 'countersignerId'), `checkout entry ${payloadText(e, 'checkoutSeq')}`];
         }),
         empty: 'No checkouts or returns in this period.',
       },
@@ -188,7 +198,7 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
     {
       title: 'Presence checks',
       table: {
-        columns: [{ header: 'Entry', width: 0.08 }, { header: 'When', width: 0.2 }, { header: 'Item', width: 0.14 }, { header: 'Result', width: 0.1 }, { header: 'Findings', width: 0.48 }],
+        columns: [{ header: 'Entry', width: 0.08 }, { header: `When ${zone}`, width: 0.18 }, { header: 'Item', width: 0.14 }, { header: 'Result', width: 0.1 }, { header: 'Findings', width: 0.5 }],
         rows: presence.map((e) => [
           String(e.seq),
           t(e.recordedAt),
@@ -202,7 +212,7 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
     {
       title: 'Network path proofs',
       table: {
-        columns: [{ header: 'Entry', width: 0.08 }, { header: 'When', width: 0.2 }, { header: 'Verdict', width: 0.14 }, { header: 'Summary', width: 0.58 }],
+        columns: [{ header: 'Entry', width: 0.08 }, { header: `When ${zone}`, width: 0.18 }, { header: 'Verdict', width: 0.14 }, { header: 'Summary', width: 0.6 }],
         rows: proofs.map((e) => [String(e.seq), t(e.recordedAt), payloadText(e, 'verdict').replace('_', ' ').toUpperCase(), payloadText(e, 'summary')]),
         empty: 'No network path proofs in this period.',
       },
@@ -224,7 +234,6 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
     },
     checkpointsSection(listCheckpoints(session.db), from, to, t),
   ];
-  const generatedAt = now.toISOString();
   return {
     id: reportId(generatedAt, head.hash),
     organisation,
@@ -242,7 +251,7 @@ export function buildCustodyReport(session: Session, input: ReportInput): Custod
 }
 
 /** Open findings, most severe first, and those resolved in the period with who resolved them and why. */
-function findingsSection(findings: readonly Finding[], from: string, to: string, t: (iso: string) => string): ReportSection {
+function findingsSection(findings: readonly Finding[], from: string, to: string, t: (iso: string) => string, zone: string): ReportSection {
   const open = findings.filter(isOpen);
   const resolved = findings.filter((f) => f.resolution && f.resolution.at >= from && f.resolution.at <= to);
   const counts = countOpen(findings);
@@ -252,12 +261,12 @@ function findingsSection(findings: readonly Finding[], from: string, to: string,
       open.length ? `${open.length} open: ${counts.critical} critical, ${counts.warning} warning, ${counts.notice} notice. ${resolved.length} resolved in the period.` : `No finding is open. ${resolved.length} resolved in the period.`,
     ],
     table: {
-      columns: [{ header: 'Severity', width: 0.1 }, { header: 'State', width: 0.14 }, { header: 'Since', width: 0.17 }, { header: 'Finding', width: 0.27 }, { header: 'Detail, resolution', width: 0.32 }],
+      columns: [{ header: 'Severity', width: 0.1 }, { header: 'State', width: 0.14 }, { header: `Since ${zone}`, width: 0.18 }, { header: 'Finding', width: 0.27 }, { header: 'Detail, resolution', width: 0.31 }],
       rows: [...open, ...resolved].map((f) => [
         f.severity.toUpperCase(),
         f.resolution ? `resolved (entry ${f.resolution.seq})` : 'OPEN',
         t(f.since),
-        f.title,
+        `${f.title}${f.drill ? ' (drill)' : ''}`,
         f.resolution ? `${t(f.resolution.at)} by ${f.resolution.by.join(' and ')}${f.resolution.choice === 'none' ? '' : ` (${f.resolution.choice})`}: ${f.resolution.reason}` : `${f.detail}${f.evidence.length ? ` (entries ${f.evidence.join(', ')})` : ''}`,
       ]),
       empty: 'No findings were open or resolved in this period.',

@@ -53,3 +53,15 @@ export function localTime(iso: string, utcOffset: string): string {
 
 /** A report id that says when and over which ledger head it was made. */
 export const reportId = (generatedAt: string, headHash: string): string => `KW-${generatedAt.slice(0, 10).replace(/-/g, '')}-${headHash.slice(0, 8).toUpperCase()}`;
+
+/** How a value stands out on paper: an alert (red, bold) or a caution (amber, bold). */
+export type Emphasis = 'alert' | 'caution';
+
+// Verdict words are written in capitals wherever the report uses them, so matching the capitals finds them.
+const ALERT = /\b(ANOMALY|OVERDUE|NOT MET|TAMPERED|INCIDENT|MISSING|EXPIRED|NO WITNESS|FAIL|CRITICAL|DID NOT VERIFY|MISMATCH)\b/;
+const CAUTION = /\b(WARNING|EXPIRES|DUE|UNKNOWN|WAIVED|UNPROVEN|SINGLE PATH)\b/;
+
+/** Whether a value carries a verdict that must stand out: an anomaly, an overdue item, a requirement not met, an incident. */
+export function emphasisOf(text: string): Emphasis | null {
+  return ALERT.test(text) ? 'alert' : CAUTION.test(text) ? 'caution' : null;
+}

@@ -85,6 +85,8 @@ export interface KeywardEvents {
   };
   /** A drill key started or stopped waiting for a touch (answered on `drill:touch`). */
   'drill:touch': { readonly label: string; readonly waiting: boolean };
+  /** How far a report has got: the ledger verified (entries), then its table rows measured and written. */
+  'report:progress': { readonly step: 'verifying' | 'measuring' | 'writing'; readonly done: number; readonly of: number };
   /** Whose touch a dual-control entry is waiting for, and who has approved. */
   'custody:approval': {
     readonly role: 'custodian' | 'witness' | 'countersigner';
@@ -94,7 +96,7 @@ export interface KeywardEvents {
     readonly entry?: { readonly seq: number; readonly summary: string; readonly digest: string };
   };
 }
-export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'drill:touch', 'custody:approval'];
+export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'drill:touch', 'custody:approval', 'report:progress'];
 
 /** The one object the preload exposes on `window.keyward`. */
 export interface KeywardBridge {

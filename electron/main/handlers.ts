@@ -133,12 +133,12 @@ export const HANDLERS: Handlers = {
   'facts:kql': ({ session }) => currentAlertQueries(session),
   'validation:subscription-change': ({ session }, args) => recordSubscriptionChange(session, args),
   'signins:state': ({ session }) => readSignInState(session),
-  'report:preview': ({ session }, args) => buildCustodyReport(session, args),
-  'report:save': async ({ session, reports }, args) => {
-    const report = buildCustodyReport(session, args);
+  'report:preview': ({ session, emit }, args) => buildCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of })),
+  'report:save': async ({ session, reports, emit }, args) => {
+    const report = buildCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of }));
     const path = await reports.chooseSavePath?.(`${report.id}.pdf`);
     if (!path) return { saved: false };
-    const { pages } = await writeReportPdf(report, path, args.paper === 'letter' ? 'LETTER' : 'A4');
+    const { pages } = await writeReportPdf(report, path, args.paper === 'letter' ? 'LETTER' : 'A4', (step, done, of) => emit('report:progress', { step, done, of }));
     return { saved: true, path, pages, id: report.id };
   },
   'report:print': async ({ reports }) => ({ printed: (await reports.print?.()) ?? false }),

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { killAfter } from '../support/children';
@@ -14,6 +15,8 @@ import { ledgerHead } from '../../app/ledger/ledger';
 import { runPresenceCheck } from '../../app/presence/presence-check';
 import { buildCustodyReport } from '../../app/reports/report';
 import { writeReportPdf } from '../../app/reports/report-pdf';
+import { importSignIns } from '../../app/guidance/signins';
+import { roomWithHistory } from '../support/custody-history';
 import { openTestSession } from '../support/session';
 
 const available = spawnSync('pdftotext', ['-v']).status === 0;
@@ -21,19 +24,28 @@ if (!available) console.warn('[report] SKIPPED on this machine: pdftotext (poppl
 
 const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', ...killAfter(20_000) });
 const pageSize = (pdf: string) => /Page size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8', ...killAfter(20_000) }))!.slice(1).map(Number);
-const pageText = (pdf: string, page: number) => execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), pdf, '-'], { encoding: 'utf8', ...killAfter(20_000) });
 const zbarAvailable = spawnSync('zbarimg', ['--version']).status === 0;
 if (!zbarAvailable) console.warn('[report] QR read-back SKIPPED on this machine: zbarimg (zbar-tools) is not installed');
 /** Renders a page and reads its QR codes with an independent decoder. */
 const qrCodesOn = (pdf: string, page: number, dir: string) => {
   const png = join(dir, `qr-page-${page}`);
   execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', '-f', String(page), '-l', String(page), pdf, png], killAfter(20_000));
-  return execFileSync('zbarimg', ['-q', '--raw', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], ...killAfter(20_000) }).trim().split('\n');
+  const read = execFileSync('zbarimg', ['-q', '--raw', '--set', '*.enable=0', '--set', 'qrcode.enable=1', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], ...killAfter(20_000) });
+  return [...new Set(read.trim().split('\n'))];
+};
+/** Pixels of the report's alert red (#b00000) on a page rendered at 40 dpi: ANOMALY, OVERDUE, NOT MET and incidents stand out. */
+const redPixelsOn = (pdf: string, page: number) => {
+  const ppm = execFileSync('pdftoppm', ['-r', '40', '-singlefile', '-f', String(page), '-l', String(page), pdf], { maxBuffer: 1 << 24, ...killAfter(20_000) });
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'))!;
+  let red = 0;
+  for (let i = header[0].length; i + 2 < ppm.length; i += 3) if (ppm[i]! > 140 && ppm[i + 1]! < 80 && ppm[i + 2]! < 80) red += 1;
+  return red;
 };
 /** No page ends on a section heading whose content went to the next page. */
 const expectNoHeadingAtFootOfPage = (pdf: string, pages: number) => {
+  const byPage = text(pdf).split('\f'); // one reading, each page ended by a form feed
   for (let page = 1; page <= pages; page += 1) {
-    const lines = pageText(pdf, page).split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = byPage[page - 1]!.split('\n').map((l) => l.trim()).filter(Boolean);
     const body = lines.filter((l) => !l.startsWith('Keyward report ') && !l.startsWith('ledger head '));
     expect(SECTIONS, `page ${page} of ${pdf} ends on a heading`).not.toContain(body.at(-1));
   }
@@ -65,6 +77,10 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     await checkOut(s, sources, { item: 'SC-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', reason: 'maintenance', expectedReturn: '1h', brokenSeal: 'S-4', sealIntact: true });
     const cardBack = await returnItem(s, sources, { item: 'SC-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', newSeal: 'S-5' });
     expect(cardBack.presence).toMatchObject({ result: 'ok', kind: 'smartcard' });
+    // A sign-in of the account long after every checkout ended: an incident.
+    const signIns = join(s.dir, 'signins.json');
+    writeFileSync(signIns, JSON.stringify({ value: [{ id: 'si-0001', createdDateTime: '2026-11-26T03:14:00Z', userId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', userPrincipalName: 'bg1@contoso.onmicrosoft.com', appDisplayName: 'Azure Portal', ipAddress: '203.0.113.9', status: { errorCode: 0 }, conditionalAccessStatus: 'notApplied' }] }));
+    importSignIns(s, signIns);
     const checkpoint = await recordCheckpoint(s, sources.custodianKeys, { custodian: 'Alice Müller', witness: 'Bob Østergaard' });
 
     const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30', organisation: 'Contoso Ltd', site: 'Zürich HQ', signatories: ['Carol Ng|Security officer', 'Alice Müller|Custodian'] });
@@ -83,27 +99,69 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     // No result word is split across lines in the posture table.
     expect(content).toMatch(/\bUNKNOWN\b/);
     expect(content).not.toMatch(/\bUNKNOW\s*\n/);
-    // The QR code on the last page reads back, with zbar, as the head hash.
-    if (zbarAvailable) expect(qrCodesOn(pdf, pages, s.dir)).toEqual([head]);
+    // The QR code on every page reads back, with zbar, as the head hash.
+    if (zbarAvailable) for (let page = 1; page <= pages; page += 1) expect(qrCodesOn(pdf, page, s.dir), `page ${page}`).toEqual([head]);
+    // The new sections say what they hold: the incident, the custodians' keys, the seals, the verification.
+    expect(content).toMatch(/INCIDENT\s+2026-11-26 04:14\s+bg1@contoso\.\S*\s+sign-in si-0001/);
+    expect(content).toMatch(/Alice Müller\s+active\s+Keyward drill key/);
+    expect(content).toMatch(/S-5\s+sealing an item\s+SC-01/);
+    expect(content).toMatch(/Verified 2026-11-25 \d\d:\d\d \(UTC\+01:00\): \d+ entries/);
+    // Tagged for assistive technology (PDF/UA structure), with its title and language.
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8', ...killAfter(20_000) });
+    expect(info).toMatch(/Tagged:\s+yes/);
+    expect(info).toContain(`Title:           Keyward custody report ${report.id}`);
+    expect(readFileSync(pdf, 'latin1')).toContain('/Lang (en-GB)');
+    const structure = execFileSync('pdfinfo', ['-struct', pdf], { encoding: 'utf8', ...killAfter(20_000) });
+    for (const element of ['H1 (block)', 'Sect "Sign-in incidents"', 'Table (block)', '/Scope /Column', 'TD', 'Figure']) expect(structure).toContain(element);
+    // The incident is set in red on its page; a report with nothing alarming has none.
+    const incidentPage = content.split('\f').findIndex((page) => page.includes('si-0001')) + 1;
+    expect(redPixelsOn(pdf, incidentPage)).toBeGreaterThan(50);
     // Every transaction of the period, with its ledger entry number.
     for (const [seq, words] of [
-      [out.entry.seq, /checked out\s+YK-01\s+Alice Müller\s+Bob Østergaard\s+broke S-1 \(intact\)/],
-      [back.entry.seq, /returned\s+YK-01\s+Bob Østergaard\s+Alice Müller\s+sealed S-2; presence OK/],
-      [emergency.entry.seq, /checked out\s+YK-02\s+Alice Müller\s+NO WITNESS\s+broke S-3 \(TAMPERED\)/],
-      [counter.entry.seq, /countersigned\s+YK-02\s+Bob Østergaard/],
-      [cardBack.entry.seq, /returned\s+SC-01\s+Alice Müller\s+Bob Østergaard\s+sealed S-5; presence OK/],
+      [out.entry.seq, /checked out\s+YK-01 \(drill\)\s+Alice Müller\s+Bob Østergaard\s+broke S-1 \(intact\)/],
+      [back.entry.seq, /returned\s+YK-01 \(drill\)\s+Bob Østergaard\s+Alice Müller\s+sealed S-2; presence OK/],
+      [emergency.entry.seq, /checked out\s+YK-02 \(drill\)\s+Alice Müller\s+NO WITNESS\s+broke S-3 \(TAMPERED\)/],
+      [counter.entry.seq, /countersigned\s+YK-02 \(drill\)\s+Bob Østergaard/],
+      [cardBack.entry.seq, /returned\s+SC-01 \(drill\)\s+Alice Müller\s+Bob Østergaard\s+sealed S-5; presence OK/],
     ] as const) {
       expect(content).toMatch(new RegExp(`\\n\\s*${seq}\\s+2026-11-25`));
       expect(content).toMatch(words);
     }
-    expect(content).toMatch(/YK-02\s+Alice Müller\s+NO WITNESS\s+emergency/); // out now
+    expect(content).toMatch(/YK-02 \(drill\)\s+Alice Müller\s+NO WITNESS\s+emergency/); // out now
     // The card's certificate, by serial and expiry, in the smartcard section.
     expect(content).toContain('Certificates expiring within 90 days are flagged');
     expect(content).toContain(card.authenticator.serial.slice(0, 12));
     expect(content).toMatch(/SC-01 \(drill\)\s+O=Keyward drill,/);
     expect(content).toMatch(/2027-11-25\s+valid, 364 days/);
     expect(content).toMatch(new RegExp(`\\n\\s*1\\s+${checkpoint.seq}\\s+2026-11-25 \\d\\d:\\d\\d\\s+Alice Müller, Bob Østergaard\\s+${checkpoint.headHash.slice(0, 24)}`));
-  });
+  }, 120_000);
+
+  it('writes a long history whole: every transaction, and its own page N of M and the head on every page', async () => {
+    await roomWithHistory(s, 1200);
+    const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-12-31' });
+    const pdf = join(s.dir, 'history.pdf');
+    const heard: [string, number, number][] = [];
+    const { pages } = await writeReportPdf(report, pdf, 'A4', (step, rows, of) => heard.push([step, rows, of]));
+    const head = ledgerHead(s.db).hash;
+    const content = text(pdf);
+    const byPage = content.split('\f').slice(0, -1); // pdftotext ends every page with a form feed
+    expect(byPage).toHaveLength(pages);
+    expect(pages).toBeGreaterThan(30);
+    byPage.forEach((page, i) => {
+      expect(page.match(/page \d+ of \d+/g), `page ${i + 1}`).toEqual([`page ${i + 1} of ${pages}`]);
+      expect(page.split(`ledger head ${head}`), `page ${i + 1}`).toHaveLength(2);
+    });
+    const listed = [...content.matchAll(/^\s*(\d+)\s+2026-\d\d-\d\d \d\d:\d\d\s+(?:checked out|returned)\s+YK-01 \(drill\)/gm)].map((m) => Number(m[1]));
+    const recorded = s.db.prepare("SELECT seq FROM ledger_entries WHERE kind IN ('custody.checked_out', 'custody.returned') ORDER BY seq").pluck().all() as number[];
+    expect(recorded).toHaveLength(1200);
+    expect(listed).toEqual(recorded);
+    // Progress: every row measured, then every row written, never going back.
+    const rows = report.sections.reduce((n, section) => n + (section.table?.rows.length ?? 0), 0);
+    expect(heard.filter(([step]) => step === 'measuring').at(-1)).toEqual(['measuring', rows, rows]);
+    expect(heard.at(-1)).toEqual(['writing', rows, rows]);
+    const written = heard.filter(([step]) => step === 'writing').map(([, done]) => done);
+    expect(written).toEqual([...written].sort((a, b) => a - b));
+  }, 120_000);
 
   it('breaks long tables across pages with the header repeated, and prints on US Letter when asked', async () => {
     for (let i = 0; i < 90; i += 1) addAccount(s, { upn: `bg${i}@contoso.onmicrosoft.com`, objectId: `3f2504e0-4f89-11d3-9a0c-${String(i).padStart(12, '0')}`, label: `Account ${i}` });
@@ -131,7 +189,7 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
       const { pages } = await writeReportPdf(buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30' }), pdf);
       expectNoHeadingAtFootOfPage(pdf, pages);
     }
-  });
+  }, 120_000);
 
   it('makes a valid report of an empty database that says there is nothing yet', async () => {
     const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30' });
