@@ -5,6 +5,7 @@ import type { Finding } from '../../core/findings/finding';
 import { blobPayload, createMdsPki, createVendorAttestation, signBlob, type MdsPki, type StatusReportInput, type VendorAttestation } from '../../test/support/mds';
 import { openTestSession, steppingClock } from '../../test/support/session';
 import { listFindings } from '../findings/findings';
+import { buildCustodyReport } from '../reports/report';
 import { enrolKey } from '../presence/enrolment';
 import { drillKeySource, type KeySource } from '../presence/key-sources';
 import { keyMetadata, metadataFlags } from './metadata-findings';
@@ -63,6 +64,13 @@ describe('findings from the FIDO metadata', () => {
     expect(keyMetadata(s).get(key.id)?.status).toBe('REVOKED');
     expect(metadataFlags(s, new Date('2026-11-26T00:00:00Z'), [key.id])).toEqual([{ severity: 'critical', text: expect.stringMatching(/^YK-01: the FIDO metadata reports Test Vendor Key 5 REVOKED: status report REVOKED of 2026-11-20 in metadata BLOB 2/) }]);
     expect(metadataFlags(s, new Date('2026-11-26T00:00:00Z'), [key.id + 1])).toEqual([]);
+  });
+
+  it('prints each key\'s model, certification, metadata status and genuineness in the custody report\'s inventory', async () => {
+    await importReports([{ status: 'FIDO_CERTIFIED_L2', effectiveDate: '2022-05-01' }]);
+    await enrolGenuine();
+    const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30' });
+    expect(JSON.stringify(report)).toContain('Test Vendor Key 5 (FIDO_CERTIFIED_L2, metadata status FIDO_CERTIFIED_L2; genuine Test Vendor Key 5)');
   });
 
   it.each(['ATTESTATION_KEY_COMPROMISE', 'USER_VERIFICATION_BYPASS', 'USER_KEY_REMOTE_COMPROMISE', 'USER_KEY_PHYSICAL_COMPROMISE'])('raises a critical finding for %s unless a later report names firmware the key has reached', async (status) => {

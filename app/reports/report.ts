@@ -116,7 +116,7 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
         rows: inventory.authenticators.map((a) => [
           `${a.label}${a.simulated ? ' (drill)' : ''}`,
           a.kind,
-          `${a.model ?? 'not enrolled'}${a.expiresAt ? `, certificate expires ${a.expiresAt.slice(0, 10)}` : ''}`,
+          `${a.metadata ? `${a.metadata.model} (${a.metadata.certification}, metadata status ${a.metadata.status}; ${a.metadata.genuineness})` : (a.model ?? 'not enrolled')}${a.expiresAt ? `, certificate expires ${a.expiresAt.slice(0, 10)}` : ''}`,
           a.serial,
           a.placeName ?? '',
           a.state.replace('_', ' '),
