@@ -8,6 +8,7 @@ import { listFindings } from '../findings/findings';
 import { addAccount, addAuthenticator, addPlace } from '../inventory/inventory';
 import { importEntraExport } from './entra-import';
 import { assessPosture, recordAccountFacts } from './posture';
+import { readValidation } from './validation';
 
 const FIXTURES = join(__dirname, '../../test/fixtures/entra');
 const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
@@ -143,6 +144,18 @@ describe('Entra exports as posture evidence', () => {
     expect(rule('no-per-user-mfa', later)).toMatchObject({ result: 'stale', evidence: expect.stringMatching(/STALE: per-user-mfa-bg1\.json of 2026-11-25, per-user-mfa-bg2\.json of 2026-11-25 older than the 90-day evidence interval/) });
     expect(rule('cloud-only', later)).toMatchObject({ result: 'stale', evidence: expect.stringMatching(/cloud-only \(recorded by hand\).*facts recorded by hand/) });
     expect(listFindings(later).find((f) => f.id === 'posture-stale:no-per-user-mfa')).toMatchObject({ severity: 'warning', kind: 'posture-stale' });
+  });
+
+  it('makes a validation due when the administrators\' standing role assignments change between two imports, not when a PIM activation ends', () => {
+    importFixture('role-instances');
+    const reasons = () => readValidation(s).reasons.filter((r) => r.startsWith('administrator role assignments changed'));
+    const active = fixture('role-instances');
+    active.value = active.value.filter((r) => r.assignmentType !== 'Activated');
+    importEntraExport(s, file('role-instances-2.json', active));
+    expect(reasons()).toEqual([]);
+    active.value = [active.value[0]!, { ...active.value[1]!, principalId: 'c3d4e5f6-0000-4000-8000-000000000003' }];
+    importEntraExport(s, file('role-instances-3.json', active));
+    expect(reasons()).toEqual([expect.stringMatching(/^administrator role assignments changed in role-instances-3\.json \(1 added, 1 removed\) on 2026-11-25 \(ledger entry \d+\)$/)]);
   });
 
   describe('refusing malformed or partial exports, changing nothing', () => {

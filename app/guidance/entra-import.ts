@@ -3,11 +3,12 @@ import { KeywardError, isKeywardError } from '../../core/errors';
 import { activeRole, caPolicy, eligibleRole, fido2Policy, groupRecord, methodRecord, perUserMfaState, userOfContext, userRecord } from '../../core/guidance/entra-import';
 import { EXPORT_KIND_NAMES, kindOfContext, type ExportKind } from '../../core/guidance/export-kind';
 import { JsonRecordScanner, describeRecord } from '../../core/guidance/record-scanners';
-import type { EvidencePiece, Fido2Policy, MethodRecord, PerUserMfa, UserRecord } from '../../core/guidance/tenant-evidence';
+import { adminChanges, type EvidencePiece, type Fido2Policy, type MethodRecord, type PerUserMfa, type UserRecord } from '../../core/guidance/tenant-evidence';
 import { listAccounts } from '../../db/accounts';
 import { appendEntry, entriesOfKinds } from '../../db/ledger';
 import { recorded, type ProgressReport, type Session } from '../ports';
 import { lookAtExportFile, streamExportFile } from './export-file';
+import { readTenantEvidence } from './tenant-evidence';
 
 const EVIDENCE_KINDS = ['users', 'auth-methods', 'methods-policy', 'per-user-mfa', 'role-instances', 'role-eligibility', 'ca-policies', 'group-members'] as const;
 type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
@@ -144,7 +145,12 @@ export function importEntraExport(session: Session, path: string, progress?: Pro
   const { sha256, kind, records } = read;
   return recorded(session, (at) => {
     if (entriesOfKinds(session.db, ['posture.imported']).some((e) => e.payload.sha256 === sha256)) return { file: name, sha256, kind, records, summary: built.summary, alreadyImported: true };
-    appendEntry(session.db, { kind: 'posture.imported', actors: [session.actor], payload: { file: name, sha256, kind, records, summary: built.summary, evidence: built.piece as never } }, at);
+    // Administrators' role assignments that changed since the previous import of the same export are an IT staff change: a validation falls due.
+    const evidence = readTenantEvidence(session);
+    const previous = built.piece.kind === 'role-instances' ? evidence.activeRoles : built.piece.kind === 'role-eligibility' ? evidence.eligibleRoles : null;
+    const changes = previous && (built.piece.kind === 'role-instances' || built.piece.kind === 'role-eligibility') ? adminChanges(previous.value, built.piece.roles) : null;
+    const staff = changes && (changes.added.length || changes.removed.length) ? { added: [...changes.added], removed: [...changes.removed], since: previous!.source.file } : null;
+    appendEntry(session.db, { kind: 'posture.imported', actors: [session.actor], payload: { file: name, sha256, kind, records, summary: built.summary, evidence: built.piece as never, adminChanges: staff } }, at);
     return { file: name, sha256, kind, records, summary: built.summary, alreadyImported: false };
   });
 }

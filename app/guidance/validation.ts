@@ -9,7 +9,7 @@ import { approverNamed, collectApproval } from '../custody/custodian-keys';
 import type { KeySource } from '../presence/key-sources';
 import { recorded, timestamp, type Session } from '../ports';
 
-const KINDS = ['validation.started', 'validation.attested', 'validation.waived', 'validation.completed', 'validation.subscription_changed', 'custodian.added', 'custodian.deactivated'] as const;
+const KINDS = ['validation.started', 'validation.attested', 'validation.waived', 'validation.completed', 'validation.subscription_changed', 'custodian.added', 'custodian.deactivated', 'posture.imported'] as const;
 
 export function readValidation(session: Pick<Session, 'db' | 'clock'>): ValidationState {
   return validationState(entriesOfKinds(session.db, KINDS), session.clock.now());

@@ -182,3 +182,14 @@ export function forAccount<T>(map: ReadonlyMap<string, Sourced<T>>, account: { r
 }
 
 export const describeSource = (s: EvidenceSource): string => `${s.file}, ${s.recordedAt.slice(0, 10)}${s.seq === null ? '' : `, entry ${s.seq}`}`;
+
+/** Standing role assignments, active or eligible, as "principal → role": PIM activations come and go and are not staff changes. */
+function standing(roles: readonly (ActiveRole | EligibleRole)[]): Set<string> {
+  return new Set(roles.filter((r) => !('assignmentType' in r) || r.assignmentType === 'Assigned').map((r) => `${r.principalId} → ${r.roleDefinitionId}`));
+}
+
+/** What changed among the administrators between two imports of the same role export. */
+export function adminChanges(before: readonly (ActiveRole | EligibleRole)[], after: readonly (ActiveRole | EligibleRole)[]): { readonly added: readonly string[]; readonly removed: readonly string[] } {
+  const [was, is] = [standing(before), standing(after)];
+  return { added: [...is].filter((x) => !was.has(x)).sort(), removed: [...was].filter((x) => !is.has(x)).sort() };
+}

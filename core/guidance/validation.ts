@@ -63,6 +63,9 @@ export function validationState(events: readonly ValidationEvent[], now: Date): 
     } else if (e.kind === 'custodian.added' || e.kind === 'custodian.deactivated' || e.kind === 'validation.subscription_changed') {
       const what = e.kind === 'custodian.added' ? `${String(e.payload.name)} became a custodian` : e.kind === 'custodian.deactivated' ? `${String(e.payload.name)} was deactivated` : `the Entra subscriptions changed (${String(e.payload.note ?? '')})`;
       changesSinceCompletion.push(`${what} on ${e.recordedAt.slice(0, 10)} (ledger entry ${e.seq})`);
+    } else if (e.kind === 'posture.imported' && e.payload.adminChanges && typeof e.payload.adminChanges === 'object') {
+      const { added, removed } = e.payload.adminChanges as { added?: unknown[]; removed?: unknown[] };
+      changesSinceCompletion.push(`administrator role assignments changed in ${String(e.payload.file)} (${added?.length ?? 0} added, ${removed?.length ?? 0} removed) on ${e.recordedAt.slice(0, 10)} (ledger entry ${e.seq})`);
     }
   }
   const dueAt = lastCompletedAt ? new Date(Date.parse(lastCompletedAt) + VALIDATION_INTERVAL_DAYS * DAY).toISOString() : null;
