@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { addAuthenticator } from '../../app/inventory/inventory';
 import { runAxe } from '../support/axe';
+import { focusRingProblem } from '../support/focus-ring';
 import { busySite } from '../support/busy-site';
 import { overflowProblems } from '../support/overflow';
 import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
@@ -56,5 +58,43 @@ describe('every screen in Chromium, on a busy site', () => {
       for (const v of incomplete) found.push(`${screen}: review ${v.rule} ${v.help}: ${v.targets.join(', ')}`);
     }
     expect(found).toEqual([]);
+  });
+
+  it('draws a focus ring of 3:1 or more against its background on everything the keyboard reaches', { timeout: 120_000 }, async () => {
+    const { page } = suite.ui;
+    const found = new Set<string>();
+    for (const screen of await screens(page)) {
+      await open(page, screen);
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: screen, exact: true }).focus();
+      // Every stop from the screen's own button on: the header's, the screen's, and back round.
+      for (let stop = 0; stop < 40; stop += 1) {
+        await page.keyboard.press('Tab');
+        const problem = await focusRingProblem(page);
+        if (problem) found.add(`${screen}: ${problem}`);
+      }
+    }
+    expect([...found]).toEqual([]);
+  });
+});
+
+describe('an inventory of a thousand keys in Chromium', () => {
+  const suite = chromiumSuite((s) => {
+    s.db.transaction(() => {
+      for (let i = 1; i <= 1000; i += 1) addAuthenticator(s, { kind: 'fido2', label: `YK-${String(i).padStart(4, '0')}`, serial: String(10_000_000 + i) });
+    })();
+  });
+
+  it('shows them fifty to a page, with the way through all of them', async () => {
+    const { page } = suite.ui;
+    await open(page, 'Inventory');
+    const table = page.getByRole('table', { name: 'FIDO2 keys and smartcards' });
+    await table.getByRole('row', { name: /YK-0001/ }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(1 + 50);
+    const pages = page.getByRole('navigation', { name: 'Authenticators: pages' });
+    expect(await pages.textContent()).toContain('Authenticators 1–50 of 1,000');
+    await pages.getByRole('button', { name: 'Next' }).click();
+    await table.getByRole('row', { name: /YK-0051/ }).waitFor();
+    expect(await pages.textContent()).toContain('Authenticators 51–100 of 1,000');
+    expect(await overflowProblems(page)).toEqual([]);
   });
 });
