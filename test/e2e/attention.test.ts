@@ -60,7 +60,7 @@ async function expectNoOverflow(page: Page) {
   const problems = await page.evaluate(() => {
     const found: string[] = [];
     if (document.documentElement.scrollWidth > document.documentElement.clientWidth) found.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${document.documentElement.clientWidth}`);
-    const parts = [...document.querySelectorAll('.top-row h1, .finding-counts button, .ledger-badge, .status-info, [data-testid="header-head-hash"], nav .nav-button')].map((e) => ({ e, r: e.getBoundingClientRect() }));
+    const parts = [...document.querySelectorAll('.top-bar h1, .finding-counts button, .ledger-badge, .status-info, [data-testid="header-head-hash"], nav .nav-button')].map((e) => ({ e, r: e.getBoundingClientRect() }));
     for (const [i, a] of parts.entries()) {
       if (a.r.right > window.innerWidth + 0.5) found.push(`${a.e.textContent} runs off the window`);
       for (const b of parts.slice(i + 1)) {
