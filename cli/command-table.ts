@@ -316,13 +316,15 @@ export const COMMANDS: readonly Command[] = [
     path: ['netpath', 'probe'],
     summary: 'Prove the room reaches Entra ID over two independent paths (TLS through each interface)',
     options: {
-      target: { type: 'string', multiple: true, value: 'HOST:PORT', help: 'what to reach (default login.microsoftonline.com:443); replaces the default' },
-      ca: { type: 'string', value: 'FILE', help: 'PEM bundle of trusted roots; replaces the system roots' },
+      target: { type: 'string', multiple: true, value: 'HOST:PORT', help: "what to reach (default: Entra ID's sign-in endpoints, login.microsoftonline.com:443 and the hosts a sign-in needs); replaces the default" },
+      ca: { type: 'string', value: 'FILE', help: 'PEM bundle of roots trusted besides the system CA store' },
       timeout: { type: 'string', value: 'SECONDS', help: 'time limit per path (default 10)' },
-      dns: { type: 'string', multiple: true, value: 'IFACE=IP', help: "resolver to use through an interface (default: the path's gateway)" },
+      dns: { type: 'string', multiple: true, value: 'IFACE=ADDR', help: "resolver (IPv4 or IPv6) to use through an interface, instead of the system's for that link and the path's gateway" },
+      site: { type: 'string', value: 'SITE', help: 'the site (of a storage place) this proof is for; needed when the places name more than one' },
     },
     load: netpath('netpathProbe'),
   },
+  { path: ['netpath', 'proofs'], readonly: true, summary: 'The last recorded network-path proof of each site', options: {}, load: netpath('netpathProofs') },
   // posture
   {
     path: ['account', 'facts'],

@@ -5,6 +5,7 @@ import { reconcile } from '../../core/guidance/signins';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import { listAccounts } from '../../db/accounts';
 import { listAuthenticators } from '../../db/authenticators';
+import { sitesOfAuthenticators } from '../../db/netpath-sites';
 import { entriesOfKinds, firstEntry, latestEntryOfKinds } from '../../db/ledger';
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { checkoutWindows, signInsOfUsers } from '../../db/signins';
@@ -126,9 +127,10 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
     });
   }
 
+  const keptAt = sitesOfAuthenticators(db);
   const expectedItems = listAuthenticators(db)
     .filter((a) => a.enrolled && a.state !== 'retired' && a.state !== 'lost')
-    .map((a) => ({ id: a.id, label: a.label, simulated: a.simulated, since: a.createdAt }));
+    .map((a) => ({ id: a.id, label: a.label, simulated: a.simulated, since: a.createdAt, site: keptAt.get(a.id) ?? null }));
   const findings = judgeFindings({
     now,
     checkIntervalDays: org.checkIntervalDays,

@@ -2,6 +2,7 @@ import { KeywardError } from '../../core/errors';
 import { parseText } from '../../core/inventory/inventory';
 import { VALIDATION_STEPS, judgeTwoPathsEvidence, validationState, type ValidationState, type ValidationStepId } from '../../core/guidance/validation';
 import { listAuthenticators } from '../../db/authenticators';
+import { sitesOfAuthenticators } from '../../db/netpath-sites';
 import { assessPosture } from './posture';
 import { updateCustodianSignCount } from '../../db/custody';
 import { appendEntry, appendPreparedEntry, entriesOfKinds, prepareEntry } from '../../db/ledger';
@@ -38,12 +39,13 @@ function openStep(session: Session, value: unknown): { validationSeq: number; st
 
 /** Evidence the "two paths" step rests on, from this cycle only (see judgeTwoPathsEvidence). */
 function twoPathsEvidence(session: Session, cycleStartedAt: string) {
+  const keptAt = sitesOfAuthenticators(session.db);
   const boundItems = listAuthenticators(session.db)
     .filter((a) => a.accountUpn !== null && !a.simulated && a.state !== 'retired' && a.state !== 'lost')
-    .map((a) => ({ id: a.id, label: a.label, enrolled: a.enrolled }));
+    .map((a) => ({ id: a.id, label: a.label, enrolled: a.enrolled, site: keptAt.get(a.id) ?? null }));
   const evidence = judgeTwoPathsEvidence({ cycleStartedAt, proofs: entriesOfKinds(session.db, ['netpath.proved']), checks: entriesOfKinds(session.db, ['presence.checked']), boundItems });
   if (!evidence.ok) throw new KeywardError('conflict', evidence.problem, 'step');
-  return { networkProofSeq: evidence.networkProofSeq, presenceCheckSeqs: [...evidence.presenceCheckSeqs] };
+  return { networkProofSeq: evidence.networkProofSeq, networkProofSeqs: [...evidence.networkProofSeqs], presenceCheckSeqs: [...evidence.presenceCheckSeqs] };
 }
 
 /** The guidance's "no MFA on personal devices" cannot be attested while posture says an account is tied to a person. */

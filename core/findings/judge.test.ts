@@ -92,6 +92,18 @@ describe('findings from the ledger', () => {
     expect(open(judge([], day(91), { ledgerCreatedAt: day(0) }))).toMatchObject([{ kind: 'netpath-stale', detail: 'no met proof has been recorded' }]);
   });
 
+  it("judges each site by its own proofs: a met proof elsewhere does not keep the keys' site from going stale", () => {
+    const items = [{ id: 7, label: 'YK-01', simulated: false, since: day(0), site: 'North room' }];
+    const north = entry('netpath.proved', day(2), { verdict: 'met', summary: 'two paths', site: 'North room' });
+    const south = entry('netpath.proved', day(80), { verdict: 'met', summary: 'two paths', site: 'South room' });
+    const stale = open(judge([north, south, check(day(80), 'ok')], day(95), { ledgerCreatedAt: day(0), expectedItems: items }));
+    expect(stale).toMatchObject([{ id: `netpath-stale:North room:${day(92).slice(0, 10)}`, kind: 'netpath-stale', subject: { type: 'site', id: 'North room', label: 'Network paths at North room' }, detail: `the last met proof of North room was on ${day(2).slice(0, 10)}` }]);
+    // A failed proof of one site is that site's finding; the other site's met proof does not end it.
+    const failed = entry('netpath.proved', day(3), { verdict: 'not_met', summary: 'single path', site: 'South room' });
+    const northAgain = entry('netpath.proved', day(4), { verdict: 'met', summary: 'two paths', site: 'North room' });
+    expect(open(judge([north, failed, northAgain], day(5), { ledgerCreatedAt: day(0), expectedItems: items }))).toMatchObject([{ kind: 'netpath-not-met', id: `netpath-not-met:site:South room:${failed.seq}`, subject: { id: 'South room' } }]);
+  });
+
   it('keeps a validation waiver open until a later cycle completes', () => {
     const waived = entry('validation.waived', day(1), { validationSeq: 10, step: 'two-paths', by: 'Alice', reason: 'modem in repair' });
     expect(open(judge([waived], day(2))).map((f) => f.kind)).toEqual(['validation-waived']);

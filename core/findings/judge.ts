@@ -16,6 +16,8 @@ export interface ExpectedItem {
   readonly simulated: boolean;
   /** When it entered the inventory's checks (its enrolment). */
   readonly since: string;
+  /** The site of the place it is kept at: network proofs of that site are the ones that count for it. */
+  readonly site?: string | null;
 }
 
 /** A verdict the caller judged from the present (posture, certificates, sign-ins, the ledger itself). */
@@ -80,7 +82,9 @@ export function judgeFindings(input: JudgementInput): Finding[] {
   const episodes = new Map<string, string>();
   const lastCheck = new Map<number, { at: string; seq: number }>();
   const outstanding = new Map<number, { seq: number; label: string; expected: string; drill: boolean }>();
-  let lastProof: { at: string; seq: number | null } | null = input.ledgerCreatedAt ? { at: input.ledgerCreatedAt, seq: null } : null;
+  /** The last met network proof of each site (null: proofs bound to no site); the clock starts with the ledger. */
+  const lastProof = new Map<string | null, { at: string; seq: number | null }>();
+  const proofClock = (site: string | null) => lastProof.get(site) ?? (input.ledgerCreatedAt ? { at: input.ledgerCreatedAt, seq: null } : null);
 
   const raise = (draft: Omit<Draft, 'severity' | 'title'> & { severity: FindingSeverity; title: string }) => {
     if (drafts.has(draft.id)) return;
@@ -178,15 +182,18 @@ export function judgeFindings(input: JudgementInput): Finding[] {
         break;
       }
       case 'netpath.proved': {
-        const subject: FindingSubject = { type: 'site', id: 'paths', label: 'Network paths' };
-        if (lastProof && p.verdict === 'met') {
-          const due = addDays(lastProof.at, interval);
-          if (due < e.recordedAt) raise(staleProof(subject, due, [...(lastProof.seq ? [lastProof.seq] : []), e.seq], `the next met proof came on ${e.recordedAt.slice(0, 10)}`));
-          lastProof = { at: e.recordedAt, seq: e.seq };
+        const site = typeof p.site === 'string' ? p.site : null;
+        const subject = proofSubject(site);
+        const last = proofClock(site);
+        if (p.verdict === 'met') {
+          const due = last && addDays(last.at, interval);
+          if (last && due && due < e.recordedAt) raise(staleProof(subject, due, [...(last.seq ? [last.seq] : []), e.seq], `the next met proof came on ${e.recordedAt.slice(0, 10)}`));
+          lastProof.set(site, { at: e.recordedAt, seq: e.seq });
         }
         if (p.verdict === 'not_met' || p.verdict === 'common_failure') {
           const common = p.verdict === 'common_failure';
-          episode(common ? 'netpath-common-failure:site' : 'netpath-not-met:site', e.seq, () => ({
+          const key = `${common ? 'netpath-common-failure' : 'netpath-not-met'}:site${site === null ? '' : `:${site}`}`;
+          episode(key, e.seq, () => ({
             kind: common ? 'netpath-common-failure' : 'netpath-not-met', severity: 'warning', subject, since: e.recordedAt, drill: false, closure: 'resolution', evidence: [e.seq],
             title: common ? 'The two network paths share a failure mode' : 'The room cannot reach Entra ID over two paths',
             detail: text(p.summary),
@@ -239,9 +246,13 @@ export function judgeFindings(input: JudgementInput): Finding[] {
       });
     }
   }
-  if (lastProof) {
-    const due = addDays(lastProof.at, interval);
-    if (due < nowIso) raise(staleProof({ type: 'site', id: 'paths', label: 'Network paths' }, due, lastProof.seq ? [lastProof.seq] : [], lastProof.seq ? `the last met proof was on ${lastProof.at.slice(0, 10)}` : 'no met proof has been recorded'));
+  // Only the sites where keys are kept need a proof: a proof of another site does not stand in for theirs.
+  const realItems = input.expectedItems.filter((i) => !i.simulated);
+  const keySites = realItems.length ? [...new Set(realItems.map((i) => i.site ?? null))] : [null];
+  for (const site of keySites) {
+    const last = proofClock(site);
+    const due = last && addDays(last.at, interval);
+    if (last && due && due < nowIso) raise(staleProof(proofSubject(site), due, last.seq ? [last.seq] : [], last.seq ? `the last met proof${site === null ? '' : ` of ${site}`} was on ${last.at.slice(0, 10)}` : `no met proof${site === null ? '' : ` of ${site}`} has been recorded`));
   }
   for (const present of input.present) raise({ ...present, evidence: [...present.evidence] });
 
@@ -267,9 +278,12 @@ function overdueCustody(open: { seq: number; label: string; expected: string; dr
   };
 }
 
+/** The network paths of one site (or of the room, for proofs bound to no site). */
+const proofSubject = (site: string | null): FindingSubject => (site === null ? { type: 'site', id: 'paths', label: 'Network paths' } : { type: 'site', id: site, label: `Network paths at ${site}` });
+
 function staleProof(subject: FindingSubject, since: string, evidence: number[], detail: string): Draft {
   return {
-    id: `netpath-stale:${since.slice(0, 10)}`, kind: 'netpath-stale', severity: 'warning', subject, since, drill: false, closure: 'resolution', evidence,
+    id: subject.id === 'paths' ? `netpath-stale:${since.slice(0, 10)}` : `netpath-stale:${subject.id}:${since.slice(0, 10)}`, kind: 'netpath-stale', severity: 'warning', subject, since, drill: false, closure: 'resolution', evidence,
     title: `No met network-path proof since ${since.slice(0, 10)}`,
     detail,
     nextStep: 'Prove the network paths (wired and cellular); then two custodians resolve the finding.',

@@ -1,3 +1,5 @@
+import { reachedEntra } from '../netpath/entra-endpoints';
+
 /**
  * The guidance's regular validation, as a checklist whose state is read from the ledger alone.
  * Due every 90 days, and at once after a change of staff or of the Entra subscriptions.
@@ -82,8 +84,7 @@ export function validationState(events: readonly ValidationEvent[], now: Date): 
   };
 }
 
-/** Entra ID's sign-in endpoints (public and national clouds): what a proof for the two-paths step must have reached. */
-export const ENTRA_SIGN_IN_HOSTS = ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn', 'login.chinacloudapi.cn'] as const;
+export { ENTRA_SIGN_IN_HOSTS } from '../netpath/entra-endpoints';
 
 export interface TwoPathsInput {
   /** When the validation under way started: evidence from before it belongs to an earlier cycle. */
@@ -93,12 +94,33 @@ export interface TwoPathsInput {
   /** Presence checks, oldest first. */
   readonly checks: readonly ValidationEvent[];
   /** The real (not drill) authenticators bound to emergency accounts and in service. */
-  readonly boundItems: readonly { readonly id: number; readonly label: string; readonly enrolled: boolean }[];
+  readonly boundItems: readonly { readonly id: number; readonly label: string; readonly enrolled: boolean; readonly site?: string | null }[];
 }
 
-export type TwoPathsEvidence = { readonly ok: true; readonly networkProofSeq: number; readonly presenceCheckSeqs: readonly number[] } | { readonly ok: false; readonly problem: string };
+export type TwoPathsEvidence =
+  | { readonly ok: true; readonly networkProofSeq: number; readonly networkProofSeqs: readonly number[]; readonly presenceCheckSeqs: readonly number[] }
+  | { readonly ok: false; readonly problem: string };
 
-const host = (target: unknown) => String(target).replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+const siteOf = (proof: ValidationEvent): string | null => (typeof proof.payload.site === 'string' ? proof.payload.site : null);
+
+/** The latest proof of one site in this cycle must be met and have reached Entra ID: a problem, or the proof's seq. */
+function siteProof(input: TwoPathsInput, site: string | null): { problem: string } | { seq: number } {
+  const since = input.cycleStartedAt.slice(0, 10);
+  const where = site === null ? '' : ` of ${site}`;
+  const ofSite = input.proofs.filter((p) => siteOf(p) === site);
+  const proof = [...ofSite].reverse().find((p) => p.recordedAt >= input.cycleStartedAt);
+  if (!proof) {
+    const last = ofSite.at(-1);
+    return { problem: `no network path proof${where} since this validation started on ${since}${last ? ` (the last, entry ${last.seq}, is from ${last.recordedAt.slice(0, 10)})` : ''}: prove the paths${site === null ? '' : ` at ${site}`} again` };
+  }
+  if (proof.payload.verdict !== 'met') return { problem: `the latest network path proof${where} (entry ${proof.seq}) is "${String(proof.payload.verdict)}": prove two paths first` };
+  const targets = Array.isArray(proof.payload.targets) ? proof.payload.targets : [];
+  const reached = reachedEntra(targets);
+  if (!reached.ok) {
+    return { problem: `the network path proof${where} (entry ${proof.seq}) reached ${reached.foreign.join(', ') || 'no recorded target'}, not Entra ID's sign-in endpoint: prove the paths to login.microsoftonline.com, or waive the step with the reason` };
+  }
+  return { seq: proof.seq };
+}
 
 /**
  * The evidence the "two paths" step rests on, all from the current cycle: the latest network proof
@@ -107,16 +129,13 @@ const host = (target: unknown) => String(target).replace(/:\d+$/, '').replace(/^
  */
 export function judgeTwoPathsEvidence(input: TwoPathsInput): TwoPathsEvidence {
   const since = input.cycleStartedAt.slice(0, 10);
-  const proof = [...input.proofs].reverse().find((p) => p.recordedAt >= input.cycleStartedAt);
-  if (!proof) {
-    const last = input.proofs.at(-1);
-    return { ok: false, problem: `no network path proof since this validation started on ${since}${last ? ` (the last, entry ${last.seq}, is from ${last.recordedAt.slice(0, 10)})` : ''}: prove the paths again` };
-  }
-  if (proof.payload.verdict !== 'met') return { ok: false, problem: `the latest network path proof (entry ${proof.seq}) is "${String(proof.payload.verdict)}": prove two paths first` };
-  const targets = Array.isArray(proof.payload.targets) ? proof.payload.targets : [];
-  const foreign = targets.filter((t) => !(ENTRA_SIGN_IN_HOSTS as readonly string[]).includes(host(t)));
-  if (targets.length === 0 || foreign.length > 0) {
-    return { ok: false, problem: `the network path proof (entry ${proof.seq}) reached ${foreign.map(String).join(', ') || 'no recorded target'}, not Entra ID's sign-in endpoint: prove the paths to login.microsoftonline.com, or waive the step with the reason` };
+  // The proofs that count are those of the sites where the keys are kept, not any proof.
+  const sites = input.boundItems.length ? [...new Set(input.boundItems.map((i) => i.site ?? null))] : [null];
+  const proofSeqs: number[] = [];
+  for (const site of sites) {
+    const judged = siteProof(input, site);
+    if ('problem' in judged) return { ok: false, problem: judged.problem };
+    proofSeqs.push(judged.seq);
   }
   if (input.boundItems.length === 0) return { ok: false, problem: 'no real authenticator is bound to an emergency account: there is nothing whose reach could be proven' };
   const seqs: number[] = [];
@@ -127,5 +146,5 @@ export function judgeTwoPathsEvidence(input: TwoPathsInput): TwoPathsEvidence {
     if (check.payload.result !== 'ok') return { ok: false, problem: `${item.label}'s latest presence check (entry ${check.seq}) was ${String(check.payload.result).toUpperCase()}: resolve that first` };
     seqs.push(check.seq);
   }
-  return { ok: true, networkProofSeq: proof.seq, presenceCheckSeqs: seqs };
+  return { ok: true, networkProofSeq: Math.max(...proofSeqs), networkProofSeqs: proofSeqs, presenceCheckSeqs: seqs };
 }

@@ -1,4 +1,5 @@
 import type { Channel, ChannelArgs, ChannelResults } from './channels';
+import type { ProbeStepReport } from '../../core/netpath/evidence';
 
 // Kept free of zod so that the sandboxed preload stays small: it needs only names, not schemas.
 
@@ -52,6 +53,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'netpath:interfaces',
   'netpath:classify',
   'netpath:probe',
+  'netpath:proofs',
   'findings:list',
   'findings:resolve',
 ];
@@ -95,8 +97,10 @@ export interface KeywardEvents {
     /** With a touch: the entry being signed, its summary and the first hex digits of the digest the key signs. */
     readonly entry?: { readonly seq: number; readonly summary: string; readonly digest: string };
   };
+  /** A network-path probe's progress: which path, target and family is at which step. */
+  'netpath:progress': ProbeStepReport;
 }
-export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'drill:touch', 'custody:approval', 'report:progress'];
+export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'drill:touch', 'custody:approval', 'report:progress', 'netpath:progress'];
 
 /** The one object the preload exposes on `window.keyward`. */
 export interface KeywardBridge {

@@ -6,7 +6,8 @@ import type { Checkpoint } from '../../core/ledger/checkpoint';
 import type { KeywardStatus } from '../../core/inventory/status';
 import type { PresenceFinding, PresenceResult } from '../../core/presence/presence';
 import type { CardFinding, ReaderView } from '../../core/cards/smartcard';
-import type { PathClass, PathVerdict } from '../../core/netpath/netpath';
+import type { PathClass } from '../../core/netpath/netpath';
+import type { NetworkProof, RecordedProof } from '../../core/netpath/evidence';
 import type { CustodyReport } from '../../core/reports/report';
 import type { CustodyView } from '../../core/custody/custody';
 import type { PostureRule } from '../../core/guidance/posture';
@@ -101,7 +102,16 @@ export const CHANNELS = {
   'signins:state': z.object({}).strict(),
   'netpath:interfaces': z.object({}).strict(),
   'netpath:classify': z.object({ interface: text(64), class: text(20), note: optionalText(200) }).strict(),
-  'netpath:probe': z.object({ targets: z.array(text(300)).max(5).optional(), timeoutSeconds: z.number().positive().max(120).optional() }).strict(),
+  'netpath:probe': z
+    .object({
+      targets: z.array(text(300)).max(8).optional(),
+      timeoutSeconds: z.number().positive().max(120).optional(),
+      /** A custodian's resolvers, IFACE=ADDRESS; the rest use the system's for their link. */
+      dns: z.array(text(120)).max(16).optional(),
+      site: optionalText(200),
+    })
+    .strict(),
+  'netpath:proofs': z.object({}).strict(),
   'findings:list': z.object({ all: z.boolean().optional() }).strict(),
   // No drill flag: main takes drill or real custodian keys from the finding itself.
   'findings:resolve': z
@@ -170,6 +180,8 @@ export interface ChannelResults {
   'netpath:interfaces': NetworkInterfaceView[];
   'netpath:classify': { readonly interface: string; readonly class: PathClass };
   'netpath:probe': NetworkProofView;
+  /** The sites the storage places name, and the last recorded proof of each. */
+  'netpath:proofs': { readonly sites: readonly string[]; readonly proofs: readonly RecordedProof[] };
   /** Open findings most severe first; with `all`, resolved ones too. */
   'findings:list': Finding[];
   'findings:resolve': { readonly ledgerSeq: number };
@@ -189,35 +201,12 @@ export interface NetworkInterfaceView {
   readonly class: PathClass;
   readonly reason: string;
   readonly ipv4: readonly string[];
+  readonly ipv6: readonly string[];
   readonly up: boolean | null;
   readonly overridden: boolean;
 }
 
-export interface NetworkProofView {
-  readonly verdict: PathVerdict;
-  readonly summary: string;
-  readonly targets: readonly string[];
-  readonly ms: number;
-  readonly ledgerSeq: number;
-  readonly paths: readonly {
-    readonly interface: string;
-    readonly class: PathClass;
-    readonly status: 'up' | 'failed' | 'unproven';
-    readonly reason: string;
-    readonly probe: {
-      readonly gateway: string | null;
-      readonly source: string;
-      readonly ms: number;
-      readonly targets: readonly {
-        readonly target: string;
-        readonly ok: boolean;
-        readonly dns?: { readonly server: string; readonly ms: number };
-        readonly tcp?: { readonly ms: number; readonly remote: string };
-        readonly tls?: { readonly ms: number; readonly subject: string; readonly issuer: string; readonly fingerprint256: string };
-      }[];
-    } | null;
-  }[];
-}
+export type NetworkProofView = NetworkProof;
 
 export interface PresenceCheckReport {
   readonly ok: boolean;

@@ -23,7 +23,7 @@ import { readSignInState } from '../../app/guidance/signins-state';
 import { writeReportPdf } from '../../app/reports/report-pdf';
 import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
 import { checkOut, countersign, listCustody, returnItem, type CustodySources } from '../../app/custody/custody';
-import { listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath/netpath';
+import { lastProofPerSite, listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath/netpath';
 import type { DiscoveredInterface } from '../../app/netpath/netpath';
 import type { KeywardEvents } from '../common/bridge';
 import type { DrillTouchPad } from '../../app/presence/drill-touch';
@@ -144,7 +144,9 @@ export const HANDLERS: Handlers = {
   'report:print': async ({ reports }) => ({ printed: (await reports.print?.()) ?? false }),
   'netpath:interfaces': ({ session, network }) => listNetworkInterfaces(session, network.discover),
   'netpath:classify': ({ session }, args) => overrideClassification(session, args),
-  'netpath:probe': ({ session, network }, args) => proveNetworkPaths(session, { targets: args.targets ?? network.targets, timeoutSeconds: args.timeoutSeconds, caFile: network.caFile }, network.discover),
+  'netpath:probe': ({ session, network, emit }, args) =>
+    proveNetworkPaths(session, { targets: args.targets ?? network.targets, timeoutSeconds: args.timeoutSeconds, caFile: network.caFile, dns: args.dns, site: args.site }, network.discover, (p) => emit('netpath:progress', p)),
+  'netpath:proofs': ({ session }) => lastProofPerSite(session),
   'presence:check': async (context, args) => {
     const results = await runFullCheck(context.session, { keys: sourceFor(context, args.simulated), cards: cardSourceFor(context, args.simulated) }, { item: args.key }, (p) =>
       context.emit('key:progress', { job: 'check', ...p }),

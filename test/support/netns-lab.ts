@@ -1,16 +1,30 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endChild, killAfter } from './children';
 
 /**
  * A small network for path proofs, built from Linux network namespaces and veth pairs: a "site"
  * (the key room) with a wired link to provider A and a cellular link to provider B, plus a second
- * link into provider A's bridge for the common-failure case. Each provider runs a resolver
- * (dnsmasq) and a TLS server for the target name at 10.99.0.1. Nothing leaves these namespaces.
+ * link into provider A's bridge for the common-failure case. Both providers announce the same
+ * anycast sign-in server (10.99.0.1 and fd99::1) and the same anycast resolver (10.53.0.53);
+ * each also runs a resolver on its gateway. The site's links are IPv4 until a test gives one IPv6.
+ * The site's /etc/resolv.conf (through /etc/netns) names no server until a test writes one.
+ * Nothing leaves these namespaces.
  */
 export const TARGET_NAME = 'login.keyward.test';
 export const TARGET_ADDRESS = '10.99.0.1';
+export const TARGET_ADDRESS_V6 = 'fd99::1';
+/** The resolver both providers announce away from their gateways. */
+export const ANYCAST_RESOLVER = '10.53.0.53';
+
+/** The site's links: address, gateway and source-routing table of each, by family. */
+export const LINKS = {
+  wired0: { v4: '10.91.1.2', gw4: '10.91.1.1', v6: 'fd00:91::2', gw6: 'fd00:91::1', table: 91 },
+  wwan1: { v4: '10.91.1.3', gw4: '10.91.1.1', v6: 'fd00:91::3', gw6: 'fd00:91::1', table: 93 },
+  wwan0: { v4: '10.92.1.2', gw4: '10.92.1.1', v6: 'fd00:92::2', gw6: 'fd00:92::1', table: 92 },
+} as const;
+export type SiteLink = keyof typeof LINKS;
 
 // Every command the lab runs is bounded: a synchronous one that hung would stop the worker's
 // event loop, and the test's timeout with it.
@@ -63,26 +77,63 @@ export class NetnsLab {
   async up(): Promise<void> {
     const { site, provA, provB } = this;
     sh(`ip netns add ${site} && ip netns add ${provA} && ip netns add ${provB}`);
-    for (const ns of [site, provA, provB]) sh(`ip -n ${ns} link set lo up`);
+    // IPv6 addresses stay on a link that goes down and up again, as IPv4 ones do (a test takes provider B's link down).
+    for (const ns of [site, provA, provB]) sh(`ip -n ${ns} link set lo up && ip netns exec ${ns} sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1`);
     // wired0 and wwan1 both end in provider A's bridge; wwan0 goes to provider B.
     sh(`ip link add wired0 netns ${site} type veth peer name up0 netns ${provA}`);
     sh(`ip link add wwan1 netns ${site} type veth peer name up1 netns ${provA}`);
     sh(`ip link add wwan0 netns ${site} type veth peer name up0 netns ${provB}`);
     sh(`ip -n ${provA} link add br0 type bridge && ip -n ${provA} link set up0 master br0 && ip -n ${provA} link set up1 master br0`);
-    sh(`ip -n ${provA} addr add 10.91.1.1/24 dev br0 && ip -n ${provA} link set br0 up && ip -n ${provA} link set up0 up && ip -n ${provA} link set up1 up`);
-    sh(`ip -n ${provB} addr add 10.92.1.1/24 dev up0 && ip -n ${provB} link set up0 up`);
-    for (const ns of [provA, provB]) sh(`ip -n ${ns} addr add ${TARGET_ADDRESS}/32 dev lo`);
-    const links: [string, string, string, number][] = [
-      ['wired0', '10.91.1.2', '10.91.1.1', 91],
-      ['wwan1', '10.91.1.3', '10.91.1.1', 93],
-      ['wwan0', '10.92.1.2', '10.92.1.1', 92],
-    ];
-    for (const [dev, address, gateway, table] of links) {
-      sh(`ip -n ${site} addr add ${address}/24 dev ${dev} && ip -n ${site} link set ${dev} up`);
-      // Source routing: traffic from each address leaves by its own link, as a multi-homed room needs.
-      sh(`ip -n ${site} rule add from ${address} table ${table} && ip -n ${site} route add default via ${gateway} dev ${dev} table ${table}`);
+    sh(`ip -n ${provA} addr add 10.91.1.1/24 dev br0 && ip -n ${provA} -6 addr add fd00:91::1/64 dev br0 nodad && ip -n ${provA} link set br0 up && ip -n ${provA} link set up0 up && ip -n ${provA} link set up1 up`);
+    sh(`ip -n ${provB} addr add 10.92.1.1/24 dev up0 && ip -n ${provB} -6 addr add fd00:92::1/64 dev up0 nodad && ip -n ${provB} link set up0 up`);
+    for (const ns of [provA, provB]) {
+      sh(`ip -n ${ns} addr add ${TARGET_ADDRESS}/32 dev lo && ip -n ${ns} -6 addr add ${TARGET_ADDRESS_V6}/128 dev lo nodad && ip -n ${ns} addr add ${ANYCAST_RESOLVER}/32 dev lo`);
     }
-    await Promise.all([this.startResolver(provA, '10.91.1.1'), this.startResolver(provB, '10.92.1.1'), this.startTarget(provA, 'ca'), this.startTarget(provB, 'ca')]);
+    for (const dev of Object.keys(LINKS) as SiteLink[]) {
+      const link = LINKS[dev];
+      sh(`ip -n ${site} addr add ${link.v4}/24 dev ${dev} && ip -n ${site} link set ${dev} up`);
+      // Source routing: traffic from each address leaves by its own link, as a multi-homed room needs.
+      this.sourceRule(dev, true);
+    }
+    this.writeResolvConf([]);
+    await Promise.all([this.startResolver(provA, ['10.91.1.1', 'fd00:91::1']), this.startResolver(provB, ['10.92.1.1', 'fd00:92::1']), this.startTarget(provA, 'ca'), this.startTarget(provB, 'ca')]);
+  }
+
+  /** Adds (or removes) a link's IPv4 source rule and the default route of its table. */
+  sourceRule(dev: SiteLink, present: boolean): void {
+    const link = LINKS[dev];
+    if (present) sh(`ip -n ${this.site} rule add from ${link.v4} table ${link.table} && ip -n ${this.site} route replace default via ${link.gw4} dev ${dev} table ${link.table}`);
+    else sh(`ip -n ${this.site} rule del from ${link.v4} table ${link.table}`);
+  }
+
+  /** Gives a site link its IPv6 address with a source rule and default route (or takes them away). */
+  ipv6(dev: SiteLink, present: boolean): void {
+    const link = LINKS[dev];
+    if (present) {
+      sh(`ip -n ${this.site} -6 addr add ${link.v6}/64 dev ${dev} nodad`);
+      sh(`ip -n ${this.site} -6 rule add from ${link.v6} table ${link.table} && ip -n ${this.site} -6 route replace default via ${link.gw6} dev ${dev} table ${link.table}`);
+    } else {
+      sh(`ip -n ${this.site} -6 rule del from ${link.v6} table ${link.table}`);
+      sh(`ip -n ${this.site} -6 route flush table ${link.table}; ip -n ${this.site} -6 addr del ${link.v6}/64 dev ${dev}`);
+    }
+  }
+
+  /** Takes a site link's IPv4 address away (an IPv6-only link), or gives it back with its rule and route. */
+  ipv4(dev: SiteLink, present: boolean): void {
+    const link = LINKS[dev];
+    if (present) {
+      sh(`ip -n ${this.site} addr add ${link.v4}/24 dev ${dev}`);
+      this.sourceRule(dev, true);
+    } else {
+      this.sourceRule(dev, false);
+      sh(`ip -n ${this.site} route flush table ${link.table}; ip -n ${this.site} addr del ${link.v4}/24 dev ${dev}`);
+    }
+  }
+
+  /** The site's /etc/resolv.conf, which `ip netns exec` mounts over the system's. */
+  writeResolvConf(servers: readonly string[]): void {
+    mkdirSync(`/etc/netns/${this.site}`, { recursive: true });
+    writeFileSync(`/etc/netns/${this.site}/resolv.conf`, servers.length ? servers.map((s) => `nameserver ${s}\n`).join('') : '# this site names no resolver\n');
   }
 
   /**
@@ -104,7 +155,7 @@ export class NetnsLab {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        child.off('exit', exited);
+        child.off('close', exited);
         child.off('error', settle);
         if (!error) return resolve();
         child.kill('SIGKILL');
@@ -120,12 +171,14 @@ export class NetnsLab {
       const exited = (code: number | null, signal: NodeJS.Signals | null) => settle(new Error(`${key} exited with ${code ?? signal} before it was ready: ${said.slice(-500)}`));
       child.stdout!.on('data', watch);
       child.stderr!.on('data', watch);
-      child.once('exit', exited);
+      // 'close', not 'exit': by then everything the server said on its way out has been read.
+      child.once('close', exited);
       child.once('error', settle);
     });
   }
 
-  startResolver(ns: string, listen: string): Promise<void> {
+  /** A resolver (dnsmasq) in a provider, answering the target name with its A and AAAA records. */
+  startResolver(ns: string, listen: readonly string[]): Promise<void> {
     return this.#spawn(`dns-${ns}`, ns, [
       'dnsmasq',
       '--keep-in-foreground',
@@ -133,18 +186,19 @@ export class NetnsLab {
       '--no-resolv',
       '--no-hosts',
       '--bind-interfaces',
-      `--listen-address=${listen}`,
+      ...listen.map((address) => `--listen-address=${address}`),
       `--address=/${TARGET_NAME}/${TARGET_ADDRESS}`,
+      `--address=/${TARGET_NAME}/${TARGET_ADDRESS_V6}`,
       `--pid-file=${join(this.dir, `dnsmasq-${ns}.pid`)}`,
       '--user=root',
       '--log-facility=-',
     ], 'started');
   }
 
-  /** Serves the target name in a provider, signed by the test CA or by an impostor CA. */
-  startTarget(ns: string, ca: 'ca' | 'rogue-ca'): Promise<void> {
+  /** Serves the target name in a provider, on every address (IPv4 and IPv6) unless told one, signed by the test CA or by an impostor CA. */
+  startTarget(ns: string, ca: 'ca' | 'rogue-ca', listen = '::'): Promise<void> {
     const script = new URL('./tls-target.mjs', import.meta.url).pathname;
-    return this.#spawn(`tls-${ns}`, ns, [process.execPath, script, TARGET_ADDRESS, '443', join(this.dir, `${ca}-server.pem`), join(this.dir, `${ca}-server.key`)], 'listening');
+    return this.#spawn(`tls-${ns}`, ns, [process.execPath, script, listen, '443', join(this.dir, `${ca}-server.pem`), join(this.dir, `${ca}-server.key`)], 'listening');
   }
 
   run(ns: string, command: string): void {
@@ -156,5 +210,6 @@ export class NetnsLab {
     for (const child of this.#children.values()) child.kill('SIGKILL');
     this.#children.clear();
     for (const ns of [this.site, this.provA, this.provB]) spawnSync('ip', ['netns', 'del', ns], COMMAND_LIMIT);
+    rmSync(`/etc/netns/${this.site}`, { recursive: true, force: true });
   }
 }
