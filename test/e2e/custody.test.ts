@@ -7,6 +7,7 @@ import { verifyStoredLedger } from '../../app/ledger/ledger';
 import { createHash } from 'node:crypto';
 import { approvalChallengeInput } from '../../core/ledger/ledger';
 import { findEntry } from '../../db/ledger';
+import { runAxe } from '../support/axe';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
 
 
@@ -142,6 +143,8 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await details.getByRole('button', { name: 'Ask for the touches' }).click();
     await page.locator('#checkout-witness-error').waitFor();
     expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(before);
+    const { violations, incomplete } = await runAxe(page);
+    expect([...violations, ...incomplete]).toEqual([]);
     // Back to the item and forward again: everything typed is still there.
     await details.getByRole('button', { name: 'Back' }).click();
     await page.getByRole('button', { name: 'Next' }).click();

@@ -120,6 +120,11 @@ describe('keyboard alone, in Chromium, on a busy site', () => {
     await dialog.waitFor();
     expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement).name)).toBe('kind');
     await expectAccessible(page, 'add dialog');
+    // Submitted empty: the error stands at its field, inside the dialog, and is as accessible.
+    await tabTo(page, 'Add authenticator');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('alert').first().waitFor();
+    await expectAccessible(page, 'add dialog with an error');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Add an authenticator…');
