@@ -36,7 +36,7 @@ class BundleFinding extends Error {
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const DESCRIBING = /,"kind":"(ledger\.created|site\.named|ledger\.checkpoint|custodians\.founded|custodian\.key_enrolled|custodian\.key_replaced)"/;
+const DESCRIBING = new Set(['ledger.created', 'site.named', 'ledger.checkpoint', 'custodians.founded', 'custodian.key_enrolled', 'custodian.key_replaced']);
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function readJson(member: TarMember): unknown {
@@ -82,12 +82,13 @@ function readClosing(member: TarMember): { entry: LedgerEntry; row: StoredEntryR
  * sorted place, just before `"kind"`, so cutting it out gives the body the chain walk proves
  * canonical and hashes; the line is then canonical too. No line is parsed and re-encoded.
  */
-function rowOfLine(line: string): StoredEntryRow | undefined {
+function rowOfLine(line: string): (StoredEntryRow & { kind: string }) | undefined {
   const at = line.indexOf(',"hash":"');
   const end = at + 74;
   if (at < 0 || line.charCodeAt(end - 1) !== 0x22 || !line.startsWith(',"kind":"', end)) return undefined;
   const hash = line.slice(at + 9, end - 1);
-  return /^[0-9a-f]{64}$/.test(hash) ? { body: line.slice(0, at) + line.slice(end), hash } : undefined;
+  const kind = line.slice(end + 9, line.indexOf('"', end + 9));
+  return /^[0-9a-f]{64}$/.test(hash) ? { body: line.slice(0, at) + line.slice(end), hash, kind } : undefined;
 }
 
 function checkManifest(value: unknown): Manifest {
@@ -113,6 +114,12 @@ export function verifyAuditBundle(path: string): BundleVerification {
   } catch (error) {
     throw new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
   }
+  const { entryHashes: _hashes, ...verification } = verifyAuditBundleBytes(bytes);
+  return verification;
+}
+
+/** The same over the bundle's bytes, with every entry's hash in order when it verifies (what an auditor database holds). */
+export function verifyAuditBundleBytes(bytes: Buffer): BundleVerification & { readonly entryHashes?: readonly string[] } {
   try {
     return verifyMembers(readMembers(bytes));
   } catch (error) {
@@ -121,7 +128,7 @@ export function verifyAuditBundle(path: string): BundleVerification {
   }
 }
 
-function verifyMembers(members: TarMember[]): BundleVerification {
+function verifyMembers(members: TarMember[]): BundleVerification & { readonly entryHashes: readonly string[] } {
   const byName = new Map(members.map((m) => [m.name, m]));
   const closing = readClosing(byName.get('closing-checkpoint.json')!);
   const manifestMember = byName.get('manifest.json')!;
@@ -133,8 +140,7 @@ function verifyMembers(members: TarMember[]): BundleVerification {
     if (!listed) throw new BundleFinding('manifest.json', `manifest.json does not list ${name}`);
     if (listed.size !== data.length || listed.sha256 !== sha256(data)) throw new BundleFinding(name, `${name} was changed: its SHA-256 differs from the one in the manifest`);
   }
-  const seqs = new Set<number>();
-  const rows: StoredEntryRow[] = [];
+  const rows: (StoredEntryRow & { kind: string })[] = [];
   const described: LedgerEntry[] = [];
   let text: string;
   try {
@@ -147,12 +153,12 @@ function verifyMembers(members: TarMember[]): BundleVerification {
   lines.forEach((line, index) => {
     const row = rowOfLine(line);
     if (!row) throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${index + 1} is not a ledger entry written as Keyward writes it`);
-    const seq = chainFieldsOf(row.body)?.seq;
-    if (seq !== undefined) seqs.add(seq);
     rows.push(row);
-    if (DESCRIBING.test(row.body)) described.push(toLedgerEntry(row));
+    if (DESCRIBING.has(row.kind)) described.push(toLedgerEntry(row));
   });
-  const chain = verifyChain([...rows, closing.row], { sha256Hex, seqAppearsLater: (seq) => seqs.has(seq), inspect: withCheckpoints(createApprovalInspector()) });
+  // Asked only once the walk has stopped, to tell a reordered entry from a missing one.
+  const seqAppearsLater = (seq: number) => rows.some((row) => chainFieldsOf(row.body)?.seq === seq);
+  const chain = verifyChain([...rows, closing.row], { sha256Hex, seqAppearsLater, inspect: withCheckpoints(createApprovalInspector()) });
   if (!chain.ok) throw new BundleFinding(chain.firstBadSeq === rows.length + 1 ? 'closing-checkpoint.json' : 'ledger.jsonl', `entry ${chain.firstBadSeq}: ${chain.message}`);
   const head = rows.at(-1);
   if (!head || manifest.head.seq !== rows.length || manifest.head.hash !== head.hash) throw new BundleFinding('manifest.json', 'manifest.json names another head than the last entry of ledger.jsonl');
@@ -166,6 +172,7 @@ function verifyMembers(members: TarMember[]): BundleVerification {
   const actor = (role: string) => closing.entry.actors.find((a) => a.role === role)?.name ?? '';
   return {
     ok: true,
+    entryHashes: rows.map((row) => row.hash),
     site,
     createdAt: manifest.createdAt,
     head: manifest.head,

@@ -3,9 +3,7 @@ import { createHash } from 'node:crypto';
 import { KeywardError } from '../../core/errors';
 import { extendChain, findBundleByFile, furthestBundle, heldHashes, insertAuditorFinding, insertBundle, bundlesOfSite, listAuditorFindings, listSiteIds, openAuditorDatabase, type AuditorFinding, type HeldBundle } from '../../db/auditor';
 import type { Clock } from '../ports';
-import { splitLines } from '../ledger/ledger';
-import { verifyAuditBundle } from './audit-verify';
-import { readTar } from './ustar';
+import { verifyAuditBundleBytes } from './audit-verify';
 
 export interface AddedBundle {
   readonly site: { readonly id: string; readonly name: string };
@@ -15,12 +13,6 @@ export interface AddedBundle {
   readonly findings: readonly AuditorFinding[];
 }
 
-/** Each entry's hash, read from its canonical line (where `"hash"` always follows the actors and approvals). */
-function entryHashes(bundle: Buffer): string[] {
-  const ledger = readTar(bundle)[1]!.data;
-  return splitLines(Buffer.from(ledger)).map((line) => /,"hash":"([0-9a-f]{64})"/.exec(line.toString('latin1'))![1]!);
-}
-
 /**
  * Adds a verified audit bundle to an auditor's database (created on first use). The bundle must
  * verify; its chain must extend what is held for its site: one that disagrees at some entry (a
@@ -28,16 +20,21 @@ function entryHashes(bundle: Buffer): string[] {
  * for the first time is named as such. The bundles themselves are only read.
  */
 export function addAuditBundle(auditorPath: string, file: string, clock: Clock): AddedBundle {
-  const verification = verifyAuditBundle(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new KeywardError('invalid_input', `cannot read ${file}: ${(error as Error).message}`, 'file');
+  }
+  const verification = verifyAuditBundleBytes(bytes);
   if (!verification.ok) throw new KeywardError('verification_failed', `the bundle does not verify (${verification.member}: ${verification.message}); it was not added`, 'file');
-  const bytes = readFileSync(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const db = openAuditorDatabase(auditorPath, { create: true });
   try {
     if (findBundleByFile(db, sha256)) throw new KeywardError('conflict', `this bundle was added already`, 'file');
     const site = verification.site!;
     const head = verification.head!;
-    const hashes = entryHashes(bytes);
+    const hashes = verification.entryHashes!;
     const at = clock.now().toISOString();
     return db
       .transaction((): AddedBundle => {
