@@ -114,6 +114,9 @@ const REQUIRED_APPROVALS: Readonly<Record<string, (payload: Readonly<Record<stri
 /** Kinds whose drill flag says whether drill keys may approve them; an entry without the flag is real. */
 const ITEM_KINDS = ['authenticator.added', 'authenticator.enrolled', 'smartcard.enrolled'];
 
+/** Kinds the inspector reads in full even without approvals (with every kind whose name starts `custodian.`). */
+const RELEVANT_KINDS = new Set([...Object.keys(REQUIRED_APPROVALS), ...ITEM_KINDS]);
+
 function missingApprovals(entry: EntryWithApprovals): string | undefined {
   const required = REQUIRED_APPROVALS[entry.kind]?.(entry.payload) ?? [];
   const approvals = entry.approvals ?? [];
@@ -159,9 +162,11 @@ export function createApprovalInspector(signatures: SignatureChecks = checkSigna
   };
   return (body) => {
     // Cheap filters first: most entries carry neither approvals nor changes to who may approve.
-    const kind = /"kind":"([a-z_.]+)"/.exec(body)?.[1];
-    const relevant = kind !== undefined && (kind.startsWith('custodian.') || kind in REQUIRED_APPROVALS || ITEM_KINDS.includes(kind));
-    if (!relevant && !body.includes('"approvals":[')) return undefined;
+    // In canonical order actors come first, then approvals, then kind: both are found near the start.
+    const kindAt = body.indexOf('"kind":"');
+    const kind = kindAt < 0 ? undefined : body.slice(kindAt + 8, body.indexOf('"', kindAt + 8));
+    const relevant = kind !== undefined && (kind.startsWith('custodian.') || RELEVANT_KINDS.has(kind));
+    if (!relevant && body.lastIndexOf('"approvals":[', kindAt < 0 ? body.length : kindAt) < 0) return undefined;
     let entry: EntryWithApprovals;
     try {
       entry = JSON.parse(body) as EntryWithApprovals;
