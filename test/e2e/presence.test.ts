@@ -12,6 +12,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
 
+    await page.getByRole('button', { name: 'Enrol a key…' }).click();
     const enrol = page.getByRole('form', { name: 'Enrol a key' });
     for (const label of ['YK-01', 'YK-02']) {
       await enrol.getByLabel('Label *').fill(label);
@@ -21,6 +22,8 @@ describe('the presence check screen in Chromium, in drill mode', () => {
       await page.getByText(`Enrolled ${label} (Keyward drill key (software)).`).waitFor();
     }
     expect(s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'authenticator.enrolled'").pluck().get()).toBe(2);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Enrol a drill key' }).waitFor({ state: 'hidden' });
 
     // Keyboard only: focus the button and press Enter; each drill key's prompt takes the focus,
     // and Enter touches it.
@@ -68,11 +71,13 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     const { s } = suite;
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
+    await page.getByRole('button', { name: 'Enrol a key…' }).click();
     const enrol = page.getByRole('form', { name: 'Enrol a key' });
     await enrol.getByLabel('Label *').fill('YK-07');
     await enrol.getByRole('button', { name: 'Enrol key' }).click();
     await touchDrillKey(page, 'YK-07');
     await page.getByText('Enrolled YK-07 (Keyward drill key (software)).').waitFor();
+    await page.getByRole('dialog', { name: 'Enrol a drill key' }).getByRole('button', { name: 'Close' }).click();
 
     const checks = () => s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'presence.checked'").pluck().get();
     await page.getByRole('button', { name: 'Run presence check' }).click();
@@ -96,6 +101,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     await page.getByLabel(/Drill mode/).check();
     await page.getByRole('button', { name: 'Run presence check' }).click();
     await page.getByText(/there is no enrolled drill key or drill card to check/).waitFor();
+    await page.getByRole('button', { name: 'Enrol a key…' }).click();
     await page.getByRole('button', { name: 'Enrol key' }).click();
     const label = page.getByRole('form', { name: 'Enrol a key' }).getByLabel('Label *');
     await expect.poll(() => label.getAttribute('aria-invalid')).toBe('true');

@@ -18,6 +18,7 @@ describe('smartcards on the presence check screen in Chromium, in drill mode', (
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
 
+    await page.getByRole('button', { name: 'Enrol a smartcard…' }).click();
     const enrol = page.getByRole('form', { name: 'Enrol a smartcard' });
     await enrol.getByLabel('Label *').fill('SC-02');
     await enrol.getByLabel('Storage place').selectOption('HQ safe A');
@@ -26,6 +27,8 @@ describe('smartcards on the presence check screen in Chromium, in drill mode', (
     await page.getByText(/Enrolled SC-02 from Drill reader: new card: certificate serial [0-9A-F]+, expires 2027-11-25\./).waitFor();
     expect(await page.getByRole('alert', { name: 'Enrolment warnings' }).textContent()).toMatch(/Warning: the PIV Authentication certificate expires in 36\d day\(s\)/);
     expect(s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'smartcard.enrolled'").pluck().get()).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Enrol a drill smartcard' }).waitFor({ state: 'hidden' });
 
     await page.getByRole('button', { name: 'Run presence check' }).click();
     await page.getByText('All 1 item(s) present and unchanged.').waitFor();
@@ -52,6 +55,7 @@ describe('smartcards on the presence check screen in Chromium, in drill mode', (
     await page.getByRole('button', { name: 'Presence check' }).click();
     await page.getByLabel(/Drill mode/).check();
     const head = s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get();
+    await page.getByRole('button', { name: 'Enrol a smartcard…' }).click();
     await page.getByRole('button', { name: 'Enrol smartcard' }).click();
     const label = page.getByRole('form', { name: 'Enrol a smartcard' }).getByLabel('Label *');
     await expect.poll(() => label.getAttribute('aria-invalid')).toBe('true');

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ChannelResults } from '../../../../electron/common/channels';
 import { DataTable } from '../../components/DataTable';
 import { Panel } from '../../components/Layout';
@@ -9,15 +10,15 @@ import { useChannel } from '../../lib/useChannel';
 type Item = ChannelResults['presence:schedule']['items'][number];
 
 /** On arrival: every item a check covers, soonest due first, with its last check and when the next falls due. */
-export function PresenceSchedule() {
+export function PresenceSchedule({ actions }: { readonly actions?: ReactNode }) {
   const { value: schedule } = useChannel('presence:schedule', {});
   return (
-    <Panel id="presence-schedule" title={schedule ? `Last and next check (every ${schedule.intervalDays} days)` : 'Last and next check'}>
+    <Panel id="presence-schedule" title={schedule ? `Last and next check (every ${schedule.intervalDays} days)` : 'Last and next check'} actions={actions}>
       <DataTable<Item>
         caption="Enrolled keys and smartcards, soonest due first"
         rows={schedule?.items}
         rowKey={(i) => i.id}
-        empty="Nothing is enrolled yet: enrol a key or a smartcard below."
+        empty="Nothing is enrolled yet: enrol a key or a smartcard."
         rowClass={(i) => (i.overdue && !i.drill ? 'row-critical' : undefined)}
         columns={[
           {

@@ -7,6 +7,7 @@ import { describeProgress, useKeyProgress } from './useKeyProgress';
 import { CardEnrolSection } from './CardEnrolSection';
 import { PresenceSchedule } from './PresenceSchedule';
 import { Screen } from '../../components/Layout';
+import { TaskDialog } from '../../components/TaskDialog';
 
 type Report = ChannelResults['presence:check'];
 type KeyResult = Report['results'][number];
@@ -21,6 +22,8 @@ export function PresenceScreen() {
   const [report, setReport] = useState<Report | undefined>(undefined);
   const [checkError, setCheckError] = useState<ReplyError | undefined>(undefined);
   const [checkProgress, clearCheckProgress] = useKeyProgress('check');
+  const places = inventory?.places.map((p) => p.name) ?? [];
+  const accounts = inventory?.accounts.map((a) => a.upn) ?? [];
 
   async function check(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -46,7 +49,18 @@ export function PresenceScreen() {
         </label>
       }
     >
-      <PresenceSchedule />
+      <PresenceSchedule
+        actions={
+          <>
+            <TaskDialog opener="Enrol a key…" title={`Enrol a ${drill ? 'drill' : 'FIDO2'} key`}>
+              {() => <EnrolSection drill={drill} places={places} accounts={accounts} />}
+            </TaskDialog>
+            <TaskDialog opener="Enrol a smartcard…" title={`Enrol a ${drill ? 'drill ' : ''}smartcard`}>
+              {() => <CardEnrolSection drill={drill} places={places} accounts={accounts} />}
+            </TaskDialog>
+          </>
+        }
+      />
 
       <section className="inventory-section" aria-labelledby="check-title">
         <h3 id="check-title" className="section-title">
@@ -108,8 +122,6 @@ export function PresenceScreen() {
         </div>
       </section>
 
-      <EnrolSection drill={drill} places={inventory?.places.map((p) => p.name) ?? []} accounts={inventory?.accounts.map((a) => a.upn) ?? []} />
-      <CardEnrolSection drill={drill} places={inventory?.places.map((p) => p.name) ?? []} accounts={inventory?.accounts.map((a) => a.upn) ?? []} />
     </Screen>
   );
 }
