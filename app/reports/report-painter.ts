@@ -9,6 +9,17 @@ const COLOURS: Record<Emphasis | 'plain', string> = { alert: '#b00000', caution:
 
 type Structure = ReturnType<Doc['struct']>;
 
+/**
+ * A structure element pdfkit has written keeps its dictionary for the document's life (the page's
+ * marked-content map points at it, and only its object number and parent are read again): at 100,000
+ * rows, seven cells each, that is most of what tagging costs in memory. Once written, the rest goes.
+ */
+function release(element: Structure): void {
+  const written = element as unknown as { _flushed?: boolean; dictionary?: { data: { P?: unknown }; offset?: number } };
+  // The parent link stays: pdfkit asks for it when the table itself is written.
+  if (written._flushed && written.dictionary?.offset !== undefined) written.dictionary.data = { P: written.dictionary.data.P };
+}
+
 /** The QR code of a text as one path of its dark runs, in module units inside a four-module quiet zone: drawn as one fill per page. */
 export function qrPath(text: string): { readonly modules: number; readonly path: string } {
   const code = QRCode.create(text, { errorCorrectionLevel: 'M' });
@@ -72,13 +83,14 @@ export class PdfPainter implements Painter {
   }
 
   /** Content inside one structure element of its own. */
-  #tagged(type: string, parent: Structure, draw: () => void, options: Record<string, string> = {}): void {
+  #tagged(type: string, parent: Structure, draw: () => void, options: Record<string, string> = {}): Structure {
     const element = this.doc.struct(type, options);
     parent.add(element);
     element.add(this.doc.markStructureContent(type));
     draw();
     this.doc.endMarkedContent();
     element.end();
+    return element;
   }
 
   #artifact(type: 'Pagination' | 'Layout', draw: () => void): void {
@@ -169,11 +181,13 @@ export class PdfPainter implements Painter {
     } else {
       const tr = doc.struct('TR');
       this.#table!.add(tr);
+      const cells: Structure[] = [];
       row.cells.reduce((x, cell, i) => {
-        this.#tagged(header ? 'TH' : 'TD', tr, () => drawCell(cell, i, x), header ? { scope: 'Column' } : {});
+        cells.push(this.#tagged(header ? 'TH' : 'TD', tr, () => drawCell(cell, i, x), header ? { scope: 'Column' } : {}));
         return x + table.widths[i]!;
       }, left);
       tr.end();
+      for (const element of [tr, ...cells]) release(element);
     }
     this.#rules.push({ y: y + row.height, left, right: left + width });
   }
