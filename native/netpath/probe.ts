@@ -42,10 +42,14 @@ class StepError extends Error {
 const round = (ms: number) => Math.round(ms * 10) / 10;
 const familyName = (f: AddressFamily) => `IPv${f}`;
 
-/** Every step gets what is left of the path's time; nothing waits past the deadline. */
-function withDeadline<T>(deadline: number, step: ProbeStep, work: Promise<T>, onTimeout?: () => void): Promise<T> {
+/** Every step gets what is left of the path's time; nothing waits past the deadline, and work it abandons can fail later unseen. */
+export function withDeadline<T>(deadline: number, step: ProbeStep, work: Promise<T>, onTimeout?: () => void): Promise<T> {
   const remaining = deadline - performance.now();
-  if (remaining <= 0) return Promise.reject(new StepError(step, `no time was left for ${step}`, true));
+  if (remaining <= 0) {
+    work.catch(() => undefined); // it is abandoned: its later failure is no one's to handle
+    onTimeout?.();
+    return Promise.reject(new StepError(step, `no time was left for ${step}`, true));
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { egressOf } from './egress';
+import { parseMacRouteGet, parseWindowsRoutes } from './platform-routes';
 import { parseResolvConf, parseResolvectlDns } from './resolvers';
 import { parsePemBundle } from './trust';
 
@@ -43,5 +44,22 @@ describe('a CA bundle given with --ca', () => {
     const bundle = readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8');
     const parsed = parsePemBundle(bundle);
     expect(parsed.ok && parsed.pems.length).toBe(bundle.split('-----BEGIN CERTIFICATE-----').length - 1);
+  });
+});
+
+describe("the routing table's answer on macOS and Windows", () => {
+  it('reads `route -n get`: a gateway is a next hop, a link is none', () => {
+    expect(parseMacRouteGet(fixture('macos-route-get.txt'))).toEqual({ ok: true, route: { dev: 'en0', gateway: '192.168.1.1' } });
+    expect(parseMacRouteGet('   route to: 10.64.0.1\ndestination: 10.64.0.1\n    gateway: link#14\n  interface: pdp_ip0\n')).toEqual({ ok: true, route: { dev: 'pdp_ip0', gateway: null } });
+    expect(parseMacRouteGet('   route to: fe80::1\n    gateway: fe80::1%en0\n  interface: en0\n')).toEqual({ ok: true, route: { dev: 'en0', gateway: 'fe80::1' } });
+    expect(parseMacRouteGet('route: writing to routing socket: not in table')).toEqual({ ok: false, error: 'route: writing to routing socket: not in table' });
+  });
+
+  it("reads Find-NetRoute's answers in order: 0.0.0.0 is on-link, a refusal keeps its message", () => {
+    expect(parseWindowsRoutes(fixture('windows-find-netroute.json'), 3)).toEqual([
+      { ok: true, route: { dev: 'Ethernet', gateway: '172.31.232.1' } },
+      { ok: true, route: { dev: 'Cellular', gateway: null } },
+      { ok: false, error: 'No matching MSFT_NetRoute objects found by CIM query' },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { macRoutes, windowsRoutes } from './platform-routes';
 
 const run = promisify(execFile);
 
@@ -18,6 +19,8 @@ export interface RouteQuestion {
   readonly destination: string;
   readonly source?: string;
   readonly oif?: string;
+  /** The interface that owns `source`: where the platform scopes routes by interface rather than by source (macOS). */
+  readonly sourceInterface?: string;
 }
 
 /** Where the kernel sends one path's traffic to a destination. */
@@ -36,9 +39,15 @@ const NAME = /^[\w.:@%-]+$/;
  * its error. Undefined where the platform cannot say, so a path stays unproven, never assumed.
  */
 export async function askRoutingTable(questions: readonly RouteQuestion[], platform: NodeJS.Platform = process.platform): Promise<RouteLookup[] | undefined> {
-  if (platform !== 'linux') return undefined;
   if (questions.length === 0) return [];
+  if (platform === 'darwin') return macRoutes(questions);
+  if (platform === 'win32') return windowsRoutes(questions);
+  if (platform !== 'linux') return undefined;
   for (const q of questions) if (![q.destination, q.source ?? 'x', q.oif ?? 'x'].every((word) => NAME.test(word))) throw new Error(`not a routing question: ${JSON.stringify(q)}`);
+  return linuxRoutes(questions);
+}
+
+async function linuxRoutes(questions: readonly RouteQuestion[]): Promise<RouteLookup[]> {
   const script = questions.map((q) => `route get ${q.destination}${q.source ? ` from ${q.source}` : ''}${q.oif ? ` oif ${q.oif}` : ''}\n`).join('');
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
     const child = spawn('ip', ['-j', '-force', '-batch', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -81,7 +90,7 @@ export async function askRoutingTable(questions: readonly RouteQuestion[], platf
 
 /** The two questions of egressFacts, to be asked in one batch with others. */
 export const egressQuestions = (destination: string, source: string, iface: string): RouteQuestion[] => [
-  { destination, source },
+  { destination, source, sourceInterface: iface },
   { destination, source, oif: iface },
 ];
 
