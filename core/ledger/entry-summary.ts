@@ -56,6 +56,11 @@ const SUMMARIES: Record<string, (p: Payload, e: SummarisedEntry) => string> = {
     const incidents = list(p.incidents).length;
     return `Sign-ins reconciled: ${str(p.explained)} explained, ${incidents ? `${plural(incidents, 'INCIDENT')}` : 'no incidents'}${list(p.incompleteDrills).length ? `, ${plural(list(p.incompleteDrills).length, 'incomplete drill')}` : ''}`;
   },
+  'audits.imported': (p) => `Directory audit log ${str(p.file)} imported: ${plural(p.records, 'record')}, ${str(p.added)} new`,
+  'audits.reconciled': (p) => {
+    const incidents = list(p.incidents).length;
+    return `Directory changes reconciled: ${str(p.explained)} explained, ${incidents ? plural(incidents, 'INCIDENT') : 'no incidents'}`;
+  },
   'metadata.imported': (p) => `FIDO metadata ${str(p.file)} imported: number ${str(p.no)}, ${plural(p.entries, 'entry', 'entries')}${p.stale ? ' (STALE)' : ''}`,
   'site.named': (p) => `Site named ${str(p.name)}`,
   'ledger.checkpoint': (p, e) => `Ledger checkpoint ${str(p.number)} signed by ${e.actors.map((a) => a.name).join(' and ')}: head ${str(p.headHash).slice(0, 12)}… after ${plural(p.entries, 'entry', 'entries')}${drillMark(p)}`,
