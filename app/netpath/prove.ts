@@ -59,7 +59,7 @@ export async function proveNetworkPaths(session: Session, options: ProofOptions 
       const base = { interface: iface.name, class: iface.class, classReason: iface.reason, resolvers };
       const sources = { ...(iface.ipv4[0] && { 4: iface.ipv4[0] }), ...(iface.ipv6[0] && { 6: iface.ipv6[0] }) };
       if (!sources[4] && !sources[6]) return { ...base, status: 'failed', reason: iface.up === false ? 'the link is down' : 'the interface has no IPv4 or IPv6 address', nextHops: [], probe: null };
-      const probe = await probePath({ interface: iface.name, sources, resolvers, onlyTheseResolvers: named !== undefined }, checked.targets, { timeoutMs: checked.timeoutMs, trust }, onProgress);
+      const probe = await probePath({ interface: iface.name, sources, resolvers, onlyTheseResolvers: named !== undefined }, checked.targets, { timeoutMs: checked.timeoutMs, trust, startedAt: started }, onProgress);
       return { ...base, ...statusOf(probe), nextHops: nextHopsOf(probe), probe };
     }),
   );

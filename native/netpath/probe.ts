@@ -25,6 +25,8 @@ export interface PathToProbe {
 
 export interface ProbeSettings {
   readonly timeoutMs: number;
+  /** When the proof began (performance.now()): the path's time runs from then, its own preparation included. */
+  readonly startedAt?: number;
   /** The trusted roots (the system's, plus any the custodian added), as one context. */
   readonly trust: SecureContext;
 }
@@ -224,7 +226,7 @@ async function attemptFamily(path: PathToProbe, target: ProbeTarget, family: Add
  * is the path's gateway), connect TCP from that address, and complete a verified TLS handshake.
  */
 export async function probePath(path: PathToProbe, targets: readonly ProbeTarget[], settings: ProbeSettings, onStep: (report: ProbeStepReport) => void = () => undefined): Promise<PathProbeResult> {
-  const started = performance.now();
+  const started = settings.startedAt ?? performance.now();
   const deadline = started + settings.timeoutMs;
   const traced = tracePath(path);
   traced.catch(() => undefined); // awaited by each attempt, within its deadline
