@@ -75,14 +75,17 @@ export function NetworkScreen() {
           {probing ? 'Probing every path…' : 'Prove network paths'}
         </button>
       </form>
-      <ul className="progress" role="status" aria-label="Probe progress" aria-live="polite">
-        {probing && steps.size === 0 && <li>Starting: each path has its own time limit.</li>}
-        {[...steps].map(([key, p]) => (
-          <li key={key}>
-            {key}: {p.step === 'done' ? (p.ok ? 'verified' : 'did not complete') : p.step}
-          </li>
-        ))}
-      </ul>
+      {/* A list may not carry role="status" itself: the live region wraps it. */}
+      <div role="status" aria-label="Probe progress" aria-live="polite">
+        <ul className="progress">
+          {probing && steps.size === 0 && <li>Starting: each path has its own time limit.</li>}
+          {[...steps].map(([key, p]) => (
+            <li key={key}>
+              {key}: {p.step === 'done' ? (p.ok ? 'verified' : 'did not complete') : p.step}
+            </li>
+          ))}
+        </ul>
+      </div>
       {error && (
         <p className="form-error" role="alert">
           {error.message}
