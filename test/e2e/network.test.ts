@@ -82,7 +82,7 @@ describe('the network paths screen in Chromium', () => {
     const verdict = page.getByRole('alert', { name: 'This proof' });
     await verdict.waitFor();
     expect(await verdict.textContent()).toMatch(/Not met — Single path — requirement not met: only lo \(wired\) is up\..*site Vault room/);
-    await page.screenshot({ path: `${SHOTS}network-paths.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}network-paths-proof.png`, fullPage: true });
     const kinds = s.db.prepare('SELECT kind FROM ledger_entries ORDER BY seq').pluck().all();
     expect(kinds.slice(-2)).toEqual(['netpath.classified', 'netpath.proved']);
     const payload = JSON.parse(s.db.prepare("SELECT json_extract(body, '$.payload') FROM ledger_entries WHERE kind = 'netpath.proved'").pluck().get() as string) as { site: string; paths: { resolvers: unknown }[] };
