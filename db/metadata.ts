@@ -1,14 +1,8 @@
-import type { MetadataBlobPayload, MetadataEntry, MetadataStatusReport } from '../core/metadata/metadata';
+import type { ImportedMetadataView, MetadataBlobPayload, MetadataEntry, MetadataStatusReport } from '../core/metadata/metadata';
 import type { KeywardDatabase } from './connection';
 
-/** One imported BLOB as the ledger recorded it. */
-export interface ImportedBlob {
-  readonly no: number;
-  readonly nextUpdate: string;
-  readonly sha256: string;
-  readonly signer: string;
-  readonly entries: number;
-  readonly importedAt: string;
+/** One imported BLOB as the ledger recorded it: what screens show of it, less the staleness judged now. */
+export interface ImportedBlob extends Omit<ImportedMetadataView, 'stale'> {
   readonly ledgerSeq: number;
 }
 

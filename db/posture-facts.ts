@@ -1,14 +1,8 @@
-import type { OrganisationFacts, Tristate } from '../core/guidance/posture';
+import type { TypedAccountFacts } from '../core/guidance/facts-view';
+import type { OrganisationFacts } from '../core/guidance/posture';
 import type { KeywardDatabase } from './connection';
 
-export interface StoredAccountFacts {
-  readonly cloudOnly: Tristate;
-  readonly globalAdmin: 'permanent' | 'eligible' | 'none' | 'unknown';
-  readonly caExcluded: Tristate;
-  readonly phoneMfa: Tristate;
-  readonly perUserMfa: Tristate;
-  readonly personalMethods: Tristate;
-  readonly mechanism: string;
+export interface StoredAccountFacts extends TypedAccountFacts {
   /** Object ids of the groups the account belongs to, from an imported users export. */
   readonly groups: readonly string[];
 }
