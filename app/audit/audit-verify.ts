@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { KeywardError } from '../../core/errors';
 import type { Site } from '../../core/ledger/checkpoint';
 import { canonicalJson } from '../../core/ledger/canonical-json';
@@ -9,6 +8,7 @@ import { verifyChain, type StoredEntryRow } from '../../core/ledger/ledger-verif
 import { sha256Hex, toLedgerEntry } from '../../db/ledger';
 import { createApprovalInspector } from '../ledger/approval-verification';
 import { withCheckpoints } from '../ledger/checkpoint-verification';
+import { readInputFile } from '../input-file';
 import { parseExportLine } from '../ledger/ledger';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, LISTED_MEMBERS, MEMBERS, asJson, checkpointsOf, custodianKeysOf, siteOfEntries, type Manifest } from './bundle-contents';
 import { TarDamage, readTar, type TarMember } from './ustar';
@@ -108,13 +108,7 @@ const same = (a: unknown, b: unknown) => canonicalJson(asJson(a)) === canonicalJ
  * site are those the ledger itself defines. The first fault is named with its member.
  */
 export function verifyAuditBundle(path: string): BundleVerification {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
-  }
-  const { entryHashes: _hashes, ...verification } = verifyAuditBundleBytes(bytes);
+  const { entryHashes: _hashes, ...verification } = verifyAuditBundleBytes(readInputFile(path));
   return verification;
 }
 

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { KeywardError } from '../../core/errors';
 import { extendChain, findBundleByFile, furthestBundle, heldHashes, insertAuditorFinding, insertBundle, bundlesOfSite, listAuditorFindings, listSiteIds, openAuditorDatabase, type AuditorFinding, type HeldBundle } from '../../db/auditor';
+import { readInputFile } from '../input-file';
 import type { Clock } from '../ports';
 import { verifyAuditBundleBytes } from './audit-verify';
 
@@ -20,12 +20,7 @@ export interface AddedBundle {
  * for the first time is named as such. The bundles themselves are only read.
  */
 export function addAuditBundle(auditorPath: string, file: string, clock: Clock): AddedBundle {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new KeywardError('invalid_input', `cannot read ${file}: ${(error as Error).message}`, 'file');
-  }
+  const bytes = readInputFile(file);
   const verification = verifyAuditBundleBytes(bytes);
   if (!verification.ok) throw new KeywardError('verification_failed', `the bundle does not verify (${verification.member}: ${verification.message}); it was not added`, 'file');
   const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { KeywardError, isKeywardError } from '../../core/errors';
 import { lookAtExport, type ExportLook } from '../../core/guidance/export-kind';
 import { describePlace, type TextPlace } from '../../core/guidance/scan-limits';
+import { cannotReadInput as cannotRead } from '../input-file';
 import type { ProgressReport } from '../ports';
 
 const CHUNK = 64 * 1024;
@@ -14,7 +15,6 @@ export interface TextSink {
   place(): TextPlace;
 }
 
-const cannotRead = (path: string, error: unknown) => new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
 
 function open(path: string): number {
   try {

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../core/ledger/canonical-json';
 import { parseCanonicalLine } from '../../core/ledger/canonical-line';
 import { KeywardError } from '../../core/errors';
 import { GENESIS_HASH, type LedgerEntry } from '../../core/ledger/ledger';
 import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../../core/ledger/ledger-verification';
 import { fileDamage, type KeywardDatabase } from '../../db/connection';
+import { readInputFile } from '../input-file';
 import { writeAll, writeOutputFileSync } from '../output-file';
 import type { ProgressReport } from '../ports';
 import { createApprovalInspector } from './approval-verification';
@@ -108,13 +108,7 @@ export function exportLedger(db: KeywardDatabase, outPath: string): { entries: n
  */
 export function verifyExportedLedger(path: string, input: { expectHead?: unknown } = {}): LedgerVerification {
   const expectHead = parseExpectedHead(input.expectHead);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new KeywardError('invalid_input', `cannot read ${path}: ${(error as Error).message}`, 'file');
-  }
-  const lines = splitLines(bytes);
+  const lines = splitLines(readInputFile(path));
   const seqs = new Set<number>();
   const rows: StoredEntryRow[] = [];
   let malformed: { line: number; problem: string } | undefined =
