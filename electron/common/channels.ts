@@ -210,6 +210,8 @@ export type NetworkProofView = NetworkProof;
 
 export interface PresenceCheckReport {
   readonly ok: boolean;
+  /** What the FIDO metadata says of the keys checked (revoked or compromised model, firmware to update, stale metadata), gravest first. */
+  readonly metadata: readonly { readonly severity: 'critical' | 'warning' | 'notice'; readonly text: string }[];
   readonly results: readonly {
     readonly authenticatorId: number;
     readonly label: string;

@@ -19,6 +19,7 @@ import { currentAlertQueries } from '../../app/guidance/alert-rules';
 import { attestStep, completeValidation, readValidation, recordSubscriptionChange, startValidation } from '../../app/guidance/validation';
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
 import { importMetadata, importedMetadata } from '../../app/metadata/metadata-import';
+import { metadataFlags } from '../../app/metadata/metadata-findings';
 import { readSignInState } from '../../app/guidance/signins-state';
 import { writeReportPdf } from '../../app/reports/report-pdf';
 import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
@@ -151,8 +152,11 @@ export const HANDLERS: Handlers = {
     const results = await runFullCheck(context.session, { keys: sourceFor(context, args.simulated), cards: cardSourceFor(context, args.simulated) }, { item: args.key }, (p) =>
       context.emit('key:progress', { job: 'check', ...p }),
     );
+    // What the FIDO metadata says of the keys checked: a revoked or compromised model is as grave as an anomaly.
+    const metadata = metadataFlags(context.session, context.session.clock.now(), results.filter((r) => r.kind === 'fido2').map((r) => r.authenticatorId));
     return {
-      ok: results.every((r) => r.result === 'ok'),
+      ok: results.every((r) => r.result === 'ok') && !metadata.some((m) => m.severity === 'critical'),
+      metadata,
       results: results.map((r) => {
         const texts = findingTexts(r);
         return { authenticatorId: r.authenticatorId, label: r.label, kind: r.kind, result: r.result, drill: r.drill, ledgerSeq: r.ledgerSeq, findings: r.findings.map((f, i) => ({ ...f, text: texts[i]! })) };

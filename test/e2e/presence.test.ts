@@ -1,7 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { addPlace } from '../../app/inventory/inventory';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
+import { enrolKey } from '../../app/presence/enrolment';
+import { drillKeySource } from '../../app/presence/key-sources';
+import { importMetadata } from '../../app/metadata/metadata-import';
+import { runAxe } from '../support/axe';
+import { blobPayload, createMdsPki, signBlob } from '../support/mds';
 
 describe('the presence check screen in Chromium, in drill mode', () => {
   const suite = chromiumSuite((s) => void addPlace(s, { name: 'HQ safe A' }));
@@ -107,5 +114,26 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     await expect.poll(() => label.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#enrol-label-error').textContent()).toMatch(/label is required/);
     expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(head);
+  });
+
+  it('shows beside the results what the FIDO metadata says of the keys checked', async () => {
+    const { page } = suite.ui;
+    const { s } = suite;
+    await enrolKey(s, drillKeySource(s.db), { label: 'YK-M1' });
+    const pki = await createMdsPki();
+    const blob = join(s.dir, 'stale-blob.jwt');
+    writeFileSync(blob, await signBlob(pki, blobPayload({ no: 7, nextUpdate: '2026-01-31', entries: [] })));
+    await importMetadata(s, { file: blob }, { rootPem: pki.rootPem });
+
+    await page.getByRole('button', { name: 'Presence check' }).click();
+    await page.getByLabel(/Drill mode/).check();
+    await page.getByRole('button', { name: 'Run presence check' }).click();
+    await touchDrillKey(page, 'YK-M1');
+    await page.getByText('All 1 item(s) present and unchanged.').waitFor();
+    const flags = page.getByRole('region', { name: 'What the FIDO metadata says of the keys checked' });
+    await flags.waitFor();
+    expect(await flags.textContent()).toMatch(/Notice\s*FIDO metadata is older than its next update \(2026-01-31\): metadata BLOB 7/);
+    expect(await runAxe(page)).toEqual({ violations: [], incomplete: [] });
+    await page.screenshot({ path: `${SCREENSHOTS}presence-metadata.png`, fullPage: true });
   });
 });

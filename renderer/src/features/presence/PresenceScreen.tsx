@@ -8,11 +8,13 @@ import { CardEnrolSection } from './CardEnrolSection';
 import { PresenceSchedule } from './PresenceSchedule';
 import { Screen } from '../../components/Layout';
 import { TaskDialog } from '../../components/TaskDialog';
+import { StatusChip } from '../../components/StatusChip';
 
 type Report = ChannelResults['presence:check'];
 type KeyResult = Report['results'][number];
 
 const RESULT_LABEL = { ok: 'OK', anomaly: 'ANOMALY', missing: 'MISSING' } as const;
+const SEVERITY_WORD = { critical: 'CRITICAL', warning: 'Warning', notice: 'Notice' } as const;
 
 export function PresenceScreen() {
   const [drill, setDrill] = useState(false);
@@ -82,8 +84,24 @@ export function PresenceScreen() {
             {report && (
               <>
                 <p className={`banner ${report.ok ? 'banner-ok' : 'banner-bad'}`} role={report.ok ? 'status' : 'alert'}>
-                  {report.ok ? `All ${report.results.length} item(s) present and unchanged.` : 'Attention: at least one key or card is missing or shows an anomaly.'}
+                  {report.ok
+                    ? `All ${report.results.length} item(s) present and unchanged.`
+                    : report.results.every((r) => r.result === 'ok')
+                      ? 'Attention: the FIDO metadata reports a key checked here compromised or revoked.'
+                      : 'Attention: at least one key or card is missing or shows an anomaly.'}
                 </p>
+                {report.metadata.length > 0 && (
+                  <section className="metadata-flags" aria-label="What the FIDO metadata says of the keys checked">
+                    <h4>What the FIDO metadata says of the keys checked</h4>
+                    <ul>
+                      {report.metadata.map((m, i) => (
+                        <li key={i}>
+                          <StatusChip tone={m.severity === 'notice' ? 'neutral' : m.severity}>{SEVERITY_WORD[m.severity]}</StatusChip> {m.text}
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                )}
                 <DataTable<KeyResult>
                   caption="Results of this check"
                   rows={report.results}
