@@ -39,7 +39,7 @@ const SELECT = `SELECT authenticator_id AS authenticatorId, rp_id AS rpId, crede
   FROM fido_credentials`;
 
 function toCredential(row: Row): FidoCredential {
-  const info = JSON.parse(row.getInfo) as Pick<KnownKeyState, 'firmwareVersion' | 'versions' | 'options'>;
+  const info = JSON.parse(row.getInfo) as Pick<KnownKeyState, 'firmwareVersion' | 'versions' | 'options' | 'uvRetries'>;
   return {
     authenticatorId: row.authenticatorId,
     rpId: row.rpId,
@@ -48,14 +48,15 @@ function toCredential(row: Row): FidoCredential {
     aaguid: row.aaguid,
     model: row.model,
     enrolledAt: row.enrolledAt,
-    known: { aaguid: row.aaguid, firmwareVersion: info.firmwareVersion, versions: info.versions, options: info.options, pinRetries: row.pinRetries, signCount: row.signCount },
+    known: { aaguid: row.aaguid, firmwareVersion: info.firmwareVersion, versions: info.versions, options: info.options, pinRetries: row.pinRetries, ...(info.uvRetries !== undefined ? { uvRetries: info.uvRetries } : {}), signCount: row.signCount },
     notes: JSON.parse(row.notes) as string[],
     lastCheckedAt: row.lastCheckedAt,
     lastResult: row.lastResult,
   };
 }
 
-const infoJson = (state: KnownKeyState) => JSON.stringify({ firmwareVersion: state.firmwareVersion, versions: state.versions, options: state.options });
+// The UV retry counter rides in the getInfo column: only keys with built-in user verification have one.
+const infoJson = (state: KnownKeyState) => JSON.stringify({ firmwareVersion: state.firmwareVersion, versions: state.versions, options: state.options, uvRetries: state.uvRetries });
 
 export function insertFidoCredential(db: KeywardDatabase, c: Omit<FidoCredential, 'lastCheckedAt' | 'lastResult'>): void {
   db.prepare(

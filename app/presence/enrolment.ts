@@ -69,6 +69,7 @@ export async function enrolKey(
       credentialId: credential.id,
       signCount: credential.counter,
       pinRetries: known.pinRetries,
+      ...(known.uvRetries !== undefined ? { uvRetries: known.uvRetries } : {}),
       firmwareVersion: known.firmwareVersion,
       versions: [...known.versions],
       options: known.options,

@@ -71,6 +71,25 @@ describe('enrolment and presence checks with drill keys', () => {
     expect(verifyLedger(s.db).ok).toBe(true);
   });
 
+  it('keeps the fingerprint retry counter of a key with built-in UV, and flags a drop as an anomaly', async () => {
+    // A new drill key gets a fingerprint sensor (3 tries left) before it is enrolled.
+    const bio = drillKeySource(s.db, { prepare: (key) => void (key.state.uvRetries ??= 3) });
+    const key = await enrolKey(s, bio, { label: 'YK-BIO' });
+    expect(findFidoCredential(s.db, key.id)!.known).toMatchObject({ uvRetries: 3, options: { uv: true } });
+    expect(lastEntry()).toMatchObject({ kind: 'authenticator.enrolled', payload: { uvRetries: 3 } });
+    expect((await runPresenceCheck(s, bio))[0]!.result).toBe('ok');
+
+    editDrillKey(key.id, (st) => (st.uvRetries = 1));
+    const [result] = await runPresenceCheck(s, bio);
+    expect(result!.result).toBe('anomaly');
+    expect(result!.findings).toEqual([{ code: 'uv_retries_dropped', before: 3, after: 1 }]);
+    expect(lastEntry().payload).toMatchObject({ findings: [expect.objectContaining({ code: 'uv_retries_dropped', text: expect.stringMatching(/fingerprint retries dropped from 3 to 1/) })] });
+    // A key without built-in UV has no such counter, stored or compared.
+    const plain = await enrolKey(s, drill, { label: 'YK-02' });
+    expect(findFidoCredential(s.db, plain.id)!.known).not.toHaveProperty('uvRetries');
+    expect(verifyLedger(s.db).ok).toBe(true);
+  });
+
   it('flags a signature that does not verify against the enrolled public key', async () => {
     const first = await enrolKey(s, drill, { label: 'YK-01' });
     const second = await enrolKey(s, drill, { label: 'YK-02' });

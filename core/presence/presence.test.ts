@@ -9,6 +9,14 @@ describe('comparing a key with what Keyward knew', () => {
     expect(compareWithKnown(known, { ...known, signCount: 11, options: { clientPin: true, rk: true } }, 1)).toEqual([]);
   });
 
+  it('names a drop in fingerprint retries, and compares them only when both checks read them', () => {
+    const bio = { ...known, uvRetries: 3 };
+    expect(compareWithKnown(bio, { ...bio, uvRetries: 1, signCount: 11 }, 1)).toEqual([{ code: 'uv_retries_dropped', before: 3, after: 1 }]);
+    expect(describeFinding({ code: 'uv_retries_dropped', before: 3, after: 1 })).toBe('fingerprint retries dropped from 3 to 1: someone tried a finger the key does not know since the last check');
+    expect(compareWithKnown(bio, { ...known, signCount: 11 }, 1)).toEqual([]);
+    expect(compareWithKnown(known, { ...bio, signCount: 11 }, 1)).toEqual([]);
+  });
+
   it('names each anomaly', () => {
     const findings = compareWithKnown(known, { ...known, pinRetries: 5, signCount: 14, firmwareVersion: 0x050402, options: { rk: true, clientPin: false } }, 1);
     expect(findings.map((f) => f.code)).toEqual(['pin_retries_dropped', 'counter_unexplained', 'getinfo_changed', 'getinfo_changed']);

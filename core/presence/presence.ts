@@ -9,11 +9,14 @@ export interface KnownKeyState {
   readonly versions: readonly string[];
   readonly options: Readonly<Record<string, boolean>>;
   readonly pinRetries: number | null;
+  /** Retries left for built-in user verification (a fingerprint); present only for keys that have it. */
+  readonly uvRetries?: number;
   readonly signCount: number;
 }
 
 export type PresenceFinding =
   | { readonly code: 'pin_retries_dropped'; readonly before: number; readonly after: number }
+  | { readonly code: 'uv_retries_dropped'; readonly before: number; readonly after: number }
   | { readonly code: 'counter_unexplained'; readonly before: number; readonly after: number; readonly explainedUses: number }
   | { readonly code: 'counter_went_back'; readonly before: number; readonly after: number }
   | { readonly code: 'getinfo_changed'; readonly field: 'aaguid' | 'firmwareVersion' | 'versions' | 'options'; readonly before: string; readonly after: string }
@@ -38,6 +41,9 @@ export function compareWithKnown(known: KnownKeyState, now: KnownKeyState, expla
   const findings: PresenceFinding[] = [];
   if (known.pinRetries !== null && now.pinRetries !== null && now.pinRetries < known.pinRetries) {
     findings.push({ code: 'pin_retries_dropped', before: known.pinRetries, after: now.pinRetries });
+  }
+  if (known.uvRetries !== undefined && now.uvRetries !== undefined && now.uvRetries < known.uvRetries) {
+    findings.push({ code: 'uv_retries_dropped', before: known.uvRetries, after: now.uvRetries });
   }
   // A key that reports 0 does not keep a counter; only a counting key can show unlogged use.
   if (now.signCount !== 0 || known.signCount !== 0) {
@@ -66,6 +72,8 @@ export function describeFinding(finding: PresenceFinding): string {
   switch (finding.code) {
     case 'pin_retries_dropped':
       return `PIN retries dropped from ${finding.before} to ${finding.after}: someone tried wrong PINs since the last check`;
+    case 'uv_retries_dropped':
+      return `fingerprint retries dropped from ${finding.before} to ${finding.after}: someone tried a finger the key does not know since the last check`;
     case 'counter_unexplained':
       return `signature counter went from ${finding.before} to ${finding.after}, ${finding.after - finding.before - finding.explainedUses} use(s) more than the ledger explains`;
     case 'counter_went_back':

@@ -154,7 +154,8 @@ export class SoftwareCtap2Engine {
       [0x01, ['FIDO_2_0', 'FIDO_2_1']],
       [0x02, []],
       [0x03, new Uint8Array(Buffer.from(this.state.aaguid, 'hex'))],
-      [0x04, new Map<string, boolean>([['rk', true], ['up', true], ['plat', false], ['clientPin', this.state.pinSet]])],
+      // A key with built-in user verification (a fingerprint) says so with `uv`; it then keeps a UV retry counter.
+      [0x04, new Map<string, boolean>([['rk', true], ['up', true], ['plat', false], ['clientPin', this.state.pinSet], ...(this.state.uvRetries !== null ? [['uv', true] as [string, boolean]] : [])])],
       [0x05, 1200],
       [0x06, [2, 1]],
       [0x09, ['usb']],
