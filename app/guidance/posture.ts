@@ -1,6 +1,8 @@
 import { KeywardError } from '../../core/errors';
 import { parseText, parseUpn } from '../../core/inventory/inventory';
-import { judgePosture, type AccountFacts, type OrganisationFacts, type PostureRule, type Tristate } from '../../core/guidance/posture';
+import { judgePosture, type AccountFacts, type AttestedEvidence, type OrganisationFacts, type PostureRule, type Tristate } from '../../core/guidance/posture';
+import { cleanupAttestations } from '../../core/guidance/cleanup-scope';
+import { listCustodians } from '../../db/custodians';
 import type { EvidenceSource } from '../../core/guidance/tenant-evidence';
 import { findAccountByUpn, listAccounts } from '../../db/accounts';
 import { listAuthenticators } from '../../db/authenticators';
@@ -10,6 +12,7 @@ import { appendEntry, entriesOfKinds } from '../../db/ledger';
 import { accountFactsRecordedAt, organisationFactsRecordedAt, readAccountFacts, readOrganisationFacts, saveAccountFacts, saveOrganisationFacts, type StoredAccountFacts } from '../../db/posture-facts';
 import { recorded, type Session } from '../ports';
 import { readTenantEvidence } from './tenant-evidence';
+import { accessListsByPlace } from './place-access';
 
 function choice<T extends string>(value: unknown, field: string, allowed: readonly T[], current: T): T {
   if (value === undefined || value === '') return current;
@@ -96,14 +99,24 @@ export function gatherAccountFacts(session: Pick<Session, 'db'>): AccountFacts[]
             expiresAt: a.expiresAt,
             aaguid: a.kind === 'fido2' ? (findFidoCredential(session.db, a.id)?.aaguid ?? null) : null,
             out: out ? { custodian: out.custodian, since: out.checkedOutAt, expectedReturn: out.expectedReturnAt } : null,
+            lost: a.state === 'lost',
           };
         }),
     };
   });
 }
 
+/** What custodians attested (cleanup exclusions, signed) and recorded (who can open each place), and the custodians who may need a key. */
+export function readAttestedEvidence(session: Pick<Session, 'db'>): AttestedEvidence {
+  return {
+    cleanup: cleanupAttestations(entriesOfKinds(session.db, ['validation.attested'])),
+    accessLists: accessListsByPlace(session),
+    custodians: listCustodians(session.db).filter((c) => c.active && c.key === 'real').map((c) => c.name),
+  };
+}
+
 /** Every rule of the guidance, judged on the imported evidence and the recorded facts as they stand now. */
 export function assessPosture(session: Pick<Session, 'db' | 'clock'>): PostureRule[] {
   const orgSource = typedSource(session, 'posture.organisation_facts', organisationFactsRecordedAt(session.db));
-  return judgePosture(gatherAccountFacts(session), readOrganisationFacts(session.db), session.clock.now(), readTenantEvidence(session), orgSource);
+  return judgePosture(gatherAccountFacts(session), readOrganisationFacts(session.db), session.clock.now(), readTenantEvidence(session), orgSource, readAttestedEvidence(session));
 }

@@ -10,8 +10,9 @@ import { attestStep, completeValidation, readValidation, recordSubscriptionChang
 import { addAccount, addPlace } from '../inventory/inventory';
 import { enrolKey } from '../presence/enrolment';
 import type { KeySource } from '../presence/key-sources';
-import { recordAccountFacts } from './posture';
-import { ACCOUNT_1 } from '../../test/support/session';
+import { assessPosture, recordAccountFacts } from './posture';
+import { recordPlaceAccess } from './place-access';
+import { ACCOUNT_1, ACCOUNT_2 } from '../../test/support/session';
 
 describe('the validation cycle', () => {
   let s: ReturnType<typeof openTestSession>;
@@ -49,6 +50,10 @@ describe('the validation cycle', () => {
     await attestStep(s, keys(), { step: 'two-paths', custodian: 'Alice Example' });
     const attested = JSON.parse(s.db.prepare("SELECT body FROM ledger_entries WHERE kind = 'validation.attested' ORDER BY seq DESC LIMIT 1").pluck().get() as string);
     expect(attested).toMatchObject({ payload: { step: 'two-paths', networkProofSeq: proof.seq }, approvals: [expect.objectContaining({ role: 'custodian' })] });
+    expect(() => completeValidation(s)).toThrow(/still open: cleanup-excluded, device-accessible/);
+    await attestStep(s, keys(), { step: 'cleanup-excluded', custodian: 'Alice Example', account: ACCOUNT_1.upn, policies: ['Lifecycle workflow: inactive users'] });
+    recordPlaceAccess(s, { place: 'HQ safe A', people: ['Alice Example', 'Bob Example'] });
+    await attestStep(s, keys(), { step: 'device-accessible', custodian: 'Alice Example', note: 'lists reviewed' });
     const state = completeValidation(s);
     expect(state).toMatchObject({ current: null, due: false, daysRemaining: 89 });
     expect(verifyStoredLedger(s.db).ok).toBe(true);
@@ -90,5 +95,41 @@ describe('the validation cycle', () => {
     await expect(attestStep(s, keys(), { step: 'no-personal-mfa', custodian: 'Alice Example' })).rejects.toThrow(/posture rule "Not tied to an individual.*" fails/);
     await attestStep(s, keys(), { step: 'no-personal-mfa', custodian: 'Alice Example', reason: 'INC-9: phone removed next week' }, true);
     expect(readValidation(s).current!.steps.find((step) => step.id === 'no-personal-mfa')).toMatchObject({ status: 'waived' });
+  });
+
+  it('takes the cleanup step account by account, each naming the cleanups it is excluded from; posture follows, and a drill key is never evidence', async () => {
+    addAccount(s, ACCOUNT_2);
+    startValidation(s);
+    const head = readHead(s.db);
+    const cleanup = (input: Record<string, unknown>) => attestStep(s, keys(), { step: 'cleanup-excluded', custodian: 'Alice Example', ...input });
+    await expect(cleanup({ account: ACCOUNT_1.upn })).rejects.toMatchObject({ field: 'policies', message: expect.stringMatching(/name each automated cleanup bg1@contoso\.onmicrosoft\.com is excluded from/) });
+    await expect(cleanup({ account: 'bg9@contoso.onmicrosoft.com', policies: ['X'] })).rejects.toThrow(/no emergency account bg9@contoso\.onmicrosoft\.com/);
+    await expect(cleanup({ policies: ['X'] })).rejects.toMatchObject({ field: 'account' });
+    await expect(cleanup({ account: ACCOUNT_1.upn, policies: ['X', 'x'] })).rejects.toThrow(/"x" is named twice/);
+    await expect(cleanup({ account: ACCOUNT_1.upn, policies: ['X'], noCleanupInTenant: true })).rejects.toThrow(/not both/);
+    await expect(cleanup({ account: ACCOUNT_1.upn, policies: ['x'.repeat(201)] })).rejects.toThrow(/policies\[1\] is 201 characters long/);
+    await expect(attestStep(s, keys(), { step: 'people-trained', custodian: 'Alice Example', account: ACCOUNT_1.upn })).rejects.toThrow(/account goes only with attesting the cleanup-excluded step/);
+    await expect(attestStep(s, keys(), { step: 'cleanup-excluded', custodian: 'Alice Example', reason: 'r', account: ACCOUNT_1.upn }, true)).rejects.toThrow(/not with a waiver/);
+    expect(readHead(s.db)).toEqual(head);
+
+    await cleanup({ account: ACCOUNT_1.upn, policies: ['Lifecycle workflow: inactive users', 'Access review: Global Administrators'] });
+    expect(readValidation(s).current!.steps.find((step) => step.id === 'cleanup-excluded')).toMatchObject({ status: 'open', pending: [ACCOUNT_2.upn], accounts: [{ upn: ACCOUNT_1.upn, by: 'Alice Example' }] });
+    await cleanup({ account: ACCOUNT_2.upn, noCleanupInTenant: true });
+    expect(readValidation(s).current!.steps.find((step) => step.id === 'cleanup-excluded')).toMatchObject({ status: 'attested', pending: [] });
+    await expect(cleanup({ account: ACCOUNT_2.upn, policies: ['X'] })).rejects.toThrow(/already done/);
+    // Custodians here attest with drill keys: the step is done, but posture still fails, naming each account.
+    expect(assessPosture(s).find((r) => r.id === 'no-cleanup-scope')).toMatchObject({ result: 'fail', evidence: expect.stringContaining(`${ACCOUNT_2.upn}: NOT ATTESTED (only with a drill key`) });
+    expect(verifyStoredLedger(s.db).ok).toBe(true);
+  });
+
+  it('refuses the review of who can open each place while a key is out of reach, and records the lists reviewed', async () => {
+    startValidation(s);
+    await expect(attestStep(s, keys(), { step: 'device-accessible', custodian: 'Alice Example' })).rejects.toThrow(/"Every account's key within reach.*" fails \(.*nobody is recorded with access to HQ safe A/);
+    recordPlaceAccess(s, { place: 'HQ safe A', people: ['Alice Example'] });
+    await expect(attestStep(s, keys(), { step: 'device-accessible', custodian: 'Alice Example' })).rejects.toThrow(/only Alice Example can open HQ safe A/);
+    const list = recordPlaceAccess(s, { place: 'HQ safe A', people: ['Alice Example', 'Bob Example'] });
+    await attestStep(s, keys(), { step: 'device-accessible', custodian: 'Bob Example' });
+    const attested = JSON.parse(s.db.prepare("SELECT body FROM ledger_entries WHERE kind = 'validation.attested' ORDER BY seq DESC LIMIT 1").pluck().get() as string);
+    expect(attested.payload).toMatchObject({ step: 'device-accessible', by: 'Bob Example', accessLists: [{ place: 'HQ safe A', people: ['Alice Example', 'Bob Example'], seq: list.seq }] });
   });
 });

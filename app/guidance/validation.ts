@@ -1,5 +1,8 @@
 import { KeywardError } from '../../core/errors';
-import { parseText } from '../../core/inventory/inventory';
+import { parseText, parseUpn } from '../../core/inventory/inventory';
+import { CLEANUP_POLICIES_MAX, CLEANUP_STEP, POLICY_NAME_MAX } from '../../core/guidance/cleanup-scope';
+import { findAccountByUpn, listAccounts } from '../../db/accounts';
+import { accessListsByPlace } from './place-access';
 import { VALIDATION_STEPS, judgeTwoPathsEvidence, validationState, type ValidationState, type ValidationStepId } from '../../core/guidance/validation';
 import { listAuthenticators } from '../../db/authenticators';
 import { sitesOfAuthenticators } from '../../db/netpath-sites';
@@ -13,7 +16,7 @@ import { recorded, timestamp, type Session } from '../ports';
 const KINDS = ['validation.started', 'validation.attested', 'validation.waived', 'validation.completed', 'validation.subscription_changed', 'custodian.added', 'custodian.deactivated', 'posture.imported'] as const;
 
 export function readValidation(session: Pick<Session, 'db' | 'clock'>): ValidationState {
-  return validationState(entriesOfKinds(session.db, KINDS), session.clock.now());
+  return validationState(entriesOfKinds(session.db, KINDS), session.clock.now(), listAccounts(session.db));
 }
 
 export function startValidation(session: Session): ValidationState {
@@ -54,6 +57,37 @@ function refuseWhileTiedToPeople(session: Session) {
   if (rule?.result === 'fail') throw new KeywardError('conflict', `the posture rule "${rule.title}" fails (${rule.evidence}): fix that, or waive this step with the reason`, 'step');
 }
 
+/** The cleanup step is attested account by account, naming the automated cleanups the account is excluded from. */
+function cleanupExclusion(session: Session, input: Record<string, unknown>) {
+  const upn = parseUpn(input.account, 'account');
+  const account = findAccountByUpn(session.db, upn);
+  if (!account) throw new KeywardError('not_found', `no emergency account ${upn}`, 'account');
+  const none = input.noCleanupInTenant === true;
+  const given = input.policies === undefined ? [] : Array.isArray(input.policies) ? input.policies : [input.policies];
+  if (none && given.length) throw new KeywardError('invalid_input', 'policies: name the cleanups the account is excluded from, or attest that the tenant runs none, not both', 'policies');
+  if (!none && given.length === 0) {
+    throw new KeywardError('invalid_input', `policies: name each automated cleanup ${upn} is excluded from (an access review, a lifecycle workflow, an inactive-account cleanup), or attest that the tenant runs none`, 'policies');
+  }
+  if (given.length > CLEANUP_POLICIES_MAX) throw new KeywardError('invalid_input', `policies: at most ${CLEANUP_POLICIES_MAX} per attestation (got ${given.length})`, 'policies');
+  const policies = given.map((p, i) => parseText(p, `policies[${i + 1}]`, { required: true, max: POLICY_NAME_MAX }));
+  const twice = policies.find((p, i) => policies.findIndex((q) => q.toLowerCase() === p.toLowerCase()) !== i);
+  if (twice) throw new KeywardError('invalid_input', `policies: "${twice}" is named twice`, 'policies');
+  return { account: account.upn, objectId: account.objectId, policies, noCleanupInTenant: none };
+}
+
+/** Reviewing who can open each place: refused while the rule fails or rests on lists too old; the lists reviewed go into the entry. */
+function accessReview(session: Session) {
+  const rule = assessPosture(session).find((r) => r.id === 'device-reachable');
+  if (rule?.result === 'fail') throw new KeywardError('conflict', `the posture rule "${rule.title}" fails (${rule.evidence}): record who can open each place (keyward place access), or waive this step with the reason`, 'step');
+  if (rule?.result === 'stale') throw new KeywardError('conflict', `the access lists are older than the evidence interval (${rule.evidence}): record each list again once reviewed, then attest`, 'step');
+  return { accessLists: [...accessListsByPlace(session).values()].map((l) => ({ place: l.place, people: [...l.people], seq: l.seq })) };
+}
+
+function refuseAccountOutsideCleanup(step: string, input: Record<string, unknown>, waive: boolean) {
+  const given = ['account', 'policies', 'noCleanupInTenant'].find((f) => input[f] !== undefined && input[f] !== false && input[f] !== '' && !(Array.isArray(input[f]) && (input[f] as unknown[]).length === 0));
+  if (given && (waive || step !== CLEANUP_STEP)) throw new KeywardError('invalid_input', `${given} goes only with attesting the ${CLEANUP_STEP} step${waive ? ', not with a waiver' : ''}`, given);
+}
+
 /**
  * A custodian attests (or waives, with a reason) one step by touching their own key: the
  * approval signs this very entry, as custody entries are signed.
@@ -61,9 +95,10 @@ function refuseWhileTiedToPeople(session: Session) {
 export async function attestStep(session: Session, custodianKeys: KeySource, input: Record<string, unknown>, waive = false): Promise<ValidationState> {
   const { validationSeq, step, startedAt } = openStep(session, input.step);
   const note = parseText(waive ? input.reason : input.note, waive ? 'reason' : 'note', { required: waive, max: 300 });
+  refuseAccountOutsideCleanup(step, input, waive);
   const custodian = approverNamed(session, input.custodian, 'custodian');
   if (!waive && step === 'no-personal-mfa') refuseWhileTiedToPeople(session);
-  const evidence = !waive && step === 'two-paths' ? twoPathsEvidence(session, startedAt) : {};
+  const evidence = waive ? {} : step === 'two-paths' ? twoPathsEvidence(session, startedAt) : step === CLEANUP_STEP ? cleanupExclusion(session, input) : step === 'device-accessible' ? accessReview(session) : {};
   const prepared = prepareEntry(
     session.db,
     {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgePosture, type AccountFacts, type OrganisationFacts } from './posture';
+import { judgePosture, type AccountFacts, type AttestedEvidence, type OrganisationFacts } from './posture';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
 const good = (n: number, mechanism: string): AccountFacts => ({
@@ -16,17 +16,23 @@ const good = (n: number, mechanism: string): AccountFacts => ({
   factsSource: { file: 'facts recorded by hand', seq: 9, recordedAt: '2026-11-20T09:00:00.000Z' },
 });
 const org: OrganisationFacts = { adminMechanism: 'Authenticator app', signInMonitoring: 'yes', caStance: 'exclude', expiryWindowDays: 90, checkIntervalDays: 90, evidenceIntervalDays: 90 };
+/** Both accounts attested out of every cleanup, and HQ safe A open to both custodians. */
+const attested: AttestedEvidence = {
+  cleanup: [1, 2].map((n) => ({ seq: 10 + n, recordedAt: '2026-11-21T09:00:00.000Z', validationSeq: 10, upn: `bg${n}@contoso.onmicrosoft.com`, objectId: `00000000-0000-0000-0000-00000000000${n}`, policies: ['Inactive users cleanup'], noCleanupInTenant: false, by: 'Carol Example', drill: false })),
+  accessLists: new Map([['HQ safe A', { placeId: 1, place: 'HQ safe A', people: ['Carol Example', 'Dan Example'], seq: 8, recordedAt: '2026-11-20T09:00:00.000Z', by: 'operator' }]]),
+  custodians: ['Carol Example', 'Dan Example'],
+};
 const byId = (rules: ReturnType<typeof judgePosture>) => Object.fromEntries(rules.map((r) => [r.id, r.result]));
 
 describe('the guidance as rules', () => {
   it('passes every rule that typed facts can answer for two well-kept accounts; the rules only exports answer stay unknown', () => {
-    const rules = judgePosture([good(1, 'FIDO2 key'), good(2, 'Certificate on smartcard')], org, NOW);
+    const rules = judgePosture([good(1, 'FIDO2 key'), good(2, 'Certificate on smartcard')], org, NOW, undefined, null, attested);
     const results = byId(rules);
     const exportsOnly = ['accounts-enabled', 'keys-in-custody', 'distinct-mechanism', 'ga-count', 'fido2-policy'];
     for (const [id, result] of Object.entries(results)) expect(result, id).toBe(exportsOnly.includes(id) ? 'unknown' : 'pass');
     expect(rules.find((r) => r.id === 'two-accounts')!.guidance).toMatch(/create two or more emergency access accounts/);
     expect(rules.find((r) => r.id === 'cloud-only')).toMatchObject({ evidence: expect.stringMatching(/cloud-only \(recorded by hand\).*\[from facts recorded by hand, 2026-11-20, entry 9\]/), sources: [{ seq: 9 }] });
-    expect(rules).toHaveLength(14);
+    expect(rules).toHaveLength(16);
   });
 
   it('is stale, never a pass, when the facts it rests on are older than the evidence interval', () => {

@@ -7,6 +7,8 @@
  */
 import { describeSource, NO_EVIDENCE, forAccount, PHONE_METHODS, type EvidenceSource, type TenantEvidence } from './tenant-evidence';
 import { caExcludedRule, distinctMechanismRule, fido2PolicyRule, gaCountRule, gaPermanentRule, keysInCustodyRule } from './tenant-rules';
+import { cleanupScopeRule, type CleanupAttestation } from './cleanup-scope';
+import { deviceReachableRule, type AccessList } from './place-access';
 
 export type Tristate = 'yes' | 'no' | 'unknown';
 
@@ -20,6 +22,8 @@ export interface BoundItem {
   readonly aaguid?: string | null;
   /** Out of the safe now: with whom, since when, and when it was due back. */
   readonly out?: { readonly custodian: string; readonly since: string; readonly expectedReturn: string } | null;
+  /** Recorded as lost: bound still, but no key anyone can use. */
+  readonly lost?: boolean;
 }
 
 export interface AccountFacts {
@@ -89,6 +93,7 @@ export const G = {
   caExcluded: 'At least one emergency access account should be excluded from all Conditional Access policies.',
   phoneMfa: 'However, at least one of your emergency access accounts shouldn\'t have the same multifactor authentication mechanism as your other non-emergency accounts.',
   perUserMfa: 'Additionally, you should make sure the accounts don\'t have a per-user multifactor authentication policy.',
+  reachable: 'If the accounts are registered for multifactor authentication to a device, for use during sign-in or role activation, ensure that the device is accessible to all administrators who might need to use it during an emergency.',
   monitoring: 'Organizations should monitor sign in and audit log activity from the emergency accounts and trigger notifications to other administrators.',
 } as const;
 
@@ -114,7 +119,24 @@ function overdue(item: BoundItem, now: Date): boolean {
   return Boolean(item.out && Date.parse(item.out.expectedReturn) < now.getTime());
 }
 
-export function judgePosture(accounts: readonly AccountFacts[], org: OrganisationFacts, now: Date, evidence: TenantEvidence = NO_EVIDENCE, orgSource: EvidenceSource | null = null): PostureRule[] {
+/** What custodians attested and recorded where no export answers: cleanup exclusions, who can open each place, who the custodians are. */
+export interface AttestedEvidence {
+  readonly cleanup: readonly CleanupAttestation[];
+  /** The newest access list of each storage place, by the place's name. */
+  readonly accessLists: ReadonlyMap<string, AccessList>;
+  /** Active custodians with a real key: the people who may need to reach a key in an emergency. */
+  readonly custodians: readonly string[];
+}
+export const NOTHING_ATTESTED: AttestedEvidence = { cleanup: [], accessLists: new Map(), custodians: [] };
+
+export function judgePosture(
+  accounts: readonly AccountFacts[],
+  org: OrganisationFacts,
+  now: Date,
+  evidence: TenantEvidence = NO_EVIDENCE,
+  orgSource: EvidenceSource | null = null,
+  attested: AttestedEvidence = NOTHING_ATTESTED,
+): PostureRule[] {
   const rules: PostureRule[] = [];
   const add = (id: string, title: string, guidance: string, outcome: Outcome) => rules.push(staleOr({ id, title, guidance, result: outcome.result, evidence: outcome.evidence, sources: dedupe(outcome.sources ?? []), judged: outcome.judged ?? [] }, org, now));
 
@@ -148,9 +170,11 @@ export function judgePosture(accounts: readonly AccountFacts[], org: Organisatio
     const value: Tristate = personal === 'yes' || placeless.length || late.length ? 'no' : a.authenticators.length === 0 || personal === 'unknown' ? 'unknown' : 'yes';
     return { value, text: parts.join('; '), source: methods ? methods.source : a.personalMethods === 'unknown' ? null : a.factsSource };
   }));
+  add('device-reachable', 'Every account\'s key within reach: two or more named people can open each place, every custodian a place of each account', G.reachable, deviceReachableRule(accounts, attested.accessLists, attested.custodians));
   add('keys-in-custody', 'Every FIDO2 key registered on an account is one Keyward holds', G.notPersonal, keysInCustodyRule(accounts, evidence));
   add('distinct-mechanism', "Each account's mechanism distinct from the others' and from normal administrators'", G.distinct, distinctMechanismRule(accounts, evidence));
   add('no-expiry', 'No credential that expires unnoticed', G.noExpiry, noExpiry(accounts, org, now));
+  add('no-cleanup-scope', 'Not in scope of automated cleanup for lack of use (attested per account, the cleanups named)', G.noExpiry, cleanupScopeRule(accounts, attested.cleanup));
   add('ga-permanent', 'Global Administrator assigned permanently and active', G.permanent, evidence.activeRoles ? gaPermanentRule(accounts, evidence) : perAccount(accounts, (a) =>
     typed(a, a.globalAdmin === 'permanent' ? 'yes' : a.globalAdmin === 'unknown' ? 'unknown' : 'no', a.globalAdmin === 'unknown' ? 'assignment not recorded or imported' : a.globalAdmin),
   ));

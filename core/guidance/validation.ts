@@ -1,4 +1,5 @@
 import { reachedEntra } from '../netpath/entra-endpoints';
+import { CLEANUP_STEP, cleanupAttestations, describeExclusion, latestCleanupAttestation } from './cleanup-scope';
 
 /**
  * The guidance's regular validation, as a checklist whose state is read from the ledger alone.
@@ -11,6 +12,8 @@ export const VALIDATION_STEPS = [
   { id: 'credentials-tested', text: 'Update the account credentials … and then validate that the emergency access accounts can sign in and perform administrative tasks.' },
   { id: 'no-personal-mfa', text: "Ensure that users haven't registered multifactor authentication or self-service password reset (SSPR) to any individual user's device or personal details." },
   { id: 'two-paths', text: 'Verify that the device can communicate through at least two network paths that don\'t share a common failure mode.' },
+  { id: 'cleanup-excluded', text: 'The device or credential must not expire or be in scope of automated cleanup due to lack of use. (Attested per account, naming the cleanups it is excluded from.)' },
+  { id: 'device-accessible', text: 'Ensure that the device is accessible to all administrators who might need to use it during an emergency. (Review who can open each place that holds a key.)' },
 ] as const;
 export type ValidationStepId = (typeof VALIDATION_STEPS)[number]['id'];
 
@@ -30,6 +33,10 @@ export interface StepState {
   readonly by?: string;
   readonly seq?: number;
   readonly note?: string;
+  /** The cleanup step, attested account by account: each account's attestation in this cycle. */
+  readonly accounts?: readonly { readonly upn: string; readonly by: string; readonly seq: number; readonly exclusion: string }[];
+  /** The cleanup step: accounts still to attest in this cycle. */
+  readonly pending?: readonly string[];
 }
 
 export interface ValidationState {
@@ -46,14 +53,20 @@ export interface ValidationState {
 
 const DAY = 86_400_000;
 
-/** Folds the ledger's validation and change events, oldest first, into where the cycle stands. */
-export function validationState(events: readonly ValidationEvent[], now: Date): ValidationState {
+/**
+ * Folds the ledger's validation and change events, oldest first, into where the cycle stands.
+ * The cleanup step is attested account by account: it is done once every account given has an
+ * attestation in the cycle (or it is waived).
+ */
+export function validationState(events: readonly ValidationEvent[], now: Date, accounts: readonly { readonly upn: string; readonly objectId: string }[] = []): ValidationState {
   let current: { startedSeq: number; startedAt: string; steps: Map<ValidationStepId, StepState> } | null = null;
   let lastCompletedAt: string | null = null;
   let changesSinceCompletion: string[] = [];
   for (const e of events) {
     if (e.kind === 'validation.started') {
       current = { startedSeq: e.seq, startedAt: e.recordedAt, steps: new Map(VALIDATION_STEPS.map((s) => [s.id, { id: s.id, text: s.text, status: 'open' as const }])) };
+    } else if (e.kind === 'validation.attested' && e.payload.step === CLEANUP_STEP && typeof e.payload.account === 'string') {
+      // Counted below, account by account.
     } else if ((e.kind === 'validation.attested' || e.kind === 'validation.waived') && current && e.payload.validationSeq === current.startedSeq) {
       const id = e.payload.step as ValidationStepId;
       const step = current.steps.get(id);
@@ -74,6 +87,7 @@ export function validationState(events: readonly ValidationEvent[], now: Date): 
   const reasons = [...changesSinceCompletion];
   if (!lastCompletedAt) reasons.unshift('no validation has been completed yet');
   else if (dueAt && Date.parse(dueAt) <= now.getTime()) reasons.unshift(`90 days have passed since the last validation on ${lastCompletedAt.slice(0, 10)}`);
+  if (current) current.steps.set(CLEANUP_STEP, cleanupStep(current.steps.get(CLEANUP_STEP)!, events, current.startedSeq, accounts));
   return {
     current: current && { startedSeq: current.startedSeq, startedAt: current.startedAt, steps: [...current.steps.values()] },
     lastCompletedAt,
@@ -81,6 +95,26 @@ export function validationState(events: readonly ValidationEvent[], now: Date): 
     dueAt,
     daysRemaining: dueAt ? Math.floor((Date.parse(dueAt) - now.getTime()) / DAY) : null,
     reasons,
+  };
+}
+
+/** The cleanup step as this cycle's per-account attestations leave it. */
+function cleanupStep(step: StepState, events: readonly ValidationEvent[], validationSeq: number, accounts: readonly { readonly upn: string; readonly objectId: string }[]): StepState {
+  if (step.status === 'waived') return step;
+  const inCycle = cleanupAttestations(events).filter((x) => x.validationSeq === validationSeq);
+  const done = accounts.flatMap((a) => {
+    const x = latestCleanupAttestation(inCycle, a, false);
+    return x ? [{ account: a, x }] : [];
+  });
+  const pending = accounts.filter((a) => !done.some((d) => d.account === a)).map((a) => a.upn);
+  const last = done.map((d) => d.x).sort((p, q) => p.seq - q.seq).at(-1);
+  const attested = accounts.length > 0 && pending.length === 0;
+  return {
+    ...step,
+    status: attested ? 'attested' : 'open',
+    ...(attested && last ? { by: last.by, seq: last.seq } : {}),
+    accounts: done.map(({ account, x }) => ({ upn: account.upn, by: x.by, seq: x.seq, exclusion: `${describeExclusion(x)}${x.drill ? ' (drill key)' : ''}` })),
+    pending,
   };
 }
 

@@ -51,6 +51,8 @@ const SUMMARIES: Record<string, (p: Payload, e: SummarisedEntry) => string> = {
   'posture.account_facts': (p) => `Facts recorded for ${str(p.upn)}`,
   'posture.organisation_facts': () => 'Organisation facts recorded',
   'posture.imported': (p) => `Entra export ${str(p.file)} imported: ${plural(p.records, 'record')}`,
+  'posture.place_access': (p) =>
+    `Access to ${str(p.place)} recorded: ${list(p.people).map(str).join(', ') || 'nobody'}${list(p.added).length ? `; added ${list(p.added).map(str).join(', ')}` : ''}${list(p.removed).length ? `; REMOVED ${list(p.removed).map(str).join(', ')}` : ''}`,
   'signins.imported': (p) => `Sign-in log ${str(p.file)} imported: ${plural(p.records, 'record')}, ${str(p.added)} new`,
   'signins.reconciled': (p) => {
     const incidents = list(p.incidents).length;
@@ -67,7 +69,7 @@ const SUMMARIES: Record<string, (p: Payload, e: SummarisedEntry) => string> = {
   'ledger.backed_up': (p) => `Ledger backed up${p.file ? ` to ${str(p.file)}` : ''}`,
   'ledger.restored': (p) => `Ledger restored${p.file ? ` from ${str(p.file)}` : ''}${p.rollback === true ? ' (ROLLBACK)' : ''}`,
   'validation.started': () => 'Validation started',
-  'validation.attested': (p) => `Validation step "${str(p.step)}" attested by ${str(p.by)}${drillMark(p)}`,
+  'validation.attested': (p) => `Validation step "${str(p.step)}" attested by ${str(p.by)}${p.account ? ` for ${str(p.account)}` : ''}${drillMark(p)}`,
   'validation.waived': (p) => `Validation step "${str(p.step)}" WAIVED by ${str(p.by)}${p.reason ? `: ${str(p.reason)}` : ''}${drillMark(p)}`,
   'validation.completed': () => 'Validation completed',
   'validation.subscription_changed': (p) => `Subscription change recorded${p.note ? `: ${str(p.note)}` : ''}`,

@@ -30,6 +30,7 @@ export const LEDGER_ENTRY_KINDS = [
   'posture.account_facts',
   'posture.organisation_facts',
   'posture.imported',
+  'posture.place_access',
   'signins.imported',
   'signins.reconciled',
   'audits.imported',
