@@ -35,7 +35,11 @@ describe('keyward checkpoint', () => {
     expect(await keyward('audit', 'verify', bundle)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^bundle OK: .*\nsite HQ [0-9a-f]{64}\n\d+ entries, head [0-9a-f]{64}\n1 checkpoints; closed by checkpoint 2 signed by Bob Example and Alice Example\n$/) });
     const auditor = join(dir.path, 'auditor.db');
     expect(await keyward('audit', 'add', bundle, '--auditor', auditor)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^added: site HQ [0-9a-f]{64}, head entry \d+ [0-9a-f]{64} \(new-site\)\nNOTICE: a bundle from HQ/) });
-    expect(await keyward('audit', 'sites', '--auditor', auditor)).toMatchObject({ code: 0, stdout: expect.stringMatching(/\nHQ\s+[0-9a-f]{16}\s+\d+\s+[0-9a-f]{16}\s+1\s+1\s+\S+\s+UNKNOWN-SITE\n/) });
+    const sites = await keyward('audit', 'sites', '--auditor', auditor);
+    expect(sites).toMatchObject({ code: 0, stdout: expect.stringMatching(/\nHQ\s+[0-9a-f]{16}\s+\d+\s+[0-9a-f]{16}\s+1\s+1\s+\S+\s+0\/0\/0\s+1\s+UNKNOWN-SITE\n/) });
+    expect(sites.stdout).toMatch(/\nHQ, as of its bundle of \S+: 1 item\(s\) out of the safe\n {2}YK-01: out with Alice Example \(witness Bob Example\) since \S+ \(entry \d+\), expected back \S+\n/);
+    const json = JSON.parse((await keyward('--json', 'audit', 'sites', '--auditor', auditor)).stdout) as { siteName: string; state: { out: { label: string; custodian: string; overdue: boolean }[]; open: unknown } }[];
+    expect(json).toMatchObject([{ siteName: 'HQ', state: { out: [{ label: 'YK-01', custodian: 'Alice Example', overdue: false }], open: { critical: 0, warning: 0, notice: 0 } } }]);
     expect(await keyward('audit', 'sites', '--auditor', join(dir.path, 'checkpoint.db'))).toMatchObject({ code: 1, stderr: expect.stringContaining('is not a Keyward auditor database') });
     const bytes = readFileSync(bundle);
     bytes[512 * 3] = bytes[512 * 3]! ^ 0x01;

@@ -1,10 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { KeywardError } from '../core/errors';
+import type { LedgerEntry } from '../core/ledger/ledger';
+import { toLedgerEntry } from './ledger';
 
 /** 'KWAU': an auditor's database of audit bundles, never taken for a site's custody database. */
 export const AUDITOR_APPLICATION_ID = 0x4b574155;
-const AUDITOR_SCHEMA = 1;
+const AUDITOR_SCHEMA = 2;
 
 export type AuditorDatabase = Database.Database;
 
@@ -31,16 +33,32 @@ export function openAuditorDatabase(path: string, options: { create: boolean }):
         db.exec(`
           CREATE TABLE bundles (id INTEGER PRIMARY KEY, site_id TEXT NOT NULL, site_name TEXT NOT NULL, file_sha256 TEXT NOT NULL UNIQUE,
             created_at TEXT NOT NULL, head_seq INTEGER NOT NULL, head_hash TEXT NOT NULL, checkpoints INTEGER NOT NULL, closing_hash TEXT NOT NULL, added_at TEXT NOT NULL) STRICT;
-          CREATE TABLE chain (site_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (site_id, seq)) STRICT, WITHOUT ROWID;
+          CREATE TABLE chain (site_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, kind TEXT, body TEXT, PRIMARY KEY (site_id, seq)) STRICT, WITHOUT ROWID;
           CREATE TABLE findings (id INTEGER PRIMARY KEY, site_id TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, bundle_id INTEGER NOT NULL REFERENCES bundles (id), at TEXT NOT NULL) STRICT;
+          CREATE TABLE site_states (site_id TEXT PRIMARY KEY, bundle_id INTEGER NOT NULL REFERENCES bundles (id), state TEXT NOT NULL) STRICT;
         `);
       })();
-    }
+    } else if ((db.pragma('user_version', { simple: true }) as number) === 1) upgradeToEntries(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * Schema 1 held each site's entry hashes only; schema 2 keeps the entries themselves (for the
+ * site's ledger, custody and findings). A site's bodies are filled in by its next bundle.
+ */
+function upgradeToEntries(db: AuditorDatabase): void {
+  db.transaction(() => {
+    db.exec(`
+      ALTER TABLE chain ADD COLUMN kind TEXT;
+      ALTER TABLE chain ADD COLUMN body TEXT;
+      CREATE TABLE site_states (site_id TEXT PRIMARY KEY, bundle_id INTEGER NOT NULL REFERENCES bundles (id), state TEXT NOT NULL) STRICT;
+    `);
+    db.pragma(`user_version = ${AUDITOR_SCHEMA}`);
+  })();
 }
 
 export interface HeldBundle {
@@ -73,9 +91,60 @@ export function insertBundle(db: AuditorDatabase, b: Omit<HeldBundle, 'id'>): nu
 export const heldHashes = (db: AuditorDatabase, siteId: string, from: number, to: number): string[] =>
   db.prepare('SELECT hash FROM chain WHERE site_id = ? AND seq BETWEEN ? AND ? ORDER BY seq').pluck().all(siteId, from, to) as string[];
 
-export function extendChain(db: AuditorDatabase, siteId: string, fromSeq: number, hashes: readonly string[]): void {
-  const insert = db.prepare('INSERT INTO chain (site_id, seq, hash) VALUES (?, ?, ?)');
-  hashes.forEach((hash, i) => insert.run(siteId, fromSeq + i, hash));
+/** An entry as a bundle holds it: its canonical body (without the hash), its hash and its kind. */
+export interface HeldEntry {
+  readonly hash: string;
+  readonly kind: string;
+  readonly body: string;
+}
+
+export function extendChain(db: AuditorDatabase, siteId: string, fromSeq: number, entries: readonly HeldEntry[]): void {
+  const insert = db.prepare('INSERT INTO chain (site_id, seq, hash, kind, body) VALUES (?, ?, ?, ?, ?)');
+  entries.forEach((e, i) => insert.run(siteId, fromSeq + i, e.hash, e.kind, e.body));
+}
+
+/** Entries held by hash only (an auditor database of schema 1) take their bodies from a bundle of the same chain. */
+export function fillMissingBodies(db: AuditorDatabase, siteId: string, entries: readonly HeldEntry[]): void {
+  const missing = db.prepare('SELECT seq FROM chain WHERE site_id = ? AND body IS NULL ORDER BY seq').pluck().all(siteId) as number[];
+  const fill = db.prepare('UPDATE chain SET kind = ?, body = ? WHERE site_id = ? AND seq = ? AND hash = ?');
+  for (const seq of missing) {
+    const entry = entries[seq - 1];
+    if (entry) fill.run(entry.kind, entry.body, siteId, seq, entry.hash);
+  }
+}
+
+/** The held entries of a site of the given kinds (all, without kinds), oldest first. */
+export function heldEntriesOfKinds(db: AuditorDatabase, siteId: string, kinds?: readonly string[]): LedgerEntry[] {
+  const where = kinds ? `AND kind IN (${kinds.map(() => '?').join(', ')})` : '';
+  const rows = db.prepare(`SELECT body, hash FROM chain WHERE site_id = ? AND body IS NOT NULL ${where} ORDER BY seq`).all(siteId, ...(kinds ?? [])) as { body: string; hash: string }[];
+  return rows.map(toLedgerEntry);
+}
+
+/** A page of a site's held entries, newest first, before `beforeSeq`, narrowed by kind families (`custody.`) and text; and how many match. */
+export function heldEntriesPage(db: AuditorDatabase, siteId: string, query: { kinds?: readonly string[]; text?: string }, page: { limit: number; beforeSeq?: number }): { entries: LedgerEntry[]; total: number } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (query.kinds?.length) {
+    parts.push(`(${query.kinds.map(() => "(kind = ? OR (substr(?, -1) = '.' AND substr(kind, 1, length(?)) = ?))").join(' OR ')})`);
+    for (const kind of query.kinds) params.push(kind, kind, kind, kind);
+  }
+  if (query.text) {
+    parts.push('instr(lower(body), lower(?)) > 0');
+    params.push(query.text);
+  }
+  const sql = parts.length ? `AND ${parts.join(' AND ')}` : '';
+  const rows = db.prepare(`SELECT body, hash FROM chain WHERE site_id = ? AND body IS NOT NULL AND seq < ? ${sql} ORDER BY seq DESC LIMIT ?`).all(siteId, page.beforeSeq ?? Number.MAX_SAFE_INTEGER, ...params, page.limit) as { body: string; hash: string }[];
+  const total = db.prepare(`SELECT count(*) FROM chain WHERE site_id = ? AND body IS NOT NULL ${sql}`).pluck().get(siteId, ...params) as number;
+  return { entries: rows.map(toLedgerEntry), total };
+}
+
+/** What the auditor judged of a site from its held entries, as of the bundle named: kept as JSON, read back as written. */
+export const saveSiteState = (db: AuditorDatabase, siteId: string, bundleId: number, state: unknown) =>
+  db.prepare('INSERT INTO site_states (site_id, bundle_id, state) VALUES (?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET bundle_id = excluded.bundle_id, state = excluded.state').run(siteId, bundleId, JSON.stringify(state));
+
+export function readSiteState(db: AuditorDatabase, siteId: string): unknown {
+  const state = db.prepare('SELECT state FROM site_states WHERE site_id = ?').pluck().get(siteId) as string | undefined;
+  return state === undefined ? undefined : (JSON.parse(state) as unknown);
 }
 
 export interface AuditorFinding {

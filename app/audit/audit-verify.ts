@@ -108,12 +108,19 @@ const same = (a: unknown, b: unknown) => canonicalJson(asJson(a)) === canonicalJ
  * site are those the ledger itself defines. The first fault is named with its member.
  */
 export function verifyAuditBundle(path: string): BundleVerification {
-  const { entryHashes: _hashes, ...verification } = verifyAuditBundleBytes(readInputFile(path));
+  const { entryHashes: _hashes, entries: _entries, siteFacts: _facts, ...verification } = verifyAuditBundleBytes(readInputFile(path));
   return verification;
 }
 
-/** The same over the bundle's bytes, with every entry's hash in order when it verifies (what an auditor database holds). */
-export function verifyAuditBundleBytes(bytes: Buffer): BundleVerification & { readonly entryHashes?: readonly string[] } {
+/** What an auditor database takes from a bundle that verifies: every entry in order, and the site's facts (site.json) the closing checkpoint signed. */
+export interface VerifiedContents {
+  readonly entryHashes: readonly string[];
+  readonly entries: readonly { readonly hash: string; readonly kind: string; readonly body: string }[];
+  readonly siteFacts: Readonly<Record<string, unknown>>;
+}
+
+/** The same over the bundle's bytes, with its contents when it verifies (what an auditor database holds). */
+export function verifyAuditBundleBytes(bytes: Buffer): BundleVerification & Partial<VerifiedContents> {
   try {
     return verifyMembers(readMembers(bytes));
   } catch (error) {
@@ -122,7 +129,7 @@ export function verifyAuditBundleBytes(bytes: Buffer): BundleVerification & { re
   }
 }
 
-function verifyMembers(members: TarMember[]): BundleVerification & { readonly entryHashes: readonly string[] } {
+function verifyMembers(members: TarMember[]): BundleVerification & VerifiedContents {
   const byName = new Map(members.map((m) => [m.name, m]));
   const closing = readClosing(byName.get('closing-checkpoint.json')!);
   const manifestMember = byName.get('manifest.json')!;
@@ -161,12 +168,15 @@ function verifyMembers(members: TarMember[]): BundleVerification & { readonly en
   if (!same(readJson(byName.get('custodians.json')!), custodianKeysOf(described))) throw new BundleFinding('custodians.json', 'custodians.json does not hold the keys the ledger registered');
   const checkpoints = checkpointsOf(described);
   if (!same(readJson(byName.get('checkpoints.json')!), checkpoints)) throw new BundleFinding('checkpoints.json', 'checkpoints.json does not hold the checkpoints in the ledger');
-  if (!same((readJson(byName.get('site.json')!) as { site?: unknown }).site, site)) throw new BundleFinding('site.json', 'site.json names another site than the ledger does');
+  const siteFacts = (readJson(byName.get('site.json')!) ?? {}) as Record<string, unknown>;
+  if (!same(siteFacts.site, site)) throw new BundleFinding('site.json', 'site.json names another site than the ledger does');
   const payload = closing.entry.payload as Record<string, unknown>;
   const actor = (role: string) => closing.entry.actors.find((a) => a.role === role)?.name ?? '';
   return {
     ok: true,
     entryHashes: rows.map((row) => row.hash),
+    entries: rows,
+    siteFacts,
     site,
     createdAt: manifest.createdAt,
     head: manifest.head,

@@ -1,9 +1,28 @@
 import { createHash } from 'node:crypto';
 import { KeywardError } from '../../core/errors';
-import { extendChain, findBundleByFile, furthestBundle, heldHashes, insertAuditorFinding, insertBundle, bundlesOfSite, listAuditorFindings, listSiteIds, openAuditorDatabase, type AuditorFinding, type HeldBundle } from '../../db/auditor';
+import {
+  extendChain,
+  fillMissingBodies,
+  findBundleByFile,
+  furthestBundle,
+  heldEntriesOfKinds,
+  heldHashes,
+  insertAuditorFinding,
+  insertBundle,
+  bundlesOfSite,
+  listAuditorFindings,
+  listSiteIds,
+  openAuditorDatabase,
+  readSiteState,
+  saveSiteState,
+  type AuditorDatabase,
+  type AuditorFinding,
+  type HeldBundle,
+} from '../../db/auditor';
 import { readInputFile } from '../input-file';
 import type { Clock } from '../ports';
 import { verifyAuditBundleBytes } from './audit-verify';
+import { SITE_STATE_KINDS, judgeSiteEntries, summariseSite, type SiteState } from './site-judgement';
 
 export interface AddedBundle {
   readonly site: { readonly id: string; readonly name: string };
@@ -30,6 +49,9 @@ export function addAuditBundle(auditorPath: string, file: string, clock: Clock):
     const site = verification.site!;
     const head = verification.head!;
     const hashes = verification.entryHashes!;
+    const entries = verification.entries!;
+    const organisation = (verification.siteFacts?.organisation ?? {}) as { checkIntervalDays?: unknown };
+    const checkIntervalDays = typeof organisation.checkIntervalDays === 'number' && organisation.checkIntervalDays > 0 ? organisation.checkIntervalDays : DEFAULT_CHECK_INTERVAL_DAYS;
     const at = clock.now().toISOString();
     return db
       .transaction((): AddedBundle => {
@@ -46,13 +68,23 @@ export function addAuditBundle(auditorPath: string, file: string, clock: Clock):
         if (standing === 'new-site') raise('unknown-site', 'notice', `a bundle from ${label}, a site this auditor database did not know: its head ${head.hash} at entry ${head.seq} is held from now on`);
         if (standing === 'fork') raise('fork', 'critical', `${label} forked: this bundle's head ${head.hash} (entry ${head.seq}) does not extend the head held from an earlier bundle, ${held!.headHash} (entry ${held!.headSeq})`);
         if (standing === 'rollback') raise('rollback', 'critical', `${label} went back: this bundle's head ${head.hash} (entry ${head.seq}) is behind the head held from an earlier bundle, ${held!.headHash} (entry ${held!.headSeq})`);
-        if (standing === 'new-site' || standing === 'extends') extendChain(db, site.id, (held?.headSeq ?? 0) + 1, hashes.slice(held?.headSeq ?? 0));
+        if (standing === 'new-site' || standing === 'extends') extendChain(db, site.id, (held?.headSeq ?? 0) + 1, entries.slice(held?.headSeq ?? 0));
+        if (standing === 'extends' || standing === 'same') fillMissingBodies(db, site.id, entries);
+        // The chain held moved on (or was seen again, later): the site is judged as of this bundle.
+        if (standing !== 'fork' && standing !== 'rollback') judgeHeldSite(db, site.id, bundleId, verification.createdAt!, checkIntervalDays);
         return { site, head, standing, findings };
       })
       .immediate();
   } finally {
     db.close();
   }
+}
+
+/** The site's own default between presence checks, for a bundle whose site facts do not say. */
+const DEFAULT_CHECK_INTERVAL_DAYS = 90;
+
+function judgeHeldSite(db: AuditorDatabase, siteId: string, bundleId: number, asOf: string, checkIntervalDays: number): void {
+  saveSiteState(db, siteId, bundleId, summariseSite(judgeSiteEntries(heldEntriesOfKinds(db, siteId, SITE_STATE_KINDS), asOf, checkIntervalDays)));
 }
 
 function judgeStanding(held: HeldBundle | undefined, hashes: readonly string[], heldPrefix: readonly string[]): AddedBundle['standing'] {
@@ -71,6 +103,8 @@ export interface SiteOverview {
   readonly lastBundleAt: string;
   readonly bundles: number;
   readonly findings: readonly AuditorFinding[];
+  /** What the held chain says of the site's custody and findings, as of its latest bundle (absent until a bundle of schema 2 is added). */
+  readonly state: SiteState | null;
 }
 
 /** Every site the auditor holds bundles of: the furthest head, its checkpoints, and the site's findings, worst first. */
@@ -81,7 +115,7 @@ export function auditorOverview(auditorPath: string): SiteOverview[] {
     return listSiteIds(db).map((siteId) => {
       const furthest = furthestBundle(db, siteId)!;
       const count = bundlesOfSite(db, siteId);
-      return { siteId, siteName: furthest.siteName, headSeq: furthest.headSeq, headHash: furthest.headHash, checkpoints: furthest.checkpoints, lastBundleAt: count.last, bundles: count.n, findings: findings.filter((f) => f.siteId === siteId) };
+      return { siteId, siteName: furthest.siteName, headSeq: furthest.headSeq, headHash: furthest.headHash, checkpoints: furthest.checkpoints, lastBundleAt: count.last, bundles: count.n, findings: findings.filter((f) => f.siteId === siteId), state: (readSiteState(db, siteId) as SiteState | undefined) ?? null };
     });
   } finally {
     db.close();

@@ -1,6 +1,6 @@
 import { exportAuditBundle } from '../../app/audit/audit-export';
 import { verifyAuditBundle } from '../../app/audit/audit-verify';
-import { addAuditBundle, auditorOverview } from '../../app/audit/auditor';
+import { addAuditBundle, auditorOverview, type SiteOverview } from '../../app/audit/auditor';
 import { systemClock } from '../../app/ports';
 import { drillKeySource, hidKeySource } from '../../app/presence/key-sources';
 import type { CommandContext, CommandModule } from '../command';
@@ -38,14 +38,34 @@ export const runs = {
   },
   auditSites: ({ options }) => {
     const sites = auditorOverview(options.auditor as string);
-    const critical = sites.some((s) => s.findings.some((f) => f.severity === 'critical'));
+    const critical = sites.some((s) => s.findings.some((f) => f.severity === 'critical') || (s.state?.open.critical ?? 0) > 0);
+    const open = (s: SiteOverview) => (s.state ? `${s.state.open.critical}/${s.state.open.warning}/${s.state.open.notice}` : 'not known');
+    const out = (s: SiteOverview) => (s.state ? `${s.state.out.length}${s.state.overdue ? ` (${s.state.overdue} overdue)` : ''}` : 'not known');
     return {
       value: sites,
       human: [
-        table(['SITE', 'SITE ID', 'ENTRIES', 'HEAD', 'CHECKPOINTS', 'BUNDLES', 'LAST BUNDLE', 'FINDINGS'], sites.map((s) => [s.siteName || '(unnamed)', s.siteId.slice(0, 16), s.headSeq, s.headHash.slice(0, 16), s.checkpoints, s.bundles, s.lastBundleAt, s.findings.map((f) => f.kind.toUpperCase()).join(' ')])),
+        table(
+          ['SITE', 'SITE ID', 'ENTRIES', 'HEAD', 'CHECKPOINTS', 'BUNDLES', 'LAST BUNDLE', 'OPEN C/W/N', 'OUT', 'FINDINGS'],
+          sites.map((s) => [s.siteName || '(unnamed)', s.siteId.slice(0, 16), s.headSeq, s.headHash.slice(0, 16), s.checkpoints, s.bundles, s.lastBundleAt, open(s), out(s), s.findings.map((f) => f.kind.toUpperCase()).join(' ')]),
+        ),
         ...sites.flatMap((s) => s.findings.map((f) => `${f.severity.toUpperCase()}: ${f.message}`)),
+        ...sites.flatMap((s) => siteLines(s)),
       ].join('\n'),
       exitCode: critical ? 2 : 0,
     };
   },
 } satisfies CommandModule['runs'];
+
+/** A site's custody and open findings as its latest bundle's ledger shows them. */
+function siteLines(s: SiteOverview): string[] {
+  const name = s.siteName || '(unnamed)';
+  if (!s.state) return [`${name}: custody and findings not known until its next bundle is added`];
+  const at = s.state.asOf;
+  return [
+    `${name}, as of its bundle of ${at}: ${s.state.out.length ? `${s.state.out.length} item(s) out of the safe` : 'every item in the safe'}`,
+    ...s.state.out.map(
+      (c) => `  ${c.label}: out with ${c.custodian}${c.witness ? ` (witness ${c.witness})` : ' (no witness)'} since ${c.checkedOutAt} (entry ${c.checkoutSeq}), expected back ${c.expectedReturnAt}${c.overdue ? ' — OVERDUE' : ''}`,
+    ),
+    ...s.state.findings.map((f) => `  ${f.severity.toUpperCase()}: ${f.title} (since ${f.since})`),
+  ];
+}
