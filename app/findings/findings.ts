@@ -6,7 +6,8 @@ import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import { listAccounts } from '../../db/accounts';
 import { listAuthenticators } from '../../db/authenticators';
 import { sitesOfAuthenticators } from '../../db/netpath-sites';
-import { entriesOfKinds, firstEntry, latestEntryOfKinds } from '../../db/ledger';
+import { firstEntry, latestEntryOfKinds, readHead } from '../../db/ledger';
+import { streamEntriesOfKinds } from '../../db/ledger-stream';
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { checkoutWindows, signInsOfUsers } from '../../db/signins';
 import { listCardCertificates } from '../../db/smartcards';
@@ -134,7 +135,8 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
   const findings = judgeFindings({
     now,
     checkIntervalDays: org.checkIntervalDays,
-    entries: entriesOfKinds(db, JUDGED_KINDS),
+    // Read a window at a time: years of custody history are folded without being held.
+    entries: streamEntriesOfKinds(db, JUDGED_KINDS, { upTo: readHead(db).seq }),
     expectedItems,
     ledgerCreatedAt,
     present,

@@ -27,8 +27,8 @@ export interface JudgementInput {
   readonly now: Date;
   /** Days between presence checks of an item, and between network proofs (an organisation fact, 90 by default). */
   readonly checkIntervalDays: number;
-  /** The entries of JUDGED_KINDS, oldest first. */
-  readonly entries: readonly JudgedEntry[];
+  /** The entries of JUDGED_KINDS, oldest first: walked once, so they may be read as they come rather than held. */
+  readonly entries: Iterable<JudgedEntry>;
   readonly expectedItems: readonly ExpectedItem[];
   /** When the ledger began: the clock for "no network proof within the interval" starts there. */
   readonly ledgerCreatedAt: string | null;
