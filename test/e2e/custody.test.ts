@@ -22,15 +22,20 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     const { s } = suite;
     await page.getByRole('button', { name: 'Custody' }).click();
     await page.getByLabel(/Drill mode/).check();
-    // The first two found the circle together; a third joins with their approval.
-    const found = page.getByRole('form', { name: 'Found the circle of custodians' });
+    // The first two found the circle together, in a dialog opened from the list; a third joins with their approval.
+    await page.getByRole('button', { name: 'Found the circle of custodians…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Found the circle of custodians (drill)' });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('founder-first');
+    const found = dialog.getByRole('form', { name: 'Found the circle of custodians' });
     await found.getByLabel("First custodian's full name").fill('Alice Example');
     await found.getByLabel("Second custodian's full name").fill('Bob Example');
     await found.getByRole('button', { name: 'Found the circle' }).click();
     for (const name of ['Alice Example', 'Bob Example']) await touchDrillKey(page, `${name}'s key`);
     for (const name of ['Alice Example', 'Bob Example']) await touchDrillKey(page, `${name}'s key`);
     await page.getByText('Alice Example and Bob Example founded the circle of custodians.').waitFor();
-    const enrol = page.getByRole('form', { name: "Enrol a custodian's key" });
+    // Once founded, the same dialog goes on to enrolment.
+    const enrol = page.getByRole('dialog', { name: "Enrol a custodian's key (drill)" }).getByRole('form', { name: "Enrol a custodian's key" });
     await enrol.getByLabel("New custodian's full name").fill('Carol Example');
     await enrol.getByLabel('Approved by').selectOption('Alice Example');
     await enrol.getByLabel('and by').selectOption('Alice Example');
@@ -41,6 +46,9 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await touchDrillKey(page, "Carol Example's key");
     for (const name of ['Alice Example', 'Bob Example']) await touchDrillKey(page, `${name}'s key`);
     await page.getByText("Enrolled Carol Example's key.").waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Enrol a custodian's key…");
     await page.reload();
     await page.getByRole('button', { name: 'Custody' }).click();
     await page.getByLabel(/Drill mode/).check();
@@ -77,8 +85,16 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await page.getByText(/YK-01 returned under seal S-2, presence check OK; ledger entry \d+/).waitFor();
     await page.getByText('Everything is in the safe.').waitFor();
 
-    await page.getByLabel('Item', { exact: true }).selectOption({ label: 'YK-01' });
-    await page.getByRole('cell', { name: /under S-2/ }).waitFor();
+    // The item's history opens in its own dialog from the list's title.
+    await page.getByRole('button', { name: 'History of an item…' }).click();
+    const history = page.getByRole('dialog', { name: 'History of an item' });
+    await history.getByLabel('Item', { exact: true }).selectOption({ label: 'YK-01 (drill)' });
+    await history.getByRole('cell', { name: /under S-2/ }).waitFor();
+    await history.getByRole('cell', { name: 'S-1', exact: true }).waitFor();
+    const axe = await runAxe(page);
+    expect([...axe.violations, ...axe.incomplete]).toEqual([]);
+    await history.getByRole('button', { name: 'Close' }).click();
+    await history.waitFor({ state: 'hidden' });
     const kinds = s.db.prepare("SELECT kind FROM ledger_entries WHERE kind LIKE 'custody.%' ORDER BY seq").pluck().all();
     expect(kinds).toEqual(['custody.checked_out', 'custody.returned']);
 

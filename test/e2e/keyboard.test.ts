@@ -59,6 +59,19 @@ describe('keyboard alone, in Chromium, on a busy site', () => {
     for (const label of ['YK-02', "Bob Example's key", "Alice Example's key"]) await touchByKeyboard(page, label);
     await page.getByText(/YK-02 returned under seal S-3, presence check OK; ledger entry \d+/).waitFor();
     expect(suite.s.db.prepare("SELECT kind FROM ledger_entries WHERE kind LIKE 'custody.%' ORDER BY seq").pluck().all()).toEqual(['custody.checked_out', 'custody.checked_out', 'custody.returned']);
+
+    // The item's history, in its dialog: opened, read and closed from the keyboard.
+    await tabTo(page, 'History of an item…', { back: true });
+    await page.keyboard.press('Enter');
+    const history = page.getByRole('dialog', { name: 'History of an item' });
+    await history.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('history-item');
+    await page.keyboard.type('YK-02');
+    await history.getByRole('cell', { name: /under S-3/ }).waitFor();
+    await expectAccessible(page, 'item history');
+    await page.keyboard.press('Escape');
+    await history.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('History of an item…');
   });
 
   it('runs the presence check and a validation with the keyboard alone', { timeout: 120_000 }, async () => {

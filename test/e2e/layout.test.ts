@@ -48,6 +48,35 @@ describe('every screen in Chromium, on a busy site', () => {
     expect(problems).toEqual([]);
   });
 
+  it("fits Custody's dialogs at 1280×800 and 1024×700: an item's history and a custodian's enrolment", { timeout: 120_000 }, async () => {
+    const { page } = suite.ui;
+    await open(page, 'Custody');
+    await page.getByLabel(/Drill mode/).check();
+    const problems: string[] = [];
+    for (const [opener, dialogName] of [
+      ['History of an item…', 'History of an item'],
+      ["Enrol a custodian's key…", "Enrol a custodian's key (drill)"],
+    ] as const) {
+      await page.getByRole('button', { name: opener }).click();
+      const dialog = page.getByRole('dialog', { name: dialogName });
+      await dialog.waitFor();
+      if (dialogName === 'History of an item') {
+        await dialog.getByLabel('Item', { exact: true }).selectOption({ label: 'YK-02 (drill)' });
+        await dialog.getByRole('cell', { name: 'still out' }).waitFor();
+      }
+      for (const [width, height] of SIZES) {
+        await page.setViewportSize({ width, height });
+        for (const p of await overflowProblems(page)) problems.push(`${dialogName} at ${width}×${height}: ${p}`);
+        await page.screenshot({ path: `${SCREENSHOTS}layout-custody-${slug(dialogName)}-${width}x${height}.png` });
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    await page.getByLabel(/Drill mode/).uncheck();
+    expect(problems).toEqual([]);
+  });
+
   it('has no axe-core violations and nothing left for review on any screen', { timeout: 120_000 }, async () => {
     const { page } = suite.ui;
     const found: string[] = [];

@@ -2,12 +2,14 @@ import { useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { DataTable } from '../../components/DataTable';
 import { Columns, Panel, Screen } from '../../components/Layout';
+import { TaskDialog } from '../../components/TaskDialog';
 import { StatusChip } from '../../components/StatusChip';
 import { invoke } from '../../lib/ipc';
 import { formatLocalTime } from '../../lib/format';
 import { useChannel } from '../../lib/useChannel';
 import { CheckoutWizard } from './CheckoutWizard';
-import { EnrolCustodian } from './EnrolCustodian';
+import { EnrolCustodian, enrolCustodianTitle } from './EnrolCustodian';
+import { ItemHistory } from './ItemHistory';
 import { ReturnFlow } from './ReturnFlow';
 
 type Item = ChannelResults['custody:list'][number];
@@ -18,10 +20,12 @@ export function CustodyScreen() {
   const [drill, setDrill] = useState(false);
   const { value: custody } = useChannel('custody:list', {});
   const { value: inventory } = useChannel('inventory:list', {});
-  const [historyOf, setHistoryOf] = useState('');
   const open = (custody ?? []).filter((c) => c.returnedAt === null);
   const [countersignError, setCountersignError] = useState<ReplyError | undefined>(undefined);
   const activeNames = inventory?.custodians.filter((c) => c.active).map((c) => c.name) ?? [];
+  // The circle of this mode: drill custodians hold drill keys, real custodians real ones.
+  const circle = (inventory?.custodians ?? []).filter((c) => c.active && c.key === (drill ? 'drill' : 'real')).map((c) => c.name);
+  const enrolTitle = enrolCustodianTitle(circle);
 
   async function countersignItem(event: FormEvent<HTMLFormElement>, item: Item) {
     event.preventDefault();
@@ -41,7 +45,20 @@ export function CustodyScreen() {
         </label>
       }
     >
-      <Panel id="out" title="Currently out">
+      <Panel
+        id="out"
+        title="Currently out"
+        actions={
+          <>
+            <TaskDialog opener="History of an item…" title="History of an item">
+              {() => <ItemHistory custody={custody} authenticators={inventory?.authenticators ?? []} />}
+            </TaskDialog>
+            <TaskDialog opener={`${enrolTitle}…`} title={drill ? `${enrolTitle} (drill)` : enrolTitle}>
+              {() => <EnrolCustodian drill={drill} custodians={circle} />}
+            </TaskDialog>
+          </>
+        }
+      >
         {countersignError && (
           <p className="form-error" role="alert">
             {countersignError.message}
@@ -54,7 +71,7 @@ export function CustodyScreen() {
           empty="Everything is in the safe."
           rowClass={(c) => (c.overdue ? 'row-critical' : undefined)}
           columns={[
-            { header: 'Item', cell: (c) => <span className="token">{c.label}</span> },
+            { header: 'Item', cell: (c) => <span className="token item-label">{c.label}</span> },
             { header: 'Custodian', cell: (c) => c.custodian },
             { header: 'Witness', cell: (c) => c.witness ?? 'none' },
             { header: 'Reason', cell: (c) => `${c.reason}${c.ticket ? ` (${c.ticket})` : ''}` },
@@ -93,36 +110,6 @@ export function CustodyScreen() {
         <CheckoutWizard drill={drill} inventory={inventory} />
         <ReturnFlow drill={drill} open={open} custodians={activeNames} />
       </Columns>
-
-      <Panel id="history" title="History of an item">
-        <div className="field narrow">
-          <label htmlFor="history-item">Item</label>
-          <select id="history-item" value={historyOf} onChange={(e) => setHistoryOf(e.currentTarget.value)}>
-            <option value="">— choose —</option>
-            {(inventory?.authenticators ?? []).map((a) => (
-              <option key={a.id} value={String(a.id)}>
-                {a.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        {historyOf && (
-          <DataTable<Item>
-            caption="Checkouts and returns of this item"
-            rows={(custody ?? []).filter((c) => String(c.authenticatorId) === historyOf)}
-            rowKey={(c) => c.id}
-            empty="This item has never left the safe."
-            columns={[
-              { header: 'Out', cell: (c) => `${when(c.checkedOutAt)} (entry ${c.checkoutSeq})` },
-              { header: 'By', cell: (c) => `${c.custodian}${c.witness ? ` / ${c.witness}` : ' / no witness'}` },
-              { header: 'Seal broken', cell: (c) => `${c.brokenSeal}${c.sealIntact ? '' : ' (was tampered)'}` },
-              { header: 'Back', cell: (c) => (c.returnedAt ? `${when(c.returnedAt)} under ${c.returnSeal}` : 'still out') },
-            ]}
-          />
-        )}
-      </Panel>
-
-      <EnrolCustodian drill={drill} custodians={(inventory?.custodians ?? []).filter((c) => c.active && c.key === (drill ? 'drill' : 'real')).map((c) => c.name)} />
     </Screen>
   );
 }

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../../electron/common/channels';
 import { invoke } from '../../lib/ipc';
-import { Panel } from '../../components/Layout';
 import { PeopleSelect } from './PeopleSelect';
 
 /**
  * Custodians join the circle of trust under dual control: the first two found it together, each
- * touching their own key; every later custodian is approved by two who are already in it.
+ * touching their own key; every later custodian is approved by two who are already in it. It
+ * sits in a dialog whose title says which of the two it is (`enrolCustodianTitle`).
  */
 export function EnrolCustodian({ drill, custodians }: { readonly drill: boolean; readonly custodians: readonly string[] }) {
   const [message, setMessage] = useState('');
@@ -37,52 +37,51 @@ export function EnrolCustodian({ drill, custodians }: { readonly drill: boolean;
         {error.message}
       </small>
     ) : null;
-  return (
-    <Panel id="custodian-key" title={founding ? 'Found the circle of custodians' : "A new custodian's own key"}>
-      {founding ? (
-        <form className="entity-form" aria-label="Found the circle of custodians" onSubmit={(e) => void submit(e)} noValidate>
-          <p className="hint">The first two custodians found the circle together, each touching their own key; nobody joins alone.</p>
-          <div className="field narrow">
-            <label htmlFor="founder-first">First custodian's full name</label>
-            <input id="founder-first" name="first" type="text" autoComplete="off" aria-invalid={error?.field === 'first' || undefined} />
-            {errorAt('first')}
-          </div>
-          <div className="field narrow">
-            <label htmlFor="founder-second">Second custodian's full name</label>
-            <input id="founder-second" name="second" type="text" autoComplete="off" aria-invalid={error?.field === 'second' || undefined} />
-            {errorAt('second')}
-          </div>
-          <button type="submit">Found the circle</button>
-          {error && !['first', 'second'].includes(error.field ?? '') && (
-            <small className="field-error" role="alert">
-              {error.message}
-            </small>
-          )}
-          <span className="progress" role="status">
-            {message}
-          </span>
-        </form>
-      ) : (
-        <form className="entity-form" aria-label="Enrol a custodian's key" onSubmit={(e) => void submit(e)} noValidate>
-          <div className="field narrow">
-            <label htmlFor="custodian-name">New custodian's full name</label>
-            <input id="custodian-name" name="name" type="text" autoComplete="off" aria-invalid={error?.field === 'name' || undefined} />
-            {errorAt('name')}
-          </div>
-          <PeopleSelect id="custodian-approver1" name="approver1" label="Approved by" people={custodians} />
-          <PeopleSelect id="custodian-approver2" name="approver2" label="and by" people={custodians} />
-          {errorAt('approvers')}
-          <button type="submit">Enrol their key</button>
-          {error && !['name', 'approvers'].includes(error.field ?? '') && (
-            <small className="field-error" role="alert">
-              {error.message}
-            </small>
-          )}
-          <span className="progress" role="status">
-            {message}
-          </span>
-        </form>
+  return founding ? (
+    <form className="entity-form" aria-label="Found the circle of custodians" onSubmit={(e) => void submit(e)} noValidate>
+      <p className="hint">The first two custodians found the circle together, each touching their own key; nobody joins alone.</p>
+      <div className="field narrow">
+        <label htmlFor="founder-first">First custodian's full name</label>
+        <input id="founder-first" name="first" type="text" autoComplete="off" aria-invalid={error?.field === 'first' || undefined} />
+        {errorAt('first')}
+      </div>
+      <div className="field narrow">
+        <label htmlFor="founder-second">Second custodian's full name</label>
+        <input id="founder-second" name="second" type="text" autoComplete="off" aria-invalid={error?.field === 'second' || undefined} />
+        {errorAt('second')}
+      </div>
+      <button type="submit">Found the circle</button>
+      {error && !['first', 'second'].includes(error.field ?? '') && (
+        <small className="field-error" role="alert">
+          {error.message}
+        </small>
       )}
-    </Panel>
+      <span className="progress" role="status">
+        {message}
+      </span>
+    </form>
+  ) : (
+    <form className="entity-form" aria-label="Enrol a custodian's key" onSubmit={(e) => void submit(e)} noValidate>
+      <div className="field narrow">
+        <label htmlFor="custodian-name">New custodian's full name</label>
+        <input id="custodian-name" name="name" type="text" autoComplete="off" aria-invalid={error?.field === 'name' || undefined} />
+        {errorAt('name')}
+      </div>
+      <PeopleSelect id="custodian-approver1" name="approver1" label="Approved by" people={custodians} />
+      <PeopleSelect id="custodian-approver2" name="approver2" label="and by" people={custodians} />
+      {errorAt('approvers')}
+      <button type="submit">Enrol their key</button>
+      {error && !['name', 'approvers'].includes(error.field ?? '') && (
+        <small className="field-error" role="alert">
+          {error.message}
+        </small>
+      )}
+      <span className="progress" role="status">
+        {message}
+      </span>
+    </form>
   );
 }
+
+/** What the custody screen's button and dialog say: founding while nobody of this mode holds a key, enrolling after. */
+export const enrolCustodianTitle = (custodians: readonly string[]): string => (custodians.length === 0 ? 'Found the circle of custodians' : "Enrol a custodian's key");
