@@ -29,7 +29,7 @@ const backup = runsOf(() => import('./commands/backup'));
 const drillKeys: OptionSpec = { type: 'boolean', help: 'use drill keys from the drill store (for drills and scripted rehearsals)' };
 const yn = (help: string): OptionSpec => ({ type: 'string', value: 'yes|no|unknown', help });
 const stepOptions: Record<string, OptionSpec> = {
-  step: { type: 'string', required: true, value: 'STEP', help: 'monitoring-informed, process-documented, people-trained, credentials-tested, no-personal-mfa or two-paths' },
+  step: { type: 'string', required: true, value: 'STEP', help: 'monitoring-informed, process-documented, people-trained, credentials-tested, no-personal-mfa, two-paths, cleanup-excluded or device-accessible' },
   custodian: { type: 'string', required: true, value: 'NAME', help: 'the custodian who attests, with their own key' },
   simulated: { type: 'boolean', help: 'the custodian uses a drill key' },
 };
@@ -104,6 +104,16 @@ export const COMMANDS: readonly Command[] = [
     load: inventory('placeAdd'),
   },
   { path: ['place', 'list'], readonly: true, summary: 'List storage places', options: {}, load: inventory('placeList') },
+  {
+    path: ['place', 'access'],
+    summary: 'Record who can open a storage place: the whole list, which replaces the last (the same list again confirms it); exit 2 if a key is then out of reach',
+    options: {
+      place: { type: 'string', required: true, value: 'NAME', help: 'the storage place' },
+      person: { type: 'string', multiple: true, value: 'NAME', help: 'a person with access to the place (give each)' },
+    },
+    load: posture('placeAccess'),
+  },
+  { path: ['place', 'access-list'], readonly: true, summary: 'Who can open each storage place, what it holds, and when the list was recorded', options: {}, load: posture('placeAccessList') },
   {
     path: ['key', 'add'],
     summary: 'Add an authenticator (FIDO2 key or smartcard) by hand',
@@ -403,7 +413,13 @@ export const COMMANDS: readonly Command[] = [
   {
     path: ['validation', 'attest'],
     summary: 'Attest one step of the validation with a key touch',
-    options: { ...stepOptions, note: { type: 'string', value: 'TEXT', help: 'what was done' } },
+    options: {
+      ...stepOptions,
+      note: { type: 'string', value: 'TEXT', help: 'what was done' },
+      account: { type: 'string', value: 'UPN', help: 'cleanup-excluded: the account attested (the step is done once every account is)' },
+      policy: { type: 'string', multiple: true, value: 'NAME', help: 'cleanup-excluded: an automated cleanup the account is excluded from (an access review, a lifecycle workflow, an inactive-account cleanup); give each' },
+      'no-cleanup-in-tenant': { type: 'boolean', help: 'cleanup-excluded: the tenant runs no automated cleanup for lack of use at all' },
+    },
     load: validation('validationAttest'),
   },
   {

@@ -2,6 +2,7 @@ import { KeywardError } from '../../core/errors';
 import { currentAlertQueries, writeAlertRulesTemplate } from '../../app/guidance/alert-rules';
 import { assessPosture, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
 import { importEntraExport } from '../../app/guidance/entra-import';
+import { readPlaceAccess, recordPlaceAccess } from '../../app/guidance/place-access';
 import type { CommandModule } from '../command';
 import { table } from '../format';
 import { withProgress } from '../progress';
@@ -35,6 +36,23 @@ export const runs = {
       value: { ok: !failed && !critical, rules, metadata },
       human: [table(['RESULT', 'RULE', 'EVIDENCE'], rules.map((r) => [r.result.toUpperCase(), r.title, r.evidence])), ...metadata.map((m) => `METADATA ${m.severity.toUpperCase()}: ${m.text}`)].join('\n'),
       exitCode: failed || critical ? 2 : 0,
+    };
+  },
+  placeAccess: ({ options, session }) => {
+    const list = recordPlaceAccess(session(), { place: options.place, people: options.person ?? [] });
+    const rule = assessPosture(session()).find((r) => r.id === 'device-reachable')!;
+    const out = rule.result === 'fail';
+    return {
+      value: { ...list, rule },
+      human: `recorded ${list.people.length} ${list.people.length === 1 ? 'person' : 'people'} with access to ${list.place} (entry ${list.seq})${out ? `\nFAIL ${rule.title}: ${rule.evidence}` : ''}`,
+      exitCode: out ? 2 : 0,
+    };
+  },
+  placeAccessList: ({ session }) => {
+    const places = readPlaceAccess(session());
+    return {
+      value: places,
+      human: table(['PLACE', 'HOLDS', 'WHO CAN OPEN IT', 'RECORDED', 'ENTRY'], places.map((p) => [p.place, p.items.join(', '), p.access?.people.join(', ') ?? 'nobody recorded', p.access?.recordedAt.slice(0, 10), p.access?.seq])),
     };
   },
   importEntra: ({ options, session, io }) => {

@@ -10,6 +10,10 @@ function describe(state: ValidationState): string {
     `last completed: ${state.lastCompletedAt ?? 'never'}`,
   ];
   if (state.current) lines.push('', `under way since ${state.current.startedAt} (entry ${state.current.startedSeq}):`, table(['STEP', 'STATUS', 'BY', 'ENTRY'], state.current.steps.map((s) => [s.id, s.status, s.by ?? '', s.seq ?? ''])));
+  const cleanup = state.current?.steps.find((s) => s.id === 'cleanup-excluded');
+  if (cleanup?.status === 'open') {
+    lines.push('', 'cleanup-excluded, account by account:', ...(cleanup.accounts ?? []).map((a) => `  ${a.upn}: ${a.exclusion}, attested by ${a.by} (entry ${a.seq})`), ...(cleanup.pending ?? []).map((upn) => `  ${upn}: to attest`));
+  }
   return lines.join('\n');
 }
 
@@ -22,7 +26,8 @@ export const runs = {
   },
   validationStart: ({ session }) => ({ value: startValidation(session()), human: 'validation started' }),
   validationAttest: async (context) => {
-    const state = await attestStep(context.session(), keys(context), { step: context.options.step, custodian: context.options.custodian, note: context.options.note });
+    const { step, custodian, note, account, policy, 'no-cleanup-in-tenant': none } = context.options;
+    const state = await attestStep(context.session(), keys(context), { step, custodian, note, account, policies: policy, noCleanupInTenant: none === true });
     return { value: state, human: describe(state) };
   },
   validationWaive: async (context) => {
