@@ -1,18 +1,10 @@
 import { KeywardError } from '../../core/errors';
 import { parseText } from '../../core/inventory/inventory';
-import { PEOPLE_MAX, PERSON_NAME_MAX, accessChanges, latestAccessLists, type AccessList } from '../../core/guidance/place-access';
+import { PEOPLE_MAX, PERSON_NAME_MAX, accessChanges, latestAccessLists, type AccessList, type PlaceAccessView } from '../../core/guidance/place-access';
 import { listAuthenticators } from '../../db/authenticators';
 import { appendEntry, entriesOfKinds } from '../../db/ledger';
 import { findPlaceByName, listPlaces } from '../../db/places';
 import { recorded, type Session } from '../ports';
-
-export interface PlaceAccessView {
-  readonly place: string;
-  /** The real keys and cards kept there, bound to an emergency account and in service. */
-  readonly items: readonly string[];
-  /** The newest list recorded; null when nobody has been recorded yet. */
-  readonly access: AccessList | null;
-}
 
 /** The newest access list of each place, keyed by the place's name as it is now. */
 export function accessListsByPlace(session: Pick<Session, 'db'>): Map<string, AccessList> {

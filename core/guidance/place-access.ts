@@ -23,6 +23,15 @@ export interface AccessList {
   readonly by: string;
 }
 
+/** A storage place as the access screens show it: what it holds and who can open it. */
+export interface PlaceAccessView {
+  readonly place: string;
+  /** The real keys and cards kept there, bound to an emergency account and in service. */
+  readonly items: readonly string[];
+  /** The newest list recorded; null when nobody has been recorded yet. */
+  readonly access: AccessList | null;
+}
+
 /** The newest list of each place (by its id), from the ledger's posture.place_access entries, oldest first. */
 export function latestAccessLists(events: readonly (ValidationEvent & { readonly actors?: readonly { readonly name: string }[] })[]): Map<number, AccessList> {
   const lists = new Map<number, AccessList>();

@@ -15,6 +15,7 @@ import type { ValidationState } from '../../core/guidance/validation';
 import type { Reconciliation } from '../../core/guidance/signins';
 import type { ImportedMetadataView } from '../../core/metadata/metadata';
 import type { FactsView } from '../../core/guidance/facts-view';
+import type { AccessList, PlaceAccessView } from '../../core/guidance/place-access';
 import type { AlertQuery } from '../../core/guidance/alert-queries';
 import { RESOLUTION_CHOICES, type Finding } from '../../core/findings/finding';
 
@@ -81,7 +82,18 @@ export const CHANNELS = {
   'posture:get': z.object({}).strict(),
   'validation:get': z.object({}).strict(),
   'validation:start': z.object({}).strict(),
-  'validation:attest': z.object({ step: text(40), custodian: text(200), note: optionalText(300), simulated: z.boolean() }).strict(),
+  'validation:attest': z
+    .object({
+      step: text(40),
+      custodian: text(200),
+      note: optionalText(300),
+      simulated: z.boolean(),
+      // The cleanup-excluded step, attested account by account.
+      account: optionalText(200),
+      policies: z.array(text(300)).max(50).optional(),
+      noCleanupInTenant: z.boolean().optional(),
+    })
+    .strict(),
   'validation:waive': z.object({ step: text(40), custodian: text(200), reason: text(300), simulated: z.boolean() }).strict(),
   'validation:complete': z.object({}).strict(),
   'signins:import': z.object({}).strict(),
@@ -98,6 +110,9 @@ export const CHANNELS = {
   'facts:import-entra': z.object({ path: optionalText(1000) }).strict(),
   'facts:kql': z.object({}).strict(),
   'validation:subscription-change': z.object({ note: text(300) }).strict(),
+  /** The whole list of people who can open a place; it replaces the last one. */
+  'place:access': z.object({ place: text(200), people: z.array(text(200)).max(200) }).strict(),
+  'place:access-lists': z.object({}).strict(),
   'signins:reconcile': z.object({}).strict(),
   'signins:state': z.object({}).strict(),
   'netpath:interfaces': z.object({}).strict(),
@@ -176,6 +191,8 @@ export interface ChannelResults {
   'facts:import-entra': { readonly imported: boolean; readonly file?: string; readonly kind?: string; readonly summary?: string; readonly alreadyImported?: boolean };
   'facts:kql': readonly AlertQuery[];
   'validation:subscription-change': ValidationState;
+  'place:access': AccessList;
+  'place:access-lists': readonly PlaceAccessView[];
   'signins:state': SignInStateView;
   'netpath:interfaces': NetworkInterfaceView[];
   'netpath:classify': { readonly interface: string; readonly class: PathClass };

@@ -14,6 +14,7 @@ import { readStatus } from '../../app/inventory/status';
 import { buildCustodyReport } from '../../app/reports/report';
 import { assessPosture, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
 import { readFacts } from '../../app/guidance/facts';
+import { readPlaceAccess, recordPlaceAccess } from '../../app/guidance/place-access';
 import { importEntraExport } from '../../app/guidance/entra-import';
 import { currentAlertQueries } from '../../app/guidance/alert-rules';
 import { attestStep, completeValidation, readValidation, recordSubscriptionChange, startValidation } from '../../app/guidance/validation';
@@ -133,6 +134,8 @@ export const HANDLERS: Handlers = {
   },
   'facts:kql': ({ session }) => currentAlertQueries(session),
   'validation:subscription-change': ({ session }, args) => recordSubscriptionChange(session, args),
+  'place:access': ({ session }, args) => recordPlaceAccess(session, args),
+  'place:access-lists': ({ session }) => readPlaceAccess(session),
   'signins:state': ({ session }) => readSignInState(session),
   'report:preview': ({ session, emit }, args) => buildCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of })),
   'report:save': async ({ session, reports, emit }, args) => {
