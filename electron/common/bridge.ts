@@ -47,6 +47,8 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'facts:import-entra',
   'facts:kql',
   'validation:subscription-change',
+  'place:access',
+  'place:access-lists',
   'report:preview',
   'report:save',
   'report:print',
@@ -59,7 +61,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */
-export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'card:enroll', 'netpath:classify', 'netpath:probe', 'custodian:found', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile', 'facts:account', 'facts:organisation', 'facts:import-entra', 'validation:subscription-change', 'findings:resolve', 'ledger:checkpoint']);
+export const WRITING_CHANNELS: ReadonlySet<Channel> = new Set(['account:add', 'place:add', 'authenticator:add', 'custodian:add', 'seal:register', 'key:enroll', 'presence:check', 'card:enroll', 'netpath:classify', 'netpath:probe', 'custodian:found', 'custodian:enroll', 'custodian:deactivate', 'custody:checkout', 'custody:return', 'custody:countersign', 'validation:start', 'validation:attest', 'validation:waive', 'validation:complete', 'signins:import', 'signins:reconcile', 'facts:account', 'facts:organisation', 'facts:import-entra', 'validation:subscription-change', 'place:access', 'findings:resolve', 'ledger:checkpoint']);
 
 export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value);
 
