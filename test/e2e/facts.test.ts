@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addAccount } from '../../app/inventory/inventory';
+import { addAccount, addAuthenticator, addPlace } from '../../app/inventory/inventory';
+import { runAxe } from '../support/axe';
 import { assessPosture } from '../../app/guidance/posture';
 import { readValidation } from '../../app/guidance/validation';
 import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
@@ -58,5 +59,31 @@ describe('the Facts screen in Chromium', () => {
     await page.locator('#main').getByRole('status').filter({ hasText: 'Subscription change recorded: a validation is due.' }).waitFor();
     expect(readValidation(s).reasons.join('; ')).toMatch(/Entra ID P2 added/);
     await page.screenshot({ path: `${SCREENSHOTS}facts.png`, fullPage: true });
+  });
+
+  it('records who can open each storage place, refuses an empty list with the reason, and posture follows', async () => {
+    const { page } = suite.ui;
+    const s = suite.s;
+    addPlace(s, { name: 'HQ safe A' });
+    addPlace(s, { name: 'DR safe B' });
+    addAuthenticator(s, { kind: 'fido2', label: 'YK-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
+    await page.getByRole('button', { name: 'Facts', exact: true }).click();
+    const lists = page.getByRole('table', { name: 'Who can open each storage place' });
+    await expect.poll(() => lists.getByRole('row', { name: /HQ safe A/ }).textContent()).toMatch(/HQ safe A\s*YK-01\s*nobody recorded/);
+    const form = page.getByRole('form', { name: 'Record who can open a place' });
+    await form.getByLabel('Place').selectOption('HQ safe A');
+    await form.getByRole('button', { name: 'Record the list' }).click();
+    await form.getByRole('alert').filter({ hasText: 'people: name at least one person who can open HQ safe A' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('people');
+    const { violations, incomplete } = await runAxe(page);
+    expect([...violations, ...incomplete].map((v) => `${v.rule} ${v.help}: ${v.targets.join(', ')}`)).toEqual([]);
+
+    await form.getByLabel('Place').selectOption('HQ safe A');
+    await form.getByLabel('People who can open it').fill('Carol Example\nDan Example\n');
+    await form.getByRole('button', { name: 'Record the list' }).click();
+    await page.locator('#main').getByRole('status').filter({ hasText: /Recorded who can open HQ safe A: Carol Example, Dan Example \(entry \d+\)\./ }).waitFor();
+    await expect.poll(() => lists.getByRole('row', { name: /HQ safe A/ }).textContent()).toMatch(/HQ safe A\s*YK-01\s*Carol Example, Dan Example\s*\d{4}-\d\d-\d\d by test-operator\s*\d+/);
+    // bg2 has no key, so the rule cannot pass yet; nothing about HQ safe A is out of reach.
+    expect(assessPosture(s).find((r) => r.id === 'device-reachable')).toMatchObject({ result: 'unknown', sources: [{ file: 'access list of HQ safe A' }] });
   });
 });

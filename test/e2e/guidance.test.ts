@@ -2,10 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { custodiansOf } from '../support/circle';
-import { addAccount } from '../../app/inventory/inventory';
+import { addAccount, addPlace } from '../../app/inventory/inventory';
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
 import { drillKeySource } from '../../app/presence/key-sources';
+import { recordPlaceAccess } from '../../app/guidance/place-access';
+import { assessPosture } from '../../app/guidance/posture';
+import type { DrillTouchPad } from '../../app/presence/drill-touch';
+import type { KeySource } from '../../app/presence/key-sources';
+import { runAxe } from '../support/axe';
 import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
+import { ACCOUNT_1, ACCOUNT_2 } from '../support/session';
 
 const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 
@@ -56,6 +62,14 @@ describe('the guidance screens in Chromium', () => {
     await last.getByRole('button', { name: 'Waive (leaves a finding)' }).click();
     await touchDrillKey(page, "Alice Example's key");
     await page.getByText(/Waived by Alice Example: cellular modem on order/).waitFor();
+    for (const step of ['cleanup-excluded', 'device-accessible']) {
+      const form = page.getByRole('form', { name: `Step ${step}` });
+      await form.getByLabel('Custodian').selectOption('Alice Example');
+      await form.getByLabel(/reason for a waiver/).fill('walked through in the next drill');
+      await form.getByRole('button', { name: 'Waive (leaves a finding)' }).click();
+      await touchDrillKey(page, "Alice Example's key");
+      await form.waitFor({ state: 'detached' });
+    }
     await page.getByRole('button', { name: 'Complete the validation' }).click();
     await page.getByText(/The next validation falls due by/).waitFor();
   });
@@ -82,5 +96,64 @@ describe('the guidance screens in Chromium', () => {
     await expect.poll(() => last.textContent()).toMatch(/Last importsignins\.jsonl: 1 sign-in \(1 new\).*entry \d+Last reconciliation.*entry \d+: 1 incident/);
     await page.getByRole('alert').filter({ hasText: 'As of now: 1 incident;' }).waitFor();
     await page.getByRole('row').filter({ hasText: '203.0.113.9' }).waitFor();
+  });
+});
+
+describe('the attested guidance items in Chromium, with custodians\' real keys', () => {
+  // Software keys recorded as real (this machine has none): a drill key's attestation is never evidence.
+  const standIn = (source: KeySource): KeySource => ({ simulated: false, open: (target) => source.open(target) });
+  const suite = chromiumSuite(
+    async (s) => {
+      addAccount(s, ACCOUNT_1);
+      addAccount(s, ACCOUNT_2);
+      addPlace(s, { name: 'HQ safe A' });
+      await custodiansOf(s, standIn(drillKeySource(s.db, { store: 'custodians' })), ['Carol Example', 'Dan Example']);
+      recordPlaceAccess(s, { place: 'HQ safe A', people: ['Carol Example', 'Dan Example'] });
+    },
+    (s) => ({
+      keySources: (touchPad: DrillTouchPad) => ({
+        real: () => standIn(drillKeySource(s.db, { store: 'custodians', touchPad })),
+        drill: () => drillKeySource(s.db, { touchPad }),
+        drillCustodians: () => drillKeySource(s.db, { store: 'custodians', touchPad }),
+      }),
+    }),
+  );
+
+  it('attests the cleanup step account by account, refuses one without the cleanups named, and posture names the account still to attest', async () => {
+    const { page } = suite.ui;
+    await page.getByRole('button', { name: 'Validation', exact: true }).click();
+    await page.getByRole('button', { name: 'Start a validation' }).click();
+    const form = page.getByRole('form', { name: 'Step cleanup-excluded' });
+    await form.getByLabel('Custodian').selectOption('Carol Example');
+    await form.getByLabel('Account').selectOption(ACCOUNT_1.upn);
+    await form.getByRole('button', { name: 'Attest for this account with a key touch' }).click();
+    await page.getByRole('alert').filter({ hasText: `policies: name each automated cleanup ${ACCOUNT_1.upn} is excluded from` }).waitFor();
+    await form.getByLabel('Automated cleanups it is excluded from').fill('Lifecycle workflow: inactive users\nAccess review: Global Administrators');
+    await form.getByRole('button', { name: 'Attest for this account with a key touch' }).click();
+    await touchDrillKey(page, "Carol Example's key");
+    const attested = page.getByRole('list', { name: 'Accounts attested in this validation' });
+    await expect.poll(() => attested.textContent()).toMatch(
+      new RegExp(`${ACCOUNT_1.upn}: excluded from "Lifecycle workflow: inactive users", "Access review: Global Administrators" — attested by Carol Example \\(entry \\d+\\)${ACCOUNT_2.upn}: to attest`),
+    );
+    // The step's form with its evidence, and the list of places the next step reviews, pass axe-core.
+    const { violations, incomplete } = await runAxe(page);
+    expect([...violations, ...incomplete].map((v) => `${v.rule} ${v.help}: ${v.targets.join(', ')}`)).toEqual([]);
+    expect(await page.getByRole('list', { name: 'Who can open each place' }).textContent()).toContain('HQ safe A: Carol Example, Dan Example, recorded');
+
+    await page.getByRole('button', { name: 'Posture', exact: true }).click();
+    const row = page.getByRole('row', { name: /Not in scope of automated cleanup/ });
+    await expect.poll(() => row.textContent()).toMatch(new RegExp(`^FAIL.*${ACCOUNT_2.upn}: NOT ATTESTED`));
+
+    await page.getByRole('button', { name: 'Validation', exact: true }).click();
+    await form.getByLabel('Custodian').selectOption('Dan Example');
+    await form.getByLabel('Account').selectOption(ACCOUNT_2.upn);
+    await form.getByLabel('The tenant runs no automated cleanup for lack of use').check();
+    await form.getByRole('button', { name: 'Attest for this account with a key touch' }).click();
+    await touchDrillKey(page, "Dan Example's key");
+    await form.waitFor({ state: 'detached' });
+    await page.getByText(/Attested by Dan Example — The device or credential must not expire/).waitFor();
+    expect(assessPosture(suite.s).find((r) => r.id === 'no-cleanup-scope')).toMatchObject({ result: 'pass', sources: [{ file: `cleanup attestation for ${ACCOUNT_1.upn} by Carol Example` }, { file: `cleanup attestation for ${ACCOUNT_2.upn} by Dan Example` }] });
+    await page.getByRole('button', { name: 'Posture', exact: true }).click();
+    await expect.poll(() => row.textContent()).toMatch(/^PASS.*the tenant runs no automated cleanup for lack of use \(attested by Dan Example/);
   });
 });

@@ -5,6 +5,7 @@ import { Panel, Screen } from '../../components/Layout';
 import { useChannel } from '../../lib/useChannel';
 import { EntraImportForm } from './EntraImportForm';
 import { AlertQueries } from './AlertQueries';
+import { PlaceAccess } from './PlaceAccess';
 
 const UNCHANGED = { value: '', label: '— unchanged —' };
 const yesNo = (name: string, label: string): FieldSpec => ({ name, label, options: [UNCHANGED, { value: 'yes', label: 'yes' }, { value: 'no', label: 'no' }, { value: 'unknown', label: 'unknown' }] });
@@ -12,7 +13,7 @@ const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'never');
 
 /**
  * The evidence behind the posture rules: Entra's own exports imported, the facts recorded by
- * hand with when, the alert queries to copy into Log Analytics, and a change of the Entra
+ * hand with when, who can open each storage place, the alert queries to copy into Log Analytics, and a change of the Entra
  * subscriptions (a validation falls due at once). Every form goes through the same use cases as
  * the command line.
  */
@@ -98,6 +99,9 @@ export function FactsScreen({ onSaved }: { readonly onSaved?: (summary: string) 
             { name: 'checkIntervalDays', label: 'Check interval (days)' },
           ]}
         />
+      </Panel>
+      <Panel id="facts-place-access" title="Access to the storage places">
+        <PlaceAccess onSaved={saved} />
       </Panel>
       <Panel id="facts-kql" title="Alert queries for Log Analytics">
         <AlertQueries />

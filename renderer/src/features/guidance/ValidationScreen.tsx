@@ -5,11 +5,14 @@ import { invoke } from '../../lib/ipc';
 import { useChannel } from '../../lib/useChannel';
 
 type State = ChannelResults['validation:get'];
+type Step = NonNullable<State['current']>['steps'][number];
+const CLEANUP = 'cleanup-excluded';
 
 /** The guidance's checklist: each step attested, or waived with a reason, by a custodian's key touch. */
 export function ValidationScreen() {
   const { value: loaded } = useChannel('validation:get', {});
   const { value: inventory } = useChannel('inventory:list', {});
+  const { value: places } = useChannel('place:access-lists', {});
   const [state, setState] = useState<State | undefined>(undefined);
   const [drill, setDrill] = useState(false);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
@@ -25,11 +28,55 @@ export function ValidationScreen() {
 
   async function act(event: FormEvent<HTMLFormElement>, step: string) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    const form = event.currentTarget;
+    const data = new FormData(form);
     const custodian = String(data.get('custodian') ?? '');
     const note = String(data.get('note') ?? '').trim();
     const waive = (event.nativeEvent as SubmitEvent).submitter?.getAttribute('value') === 'waive';
-    apply(waive ? await invoke('validation:waive', { step, custodian, reason: note, simulated: drill }) : await invoke('validation:attest', { step, custodian, ...(note && { note }), simulated: drill }));
+    // The cleanup step is attested account by account, naming the cleanups each is excluded from.
+    const cleanup =
+      step === CLEANUP && !waive
+        ? {
+            account: String(data.get('account') ?? ''),
+            policies: String(data.get('policies') ?? '').split('\n').map((p) => p.trim()).filter(Boolean),
+            noCleanupInTenant: data.get('noCleanupInTenant') === 'on',
+          }
+        : {};
+    const reply = waive ? await invoke('validation:waive', { step, custodian, reason: note, simulated: drill }) : await invoke('validation:attest', { step, custodian, ...(note && { note }), simulated: drill, ...cleanup });
+    apply(reply);
+    if (reply.ok) form.reset();
+  }
+
+  /** What a step rests on, shown above its form: each account's cleanup attestation, or who can open each place. */
+  function stepEvidence(step: Step) {
+    if (step.id === CLEANUP && step.status === 'open') {
+      return (
+        <ul className="step-evidence" aria-label="Accounts attested in this validation">
+          {(step.accounts ?? []).map((a) => (
+            <li key={a.upn}>
+              {a.upn}: {a.exclusion} — attested by {a.by} (entry {a.seq})
+            </li>
+          ))}
+          {(step.pending ?? []).map((upn) => (
+            <li key={upn}>{upn}: to attest</li>
+          ))}
+        </ul>
+      );
+    }
+    if (step.id === 'device-accessible' && step.status === 'open') {
+      return (
+        <ul className="step-evidence" aria-label="Who can open each place">
+          {(places ?? []).map((p) => (
+            <li key={p.place}>
+              {p.place}
+              {p.items.length ? ` (holds ${p.items.join(', ')})` : ''}: {p.access ? `${p.access.people.join(', ')}, recorded ${p.access.recordedAt.slice(0, 10)}` : 'nobody recorded'}
+            </li>
+          ))}
+          <li>Record a changed list on the Facts screen, then attest that it was reviewed.</li>
+        </ul>
+      );
+    }
+    return null;
   }
 
   if (!current) return <p>Loading…</p>;
@@ -65,6 +112,7 @@ export function ValidationScreen() {
                 <p>
                   <strong>{step.status === 'open' ? 'Open' : step.status === 'attested' ? `Attested by ${step.by}` : `Waived by ${step.by}: ${step.note}`}</strong> — {step.text}
                 </p>
+                {stepEvidence(step)}
                 {step.status === 'open' && (
                   <form className="step-form" aria-label={`Step ${step.id}`} onSubmit={(e) => void act(e, step.id)}>
                     <div className="field">
@@ -80,8 +128,31 @@ export function ValidationScreen() {
                       <label htmlFor={`${step.id}-note`}>Note, or the reason for a waiver</label>
                       <input id={`${step.id}-note`} name="note" type="text" autoComplete="off" />
                     </div>
+                    {step.id === CLEANUP && (
+                      <>
+                        <div className="field">
+                          <label htmlFor={`${step.id}-account`}>Account</label>
+                          <select id={`${step.id}-account`} name="account" defaultValue="">
+                            <option value="">— choose —</option>
+                            {(inventory?.accounts ?? []).map((a) => (
+                              <option key={a.upn}>{a.upn}</option>
+                            ))}
+                          </select>
+                        </div>
+                        <div className="field">
+                          <label htmlFor={`${step.id}-policies`}>Automated cleanups it is excluded from</label>
+                          <textarea id={`${step.id}-policies`} name="policies" rows={2} aria-describedby={`${step.id}-policies-hint`} />
+                          <small id={`${step.id}-policies-hint`} className="hint">
+                            one a line: an access review, a lifecycle workflow, an inactive-account cleanup
+                          </small>
+                        </div>
+                        <label className="check">
+                          <input type="checkbox" name="noCleanupInTenant" /> The tenant runs no automated cleanup for lack of use
+                        </label>
+                      </>
+                    )}
                     <button type="submit" value="attest">
-                      Attest with a key touch
+                      {step.id === CLEANUP ? 'Attest for this account with a key touch' : 'Attest with a key touch'}
                     </button>
                     {/* A waiver is not an attestation: it looks different and leaves a finding until the next cycle. */}
                     <button type="submit" value="waive" className="waive">
