@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStoredLedger } from '../app/ledger/ledger';
@@ -66,6 +66,22 @@ describe('the tamper suite at 100,000 entries, under the batched verification', 
     const cut = (db: Parameters<Parameters<typeof tamper>[1]>[0]) => db.prepare('DELETE FROM ledger_entries WHERE seq > 90000').run();
     expect(verifyAfter(cut)).toMatchObject({ ok: true, entries: 90_000 });
     expect(verifyAfter(cut, head)).toMatchObject({ ok: false, firstBadSeq: 90_001, reason: 'head_mismatch', headSeq: 90_000 });
+  });
+
+  it('names a page of the ledger SQLite cannot read as damage, after the entries before it', () => {
+    const result = verifyAfter((db) => {
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.pragma('journal_mode = DELETE');
+      db.close();
+      const bytes = readFileSync(db.name);
+      // Random-looking bytes over a page in the middle of the file, past its header: rows of the ledger.
+      const page = Math.floor(bytes.length / pageSize / 2);
+      for (let i = 12; i < pageSize; i += 1) bytes[page * pageSize + i] = (i * 131 + 7) & 0xff;
+      writeFileSync(db.name, bytes);
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'damaged', message: expect.stringMatching(/^the database file is damaged: database disk image is malformed \(reading entry \d+ and after\)$/) });
+    expect(result.entries).toBeGreaterThan(20_000);
   });
 
   it('names an appended entry that chains and hashes correctly but could be read two ways', () => {

@@ -34,6 +34,8 @@ const createStatements = (db: KeywardDatabase) => ({
   // Whole batches of bare rows: one call into SQLite per batch instead of one per row.
   batch: db.prepare('SELECT seq, body, hash FROM ledger_entries WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
   page: db.prepare('SELECT body, hash FROM ledger_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
+  // Read from the index alone (it covers kind), so every page of it is read.
+  kindIndex: db.prepare('SELECT kind, count(*) FROM ledger_entries GROUP BY kind').raw(),
 });
 const prepared = new WeakMap<KeywardDatabase, ReturnType<typeof createStatements>>();
 
@@ -129,32 +131,102 @@ export function iterateStoredRows(db: KeywardDatabase): IterableIterator<StoredE
 /** Rows per read while verifying: large enough that SQLite is called rarely, small enough that memory stays flat. */
 const VERIFY_BATCH = 2048;
 
-export function verifyLedger(
-  db: KeywardDatabase,
-  options: Pick<ChainWalkOptions, 'expectHead' | 'inspect' | 'lateFindings'> & { progress?: (entries: number, of: number) => void } = {},
-): LedgerVerification {
-  const { seqExists, batch } = statementsOf(db);
+/** An error SQLite raises on a page it cannot read: the file is damaged there, which is a finding, not a crash. */
+const isDamage = (error: unknown): boolean => /^SQLITE_(CORRUPT|NOTADB|IOERR|FORMAT)/.test(String((error as { code?: unknown }).code));
+
+export interface VerifyLedgerOptions extends Pick<ChainWalkOptions, 'expectHead' | 'inspect' | 'lateFindings'> {
+  progress?: (entries: number, of: number) => void;
+  /** Runs in the walk's own read transaction once every entry was walked and found sound: checks that must see the same state. */
+  afterWalk?: (verified: LedgerVerification) => LedgerVerification;
+}
+
+/**
+ * The chain walked in storage order, in batches of bare rows, in one read transaction; then the
+ * ledger's index on kind read in full and held against what the walk counted of each kind (the
+ * index is how reports and the inventory find entries, and the walk never reads it). A page
+ * SQLite cannot read, in the table or in the index, makes the verdict "damaged".
+ */
+export function verifyLedger(db: KeywardDatabase, options: VerifyLedgerOptions = {}): LedgerVerification {
+  let verdict: LedgerVerification | undefined;
+  try {
+    // One read transaction, so that a concurrent append cannot make a sound ledger look broken.
+    return db.transaction(() => (verdict = walkLedger(db, options)))();
+  } catch (error) {
+    // SQLite may refuse to end a transaction that met a damaged page: the verdict stands.
+    if (verdict?.reason === 'damaged') return verdict;
+    if (!isDamage(error)) throw error;
+    return { ok: false, entries: 0, headSeq: 0, headHash: GENESIS_HASH, firstBadSeq: 0, reason: 'damaged', message: `the database file is damaged: ${(error as Error).message}` };
+  }
+}
+
+function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions): LedgerVerification {
+  const { seqExists, batch, kindIndex } = statementsOf(db);
   const { progress } = options;
-  // One read transaction, so that a concurrent append cannot make a sound ledger look broken.
-  return db.transaction(() => {
-    const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, lateFindings: options.lateFindings });
-    const of = progress ? readHead(db).seq : 0;
-    let after = Number.MIN_SAFE_INTEGER;
-    for (;;) {
-      const rows = batch.all(after, VERIFY_BATCH) as [number, string, string][];
-      let walking = true;
-      for (const row of rows) {
-        if (!walk.take(row[1], row[2], row[0])) {
-          walking = false;
-          break;
-        }
-      }
-      progress?.(walk.entries, Math.max(of, walk.entries));
-      if (!walking || rows.length < VERIFY_BATCH) break;
-      after = rows[rows.length - 1]![0];
+  const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, lateFindings: options.lateFindings });
+  const of = progress ? readHead(db).seq : 0;
+  let after = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    let rows: [number, string, string][];
+    try {
+      rows = batch.all(after, VERIFY_BATCH) as [number, string, string][];
+    } catch (error) {
+      if (isDamage(error)) return walk.unreadable((error as Error).message);
+      throw error;
     }
-    return walk.finish();
-  })();
+    let walking = true;
+    for (const row of rows) {
+      if (!walk.take(row[1], row[2], row[0])) {
+        walking = false;
+        break;
+      }
+    }
+    progress?.(walk.entries, Math.max(of, walk.entries));
+    if (!walking || rows.length < VERIFY_BATCH) break;
+    after = rows[rows.length - 1]![0];
+  }
+  const walked = walk.finish();
+  if (!walked.ok) return walked;
+  let indexed: [string | null, number][];
+  try {
+    indexed = kindIndex.all() as [string | null, number][];
+  } catch (error) {
+    if (isDamage(error)) return { ...walked, ok: false, firstBadSeq: 0, reason: 'damaged' as const, message: `the database file is damaged: ${(error as Error).message} (reading the ledger's index on kind)` };
+    throw error;
+  }
+  const disagreement = kindIndexDisagreement(indexed, walk.kinds);
+  if (disagreement) return { ...walked, ok: false, firstBadSeq: 0, reason: 'damaged' as const, message: `the database file is damaged: the ledger's index on kind ${disagreement}` };
+  return options.afterWalk ? options.afterWalk(walked) : walked;
+}
+
+/** What the index on kind holds that the rows do not (or the reverse), in words; nothing when they agree. */
+function kindIndexDisagreement(indexed: readonly [string | null, number][], walked: ReadonlyMap<string, number>): string | undefined {
+  const remaining = new Map(walked);
+  for (const [kind, count] of indexed) {
+    const rows = kind === null ? 0 : (remaining.get(kind) ?? 0);
+    if (rows !== count) return `lists ${count} entries of kind ${String(kind)} where the ledger holds ${rows}`;
+    remaining.delete(kind!);
+  }
+  for (const [kind, rows] of remaining) return `lists no entry of kind ${kind} where the ledger holds ${rows}`;
+  return undefined;
+}
+
+/**
+ * SQLite's check of every table of the file except the ledger's own, whose every row the walk
+ * reads (a page it cannot read is a finding there) and whose index on kind it reads in full:
+ * the first problem SQLite reports, or nothing. The whole-file check (fileDamage) reads the
+ * ledger a second time and costs more than walking it; this costs what the inventory does.
+ */
+export function fileDamageBesideLedger(db: KeywardDatabase): string | undefined {
+  try {
+    const tables = db.prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name <> 'ledger_entries' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+    for (const table of tables) {
+      const first = (db.pragma(`main.quick_check('${table.replaceAll("'", "''")}')`, { simple: false }) as { quick_check: string }[])[0]?.quick_check;
+      if (first !== undefined && first !== 'ok') return first;
+    }
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** The newest entry of any of these kinds, parsed; for "since when" questions. */

@@ -3,16 +3,16 @@ import { parseCanonicalLine } from '../../core/ledger/canonical-line';
 import { KeywardError } from '../../core/errors';
 import { GENESIS_HASH, type LedgerEntry } from '../../core/ledger/ledger';
 import { verifyChain, type LedgerVerification, type StoredEntryRow } from '../../core/ledger/ledger-verification';
-import { fileDamage, type KeywardDatabase } from '../../db/connection';
+import type { KeywardDatabase } from '../../db/connection';
 import { readInputFile } from '../input-file';
 import { writeAll, writeOutputFileSync } from '../output-file';
 import type { ProgressReport } from '../ports';
 import { createApprovalInspector } from './approval-verification';
 import { checkSignaturesInParallel, type SignatureChecks } from './signature-checks';
 import { withCheckpoints } from './checkpoint-verification';
-import { entriesOfKinds, iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead } from '../../db/ledger';
+import { fileDamageBesideLedger, iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead, type VerifyLedgerOptions } from '../../db/ledger';
 import { readInventoryRows } from '../../db/inventory-rows';
-import { INVENTORY_KINDS, compareInventory, replayInventory } from '../../core/ledger/replay';
+import { InventoryReplay, changesInventory, compareInventory } from '../../core/ledger/replay';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -28,33 +28,55 @@ export function parseExpectedHead(value: unknown): string | undefined {
 const NAMED_MISMATCHES = 50;
 
 /**
- * The whole database under verification: SQLite's own check of the file first (a damaged page can
- * hide rows from the walk), then the chain with every approval, then the inventory tables against
- * the state the ledger defines when replayed.
+ * The whole database under verification, in one pass over the ledger: SQLite's check of every
+ * other table first, then the chain with every approval while the inventory is replayed from
+ * the entries that change it, then the ledger's index on kind and the inventory tables against
+ * that replay, in the same read transaction. Memory holds a batch of rows and the inventory,
+ * never the ledger.
  */
 export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: unknown } = {}, progress?: ProgressReport): LedgerVerification {
   const expectHead = parseExpectedHead(input.expectHead);
-  const damage = fileDamage(db);
+  const damage = fileDamageBesideLedger(db);
   if (damage) {
     const head = readHead(db);
     return { ok: false, entries: 0, headSeq: head.seq, headHash: head.hash, firstBadSeq: 0, reason: 'damaged', message: `the database file is damaged: ${damage}` };
   }
-  const chain = verifyChainAndApprovals(db, { expectHead, progress });
-  if (!chain.ok) return chain;
-  const problems = db.transaction(() => compareInventory(readInventoryRows(db), replayInventory(entriesOfKinds(db, INVENTORY_KINDS))))();
-  if (problems.length === 0) return chain;
-  const more = problems.length > NAMED_MISMATCHES ? `; and ${problems.length - NAMED_MISMATCHES} more` : '';
-  return { ...chain, ok: false, firstBadSeq: 0, reason: 'inventory_mismatch', message: `the inventory tables disagree with the ledger (edited outside Keyward): ${problems.slice(0, NAMED_MISMATCHES).join('; ')}${more}` };
+  const replay = new InventoryReplay();
+  return verifyChainAndApprovals(db, {
+    expectHead,
+    progress,
+    alsoInspect: (body, seq, kind) => {
+      // The walk proved the body canonical: parsing it reads the fields it hashed.
+      if (changesInventory(kind)) replay.take({ seq, kind, payload: (JSON.parse(body) as LedgerEntry).payload });
+      return undefined;
+    },
+    afterWalk: (chain) => {
+      const problems = compareInventory(readInventoryRows(db), replay.rows);
+      if (problems.length === 0) return chain;
+      const more = problems.length > NAMED_MISMATCHES ? `; and ${problems.length - NAMED_MISMATCHES} more` : '';
+      return { ...chain, ok: false, firstBadSeq: 0, reason: 'inventory_mismatch', message: `the inventory tables disagree with the ledger (edited outside Keyward): ${problems.slice(0, NAMED_MISMATCHES).join('; ')}${more}` };
+    },
+  });
 }
+
+type Inspect = NonNullable<VerifyLedgerOptions['inspect']>;
 
 /**
  * The chain, every approval and checkpoint: custodians' signatures are checked on worker threads,
  * one per core, while the walk goes on; the earliest entry anything found wrong is the one named.
+ * `alsoInspect` sees each entry that passed those checks, in order; `afterWalk` runs in the same
+ * read transaction once the walk found everything sound.
  */
-export function verifyChainAndApprovals(db: KeywardDatabase, options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks } = {}): LedgerVerification {
+export function verifyChainAndApprovals(
+  db: KeywardDatabase,
+  options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks; alsoInspect?: Inspect; afterWalk?: VerifyLedgerOptions['afterWalk'] } = {},
+): LedgerVerification {
   const signatures = options.signatures ?? checkSignaturesInParallel();
+  const approvals: Inspect = withCheckpoints(createApprovalInspector(signatures));
+  const also = options.alsoInspect;
+  const inspect: Inspect = also ? (body, seq, kind) => approvals(body, seq, kind) ?? also(body, seq, kind) : approvals;
   try {
-    return verifyLedger(db, { expectHead: options.expectHead, inspect: withCheckpoints(createApprovalInspector(signatures)), lateFindings: () => signatures.lateFinding(), progress: options.progress });
+    return verifyLedger(db, { expectHead: options.expectHead, inspect, lateFindings: () => signatures.lateFinding(), progress: options.progress, afterWalk: options.afterWalk });
   } finally {
     signatures.close();
   }

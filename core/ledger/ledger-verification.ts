@@ -40,7 +40,7 @@ export interface ChainWalkOptions {
    * Checks what an entry claims beyond its place in the chain (custodians' signatures), once its
    * hash and link are sound; returns what is wrong, or nothing. Entries are shown in order.
    */
-  readonly inspect?: (body: string, seq: number) => string | undefined;
+  readonly inspect?: (body: string, seq: number, kind: string) => string | undefined;
   /**
    * Asked once the walk is over, for checks whose verdicts come late: the earliest entry they
    * found wrong. It wins over the walk's own finding when it names an earlier entry.
@@ -72,6 +72,7 @@ export class ChainWalk {
   private outOfPlace: number | undefined;
   private finding: LedgerVerification | undefined;
   private readonly scan = new CanonicalEntryScan();
+  private readonly kindCounts = new Map<string, number>();
 
   constructor(private readonly options: ChainWalkOptions) {
     this.sawExpectedHead = options.expectHead === undefined;
@@ -80,6 +81,17 @@ export class ChainWalk {
   /** The entries walked so far. */
   get entries(): number {
     return this.count;
+  }
+
+  /** How many of the entries walked so far are of each kind. */
+  get kinds(): ReadonlyMap<string, number> {
+    return this.kindCounts;
+  }
+
+  /** Stops the walk where the rows could no longer be read: the file is damaged from the next entry on. */
+  unreadable(problem: string): LedgerVerification {
+    this.fail(this.expectedSeq, 'damaged', `the database file is damaged: ${problem} (reading entry ${this.expectedSeq} and after)`);
+    return this.finding!;
   }
 
   private fail(firstBadSeq: number, reason: LedgerFindingReason, message: string): false {
@@ -109,8 +121,10 @@ export class ChainWalk {
     if (chain.prevHash !== this.prevHash) {
       return this.fail(expected, 'link_broken', `entry ${expected} does not link to entry ${expected - 1}: its previous hash differs from the hash of entry ${expected - 1}`);
     }
-    const problem = this.options.inspect?.(body, expected);
+    const kind = this.scan.kind;
+    const problem = this.options.inspect?.(body, expected, kind);
     if (problem) return this.fail(expected, 'approval_invalid', `entry ${expected}: ${problem}`);
+    this.kindCounts.set(kind, (this.kindCounts.get(kind) ?? 0) + 1);
     if (!this.sawExpectedHead && hash === this.options.expectHead) this.sawExpectedHead = true;
     this.prevHash = hash;
     this.expectedSeq = expected + 1;

@@ -50,12 +50,36 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 const nullableText = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 export function replayInventory(entries: Iterable<ReplayedEntry>): InventoryRows {
-  const rows: Mutable<InventoryRows> = { places: new Map(), accounts: new Map(), authenticators: new Map(), custodians: new Map(), seals: new Map(), checkouts: new Map() };
-  const setKey = (id: number, name: string, key: { credentialId?: unknown; publicKey?: unknown }, drill: boolean) => {
-    const custodian = rows.custodians.get(id) ?? { name, active: true, credentialId: null, publicKey: null, drillKey: null };
-    rows.custodians.set(id, { ...custodian, credentialId: text(key.credentialId), publicKey: text(key.publicKey), drillKey: drill });
-  };
-  for (const { seq, kind, payload: p } of entries) {
+  const replay = new InventoryReplay();
+  for (const entry of entries) replay.take(entry);
+  return replay.rows;
+}
+
+const INVENTORY_KIND_SET: ReadonlySet<string> = new Set(INVENTORY_KINDS);
+
+/** Whether entries of this kind change what InventoryRows holds. */
+export const changesInventory = (kind: string): boolean => INVENTORY_KIND_SET.has(kind);
+
+/**
+ * The replay one entry at a time, for a walk that reads the ledger in batches: what it holds is
+ * the inventory so far (its items, people, seals and checkouts), never the entries themselves.
+ */
+export class InventoryReplay {
+  private readonly state: Mutable<InventoryRows> = { places: new Map(), accounts: new Map(), authenticators: new Map(), custodians: new Map(), seals: new Map(), checkouts: new Map() };
+
+  /** The inventory as the entries taken so far define it. */
+  get rows(): InventoryRows {
+    return this.state;
+  }
+
+  private setKey(id: number, name: string, key: { credentialId?: unknown; publicKey?: unknown }, drill: boolean): void {
+    const custodian = this.state.custodians.get(id) ?? { name, active: true, credentialId: null, publicKey: null, drillKey: null };
+    this.state.custodians.set(id, { ...custodian, credentialId: text(key.credentialId), publicKey: text(key.publicKey), drillKey: drill });
+  }
+
+  /** Applies one entry, in ledger order; entries of other kinds change nothing. */
+  take({ seq, kind, payload: p }: ReplayedEntry): void {
+    const rows = this.state;
     const itemId = Number(p.authenticatorId);
     const item = rows.authenticators.get(itemId);
     switch (kind) {
@@ -88,11 +112,11 @@ export function replayInventory(entries: Iterable<ReplayedEntry>): InventoryRows
         rows.custodians.set(Number(p.custodianId), { name: text(p.name), active: true, credentialId: null, publicKey: null, drillKey: null });
         break;
       case 'custodians.founded':
-        for (const founder of Array.isArray(p.custodians) ? (p.custodians as Record<string, unknown>[]) : []) setKey(Number(founder.custodianId), text(founder.name), founder, p.drill === true);
+        for (const founder of Array.isArray(p.custodians) ? (p.custodians as Record<string, unknown>[]) : []) this.setKey(Number(founder.custodianId), text(founder.name), founder, p.drill === true);
         break;
       case 'custodian.key_enrolled':
       case 'custodian.key_replaced':
-        setKey(Number(p.custodianId), text(p.name), p, p.drill === true);
+        this.setKey(Number(p.custodianId), text(p.name), p, p.drill === true);
         break;
       case 'custodian.deactivated': {
         const custodian = rows.custodians.get(Number(p.custodianId));
@@ -133,7 +157,6 @@ export function replayInventory(entries: Iterable<ReplayedEntry>): InventoryRows
       }
     }
   }
-  return rows;
 }
 
 const show = (value: unknown) => JSON.stringify(value);
