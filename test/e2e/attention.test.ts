@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { custodiansOf } from '../support/circle';
 import { checkOut } from '../../app/custody/custody';
 import { attestStep, completeValidation, startValidation } from '../../app/guidance/validation';
+import { recordPlaceAccess } from '../../app/guidance/place-access';
 import { addAccount, addPlace, registerSeal } from '../../app/inventory/inventory';
 import { verifyStoredLedger } from '../../app/ledger/ledger';
 import { timestamp } from '../../app/ports';
@@ -26,7 +27,7 @@ const drillCustodianKeys = (s: TestSession, touchPad?: DrillTouchPad) => drillKe
 
 /**
  * A site with nothing to attend to: two accounts, a real key bound and checked, two paths proved,
- * a completed validation; Carol and Dan hold real custodian keys, Alice and Bob drill ones.
+ * a completed validation (both accounts attested out of automated cleanup, the key's place open to two custodians); Carol and Dan hold real custodian keys, Alice and Bob drill ones.
  */
 async function cleanSite(s: TestSession) {
   addAccount(s, ACCOUNT_1);
@@ -43,6 +44,11 @@ async function cleanSite(s: TestSession) {
   for (const step of ['monitoring-informed', 'process-documented', 'people-trained', 'credentials-tested', 'no-personal-mfa', 'two-paths']) {
     await attestStep(s, realCustodianKeys(s), { step, custodian: 'Carol Example', note: 'done' });
   }
+  for (const account of [ACCOUNT_1, ACCOUNT_2]) {
+    await attestStep(s, realCustodianKeys(s), { step: 'cleanup-excluded', custodian: 'Carol Example', account: account.upn, policies: ['Lifecycle workflow: inactive users'] });
+  }
+  recordPlaceAccess(s, { place: 'HQ safe A', people: ['Carol Example', 'Dan Example'] });
+  await attestStep(s, realCustodianKeys(s), { step: 'device-accessible', custodian: 'Carol Example', note: 'lists reviewed' });
   completeValidation(s);
 }
 
