@@ -15,11 +15,11 @@ export type AuditorDatabase = Database.Database;
  * auditor collected from many sites, each site's chain of entry hashes as far as its bundles
  * reach, and the auditor's findings. A file that is not one is refused and left untouched.
  */
-export function openAuditorDatabase(path: string, options: { create: boolean }): AuditorDatabase {
+export function openAuditorDatabase(path: string, options: { create: boolean; nativeBinding?: string }): AuditorDatabase {
   const exists = existsSync(path);
   if (!exists && !options.create) throw new KeywardError('not_found', `no auditor database at ${path}; "keyward audit add" creates one`, 'auditor');
   if (exists && (statSync(path).isDirectory() || statSync(path).size === 0)) throw new KeywardError('not_a_keyward_database', `${path} is not a Keyward auditor database; it was left untouched`);
-  const db = new Database(path);
+  const db = new Database(path, { nativeBinding: options.nativeBinding });
   try {
     const id = db.pragma('application_id', { simple: true }) as number;
     if (exists && id !== AUDITOR_APPLICATION_ID) throw new KeywardError('not_a_keyward_database', `${path} is not a Keyward auditor database (a site's custody database is opened with --db); it was left untouched`);
@@ -78,8 +78,11 @@ const BUNDLE_COLUMNS = 'id, site_id AS siteId, site_name AS siteName, file_sha25
 
 export const findBundleByFile = (db: AuditorDatabase, sha256: string) => db.prepare(`SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE file_sha256 = ?`).get(sha256) as HeldBundle | undefined;
 
-/** The site's bundle that reaches furthest: the chain held for the site. */
-export const furthestBundle = (db: AuditorDatabase, siteId: string) => db.prepare(`SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE site_id = ? ORDER BY head_seq DESC, id LIMIT 1`).get(siteId) as HeldBundle | undefined;
+/** The site's bundle that reaches furthest along the chain held for the site: a bundle that forked it or went back is never it. */
+export const furthestBundle = (db: AuditorDatabase, siteId: string) =>
+  db
+    .prepare(`SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE site_id = ? AND id NOT IN (SELECT bundle_id FROM findings WHERE kind IN ('fork', 'rollback')) ORDER BY head_seq DESC, id LIMIT 1`)
+    .get(siteId) as HeldBundle | undefined;
 
 export function insertBundle(db: AuditorDatabase, b: Omit<HeldBundle, 'id'>): number {
   return Number(

@@ -1,6 +1,8 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { drillStorePath } from '../../db/drill-store';
 import { appendEntry } from '../../db/ledger';
 import { custodiansOf } from '../../test/support/circle';
 import { ACCOUNT_1, OPERATOR, temporaryDirectory } from '../../test/support/session';
@@ -91,6 +93,33 @@ describe("an auditor's view of a site's custody and findings", () => {
     // A hundred days on, the network proof is stale too (the drill keys' quarterly checks are never due).
     expect(site!.state!.findings.map((f) => f.kind).sort()).toEqual(['custody-overdue', 'netpath-not-met', 'netpath-stale', 'seal-not-intact']);
     expect(site!.state!.out[0]!.expectedReturnAt < second.createdAt).toBe(true);
+  });
+
+  it('holds to the chain it knows when a longer fork arrives: the next bundle of that chain extends it, and the fork is not taken for the head', async () => {
+    const auditor = join(dir.path, 'auditor.db');
+    addAuditBundle(auditor, (await exportBundle('hq-1.kwaudit')).out, clock);
+    // A copy of the site's files goes its own way, and writes more than the site before both send bundles.
+    session.db.close();
+    const copyPath = join(dir.path, 'copy.db');
+    copyFileSync(join(dir.path, 'hq.db'), copyPath);
+    copyFileSync(drillStorePath(join(dir.path, 'hq.db')), drillStorePath(copyPath));
+    const copy: Session = { db: initDatabase(copyPath, clock, OPERATOR).db, clock, actor: OPERATOR };
+    session = { ...session, db: initDatabase(join(dir.path, 'hq.db'), clock, OPERATOR).db };
+    registerSeal(session, { serial: 'S-2' });
+    expect(addAuditBundle(auditor, (await exportBundle('hq-2.kwaudit')).out, clock).standing).toBe('extends');
+    const held = auditorOverview(auditor)[0]!;
+    for (const serial of ['S-7', 'S-8', 'S-9']) registerSeal(copy, { serial });
+    const forked = join(dir.path, 'copy.kwaudit');
+    await exportAuditBundle(copy, drillKeySource(copy.db, { store: 'custodians' }), { out: forked, custodian: 'Alice Example', witness: 'Bob Example' });
+    copy.db.close();
+    const fork = addAuditBundle(auditor, forked, clock);
+    expect(fork.standing).toBe('fork');
+    expect(fork.head.seq).toBeGreaterThan(held.headSeq);
+    expect(auditorOverview(auditor)[0]).toMatchObject({ headSeq: held.headSeq, headHash: held.headHash, closingHash: held.closingHash, state: { asOf: held.state!.asOf } });
+    registerSeal(session, { serial: 'S-3' });
+    const next = await exportBundle('hq-3.kwaudit');
+    expect(addAuditBundle(auditor, next.out, clock).standing).toBe('extends');
+    expect(auditorOverview(auditor)[0]).toMatchObject({ headSeq: held.headSeq + 2, state: { asOf: next.createdAt } });
   });
 
   it('upgrades an auditor database that held hashes only, and fills in a site from its next bundle', async () => {
