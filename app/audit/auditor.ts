@@ -94,12 +94,19 @@ function judgeStanding(held: HeldBundle | undefined, hashes: readonly string[], 
   return hashes.length === held.headSeq ? 'same' : 'extends';
 }
 
+/** The SQLite addon to open the auditor database with, where it is not Node's (Electron's main process). */
+export interface AuditorBinding {
+  readonly nativeBinding?: string;
+}
+
 export interface SiteOverview {
   readonly siteId: string;
   readonly siteName: string;
   readonly headSeq: number;
   readonly headHash: string;
   readonly checkpoints: number;
+  /** The checkpoint that closed the furthest bundle: the site's last. */
+  readonly closingHash: string;
   readonly lastBundleAt: string;
   readonly bundles: number;
   readonly findings: readonly AuditorFinding[];
@@ -108,14 +115,14 @@ export interface SiteOverview {
 }
 
 /** Every site the auditor holds bundles of: the furthest head, its checkpoints, and the site's findings, worst first. */
-export function auditorOverview(auditorPath: string): SiteOverview[] {
-  const db = openAuditorDatabase(auditorPath, { create: false });
+export function auditorOverview(auditorPath: string, binding: AuditorBinding = {}): SiteOverview[] {
+  const db = openAuditorDatabase(auditorPath, { create: false, nativeBinding: binding.nativeBinding });
   try {
     const findings = listAuditorFindings(db);
     return listSiteIds(db).map((siteId) => {
       const furthest = furthestBundle(db, siteId)!;
       const count = bundlesOfSite(db, siteId);
-      return { siteId, siteName: furthest.siteName, headSeq: furthest.headSeq, headHash: furthest.headHash, checkpoints: furthest.checkpoints, lastBundleAt: count.last, bundles: count.n, findings: findings.filter((f) => f.siteId === siteId), state: (readSiteState(db, siteId) as SiteState | undefined) ?? null };
+      return { siteId, siteName: furthest.siteName, headSeq: furthest.headSeq, headHash: furthest.headHash, checkpoints: furthest.checkpoints, closingHash: furthest.closingHash, lastBundleAt: count.last, bundles: count.n, findings: findings.filter((f) => f.siteId === siteId), state: (readSiteState(db, siteId) as SiteState | undefined) ?? null };
     });
   } finally {
     db.close();

@@ -58,6 +58,9 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'netpath:proofs',
   'findings:list',
   'findings:resolve',
+  'auditor:sites',
+  'auditor:site',
+  'auditor:ledger',
 ];
 
 /** Channels that write to the ledger; main announces `ledger:appended` after each success. */

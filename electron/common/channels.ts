@@ -17,7 +17,7 @@ import type { ImportedMetadataView } from '../../core/metadata/metadata';
 import type { FactsView } from '../../core/guidance/facts-view';
 import type { AccessList, PlaceAccessView } from '../../core/guidance/place-access';
 import type { AlertQuery } from '../../core/guidance/alert-queries';
-import { RESOLUTION_CHOICES, type Finding } from '../../core/findings/finding';
+import { RESOLUTION_CHOICES, type Finding, type FindingCounts } from '../../core/findings/finding';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
 const text = (max: number) => z.string().max(max);
@@ -132,6 +132,12 @@ export const CHANNELS = {
   'findings:resolve': z
     .object({ id: text(200), custodian: text(200), witness: text(200), reason: text(500), choice: z.enum(RESOLUTION_CHOICES).optional() })
     .strict(),
+  // Auditor mode (an auditor database opened with --auditor FILE): every site's bundles, read only.
+  'auditor:sites': z.object({}).strict(),
+  'auditor:site': z.object({ siteId: text(64) }).strict(),
+  'auditor:ledger': z
+    .object({ siteId: text(64), family: optionalText(20), text: optionalText(200), limit: z.number().int().optional(), beforeSeq: z.number().int().optional() })
+    .strict(),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -202,6 +208,44 @@ export interface ChannelResults {
   /** Open findings most severe first; with `all`, resolved ones too. */
   'findings:list': Finding[];
   'findings:resolve': { readonly ledgerSeq: number };
+  /** Every site the auditor database holds, by name. */
+  'auditor:sites': { readonly path: string; readonly sites: readonly AuditorSiteSummary[] };
+  /** One site: its summary, and its inventory, checkouts and findings as of its latest bundle (null before one with entries). */
+  'auditor:site': {
+    readonly site: AuditorSiteSummary;
+    readonly judgement: {
+      readonly asOf: string;
+      readonly checkIntervalDays: number;
+      readonly authenticators: readonly Authenticator[];
+      readonly custody: readonly CustodyView[];
+      readonly findings: readonly Finding[];
+      readonly open: FindingCounts;
+    } | null;
+  };
+  /** A page of the site's ledger as its bundles hold it, newest first, each with its summary. */
+  'auditor:ledger': ChannelResults['ledger:search'];
+}
+
+/** A site as the auditor holds it: its furthest head, its bundles, the auditor's findings (fork, rollback, a site not known before) and its state as of its latest bundle. */
+export interface AuditorSiteSummary {
+  readonly siteId: string;
+  readonly siteName: string;
+  readonly headSeq: number;
+  readonly headHash: string;
+  readonly checkpoints: number;
+  /** The checkpoint that closed the furthest bundle: the site's last. */
+  readonly closingHash: string;
+  readonly lastBundleAt: string;
+  readonly bundles: number;
+  readonly findings: readonly { readonly kind: 'fork' | 'rollback' | 'unknown-site'; readonly severity: 'critical' | 'notice'; readonly message: string; readonly at: string }[];
+  readonly state: {
+    readonly asOf: string;
+    readonly checkIntervalDays: number;
+    readonly out: readonly CustodyView[];
+    readonly overdue: number;
+    readonly findings: readonly Finding[];
+    readonly open: FindingCounts;
+  } | null;
 }
 
 export type CustodyItemView = CustodyView;

@@ -64,6 +64,10 @@ const custodySources = (context: HandlerContext, simulated: boolean): CustodySou
     ? { custodianKeys: context.keySources.drillCustodians(), emergencyKeys: context.keySources.drill(), emergencyCards: context.cardSources.drill() }
     : { custodianKeys: context.keySources.real(), emergencyKeys: context.keySources.real(), emergencyCards: context.cardSources.real() };
 
+function notAnAuditorWindow(): never {
+  throw new KeywardError('not_found', "this window holds a site's database; an auditor database opens with --auditor FILE");
+}
+
 /** Each channel's use case. Arguments arrive already shape-checked by the router. */
 export const HANDLERS: Handlers = {
   'status:get': ({ session }) => readStatus(session.db, session.clock.now()),
@@ -178,6 +182,10 @@ export const HANDLERS: Handlers = {
     const { entry } = await resolveFinding(context.session, keys, args, (step) => context.emit('custody:approval', step));
     return { ledgerSeq: entry.seq };
   },
+  // A site's window has no auditor database: those channels are served by the auditor window's router (auditor-router.ts).
+  'auditor:sites': notAnAuditorWindow,
+  'auditor:site': notAnAuditorWindow,
+  'auditor:ledger': notAnAuditorWindow,
   'card:readers': (context, args) => listCardReaders(context.session, cardSourceFor(context, args.simulated)),
   'card:enroll': (context, args) =>
     enrolCard(context.session, cardSourceFor(context, args.simulated), args, (step) =>

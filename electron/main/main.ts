@@ -5,6 +5,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { initDatabase } from '../../app/keyward';
+import { auditorDatabaseOf, checkAuditorDatabase } from '../../app/audit/auditor-view';
 import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
 import { desktopKeySources } from '../../app/presence/key-sources';
 import { DrillTouchPad } from '../../app/presence/drill-touch';
@@ -16,6 +17,7 @@ import { APP_ORIGIN, APP_SCHEME } from '../common/security';
 import { resolveAppResource } from './app-protocol';
 import { nativeModulePaths } from './native-modules';
 import { createIpcRouter } from './router';
+import { createAuditorRouter } from './auditor-router';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
 
@@ -35,31 +37,12 @@ function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-async function start(): Promise<void> {
-  await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  app.on('web-contents-created', (_event, contents) => lockDown(contents));
-
-  protocol.handle(APP_SCHEME, async (request) => {
-    const resource = resolveAppResource(request.url, RENDERER_ROOT);
-    if (resource.status !== 200) return new Response(resource.reason, { status: resource.status });
-    try {
-      return new Response(await readFile(resource.path), { headers: resource.headers });
-    } catch {
-      return new Response('not found', { status: 404 });
-    }
-  });
-
-  const databasePath = process.env.KEYWARD_DB ?? join(app.getPath('userData'), DATABASE_FILE_NAME);
-  const actor = { role: 'operator' as const, name: process.env.KEYWARD_OPERATOR || userInfo().username };
-  const { db } = initDatabase(databasePath, systemClock, actor, { nativeBinding: NATIVE.sqliteBinding });
-  app.on('will-quit', () => db.close());
-
-  const window = new BrowserWindow({
+/** The one window, locked down: its preload is the only bridge, and only to the router. */
+function createWindow(title: string): BrowserWindow {
+  return new BrowserWindow({
     width: 1280,
     height: 860,
-    title: 'Keyward',
+    title,
     show: false,
     webPreferences: {
       preload: join(__dirname, '..', 'preload', 'preload.cjs'),
@@ -77,6 +60,34 @@ async function start(): Promise<void> {
       devTools: !app.isPackaged,
     },
   });
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const resource = resolveAppResource(request.url, RENDERER_ROOT);
+    if (resource.status !== 200) return new Response(resource.reason, { status: resource.status });
+    try {
+      return new Response(await readFile(resource.path), { headers: resource.headers });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+
+  // An auditor's window (--auditor FILE or KEYWARD_AUDITOR_DB) opens an auditor database and no site's: it reads bundles, and changes nothing.
+  const auditorPath = auditorDatabaseOf(process.argv.slice(1), process.env);
+  if (auditorPath) return openAuditorWindow(auditorPath);
+
+  const databasePath = process.env.KEYWARD_DB ?? join(app.getPath('userData'), DATABASE_FILE_NAME);
+  const actor = { role: 'operator' as const, name: process.env.KEYWARD_OPERATOR || userInfo().username };
+  const { db } = initDatabase(databasePath, systemClock, actor, { nativeBinding: NATIVE.sqliteBinding });
+  app.on('will-quit', () => db.close());
+
+  const window = createWindow('Keyward');
 
   const emit = (event: string, payload: unknown) => window.webContents.send(IPC_EVENT, event, payload);
   const drillTouch = new DrillTouchPad((waiting) => emit('drill:touch', waiting));
@@ -112,6 +123,20 @@ async function start(): Promise<void> {
 
   window.once('ready-to-show', () => window.show());
   await window.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+async function openAuditorWindow(auditorPath: string): Promise<void> {
+  checkAuditorDatabase(auditorPath, { nativeBinding: NATIVE.sqliteBinding });
+  const window = createWindow('Keyward — Auditor');
+  const router = createAuditorRouter({
+    auditorPath,
+    nativeBinding: NATIVE.sqliteBinding,
+    trustedOrigin: APP_ORIGIN,
+    onInternalError: (channel, error) => console.error(`keyward: ${channel} failed:`, error instanceof Error ? error.message : 'unknown error'),
+  });
+  ipcMain.handle(IPC_INVOKE, (event, channel: unknown, args: unknown) => router.handle(channel, args, { url: event.senderFrame?.url ?? '' }));
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(`${APP_ORIGIN}/index.html?mode=auditor`);
 }
 
 start().catch((error: unknown) => {

@@ -43,6 +43,35 @@ function originOf(url: string): string | undefined {
 }
 
 const refuse = (code: string, message: string, field?: string): Reply<never> => ({ ok: false, error: field ? { code, message, field } : { code, message } });
+export { refuse as refusal };
+
+/** What every call passes before anything runs: a trusted sender and a known channel. */
+export function admitSender(trustedOrigin: string, channel: unknown, sender: Sender): Reply<never> | { readonly channel: Channel } {
+  if (originOf(sender.url) !== trustedOrigin) return refuse('forbidden_sender', `calls from ${sender.url || 'an unknown frame'} are refused`);
+  if (!isChannel(channel)) return refuse('unknown_channel', `there is no channel ${JSON.stringify(channel)}`);
+  return { channel };
+}
+
+/** The arguments, checked against the channel map; the first problem is named with its field. */
+export function admitArguments(channel: Channel, args: unknown): Reply<never> | { readonly args: unknown } {
+  const parsed = CHANNELS[channel].safeParse(args ?? {});
+  if (parsed.success) return { args: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') || undefined;
+  const keys = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : undefined;
+  const message = keys ? `unexpected field(s) ${keys} for ${channel}` : `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid arguments'}`;
+  return refuse('invalid_input', message, field ?? keys);
+}
+
+/** A failed use case as its reply: the domain's own error, a busy database, or an internal error that only main's log sees. */
+export function replyToFailure(channel: Channel, error: unknown, onInternalError?: (channel: Channel, error: unknown) => void): Reply<never> {
+  if (isKeywardError(error)) return refuse(error.code, error.message, error.field);
+  if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) {
+    return refuse('busy', 'the database stayed busy for 5 s: another Keyward process (an import, a check) is writing to it; nothing was changed — try again when it has finished');
+  }
+  onInternalError?.(channel, error);
+  return refuse('internal_error', 'Keyward could not complete this request; nothing was changed');
+}
 
 /**
  * Checks the sender, validates the arguments against the channel map, runs the use case, and
@@ -60,29 +89,19 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
     files: options.files ?? {},
   };
   return {
-    async handle(channel, args, sender) {
-      if (originOf(sender.url) !== options.trustedOrigin) return refuse('forbidden_sender', `calls from ${sender.url || 'an unknown frame'} are refused`);
-      if (!isChannel(channel)) return refuse('unknown_channel', `there is no channel ${JSON.stringify(channel)}`);
-      const parsed = CHANNELS[channel].safeParse(args ?? {});
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue?.path.map(String).join('.') || undefined;
-        const keys = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : undefined;
-        const message = keys ? `unexpected field(s) ${keys} for ${channel}` : `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid arguments'}`;
-        return refuse('invalid_input', message, field ?? keys);
-      }
+    async handle(name, args, sender) {
+      const admitted = admitSender(options.trustedOrigin, name, sender);
+      if ('ok' in admitted) return admitted;
+      const { channel } = admitted;
+      const checked = admitArguments(channel, args);
+      if ('ok' in checked) return checked;
       try {
         const handler = HANDLERS[channel] as (context: HandlerContext, args: unknown) => unknown;
-        const value = await handler(context, parsed.data);
+        const value = await handler(context, checked.args);
         if (options.onLedgerAppended && WRITING_CHANNELS.has(channel)) options.onLedgerAppended(channel);
         return { ok: true, value };
       } catch (error) {
-        if (isKeywardError(error)) return refuse(error.code, error.message, error.field);
-        if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) {
-          return refuse('busy', 'the database stayed busy for 5 s: another Keyward process (an import, a check) is writing to it; nothing was changed — try again when it has finished');
-        }
-        options.onInternalError?.(channel, error);
-        return refuse('internal_error', 'Keyward could not complete this request; nothing was changed');
+        return replyToFailure(channel, error, options.onInternalError);
       }
     },
   };

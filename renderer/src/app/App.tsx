@@ -12,6 +12,7 @@ import { FactsScreen } from '../features/facts/FactsScreen';
 import { NetworkScreen } from '../features/network/NetworkScreen';
 import { DrillTouchPrompt } from '../features/presence/DrillTouchPrompt';
 import { StatusStrip } from './StatusStrip';
+import { AuditorApp, isAuditorWindow } from '../features/auditor/AuditorApp';
 import { REJUDGE_EVERY_MS, useChannel } from '../lib/useChannel';
 
 const ROUTES = [
@@ -29,7 +30,12 @@ const ROUTES = [
 ] as const;
 type Route = (typeof ROUTES)[number]['id'];
 
+/** A site's window, or an auditor's when main opened one on an auditor database. */
 export function App() {
+  return isAuditorWindow() ? <AuditorApp /> : <SiteApp />;
+}
+
+function SiteApp() {
   const [route, setRoute] = useState<Route>('attention');
   const [announcement, setAnnouncement] = useState('');
   // Judged again after every write (ledger:appended) and on a timer, so what falls due appears by itself.
