@@ -77,6 +77,23 @@ describe('importing sign-in exports', () => {
     expect(readHead(s.db)).toEqual(head);
   });
 
+  it('refuses an export of 52,000 records whose bad record comes after the bulk write dropped the by-user index, and keeps nothing of it, the index included', () => {
+    const head = readHead(s.db);
+    const index = () => s.db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'signins_by_user'").pluck().get();
+    const migrated = index();
+    const someone = '00000001-0000-0000-0000-000000000000';
+    const all = Array.from({ length: 52_000 }, (_, i) => JSON.stringify(record(`r${i}`, '2026-11-20T10:00:00Z', 0, i % 1000 === 0 ? BG1 : someone)));
+    all[51_111] = JSON.stringify({ ...record('r51111', '2026-11-20T10:00:00Z'), userId: 'not-a-guid' });
+    expect(() => importSignIns(s, file('bulk-fault.jsonl', all.join('\n')))).toThrow(/bulk-fault\.jsonl: line 51112.*"userId" must be an object id.*nothing was imported$/s);
+    expect(kept()).toBe(0);
+    expect(index()).toBe(migrated);
+    expect(readHead(s.db)).toEqual(head);
+    all[51_111] = JSON.stringify(record('r51111', '2026-11-20T10:00:00Z', 0, someone));
+    expect(importSignIns(s, file('bulk.jsonl', all.join('\n')))).toMatchObject({ records: 52_000, added: 52_000 });
+    expect(index()).toBe(migrated);
+    expect(reconcileSignIns(s).incidents).toHaveLength(52);
+  }, 60_000);
+
   describe('refusing a whole export for one fault, naming its line and column, writing nothing', () => {
     const refused = (path: string, message: RegExp) => {
       const head = readHead(s.db);

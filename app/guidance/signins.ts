@@ -37,25 +37,16 @@ export function importSignIns(session: Session, path: string, progress?: Progres
   try {
     return recorded(session, (at) => {
       const writer = signInWriter(session.db);
-      const take = (signIn: SignIn) => {
-        records += 1;
-        writer.add(signIn);
-      };
       let sha256: string;
-      if (format === 'json') {
-        const scanner = new JsonRecordScanner((value, place) => take(signInFromGraph(value, describeRecord(place))));
-        sha256 = streamExportFile(path, scanner, progress);
-        scanner.end();
-      } else {
-        let layout: CsvLayout | undefined;
-        const scanner = new CsvScanner((fields, line) => {
-          if (!layout) layout = csvLayout(fields);
-          else take(signInFromCsv(fields, layout, line));
-        });
-        sha256 = streamExportFile(path, scanner, progress);
-        scanner.end();
+      try {
+        sha256 = readSignIns(path, format, (signIn) => {
+          records += 1;
+          writer.add(signIn);
+        }, progress);
+        writer.finish();
+      } finally {
+        writer.release();
       }
-      writer.finish();
       const added = writer.added;
       if (records === 0) throw new KeywardError('invalid_input', 'it holds no sign-ins (an empty export?)', 'file');
       const earlier = findImport(session.db, sha256);
@@ -69,6 +60,24 @@ export function importSignIns(session: Session, path: string, progress?: Progres
     if (isKeywardError(error) && error.field !== 'file') throw error;
     throw new KeywardError('invalid_input', `${basename(path)}: ${(error as Error).message}; nothing was imported`, 'file');
   }
+}
+
+/** Streams the sign-ins of an export of the given format to `take`; returns the SHA-256 of the file's bytes. */
+function readSignIns(path: string, format: 'json' | 'csv', take: (signIn: SignIn) => void, progress?: ProgressReport): string {
+  if (format === 'json') {
+    const scanner = new JsonRecordScanner((value, place) => take(signInFromGraph(value, describeRecord(place))));
+    const sha256 = streamExportFile(path, scanner, progress);
+    scanner.end();
+    return sha256;
+  }
+  let layout: CsvLayout | undefined;
+  const scanner = new CsvScanner((fields, line) => {
+    if (!layout) layout = csvLayout(fields);
+    else take(signInFromCsv(fields, layout, line));
+  });
+  const sha256 = streamExportFile(path, scanner, progress);
+  scanner.end();
+  return sha256;
 }
 
 /** Reconciles every imported sign-in of the emergency accounts against the logged checkouts, and records the outcome. */
