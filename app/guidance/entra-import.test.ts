@@ -57,6 +57,11 @@ describe('Entra exports as posture evidence', () => {
     expect(byId['ca-excluded']!.judged).toEqual(['Require MFA for administrators', 'Block legacy authentication']);
     expect(byId['distinct-mechanism']!.evidence).toMatch(/administrators compared: a1b2c3d4-0000-4000-8000-000000000001/);
     expect(byId['ga-count']!.evidence).toMatch(/^3 Global Administrator\(s\)/);
+    // The same exports past the evidence interval: each of these rules is stale, naming its files, never a pass.
+    const later = assessPosture({ ...s, clock: steppingClock('2027-03-01T09:00:00.000Z') });
+    for (const id of ['cloud-only', 'accounts-enabled', 'keys-in-custody', 'distinct-mechanism', 'ga-permanent', 'ga-count', 'ca-excluded', 'no-phone-mfa', 'fido2-policy', 'no-per-user-mfa']) {
+      expect(later.find((r) => r.id === id), id).toMatchObject({ result: 'stale', evidence: expect.stringMatching(/STALE: .*\.json of 2026-11-25.* older than the 90-day evidence interval/) });
+    }
   });
 
   it('the same file twice changes nothing', () => {
