@@ -8,7 +8,7 @@ import type { PresenceFinding, PresenceResult } from '../../core/presence/presen
 import type { CardFinding, ReaderView } from '../../core/cards/smartcard';
 import type { PathClass } from '../../core/netpath/netpath';
 import type { NetworkProof, RecordedProof } from '../../core/netpath/evidence';
-import type { CustodyReport } from '../../core/reports/report';
+import type { CustodyReport, ReportSection, ReportTable } from '../../core/reports/report';
 import type { CustodyView } from '../../core/custody/custody';
 import type { PostureRule } from '../../core/guidance/posture';
 import type { ValidationState } from '../../core/guidance/validation';
@@ -177,7 +177,8 @@ export interface ChannelResults {
   'custody:checkout': { readonly ledgerSeq: number; readonly hash: string; readonly expectedReturnAt: string };
   'custody:return': { readonly ledgerSeq: number; readonly hash: string; readonly presence: string | null };
   'custody:countersign': { readonly ledgerSeq: number };
-  'report:preview': CustodyReport;
+  /** The report with each table cut to its first rows, `total` saying how many it holds: the PDF holds every row. */
+  'report:preview': ReportPreview;
   'report:save': { readonly saved: boolean; readonly path?: string; readonly pages?: number; readonly id?: string };
   'report:print': { readonly printed: boolean };
   'posture:get': readonly PostureRule[];
@@ -246,6 +247,11 @@ export interface AuditorSiteSummary {
     readonly findings: readonly Finding[];
     readonly open: FindingCounts;
   } | null;
+}
+
+/** The custody report as the Reports screen previews it (app/reports/report-preview). */
+export interface ReportPreview extends Omit<CustodyReport, 'sections'> {
+  readonly sections: readonly (Omit<ReportSection, 'table'> & { readonly table?: ReportTable & { readonly total: number } })[];
 }
 
 export type CustodyItemView = CustodyView;

@@ -23,6 +23,7 @@ import { importMetadata, importedMetadata } from '../../app/metadata/metadata-im
 import { metadataFlags } from '../../app/metadata/metadata-findings';
 import { readSignInState } from '../../app/guidance/signins-state';
 import { writeReportPdf } from '../../app/reports/report-pdf';
+import { previewCustodyReport } from '../../app/reports/report-preview';
 import { deactivateCustodian, enrolCustodianKey, foundCircle } from '../../app/custody/circle';
 import { checkOut, countersign, listCustody, returnItem, type CustodySources } from '../../app/custody/custody';
 import { lastProofPerSite, listNetworkInterfaces, overrideClassification, proveNetworkPaths } from '../../app/netpath/netpath';
@@ -141,7 +142,7 @@ export const HANDLERS: Handlers = {
   'place:access': ({ session }, args) => recordPlaceAccess(session, args),
   'place:access-lists': ({ session }) => readPlaceAccess(session),
   'signins:state': ({ session }) => readSignInState(session),
-  'report:preview': ({ session, emit }, args) => buildCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of })),
+  'report:preview': ({ session, emit }, args) => previewCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of })),
   'report:save': async ({ session, reports, emit }, args) => {
     const report = buildCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of }));
     const path = await reports.chooseSavePath?.(`${report.id}.pdf`);

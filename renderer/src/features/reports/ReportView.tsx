@@ -19,6 +19,44 @@ function HeadQr({ hash }: { readonly hash: string }) {
   );
 }
 
+type Table = NonNullable<Report['sections'][number]['table']>;
+
+/** A table of the report, or what it says when it has no rows; a long one shows its first rows and says how many the PDF holds. */
+function PreviewTable({ table }: { readonly table: Table }) {
+  if (table.total === 0) return <p>{table.empty}</p>;
+  return (
+    <>
+      <table className="data-table report-table">
+        <thead>
+          <tr>
+            {table.columns.map((c) => (
+              <th key={c.header} scope="col" style={{ width: `${Math.round(c.width * 100)}%` }}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row, i) => (
+            <tr key={i}>
+              {row.map((cell, j) => (
+                <td key={j} className={table.columns[j]?.mono ? 'mono' : undefined}>
+                  {cell}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {table.total > table.rows.length && (
+        <p className="report-cut">
+          Rows 1–{table.rows.length} of {table.total.toLocaleString('en-GB')} shown here; the saved PDF holds every row.
+        </p>
+      )}
+    </>
+  );
+}
+
 /** The print view: the same report the PDF holds, laid out for paper by the print stylesheet. */
 export function ReportView({ report }: { readonly report: Report }) {
   const t = (iso: string) => formatRecordedAt(iso, report.utcOffset, 'minutes');
@@ -47,33 +85,7 @@ export function ReportView({ report }: { readonly report: Report }) {
         <section key={section.title}>
           <h3>{section.title}</h3>
           {section.lines?.map((line) => <p key={line}>{line}</p>)}
-          {section.table &&
-            (section.table.rows.length === 0 ? (
-              <p>{section.table.empty}</p>
-            ) : (
-              <table className="data-table report-table">
-                <thead>
-                  <tr>
-                    {section.table.columns.map((c) => (
-                      <th key={c.header} scope="col" style={{ width: `${Math.round(c.width * 100)}%` }}>
-                        {c.header}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {section.table.rows.map((row, i) => (
-                    <tr key={i}>
-                      {row.map((cell, j) => (
-                        <td key={j} className={section.table!.columns[j]?.mono ? 'mono' : undefined}>
-                          {cell}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ))}
+          {section.table && <PreviewTable table={section.table} />}
         </section>
       ))}
       <section>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { invoke } from '../../lib/ipc';
 import { ReportView } from './ReportView';
+import { describeReportProgress, useReportProgress } from './useReportProgress';
 
 type Report = ChannelResults['report:preview'];
 
@@ -12,6 +13,10 @@ export function ReportsScreen() {
   const [report, setReport] = useState<Report | undefined>(undefined);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState<'preview' | 'save' | undefined>(undefined);
+  const [progress, clearProgress] = useReportProgress();
+  // A table longer than the preview carries: the printout would miss rows, so the PDF is the way to paper.
+  const cut = report?.sections.some((section) => section.table && section.table.total > section.table.rows.length) ?? false;
 
   const argsOf = (form: HTMLFormElement) => {
     const data = new FormData(form);
@@ -33,7 +38,11 @@ export function ReportsScreen() {
   async function preview(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const { paper: _paper, ...args } = argsOf(event.currentTarget);
+    clearProgress();
+    setMessage('');
+    setBusy('preview');
     const reply = await invoke('report:preview', args);
+    setBusy(undefined);
     if (reply.ok) {
       setReport(reply.value);
       setError(undefined);
@@ -42,8 +51,13 @@ export function ReportsScreen() {
 
   async function save(form: HTMLFormElement | null) {
     if (!form) return;
+    clearProgress();
+    setMessage('');
+    setBusy('save');
     const reply = await invoke('report:save', argsOf(form));
+    setBusy(undefined);
     if (!reply.ok) return setError(reply.error);
+    setError(undefined);
     setMessage(reply.value.saved ? `Saved ${reply.value.id} (${reply.value.pages} pages) to ${reply.value.path}.` : 'Not saved.');
   }
 
@@ -93,16 +107,23 @@ export function ReportsScreen() {
           </div>
         </div>
         <div className="button-row">
-          <button type="submit">Preview</button>
-          <button type="button" className="secondary" onClick={(e) => void save(e.currentTarget.form)}>
+          <button type="submit" disabled={busy !== undefined}>
+            Preview
+          </button>
+          <button type="button" className="secondary" onClick={(e) => void save(e.currentTarget.form)} disabled={busy !== undefined}>
             Save PDF…
           </button>
-          <button type="button" className="secondary" onClick={() => void print()} disabled={!report}>
+          <button type="button" className="secondary" onClick={() => void print()} disabled={!report || cut || busy !== undefined} aria-describedby={cut ? 'report-print-hint' : undefined}>
             Print…
           </button>
         </div>
-        <p className="progress" role="status">
-          {message}
+        {cut && (
+          <p id="report-print-hint" className="hint">
+            This period holds more rows than the preview shows: save the PDF, which holds them all, and print that.
+          </p>
+        )}
+        <p className="progress" role="status" data-testid="report-progress">
+          {busy ? (progress ? describeReportProgress(progress) : busy === 'preview' ? 'Gathering the report…' : 'Making the report…') : message}
         </p>
       </form>
       {report && <ReportView report={report} />}
