@@ -140,6 +140,9 @@ describe('the attested guidance items in Chromium, with custodians\' real keys',
     expect([...violations, ...incomplete].map((v) => `${v.rule} ${v.help}: ${v.targets.join(', ')}`)).toEqual([]);
     expect(await page.getByRole('list', { name: 'Who can open each place' }).textContent()).toContain('HQ safe A: Carol Example, Dan Example, recorded');
 
+    // The validation screen says what posture makes of it, naming the account still to attest.
+    const verdicts = page.getByRole('list', { name: 'Posture of the attested items' });
+    await expect.poll(() => verdicts.textContent()).toMatch(new RegExp(`FAIL Not in scope of automated cleanup.*${ACCOUNT_2.upn}: NOT ATTESTED`));
     await page.getByRole('button', { name: 'Posture', exact: true }).click();
     const row = page.getByRole('row', { name: /Not in scope of automated cleanup/ });
     await expect.poll(() => row.textContent()).toMatch(new RegExp(`^FAIL.*${ACCOUNT_2.upn}: NOT ATTESTED`));

@@ -1,18 +1,23 @@
 import { useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { Panel, Screen } from '../../components/Layout';
+import { StatusChip, type Tone } from '../../components/StatusChip';
 import { invoke } from '../../lib/ipc';
 import { useChannel } from '../../lib/useChannel';
 
 type State = ChannelResults['validation:get'];
 type Step = NonNullable<State['current']>['steps'][number];
 const CLEANUP = 'cleanup-excluded';
+/** The posture rules that rest on what the validation attests rather than on an export. */
+const ATTESTED_RULES = ['no-cleanup-scope', 'device-reachable'];
+const TONE: Record<string, Tone> = { pass: 'ok', warn: 'warning', stale: 'warning', fail: 'critical', unknown: 'neutral' };
 
 /** The guidance's checklist: each step attested, or waived with a reason, by a custodian's key touch. */
 export function ValidationScreen() {
   const { value: loaded } = useChannel('validation:get', {});
   const { value: inventory } = useChannel('inventory:list', {});
   const { value: places } = useChannel('place:access-lists', {});
+  const { value: rules } = useChannel('posture:get', {});
   const [state, setState] = useState<State | undefined>(undefined);
   const [drill, setDrill] = useState(false);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
@@ -170,6 +175,17 @@ export function ValidationScreen() {
           </div>
         </Panel>
       )}
+      <Panel id="validation-attested-rules" title="What posture says of the attested items">
+        <ul className="step-evidence" aria-label="Posture of the attested items">
+          {(rules ?? [])
+            .filter((r) => ATTESTED_RULES.includes(r.id))
+            .map((r) => (
+              <li key={r.id}>
+                <StatusChip tone={TONE[r.result] ?? 'neutral'}>{r.result.toUpperCase()}</StatusChip> <strong>{r.title}</strong>: <span className="payload">{r.evidence}</span>
+              </li>
+            ))}
+        </ul>
+      </Panel>
     </Screen>
   );
 }
