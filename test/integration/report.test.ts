@@ -13,6 +13,8 @@ import { drillCardSource } from '../../app/cards/card-sources';
 import { enrolCard } from '../../app/cards/card-enrolment';
 import { ledgerHead } from '../../app/ledger/ledger';
 import { runPresenceCheck } from '../../app/presence/presence-check';
+import { proveNetworkPaths } from '../../app/netpath/prove';
+import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { buildCustodyReport } from '../../app/reports/report';
 import { writeReportPdf } from '../../app/reports/report-pdf';
 import { importSignIns } from '../../app/guidance/signins';
@@ -33,13 +35,43 @@ const qrCodesOn = (pdf: string, page: number, dir: string) => {
   const read = execFileSync('zbarimg', ['-q', '--raw', '--set', '*.enable=0', '--set', 'qrcode.enable=1', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], ...killAfter(20_000) });
   return [...new Set(read.trim().split('\n'))];
 };
-/** Pixels of the report's alert red (#b00000) on a page rendered at 40 dpi: ANOMALY, OVERDUE, NOT MET and incidents stand out. */
-const redPixelsOn = (pdf: string, page: number) => {
-  const ppm = execFileSync('pdftoppm', ['-r', '40', '-singlefile', '-f', String(page), '-l', String(page), pdf], { maxBuffer: 1 << 24, ...killAfter(20_000) });
-  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'))!;
-  let red = 0;
-  for (let i = header[0].length; i + 2 < ppm.length; i += 3) if (ppm[i]! > 140 && ppm[i + 1]! < 80 && ppm[i + 2]! < 80) red += 1;
-  return red;
+/** A verdict the report must set in the alert red (#b00000): the words of ANOMALY, OVERDUE, NOT MET, an incident, a torn seal, a missing witness, a critical finding. */
+const VERDICT = /^\W*(ANOMALY|OVERDUE|INCIDENT|TAMPERED|CRITICAL|MET|WITNESS)\W*$/;
+const VERDICT_PAIRS: Record<string, string> = { MET: 'NOT', WITNESS: 'NO' };
+/**
+ * Every verdict word of the PDF with the pixels of alert red inside its own box (pdftotext -bbox,
+ * the page drawn at 150 dpi), so that a verdict left black on any page is found, however much
+ * red the rest of its page holds; and the same count for each section heading, which is never red.
+ */
+const verdictColours = (pdf: string, pages: number) => {
+  const found: { text: string; page: number; red: number }[] = [];
+  const headings: { text: string; page: number; red: number }[] = [];
+  for (let page = 1; page <= pages; page += 1) {
+    const html = execFileSync('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), pdf, '-'], { encoding: 'utf8', ...killAfter(20_000) });
+    const words = [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({ text: m[5]!, box: m.slice(1, 5).map(Number) as [number, number, number, number] }));
+    const ppm = execFileSync('pdftoppm', ['-r', '150', '-singlefile', '-f', String(page), '-l', String(page), pdf], { maxBuffer: 1 << 26, ...killAfter(20_000) });
+    const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'))!;
+    const width = Number(header[1]);
+    const redIn = ([x0, y0, x1, y1]: [number, number, number, number]) => {
+      let red = 0;
+      const scale = 150 / 72;
+      for (let y = Math.floor(y0 * scale); y < Math.ceil(y1 * scale); y += 1) {
+        for (let x = Math.floor(x0 * scale); x < Math.ceil(x1 * scale); x += 1) {
+          const i = header[0].length + (y * width + x) * 3;
+          if (ppm[i]! > 140 && ppm[i + 1]! < 80 && ppm[i + 2]! < 80) red += 1;
+        }
+      }
+      return red;
+    };
+    words.forEach((word, i) => {
+      const verdict = VERDICT.exec(word.text)?.[1];
+      const pair = verdict && VERDICT_PAIRS[verdict];
+      if (verdict && (!pair || words[i - 1]?.text === pair)) found.push({ text: pair ? `${pair} ${verdict}` : verdict, page, red: redIn(word.box) });
+      const heading = SECTIONS.find((title) => title === words.slice(i, i + title.split(' ').length).map((w) => w.text).join(' '));
+      if (heading) headings.push({ text: heading, page, red: redIn(word.box) });
+    });
+  }
+  return { found, headings };
 };
 /** No page ends on a section heading whose content went to the next page. */
 const expectNoHeadingAtFootOfPage = (pdf: string, pages: number) => {
@@ -64,16 +96,20 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     addAccount(s, { upn: 'bg1@contoso.onmicrosoft.com', objectId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', label: 'Break glass 1' });
     addPlace(s, { name: 'HQ safe A', site: 'Zürich HQ' });
     // Items are bound to the account while the room is set up, before the circle of custodians is founded.
-    await enrolKey(s, sources.emergencyKeys, { label: 'YK-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
+    const yk01 = await enrolKey(s, sources.emergencyKeys, { label: 'YK-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
     await enrolKey(s, sources.emergencyKeys, { label: 'YK-02', place: 'HQ safe A' });
     const card = await enrolCard(s, drillCardSource(s.db), { label: 'SC-01', place: 'HQ safe A', account: 'bg1@contoso.onmicrosoft.com' });
     await custodiansOf(s, sources.custodianKeys, ['Alice Müller', 'Bob Østergaard']);
     for (const serial of ['S-1', 'S-2', 'S-3', 'S-4', 'S-5']) registerSeal(s, { serial });
     const out = await checkOut(s, sources, { item: 'YK-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', reason: 'drill', ticket: 'CHG-1042', expectedReturn: '4h', brokenSeal: 'S-1', sealIntact: true });
     const back = await returnItem(s, sources, { item: 'YK-01', custodian: 'Bob Østergaard', witness: 'Alice Müller', newSeal: 'S-2' });
-    const emergency = await checkOut(s, sources, { item: 'YK-02', custodian: 'Alice Müller', reason: 'emergency', expectedReturn: '2h', brokenSeal: 'S-3', sealIntact: false, withoutWitness: true });
+    // Due back in seconds: overdue by the time the report is made.
+    const emergency = await checkOut(s, sources, { item: 'YK-02', custodian: 'Alice Müller', reason: 'emergency', expectedReturn: '0.001h', brokenSeal: 'S-3', sealIntact: false, withoutWitness: true });
     const counter = await countersign(s, sources, { item: 'YK-02', custodian: 'Bob Østergaard' });
     await runPresenceCheck(s, sources.emergencyKeys, { key: 'YK-01' });
+    // Someone guessed at YK-01's PIN since: the next check is an anomaly.
+    saveDrillKey(s.db, yk01.id, { ...(loadDrillKey(s.db, yk01.id) as object), pinRetries: 5 });
+    expect((await runPresenceCheck(s, sources.emergencyKeys, { key: 'YK-01' }))[0]?.result).toBe('anomaly');
     await checkOut(s, sources, { item: 'SC-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', reason: 'maintenance', expectedReturn: '1h', brokenSeal: 'S-4', sealIntact: true });
     const cardBack = await returnItem(s, sources, { item: 'SC-01', custodian: 'Alice Müller', witness: 'Bob Østergaard', newSeal: 'S-5' });
     expect(cardBack.presence).toMatchObject({ result: 'ok', kind: 'smartcard' });
@@ -81,6 +117,8 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     const signIns = join(s.dir, 'signins.json');
     writeFileSync(signIns, JSON.stringify({ value: [{ id: 'si-0001', createdDateTime: '2026-11-26T03:14:00Z', userId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', userPrincipalName: 'bg1@contoso.onmicrosoft.com', appDisplayName: 'Azure Portal', ipAddress: '203.0.113.9', status: { errorCode: 0 }, conditionalAccessStatus: 'notApplied' }] }));
     importSignIns(s, signIns);
+    // A proof with no interface to probe: requirement not met.
+    expect((await proveNetworkPaths(s, {}, async () => [])).verdict).toBe('not_met');
     const checkpoint = await recordCheckpoint(s, sources.custodianKeys, { custodian: 'Alice Müller', witness: 'Bob Østergaard' });
 
     const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30', organisation: 'Contoso Ltd', site: 'Zürich HQ', signatories: ['Carol Ng|Security officer', 'Alice Müller|Custodian'] });
@@ -113,9 +151,12 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     expect(readFileSync(pdf, 'latin1')).toContain('/Lang (en-GB)');
     const structure = execFileSync('pdfinfo', ['-struct', pdf], { encoding: 'utf8', ...killAfter(20_000) });
     for (const element of ['H1 (block)', 'Sect "Sign-in incidents"', 'Table (block)', '/Scope /Column', 'TD', 'Figure']) expect(structure).toContain(element);
-    // The incident is set in red on its page; a report with nothing alarming has none.
-    const incidentPage = content.split('\f').findIndex((page) => page.includes('si-0001')) + 1;
-    expect(redPixelsOn(pdf, incidentPage)).toBeGreaterThan(50);
+    // Every ANOMALY, OVERDUE, NOT MET and incident (and torn seal, missing witness, critical finding) is red, each in its own place on whichever page it falls; headings are not.
+    const colours = verdictColours(pdf, pages);
+    for (const verdict of ['ANOMALY', 'OVERDUE', 'NOT MET', 'INCIDENT', 'TAMPERED', 'NO WITNESS']) expect(colours.found.map((v) => v.text), verdict).toContain(verdict);
+    for (const verdict of colours.found) expect(verdict.red, `${verdict.text} on page ${verdict.page} is not red`).toBeGreaterThan(10);
+    expect(colours.headings.length).toBeGreaterThan(5);
+    for (const heading of colours.headings) expect(heading.red, `heading ${heading.text} on page ${heading.page}`).toBe(0);
     // Every transaction of the period, with its ledger entry number.
     for (const [seq, words] of [
       [out.entry.seq, /checked out\s+YK-01 \(drill\)\s+Alice Müller\s+Bob Østergaard\s+broke S-1 \(intact\)/],
