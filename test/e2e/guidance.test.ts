@@ -139,6 +139,7 @@ describe('the attested guidance items in Chromium, with custodians\' real keys',
     const { violations, incomplete } = await runAxe(page);
     expect([...violations, ...incomplete].map((v) => `${v.rule} ${v.help}: ${v.targets.join(', ')}`)).toEqual([]);
     expect(await page.getByRole('list', { name: 'Who can open each place' }).textContent()).toContain('HQ safe A: Carol Example, Dan Example, recorded');
+    await page.screenshot({ path: `${SCREENSHOTS}validation-cleanup.png`, fullPage: true });
 
     // The validation screen says what posture makes of it, naming the account still to attest.
     const verdicts = page.getByRole('list', { name: 'Posture of the attested items' });
