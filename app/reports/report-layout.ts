@@ -1,10 +1,12 @@
-import { emphasisOf, localTime, type CustodyReport, type Emphasis, type ReportTable } from '../../core/reports/report';
+import { eachRow, emphasisOf, localTime, rowCount, type Emphasis, type ReportTable, type StreamedReport, type TableRows } from '../../core/reports/report';
 import type { FontName, SetText, TextMeasure } from './pdf-text';
 
 /**
  * The report measured once, then paginated by one walk that both passes share: the first walk
  * only counts the pages (for "page N of M"), the second draws them as it goes, so no page has
  * to be kept in memory for its footer and the two can never disagree on where a page breaks.
+ * A table keeps only what its rows measured to (each row's height, and the few cells that wrap,
+ * shrink or stand out); the drawing walk reads the rows' text again from their source.
  */
 
 export interface PageGeometry {
@@ -35,11 +37,22 @@ export interface MeasuredRow {
   readonly emphasis: readonly (Emphasis | null)[] | null;
 }
 
+/**
+ * What measuring a row found beyond its height, kept flat for the rows that are not plain single
+ * lines (a long report has tens of thousands): for a cell set on several lines or smaller, its
+ * column, size and lines joined by newlines (a line never holds one); for a cell whose words must
+ * stand out, -1 - its column and the emphasis.
+ */
+export type RowLayout = readonly (number | string)[];
+
 export interface MeasuredTable {
-  readonly source: ReportTable;
+  readonly source: ReportTable<TableRows>;
   readonly widths: readonly number[];
   readonly header: MeasuredRow;
-  readonly rows: readonly MeasuredRow[];
+  /** Each row's height, in order: all that counting the pages needs. */
+  readonly heights: readonly number[];
+  /** By row: what drawing needs besides the row's own text (undefined for a row of plain single lines). */
+  readonly layouts: readonly (RowLayout | undefined)[];
 }
 
 export interface MeasuredLine {
@@ -74,47 +87,84 @@ function measureLine(measure: TextMeasure, text: string, width: number, font: Fo
   return { set: measure.set(text, emphasis ? 'bold' : font, size, width), font: emphasis ? 'bold' : font, emphasis };
 }
 
-export const cellFont = (table: ReportTable, column: number, header: boolean, emphasis: Emphasis | null): FontName =>
+export const cellFont = (table: ReportTable<TableRows>, column: number, header: boolean, emphasis: Emphasis | null): FontName =>
   header || (emphasis && !table.columns[column]!.mono) ? 'bold' : table.columns[column]!.mono ? 'mono' : 'regular';
 
-function measureRow(measure: TextMeasure, table: ReportTable, widths: readonly number[], cells: readonly string[], header: boolean): MeasuredRow {
+function measureRow(measure: TextMeasure, table: ReportTable<TableRows>, widths: readonly number[], cells: readonly string[], header: boolean): { height: number; layout: RowLayout | undefined } {
   let height = 0;
-  let emphasis: (Emphasis | null)[] | null = null;
-  const set = cells.map((text, i): SetCell => {
+  let layout: (number | string)[] | undefined;
+  for (let i = 0; i < cells.length; i += 1) {
+    const text = cells[i]!;
     const stress = header ? null : emphasisOf(text);
-    if (stress) (emphasis ??= cells.map(() => null))[i] = stress;
+    if (stress) (layout ??= []).push(-1 - i, stress);
     const s = measure.set(text, cellFont(table, i, header, stress), CELL_SIZE, widths[i]! - 2 * PAD, table.columns[i]!.mono === true && !header);
     height = Math.max(height, s.height);
-    return s.lines.length === 1 && s.size === CELL_SIZE && s.lines[0] === text ? text : s;
-  });
-  return { cells: set, height: height + 2 * PAD, emphasis };
+    if (s.lines.length !== 1 || s.size !== CELL_SIZE || s.lines[0] !== text) (layout ??= []).push(i, s.size, s.lines.join('\n'));
+  }
+  return { height: height + 2 * PAD, layout };
+}
+
+/** A row as drawn: its text with what measuring found. */
+function rowOf(cells: readonly string[], height: number, layout: RowLayout | undefined): MeasuredRow {
+  if (!layout) return { cells, height, emphasis: null };
+  const set: SetCell[] = [...cells];
+  let emphasis: (Emphasis | null)[] | null = null;
+  for (let k = 0; k < layout.length; ) {
+    const column = layout[k] as number;
+    if (column < 0) {
+      (emphasis ??= cells.map(() => null))[-1 - column] = layout[k + 1] as Emphasis;
+      k += 2;
+    } else {
+      // The painter draws the lines at the size; a cell's own height is not needed once the row's is known.
+      set[column] = { lines: (layout[k + 2] as string).split('\n'), size: layout[k + 1] as number, height: 0 };
+      k += 3;
+    }
+  }
+  return { cells: set, height, emphasis };
+}
+
+/** The table's rows as drawn, read again from their source; a source that yields other rows than were measured is an error, never a wrong page. */
+export function* drawnRows(table: MeasuredTable): Generator<MeasuredRow, void, undefined> {
+  const changed = (what: string) => new Error(`a table of the report yielded ${what} rows to write than were measured (${table.heights.length})`);
+  let i = 0;
+  for (const cells of eachRow(table.source.rows)) {
+    if (i === table.heights.length) throw changed('more');
+    yield rowOf(cells, table.heights[i]!, table.layouts[i]);
+    i += 1;
+  }
+  if (i < table.heights.length) throw changed('fewer');
 }
 
 /** Measures every line and every table row of the report, once; `progress` hears of each thousand rows. */
-export function measureReport(report: CustodyReport, measure: TextMeasure, geometry: PageGeometry, verifyText: string, progress?: (rows: number, of: number) => void): MeasuredReport {
+export function measureReport(report: StreamedReport, measure: TextMeasure, geometry: PageGeometry, verifyText: string, progress?: (rows: number, of: number) => void): MeasuredReport {
   const width = contentWidth(geometry);
-  const rowCount = report.sections.reduce((n, s) => n + (s.table?.rows.length ?? 0), 0);
+  const expected = report.sections.reduce((n, s) => n + (s.table ? rowCount(s.table.rows) : 0), 0);
   let done = 0;
   const sections = report.sections.map((section): MeasuredSection => {
+    const heading = measure.set(section.title, 'bold', HEADING_SIZE, width);
     const lines = (section.lines ?? []).map((line) => measureLine(measure, line, width));
     const t = section.table;
-    if (!t) return { title: section.title, heading: measure.set(section.title, 'bold', HEADING_SIZE, width), lines, table: null, empty: null };
+    if (!t) return { title: section.title, heading, lines, table: null, empty: null };
     const widths = t.columns.map((c) => c.width * width);
-    const rows: MeasuredRow[] = [];
-    for (const row of t.rows) {
-      rows.push(measureRow(measure, t, widths, row, false));
+    const heights: number[] = [];
+    const layouts: (RowLayout | undefined)[] = [];
+    for (const row of eachRow(t.rows)) {
+      const { height, layout } = measureRow(measure, t, widths, row, false);
+      layouts.push(layout);
+      heights.push(height);
       done += 1;
-      if (done % 1000 === 0) progress?.(done, rowCount);
+      if (done % 1000 === 0) progress?.(done, expected);
     }
+    const header = measureRow(measure, t, widths, t.columns.map((c) => c.header), true);
     return {
       title: section.title,
-      heading: measure.set(section.title, 'bold', HEADING_SIZE, width),
+      heading,
       lines,
-      table: t.rows.length ? { source: t, widths, header: measureRow(measure, t, widths, t.columns.map((c) => c.header), true), rows } : null,
-      empty: t.rows.length ? null : measureLine(measure, t.empty, width),
+      table: heights.length ? { source: t, widths, header: rowOf(t.columns.map((c) => c.header), header.height, header.layout), heights, layouts } : null,
+      empty: heights.length ? null : measureLine(measure, t.empty, width),
     };
   });
-  progress?.(done, rowCount);
+  progress?.(done, expected);
   return {
     geometry,
     title: measure.set('Custody report — emergency access credentials', 'bold', 18, width),
@@ -122,11 +172,11 @@ export function measureReport(report: CustodyReport, measure: TextMeasure, geome
     sections,
     verifyText: measure.set(verifyText, 'regular', LINE_SIZE, width - 135),
     signers: Math.max(2, report.signatories.length),
-    rowCount,
+    rowCount: done,
   };
 }
 
-export function factsOf(report: CustodyReport): [string, string][] {
+export function factsOf(report: StreamedReport): [string, string][] {
   return [
     ['Organisation', report.organisation],
     ['Site', report.site],
@@ -189,7 +239,7 @@ export function* layReport(m: MeasuredReport, flow: Flow, painter?: Painter): Ge
     flow.y += fact.value.height;
   }
   for (const section of m.sections) {
-    const first = section.lines[0]?.set.height ?? (section.table ? section.table.header.height + section.table.rows[0]!.height : (section.empty?.set.height ?? 0));
+    const first = section.lines[0]?.set.height ?? (section.table ? section.table.header.height + section.table.heights[0]! : (section.empty?.set.height ?? 0));
     const headingHeight = HEADING_BEFORE + section.heading.height + HEADING_AFTER;
     if (!flow.fits(headingHeight + first)) {
       flow.newPage();
@@ -209,24 +259,27 @@ export function* layReport(m: MeasuredReport, flow: Flow, painter?: Painter): Ge
     const table = section.table;
     if (table) {
       if (section.lines.length) flow.y += 4;
-      if (!flow.fits(table.header.height + table.rows[0]!.height)) {
+      if (!flow.fits(table.header.height + table.heights[0]!)) {
         flow.newPage();
         yield flow.page;
       }
       painter?.tableStart(table);
       painter?.row(table, table.header, true, flow.y);
       flow.y += table.header.height;
-      for (const row of table.rows) {
-        if (!flow.fits(row.height)) {
+      // Only the drawing walk reads the rows again; counting needs their heights alone.
+      const rows = painter ? drawnRows(table) : null;
+      for (const height of table.heights) {
+        if (!flow.fits(height)) {
           flow.newPage();
           painter?.row(table, table.header, true, flow.y, true);
           flow.y += table.header.height;
           yield flow.page;
         }
-        painter?.row(table, row, false, flow.y);
-        flow.y += row.height;
+        if (painter) painter.row(table, rows!.next().value!, false, flow.y);
+        flow.y += height;
         flow.rows += 1;
       }
+      rows?.next(); // the source must end where the measuring did
       painter?.tableEnd();
     }
     painter?.sectionEnd();

@@ -1,6 +1,7 @@
-import type { CustodyReport, Emphasis } from '../../core/reports/report';
+import type { Emphasis, StreamedReport } from '../../core/reports/report';
 import QRCode from 'qrcode';
 import type { Doc, FontName, SetText, TextMeasure } from './pdf-text';
+import { WrittenStructure } from './written-structure';
 import { BLOCK_HEADING, CELL_SIZE, PAD, SIGNATURE_HEIGHT, cellFont, type MeasuredLine, type MeasuredRow, type MeasuredSection, type MeasuredTable, type PageGeometry, type Painter } from './report-layout';
 
 /** The QR code of the ledger head in each page's footer, in points: about 1.3 pt a module, read at 150 dpi. */
@@ -8,17 +9,6 @@ export const QR_SIZE = 58;
 const COLOURS: Record<Emphasis | 'plain', string> = { alert: '#b00000', caution: '#8a4b00', plain: 'black' };
 
 type Structure = ReturnType<Doc['struct']>;
-
-/**
- * A structure element pdfkit has written keeps its dictionary for the document's life (the page's
- * marked-content map points at it, and only its object number and parent are read again): at 100,000
- * rows, seven cells each, that is most of what tagging costs in memory. Once written, the rest goes.
- */
-function release(element: Structure): void {
-  const written = element as unknown as { _flushed?: boolean; dictionary?: { data: { P?: unknown }; offset?: number } };
-  // The parent link stays: pdfkit asks for it when the table itself is written.
-  if (written._flushed && written.dictionary?.offset !== undefined) written.dictionary.data = { P: written.dictionary.data.P };
-}
 
 /** The QR code of a text as one path of its dark runs, in module units inside a four-module quiet zone: drawn as one fill per page. */
 export function qrPath(text: string): { readonly modules: number; readonly path: string } {
@@ -45,6 +35,7 @@ export function qrPath(text: string): { readonly modules: number; readonly path:
  */
 export class PdfPainter implements Painter {
   readonly #root: Structure;
+  readonly #written: WrittenStructure;
   #section: Structure | null = null;
   #table: Structure | null = null;
   /** The fill colour set last on this page: pdfkit writes a colour operator each time one is set. */
@@ -55,13 +46,14 @@ export class PdfPainter implements Painter {
   constructor(
     private readonly doc: Doc,
     private readonly measure: TextMeasure,
-    private readonly report: CustodyReport,
+    private readonly report: StreamedReport,
     private readonly geometry: PageGeometry,
     private readonly pages: number,
     private readonly qr: ReturnType<typeof qrPath>,
   ) {
     this.#root = doc.struct('Document');
     doc.addStructure(this.#root);
+    this.#written = new WrittenStructure(doc, this.#root);
   }
 
   get #width(): number {
@@ -119,6 +111,7 @@ export class PdfPainter implements Painter {
   page(number: number): void {
     const { doc, report, geometry } = this;
     this.#drawRules();
+    this.#written.pageFinished(this.#table);
     doc.addPage({ size: [geometry.width, geometry.height], margin: geometry.margin });
     this.#fill = '';
     const y = geometry.height - geometry.margin - 4;
@@ -181,13 +174,11 @@ export class PdfPainter implements Painter {
     } else {
       const tr = doc.struct('TR');
       this.#table!.add(tr);
-      const cells: Structure[] = [];
       row.cells.reduce((x, cell, i) => {
-        cells.push(this.#tagged(header ? 'TH' : 'TD', tr, () => drawCell(cell, i, x), header ? { scope: 'Column' } : {}));
+        this.#tagged(header ? 'TH' : 'TD', tr, () => drawCell(cell, i, x), header ? { scope: 'Column' } : {});
         return x + table.widths[i]!;
       }, left);
       tr.end();
-      for (const element of [tr, ...cells]) release(element);
     }
     this.#rules.push({ y: y + row.height, left, right: left + width });
   }
@@ -241,6 +232,7 @@ export class PdfPainter implements Painter {
 
   finish(): void {
     this.#drawRules();
+    this.#written.pageFinished(this.#table);
     this.#root.end();
   }
 }

@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { roomWithHistory } from '../../test/support/custody-history';
 import { ACCOUNT_1, openTestSession } from '../../test/support/session';
 import { addAccount } from '../inventory/inventory';
-import { buildCustodyReport } from './report';
+import { buildCustodyReport, gatherCustodyReport } from './report';
 import { writeReportPdf } from './report-pdf';
+import { WrittenStructure } from './written-structure';
 
 describe('writing the report PDF', () => {
   let s: ReturnType<typeof openTestSession>;
@@ -43,6 +45,25 @@ describe('writing the report PDF', () => {
     await expect(writeReportPdf(failing, target)).rejects.toThrow('the third page cannot be written');
     expect(readdirSync(folder)).toEqual(['report.pdf']);
     expect(readFileSync(target, 'utf8')).toBe('the previous report');
+  });
+
+  it('writes the same file, byte for byte, whether or not what pdfkit keeps of finished pages is cut down to object numbers', async () => {
+    const h = openTestSession();
+    await roomWithHistory(h, 400);
+    const history = gatherCustodyReport(h, { from: '2026-11-01', to: '2026-12-31' });
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-25T12:00:00Z') }); // the file holds its creation date
+    try {
+      const compacted = await writeReportPdf(history, join(folder, 'compacted.pdf'));
+      vi.spyOn(WrittenStructure.prototype, 'pageFinished').mockImplementation(() => undefined);
+      const kept = await writeReportPdf(history, join(folder, 'kept.pdf'));
+      expect(compacted.pages).toBeGreaterThan(10);
+      expect(kept).toEqual(compacted);
+      expect(readFileSync(join(folder, 'compacted.pdf')).equals(readFileSync(join(folder, 'kept.pdf')))).toBe(true);
+    } finally {
+      vi.restoreAllMocks();
+      vi.useRealTimers();
+      h.close();
+    }
   });
 
   it('refuses a missing folder and a folder given as the file before laying anything out', async () => {

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import type { CustodyReport } from '../../core/reports/report';
+import type { StreamedReport } from '../../core/reports/report';
 import { checkOutputPath, writeAll, writeOutputFile } from '../output-file';
 import { registerFonts, TextMeasure, type Doc } from './pdf-text';
 import { Flow, layReport, measureReport, type PageGeometry } from './report-layout';
@@ -14,7 +14,7 @@ export type ReportProgress = (step: 'measuring' | 'writing', rows: number, of: n
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function verifyText(report: CustodyReport): string {
+export function verifyText(report: StreamedReport): string {
   return (
     `The QR code holds the ledger head hash printed on every page: ${report.headHash}. ` +
     `It fixes the whole history up to entry ${report.headSeq}. To check that this paper matches the records, run ` +
@@ -31,7 +31,7 @@ export function verifyText(report: CustodyReport): string {
  * measured layout counts the pages, and the second writes each page to the file as it is finished,
  * so memory does not grow with the number of pages. The file is whole or absent (writeOutputFile).
  */
-export async function writeReportPdf(report: CustodyReport, outPath: string, paper: PaperSize = 'A4', progress?: ReportProgress): Promise<{ pages: number }> {
+export async function writeReportPdf(report: StreamedReport, outPath: string, paper: PaperSize = 'A4', progress?: ReportProgress): Promise<{ pages: number }> {
   checkOutputPath(outPath);
   const [width, height] = PAPER[paper];
   const geometry: PageGeometry = { width, height, margin: MARGIN, footer: QR_SIZE - 18 };

@@ -1,4 +1,4 @@
-import { isOpen, type Finding } from '../../core/findings/finding';
+import { countOpen, isOpen, type Finding } from '../../core/findings/finding';
 import type { Custodian, Seal } from '../../core/inventory/inventory';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import type { ReportSection } from '../../core/reports/report';
@@ -73,6 +73,30 @@ export function sealSection(seals: readonly Seal[], brokenInPeriod: number): Rep
       columns: [{ header: 'Serial', width: 0.25, mono: true }, { header: 'State', width: 0.2 }, { header: 'Holds', width: 0.3 }, { header: 'Registered', width: 0.25 }],
       rows: current.map((s) => [s.serial, s.state === 'sealing' ? 'sealing an item' : 'in stock', s.holds ?? '', s.createdAt.slice(0, 10)]),
       empty: 'No seal is in stock or sealing an item.',
+    },
+  };
+}
+
+/** Open findings, most severe first, and those resolved in the period with who resolved them and why. */
+export function findingsSection(findings: readonly Finding[], from: string, to: string, t: Time, zone: string): ReportSection {
+  const open = findings.filter(isOpen);
+  const resolved = findings.filter((f) => f.resolution && f.resolution.at >= from && f.resolution.at <= to);
+  const counts = countOpen(findings);
+  return {
+    title: 'Findings',
+    lines: [
+      open.length ? `${open.length} open: ${counts.critical} critical, ${counts.warning} warning, ${counts.notice} notice. ${resolved.length} resolved in the period.` : `No finding is open. ${resolved.length} resolved in the period.`,
+    ],
+    table: {
+      columns: [{ header: 'Severity', width: 0.1 }, { header: 'State', width: 0.14 }, { header: `Since ${zone}`, width: 0.18 }, { header: 'Finding', width: 0.27 }, { header: 'Detail, resolution', width: 0.31 }],
+      rows: [...open, ...resolved].map((f) => [
+        f.severity.toUpperCase(),
+        f.resolution ? `resolved (entry ${f.resolution.seq})` : 'OPEN',
+        t(f.since),
+        `${f.title}${f.drill ? ' (drill)' : ''}`,
+        f.resolution ? `${t(f.resolution.at)} by ${f.resolution.by.join(' and ')}${f.resolution.choice === 'none' ? '' : ` (${f.resolution.choice})`}: ${f.resolution.reason}` : `${f.detail}${f.evidence.length ? ` (entries ${f.evidence.join(', ')})` : ''}`,
+      ]),
+      empty: 'No findings were open or resolved in this period.',
     },
   };
 }

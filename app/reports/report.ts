@@ -1,20 +1,18 @@
 import { KeywardError } from '../../core/errors';
 import { parseText } from '../../core/inventory/inventory';
-import type { LedgerEntry } from '../../core/ledger/ledger';
-import { localTime, reportId, type CustodyReport, type ReportSection, type Signatory } from '../../core/reports/report';
+import { holdRows, localTime, reportId, type CustodyReport, type ReportSection, type Signatory, type StreamedReport, type TableRows } from '../../core/reports/report';
 import { formatUtcOffset } from '../../core/ledger/ledger';
-import { entriesOfKindsBetween } from '../../db/ledger';
 import { listCustody } from '../custody/custody';
 import { listInventory } from '../inventory/inventory';
 import { ledgerHead, verifyStoredLedger } from '../ledger/ledger';
 import type { ProgressReport, Session } from '../ports';
-import { custodiansSection, incidentsSection, sealSection, verificationSection } from './report-sections';
-import { readStatus } from '../inventory/status';
+import { custodiansSection, findingsSection, incidentsSection, sealSection, verificationSection } from './report-sections';
+import { presenceSection, proofsSection, transactionsSection } from './history-sections';
+import { readValidation } from '../guidance/validation';
 import { assessPosture } from '../guidance/posture';
 import { expiryState } from '../../core/cards/smartcard';
 import { listCardCertificates } from '../../db/smartcards';
 import { readOrganisationFacts } from '../../db/posture-facts';
-import { countOpen, isOpen, type Finding } from '../../core/findings/finding';
 import { judgeNow } from '../findings/findings';
 import { listCheckpoints } from '../ledger/checkpoints';
 import { checkpointsSection } from './checkpoints-section';
@@ -47,13 +45,18 @@ function parseSignatory(value: unknown): Signatory {
   return { name, role };
 }
 
-const payloadText = (e: LedgerEntry, key: string): string => {
-  const value = e.payload[key];
-  return value === null || value === undefined ? '' : String(value);
-};
-
-/** Gathers everything the custody report shows, for a period, from the inventory and the ledger; `progress` hears how far verification has got. */
+/** The report with every row in memory, for a screen that shows it whole (the PDF is written from gatherCustodyReport). */
 export function buildCustodyReport(session: Session, input: ReportInput, progress?: ProgressReport): CustodyReport {
+  return holdRows(gatherCustodyReport(session, input, progress));
+}
+
+/**
+ * Gathers everything the custody report shows, for a period, from the inventory and the ledger, up
+ * to the head it prints: the ledger's own tables (transactions, checks, proofs) are counted here and
+ * read again as the report is written, so a history of any length is never held. `progress` hears
+ * how far verification has got.
+ */
+export function gatherCustodyReport(session: Session, input: ReportInput, progress?: ProgressReport): StreamedReport {
   const now = session.clock.now();
   const offset = formatUtcOffset(session.clock.utcOffsetMinutes(now));
   const from = parseDay(input.from, 'from', false, offset);
@@ -71,24 +74,19 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
     throw new KeywardError('verification_failed', `the ledger does not verify (entry ${verification.firstBadSeq ?? '?'}: ${verification.message ?? verification.reason}); no report was made`, 'ledger');
   }
   const inventory = listInventory(session);
-  const status = readStatus(session.db, now, verification);
-  const custody = listCustody(session);
-  const open = custody.filter((c) => c.returnedAt === null);
-  const between = (kinds: Parameters<typeof entriesOfKindsBetween>[1]) => entriesOfKindsBetween(session.db, kinds, from, to);
-  const custodyEntries = between(['custody.checked_out', 'custody.returned', 'custody.countersigned']);
-  const presence = between(['presence.checked']);
-  const proofs = between(['netpath.proved']);
-  const names = new Map(inventory.custodians.map((c) => [c.id, c.name]));
+  const validation = readValidation(session);
+  const open = listCustody(session, { open: true });
+  const overdue = open.filter((c) => c.overdue).length;
+  const range = { upTo: head.seq, within: { from, to } };
+  const transactions = transactionsSection(session.db, range, new Map(inventory.custodians.map((c) => [c.id, c.name])), t, zone);
   const posture = assessPosture(session);
   const cards = listCardCertificates(session.db);
   const windowDays = readOrganisationFacts(session.db).expiryWindowDays;
   const windowLine = cards.length ? [`Certificates expiring within ${windowDays} days are flagged (the organisation's window).`] : [];
-  const who = (e: LedgerEntry, key: string) => names.get(Number(e.payload[key])) ?? '';
   const drillItems = new Set(inventory.authenticators.filter((a) => a.simulated).map((a) => a.label));
-  const item = (e: LedgerEntry) => `${payloadText(e, 'label')}${e.payload.drill === true ? ' (drill)' : ''}`;
   const generatedAt = now.toISOString();
 
-  const sections: ReportSection[] = [
+  const sections: ReportSection<TableRows>[] = [
     verificationSection(verification, localTime(generatedAt, offset)),
     findingsSection(findings, from, to, t, zone),
     incidentsSection(findings, from, to, t, zone),
@@ -127,10 +125,10 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
       },
     },
     custodiansSection(session.db, inventory.custodians),
-    sealSection(inventory.seals, custodyEntries.filter((e) => e.kind === 'custody.checked_out').length),
+    sealSection(inventory.seals, transactions.checkouts),
     {
       title: 'Out now and overdue',
-      lines: open.length ? [`${open.length} item(s) out of the safe; ${status.custody.overdue.length} overdue.`] : [],
+      lines: open.length ? [`${open.length} item(s) out of the safe; ${overdue} overdue.`] : [],
       table: {
         columns: [
           { header: 'Item', width: 0.14 },
@@ -144,31 +142,7 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
         empty: 'Everything is in the safe: nothing is out.',
       },
     },
-    {
-      title: 'Transactions in the period',
-      table: {
-        columns: [
-          { header: 'Entry', width: 0.07 },
-          { header: `When ${zone}`, width: 0.17 },
-          { header: 'Event', width: 0.12 },
-          { header: 'Item', width: 0.12 },
-          { header: 'Custodian', width: 0.14 },
-          { header: 'Witness', width: 0.14 },
-          { header: 'Seals / details', width: 0.24 },
-        ],
-        rows: custodyEntries.map((e) => {
-          if (e.kind === 'custody.checked_out') {
-            return [String(e.seq), t(e.recordedAt), 'checked out', item(e), who(e, 'custodianId'), who(e, 'witnessId') || 'NO WITNESS', `broke ${payloadText(e, 'brokenSeal')} (${e.payload.sealIntact ? 'intact' : 'TAMPERED'}); ${payloadText(e, 'reason')} ${payloadText(e, 'ticket')}`.trim()];
-          }
-          if (e.kind === 'custody.returned') {
-            const presenceResult = (e.payload.presence as { result?: string } | null)?.result;
-            return [String(e.seq), t(e.recordedAt), 'returned', item(e), who(e, 'custodianId'), who(e, 'witnessId'), `sealed ${payloadText(e, 'newSeal')}${presenceResult ? `; presence ${presenceResult.toUpperCase()}` : ''}`];
-          }
-          return [String(e.seq), t(e.recordedAt), 'countersigned', item(e), '', who(e, 'countersignerId'), `checkout entry ${payloadText(e, 'checkoutSeq')}`];
-        }),
-        empty: 'No checkouts or returns in this period.',
-      },
-    },
+    transactions.section,
     {
       title: 'Smartcard certificates',
       lines: windowLine,
@@ -195,28 +169,8 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
         empty: 'No smartcards are enrolled.',
       },
     },
-    {
-      title: 'Presence checks',
-      table: {
-        columns: [{ header: 'Entry', width: 0.08 }, { header: `When ${zone}`, width: 0.18 }, { header: 'Item', width: 0.14 }, { header: 'Result', width: 0.1 }, { header: 'Findings', width: 0.5 }],
-        rows: presence.map((e) => [
-          String(e.seq),
-          t(e.recordedAt),
-          `${payloadText(e, 'label')}${e.payload.drill ? ' (drill)' : ''}`,
-          payloadText(e, 'result').toUpperCase(),
-          ((e.payload.findings as { text?: string }[] | undefined) ?? []).map((f) => f.text ?? '').join('; ') || '—',
-        ]),
-        empty: 'No presence checks in this period.',
-      },
-    },
-    {
-      title: 'Network path proofs',
-      table: {
-        columns: [{ header: 'Entry', width: 0.08 }, { header: `When ${zone}`, width: 0.18 }, { header: 'Verdict', width: 0.14 }, { header: 'Summary', width: 0.6 }],
-        rows: proofs.map((e) => [String(e.seq), t(e.recordedAt), payloadText(e, 'verdict').replace('_', ' ').toUpperCase(), payloadText(e, 'summary')]),
-        empty: 'No network path proofs in this period.',
-      },
-    },
+    presenceSection(session.db, range, t, zone),
+    proofsSection(session.db, range, t, zone),
     {
       title: 'Posture against the guidance',
       table: {
@@ -228,8 +182,8 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
     {
       title: 'Validation status',
       lines: [
-        status.validation.due ? `A validation is due: ${status.validation.because}.` : `No validation is due; the next falls due by ${status.validation.dueAt?.slice(0, 10)} (${status.validation.daysRemaining} days).`,
-        ...(status.validation.underWay ? ['A validation is under way.'] : []),
+        validation.due ? `A validation is due: ${validation.reasons.join('; ')}.` : `No validation is due; the next falls due by ${validation.dueAt?.slice(0, 10)} (${validation.daysRemaining} days).`,
+        ...(validation.current ? ['A validation is under way.'] : []),
       ],
     },
     checkpointsSection(listCheckpoints(session.db), from, to, t),
@@ -247,29 +201,5 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
     verification: { ok: verification.ok, firstBadSeq: verification.firstBadSeq ?? null, reason: verification.reason?.replace(/_/g, ' ') ?? null, problem: verification.ok ? null : (verification.message ?? verification.reason ?? 'verification failed') },
     sections,
     signatories,
-  };
-}
-
-/** Open findings, most severe first, and those resolved in the period with who resolved them and why. */
-function findingsSection(findings: readonly Finding[], from: string, to: string, t: (iso: string) => string, zone: string): ReportSection {
-  const open = findings.filter(isOpen);
-  const resolved = findings.filter((f) => f.resolution && f.resolution.at >= from && f.resolution.at <= to);
-  const counts = countOpen(findings);
-  return {
-    title: 'Findings',
-    lines: [
-      open.length ? `${open.length} open: ${counts.critical} critical, ${counts.warning} warning, ${counts.notice} notice. ${resolved.length} resolved in the period.` : `No finding is open. ${resolved.length} resolved in the period.`,
-    ],
-    table: {
-      columns: [{ header: 'Severity', width: 0.1 }, { header: 'State', width: 0.14 }, { header: `Since ${zone}`, width: 0.18 }, { header: 'Finding', width: 0.27 }, { header: 'Detail, resolution', width: 0.31 }],
-      rows: [...open, ...resolved].map((f) => [
-        f.severity.toUpperCase(),
-        f.resolution ? `resolved (entry ${f.resolution.seq})` : 'OPEN',
-        t(f.since),
-        `${f.title}${f.drill ? ' (drill)' : ''}`,
-        f.resolution ? `${t(f.resolution.at)} by ${f.resolution.by.join(' and ')}${f.resolution.choice === 'none' ? '' : ` (${f.resolution.choice})`}: ${f.resolution.reason}` : `${f.detail}${f.evidence.length ? ` (entries ${f.evidence.join(', ')})` : ''}`,
-      ]),
-      empty: 'No findings were open or resolved in this period.',
-    },
   };
 }

@@ -1,4 +1,4 @@
-import { buildCustodyReport } from '../../app/reports/report';
+import { gatherCustodyReport } from '../../app/reports/report';
 import { writeReportPdf } from '../../app/reports/report-pdf';
 import { checkOutputPath } from '../../app/output-file';
 import { KeywardError, isKeywardError } from '../../core/errors';
@@ -14,7 +14,7 @@ export const runs = {
     let report;
     const verifying = progressOn(io, 'verifying the ledger', 'entries');
     try {
-      report = buildCustodyReport(session(), { from: options.from, to: options.to, organisation: options.organisation, site: options.site, signatories, despiteFailedVerification: options['despite-failed-verification'] === true }, verifying.report);
+      report = gatherCustodyReport(session(), { from: options.from, to: options.to, organisation: options.organisation, site: options.site, signatories, despiteFailedVerification: options['despite-failed-verification'] === true }, verifying.report);
     } catch (error) {
       if (!isKeywardError(error) || error.code !== 'verification_failed') throw error;
       return { value: { ok: false, written: false, reason: error.message }, human: `LEDGER DID NOT VERIFY: ${error.message}.\nRun "keyward ledger verify" to see the first bad entry; --despite-failed-verification makes the report with a red banner on every page.`, exitCode: 2 };

@@ -7,17 +7,29 @@ export interface ReportColumn {
   readonly mono?: boolean;
 }
 
-export interface ReportTable {
+/** Rows held in memory: what a screen shows. */
+export type HeldRows = readonly (readonly string[])[];
+
+/** Rows read afresh for each pass over them (measuring, then writing): a long history is never held whole. */
+export interface RowStream {
+  /** How many rows every pass yields. */
+  readonly count: number;
+  rows(): Iterable<readonly string[]>;
+}
+
+export type TableRows = HeldRows | RowStream;
+
+export interface ReportTable<Rows extends TableRows = HeldRows> {
   readonly columns: readonly ReportColumn[];
-  readonly rows: readonly (readonly string[])[];
+  readonly rows: Rows;
   /** Said plainly when there are no rows. */
   readonly empty: string;
 }
 
-export interface ReportSection {
+export interface ReportSection<Rows extends TableRows = HeldRows> {
   readonly title: string;
   readonly lines?: readonly string[];
-  readonly table?: ReportTable;
+  readonly table?: ReportTable<Rows>;
 }
 
 export interface Signatory {
@@ -25,7 +37,7 @@ export interface Signatory {
   readonly role: string;
 }
 
-export interface CustodyReport {
+export interface CustodyReport<Rows extends TableRows = HeldRows> {
   readonly id: string;
   readonly organisation: string;
   readonly site: string;
@@ -38,8 +50,23 @@ export interface CustodyReport {
   readonly headHash: string;
   /** The ledger's verification when the report was made; a report over a ledger that did not verify says so on every page. */
   readonly verification: { readonly ok: boolean; readonly firstBadSeq: number | null; readonly reason: string | null; readonly problem: string | null };
-  readonly sections: readonly ReportSection[];
+  readonly sections: readonly ReportSection<Rows>[];
   readonly signatories: readonly Signatory[];
+}
+
+/** A report whose long tables (the ledger's transactions, checks and proofs) are read as they are written. */
+export type StreamedReport = CustodyReport<TableRows>;
+
+const held = (rows: TableRows): rows is HeldRows => Array.isArray(rows);
+
+export const rowCount = (rows: TableRows): number => (held(rows) ? rows.length : rows.count);
+
+export const eachRow = (rows: TableRows): Iterable<readonly string[]> => (held(rows) ? rows : rows.rows());
+
+/** The report with every row read into memory: for a screen, which shows it whole. */
+export function holdRows(report: StreamedReport): CustodyReport {
+  const sections = report.sections.map(({ table, ...section }): ReportSection => (table ? { ...section, table: { ...table, rows: [...eachRow(table.rows)] } } : section));
+  return { ...report, sections };
 }
 
 /** `2026-11-25T09:00:00.000Z` at `+01:00` → `2026-11-25 10:00 (UTC+01:00)`. */

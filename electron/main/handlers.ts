@@ -11,7 +11,7 @@ import { presenceSchedule } from '../../app/presence/presence-schedule';
 import { enrolCard } from '../../app/cards/card-enrolment';
 import { listCardReaders } from '../../app/cards/card-readers';
 import { readStatus } from '../../app/inventory/status';
-import { buildCustodyReport } from '../../app/reports/report';
+import { gatherCustodyReport } from '../../app/reports/report';
 import { assessPosture, recordAccountFacts, recordOrganisationFacts } from '../../app/guidance/posture';
 import { readFacts } from '../../app/guidance/facts';
 import { readPlaceAccess, recordPlaceAccess } from '../../app/guidance/place-access';
@@ -144,7 +144,7 @@ export const HANDLERS: Handlers = {
   'signins:state': ({ session }) => readSignInState(session),
   'report:preview': ({ session, emit }, args) => previewCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of })),
   'report:save': async ({ session, reports, emit }, args) => {
-    const report = buildCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of }));
+    const report = gatherCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of }));
     const path = await reports.chooseSavePath?.(`${report.id}.pdf`);
     if (!path) return { saved: false };
     const { pages } = await writeReportPdf(report, path, args.paper === 'letter' ? 'LETTER' : 'A4', (step, done, of) => emit('report:progress', { step, done, of }));
