@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accessChanges, deviceReachableRule, latestAccessLists, type AccessList } from './place-access';
+import { summariseEntry } from '../ledger/entry-summary';
 import { judgePosture, NOTHING_ATTESTED, type AccountFacts, type BoundItem, type OrganisationFacts } from './posture';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -49,5 +50,6 @@ describe('the device reachable by everyone who may need it', () => {
     const latest = latestAccessLists([entry(1, 1, ['A', 'B']), entry(2, 2, ['C']), entry(3, 1, ['B', 'D'])]);
     expect([...latest.values()].map((l) => [l.place, l.people, l.seq])).toEqual([['P1', ['B', 'D'], 3], ['P2', ['C'], 2]]);
     expect(accessChanges(['Alice', 'Bob'], ['bob', 'Carol'])).toEqual({ added: ['Carol'], removed: ['Alice'] });
+    expect(summariseEntry({ kind: 'posture.place_access', actors: [], payload: { place: 'HQ safe A', people: ['Bob', 'Carol'], added: ['Carol'], removed: ['Alice'] } })).toBe('Access to HQ safe A recorded: Bob, Carol; added Carol; REMOVED Alice');
   });
 });
