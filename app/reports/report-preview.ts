@@ -1,16 +1,9 @@
-import type { CustodyReport, ReportSection, ReportTable } from '../../core/reports/report';
+import { eachRow, rowCount, type CustodyReport, type ReportSection, type ReportTable, type StreamedReport, type TableRows } from '../../core/reports/report';
 import type { ProgressReport, Session } from '../ports';
-import { buildCustodyReport, type ReportInput } from './report';
+import { gatherCustodyReport, type ReportInput } from './report';
 
 /** Rows of each table the preview carries; the saved PDF holds every row. */
 export const PREVIEW_ROWS = 100;
-
-/** A table's rows held in memory, or read afresh on each pass with their count known beforehand. */
-type AnyRows = ReportTable['rows'] | { readonly count: number; rows(): Iterable<readonly string[]> };
-
-type AnyReport = Omit<CustodyReport, 'sections'> & {
-  readonly sections: readonly (Omit<ReportSection, 'table'> & { readonly table?: Omit<ReportTable, 'rows'> & { readonly rows: AnyRows } })[];
-};
 
 /** A table as the preview shows it: its first rows, and how many it holds in all. */
 export interface PreviewTable extends ReportTable {
@@ -22,27 +15,28 @@ export interface ReportPreview extends Omit<CustodyReport, 'sections'> {
   readonly sections: readonly (Omit<ReportSection, 'table'> & { readonly table?: PreviewTable })[];
 }
 
-function firstRows(rows: AnyRows, limit: number): { rows: (readonly string[])[]; total: number } {
-  if (!('count' in rows)) return { rows: rows.slice(0, limit), total: rows.length };
+/** The first rows of a table, read no further than that from a table that streams its rows. */
+function firstRows(rows: TableRows, limit: number): { rows: (readonly string[])[]; total: number } {
   const first: (readonly string[])[] = [];
-  for (const row of rows.rows()) {
+  for (const row of eachRow(rows)) {
     if (first.length === limit) break;
     first.push(row);
   }
-  return { rows: first, total: rows.count };
+  return { rows: first, total: rowCount(rows) };
 }
 
 /**
  * The preview of a report: a period of a long ledger holds a hundred thousand transactions,
- * which would cross IPC and fill the page as a hundred thousand rows; the preview carries the
- * first `limit` rows of each table and the count, and the PDF is written from the whole report.
+ * which would be read, cross IPC and fill the page as a hundred thousand rows; the preview
+ * carries the first `limit` rows of each table and the count, and the PDF is written from the
+ * whole report.
  */
-export function previewOf(report: AnyReport, limit = PREVIEW_ROWS): ReportPreview {
+export function previewOf(report: StreamedReport, limit = PREVIEW_ROWS): ReportPreview {
   return {
     ...report,
     sections: report.sections.map(({ table, ...section }) => (table ? { ...section, table: { ...table, ...firstRows(table.rows, limit) } } : section)),
   };
 }
 
-/** Builds the report for a period (`buildCustodyReport`) and returns its preview. */
-export const previewCustodyReport = (session: Session, input: ReportInput, progress?: ProgressReport): ReportPreview => previewOf(buildCustodyReport(session, input, progress));
+/** Gathers the report for a period (`gatherCustodyReport`) and returns its preview, reading only the first rows of the ledger's long tables. */
+export const previewCustodyReport = (session: Session, input: ReportInput, progress?: ProgressReport): ReportPreview => previewOf(gatherCustodyReport(session, input, progress));
