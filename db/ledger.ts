@@ -33,6 +33,8 @@ const createStatements = (db: KeywardDatabase) => ({
   rows: db.prepare('SELECT body, hash FROM ledger_entries ORDER BY seq'),
   // Whole batches of bare rows: one call into SQLite per batch instead of one per row.
   batch: db.prepare('SELECT seq, body, hash FROM ledger_entries WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
+  // The same rows, a batch of consecutive seqs, as one string each (hash then body): a third of the cost of reading them as three values.
+  fullBatch: db.prepare('SELECT CASE WHEN length(digest) = 32 THEN hash || body END FROM ledger_entries WHERE seq BETWEEN ? AND ? ORDER BY seq').pluck(),
   page: db.prepare('SELECT body, hash FROM ledger_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
   // Read from the index alone (it covers kind), so every page of it is read.
   kindIndex: db.prepare('SELECT kind, count(*) FROM ledger_entries GROUP BY kind').raw(),
@@ -160,29 +162,39 @@ export function verifyLedger(db: KeywardDatabase, options: VerifyLedgerOptions =
 }
 
 function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions): LedgerVerification {
-  const { seqExists, batch, kindIndex } = statementsOf(db);
+  const { seqExists, batch, fullBatch, kindIndex } = statementsOf(db);
   const { progress } = options;
   const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, lateFindings: options.lateFindings });
   const of = progress ? readHead(db).seq : 0;
+  /** The last seq read; before the first batch, below any seq a row could be stored under. */
   let after = Number.MIN_SAFE_INTEGER;
-  for (;;) {
-    let rows: [number, string, string][];
-    try {
-      rows = batch.all(after, VERIFY_BATCH) as [number, string, string][];
-    } catch (error) {
-      if (isDamage(error)) return walk.unreadable((error as Error).message);
-      throw error;
-    }
-    let walking = true;
-    for (const row of rows) {
-      if (!walk.take(row[1], row[2], row[0])) {
-        walking = false;
-        break;
+  try {
+    for (let exact = true; ; ) {
+      if (!exact) {
+        // A full run of seqs: each row is its hash and body in one string, its seq its place.
+        const rows = fullBatch.all(after + 1, after + VERIFY_BATCH) as (string | null)[];
+        if (rows.length === VERIFY_BATCH && !rows.includes(null)) {
+          for (let i = 0; i < rows.length; i += 1) {
+            if (!walk.takeRow(rows[i]!, after + 1 + i)) return walk.finish();
+          }
+          after += VERIFY_BATCH;
+          progress?.(walk.entries, Math.max(of, walk.entries));
+          continue;
+        }
+        // A gap, a malformed hash or the end: the rest is read row by row with its stored seq.
+        exact = true;
       }
+      const rows = batch.all(after, VERIFY_BATCH) as [number, string, string][];
+      for (const row of rows) if (!walk.take(row[1], row[2], row[0])) return walk.finish();
+      progress?.(walk.entries, Math.max(of, walk.entries));
+      if (rows.length < VERIFY_BATCH) break;
+      after = rows[rows.length - 1]![0];
+      // Past the first batch (which holds any row stored under a seq below 1), full runs are read whole.
+      exact = after !== walk.entries;
     }
-    progress?.(walk.entries, Math.max(of, walk.entries));
-    if (!walking || rows.length < VERIFY_BATCH) break;
-    after = rows[rows.length - 1]![0];
+  } catch (error) {
+    if (isDamage(error)) return walk.unreadable((error as Error).message);
+    throw error;
   }
   const walked = walk.finish();
   if (!walked.ok) return walked;

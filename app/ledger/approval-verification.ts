@@ -141,7 +141,7 @@ function missingApprovals(entry: EntryWithApprovals): string | undefined {
  * approvals each kind of entry must carry, and refuses any approval made with a drill key on an
  * entry that is not a drill, and any drill custody of a real item.
  */
-export function createApprovalInspector(signatures: SignatureChecks = checkSignaturesNow()): (body: string, seq: number) => string | undefined {
+export function createApprovalInspector(signatures: SignatureChecks = checkSignaturesNow()): (body: string, seq: number, kind?: string) => string | undefined {
   const keys = new Map<string, CustodianKey & { readonly drill: boolean }>();
   const scan = new CanonicalEntryScan();
   /** Every key learned gets an id of its own, also when an earlier one was forgotten. */
@@ -160,11 +160,11 @@ export function createApprovalInspector(signatures: SignatureChecks = checkSigna
       return `the enrolled custodian key cannot be read: ${(error as Error).message}`;
     }
   };
-  return (body) => {
+  return (body, _seq, scanned) => {
     // Cheap filters first: most entries carry neither approvals nor changes to who may approve.
     // In canonical order actors come first, then approvals, then kind: both are found near the start.
     const kindAt = body.indexOf('"kind":"');
-    const kind = kindAt < 0 ? undefined : body.slice(kindAt + 8, body.indexOf('"', kindAt + 8));
+    const kind = scanned ?? (kindAt < 0 ? undefined : body.slice(kindAt + 8, body.indexOf('"', kindAt + 8)));
     const relevant = kind !== undefined && (kind.startsWith('custodian.') || RELEVANT_KINDS.has(kind));
     if (!relevant && body.lastIndexOf('"approvals":[', kindAt < 0 ? body.length : kindAt) < 0) return undefined;
     let entry: EntryWithApprovals;

@@ -2,7 +2,8 @@ import type { Approval, UnsealedEntry } from '../../core/ledger/ledger';
 import { chainFieldsOf } from '../../core/ledger/ledger';
 import { approvalChallenge } from './approval-verification';
 
-type Inspect = (body: string, seq: number) => string | undefined;
+/** A ledger inspector; `kind` is the entry's kind where the walk already read it. */
+type Inspect = (body: string, seq: number, kind?: string) => string | undefined;
 
 interface CheckpointEntry extends UnsealedEntry {
   readonly approvals?: readonly Approval[];
@@ -28,9 +29,9 @@ export function withCheckpoints(inspect: Inspect): Inspect {
   let count = 0;
   /** The challenge each earlier checkpoint's custodians signed, to name a replayed signature. */
   const signed = new Map<string, number>();
-  return (body, seq) => {
+  return (body, seq, kind) => {
     if (seq === 2) siteId = chainFieldsOf(body)?.prevHash;
-    if (!body.includes('"kind":"ledger.checkpoint"')) return inspect(body, seq);
+    if (kind === undefined ? !body.includes('"kind":"ledger.checkpoint"') : kind !== 'ledger.checkpoint') return inspect(body, seq, kind);
     let entry: CheckpointEntry;
     try {
       entry = JSON.parse(body) as CheckpointEntry;

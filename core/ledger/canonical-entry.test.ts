@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../test/support/random';
-import { CanonicalEntryScan } from './canonical-entry';
+import { CanonicalEntryScan, chainTailOf } from './canonical-entry';
 import type { JsonValue } from './canonical-json';
 import { entryBody, GENESIS_HASH, type Approval, type UnsealedEntry } from './ledger';
 
@@ -83,5 +83,29 @@ describe('CanonicalEntryScan', () => {
   it('refuses nesting too deep for the stack as a finding, not a crash', () => {
     const deep = entryBody(entry({ a: 1 })).replace('"a":1', `"a":${'['.repeat(200_000)}${']'.repeat(200_000)}`);
     expect(scan(deep)).toEqual({ ok: false, problem: expect.stringContaining('nested too deeply') });
+  });
+
+  it('proves a body up to its tail when the tail was read in place, and finds the tail where Keyward writes it', () => {
+    const body = entryBody(entry({ a: 1 }));
+    const tail = chainTailOf(body)!;
+    expect(tail).toEqual({ seq: 12, tailAt: body.indexOf(',"prevHash":'), prevHashAt: body.indexOf(GENESIS_HASH) });
+    expect(new CanonicalEntryScan().scan(body, tail.tailAt)).toBe(true);
+    const longer = body.replace('"payload":{"a":1}', '"payload":{"a":1},"payload":{"b":2}');
+    const s = new CanonicalEntryScan();
+    expect(s.scan(longer, chainTailOf(longer)!.tailAt)).toBe(false);
+    expect(s.problem).toContain('its payload does not end where its chain fields begin');
+  });
+
+  it.each([
+    ['a seq with a leading zero', (b: string) => b.replace('"seq":12', '"seq":012')],
+    ['a seq that is not a number', (b: string) => b.replace('"seq":12', '"seq":"12"')],
+    ['a timestamp without milliseconds', (b: string) => b.replace('09:00:00.000Z', '09:00:00Z')],
+    ['a timestamp with a letter for a digit', (b: string) => b.replace('2026-11-25', '2026-1x-25')],
+    ['an offset without its sign', (b: string) => b.replace('"+01:00"', '"01:00"')],
+    ['a field after the offset', (b: string) => b.replace('"+01:00"}', '"+01:00","x":1}')],
+    ['a previous hash one character short', (b: string) => b.replace(`"${GENESIS_HASH}"`, `"${GENESIS_HASH.slice(1)}"`)],
+  ])('finds no tail in an entry with %s', (_name, edit) => {
+    const body = entryBody(entry({ a: 1 }));
+    expect(chainTailOf(edit(body))).toBeUndefined();
   });
 });

@@ -19,17 +19,26 @@ export class CanonicalEntryScan {
 
   private text = '';
   private pos = 0;
+  private tailAt = -1;
+  private start = 0;
 
-  /** True when `body` is a canonical entry; otherwise `problem` says why. */
-  scan(body: string): boolean {
+  /**
+   * True when `body` is a canonical entry; otherwise `problem` says why. With `tailAt`, the caller
+   * has proved the body from there on (its `,"prevHash":…` tail, fixed in form: see chainTailOf)
+   * and the scan proves the rest, which must end exactly there. With `start`, the body is the
+   * text from there on (a row read with its hash before it), and positions are the text's.
+   */
+  scan(body: string, tailAt = -1, start = 0): boolean {
     this.text = body;
-    this.pos = 0;
+    this.pos = start;
+    this.start = start;
+    this.tailAt = tailAt;
     this.problem = undefined;
     this.approvalsStart = -1;
     this.approvalsEnd = -1;
     try {
       this.entry();
-      if (this.problem === undefined && this.pos !== body.length) this.fail('text follows the end of the entry');
+      if (this.problem === undefined && tailAt < 0 && this.pos !== body.length) this.fail('text follows the end of the entry');
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       this.fail('it is nested too deeply');
@@ -39,19 +48,23 @@ export class CanonicalEntryScan {
   }
 
   private fail(problem: string): false {
-    this.problem ??= `${problem} (at character ${this.pos + 1})`;
+    this.problem ??= `${problem} (at character ${this.pos - this.start + 1})`;
     return false;
   }
 
   private entry(): void {
     const text = this.text;
-    if (text.charCodeAt(0) !== 123) return void this.fail('it is not a JSON object');
-    this.pos = 1;
+    if (text.charCodeAt(this.start) !== 123) return void this.fail('it is not a JSON object');
+    this.pos = this.start + 1;
     let field = 0;
     for (;;) {
       const name = ENTRY_FIELDS[field];
       if (name === undefined) return void this.fail('it has fields an entry does not have');
       const memberStart = this.pos - 1;
+      if (name === PREV_HASH && this.tailAt >= 0) {
+        if (memberStart !== this.tailAt) this.fail('its payload does not end where its chain fields begin');
+        return;
+      }
       if (!text.startsWith(name, this.pos)) {
         if (name === APPROVALS) {
           field += 1;
@@ -215,5 +228,56 @@ const CONTROL_ESCAPE = /^00(?:0[0-7]|0b|0e|0f|1[0-9a-f])$/;
 const APPROVALS = '"approvals":';
 const KIND = '"kind":';
 /** An entry's fields in canonical order, each with its quotes and colon; approvals may be absent. */
-const ENTRY_FIELDS = ['"actors":', APPROVALS, KIND, '"payload":', '"prevHash":', '"recordedAt":', '"seq":', '"utcOffset":'];
+const PREV_HASH = '"prevHash":';
+const ENTRY_FIELDS = ['"actors":', APPROVALS, KIND, '"payload":', PREV_HASH, '"recordedAt":', '"seq":', '"utcOffset":'];
 const ENTRY_FIELD_LIST = 'actors, approvals (when approved), kind, payload, prevHash, recordedAt, seq, utcOffset';
+
+/** Where an entry's fixed-form tail sits in its body, and the seq written there. */
+export interface ChainTail {
+  readonly seq: number;
+  /** Where `,"prevHash":` starts: the canonical scan proves the body before it. */
+  readonly tailAt: number;
+  /** Where the 64 characters of the previous hash start. */
+  readonly prevHashAt: number;
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** Whether `body` holds a timestamp like 2026-11-25T09:00:00.000Z at `at` (as RECORDED_AT says, without a slice). */
+function recordedAtAt(body: string, at: number): boolean {
+  for (let i = 0; i < 24; i += 1) {
+    const code = body.charCodeAt(at + i);
+    const fixed = RECORDED_AT_FORM.charCodeAt(i);
+    if (fixed === 100 ? !isDigit(code) : code !== fixed) return false;
+  }
+  return true;
+}
+/** The form of a ledger timestamp: `d` for a digit, anything else as it is. */
+const RECORDED_AT_FORM = 'dddd-dd-ddTdd:dd:dd.dddZ';
+
+/**
+ * Reads an entry's tail at fixed offsets from its end, the way Keyward writes it:
+ * `,"prevHash":"<64>","recordedAt":"<timestamp>","seq":<digits>,"utcOffset":"<±HH:MM>"}`.
+ * Every character of it is checked here except the 64 of the previous hash, which the chain walk
+ * compares with the hash of the entry before (64 lower-case hex digits, so canonical as they are).
+ * Undefined when the body does not end that way. With `start`, the body is the text from there on. Verification reads every entry's tail, so it
+ * reads characters in place, never a slice.
+ */
+export function chainTailOf(body: string, start = 0): ChainTail | undefined {
+  const end = body.length;
+  if (body.charCodeAt(end - 1) !== 125 || body.charCodeAt(end - 2) !== 34 || !body.startsWith(',"utcOffset":"', end - 22)) return undefined;
+  const sign = body.charCodeAt(end - 8);
+  if ((sign !== 43 && sign !== 45) || !isDigit(body.charCodeAt(end - 7)) || !isDigit(body.charCodeAt(end - 6)) || body.charCodeAt(end - 5) !== 58 || !isDigit(body.charCodeAt(end - 4)) || !isDigit(body.charCodeAt(end - 3))) return undefined;
+  let digits = end - 22;
+  let seq = 0;
+  let scale = 1;
+  while (digits > end - 22 - 16 && isDigit(body.charCodeAt(digits - 1))) {
+    digits -= 1;
+    seq += (body.charCodeAt(digits) - 48) * scale;
+    scale *= 10;
+  }
+  if (digits === end - 22 || (digits < end - 23 && body.charCodeAt(digits) === 48) || digits < start + 126) return undefined;
+  if (!body.startsWith('","seq":', digits - 8) || !recordedAtAt(body, digits - 32)) return undefined;
+  if (!body.startsWith('","recordedAt":"', digits - 48) || !body.startsWith(',"prevHash":"', digits - 125)) return undefined;
+  return { seq, tailAt: digits - 125, prevHashAt: digits - 112 };
+}

@@ -1,5 +1,5 @@
-import { CanonicalEntryScan } from './canonical-entry';
-import { GENESIS_HASH, chainFieldsOf } from './ledger';
+import { CanonicalEntryScan, chainTailOf } from './canonical-entry';
+import { GENESIS_HASH } from './ledger';
 
 export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch' | 'approval_invalid' | 'damaged' | 'inventory_mismatch';
 
@@ -101,11 +101,22 @@ export class ChainWalk {
 
   /** Walks one row; false once the walk has stopped and wants no more rows. */
   take(body: string, hash: string, storedSeq?: number): boolean {
+    return this.takeAt(body, 0, hash, storedSeq);
+  }
+
+  /** Walks one row read as one string, its 64-character hash followed by its body. */
+  takeRow(row: string, storedSeq: number): boolean {
+    return this.takeAt(row, 64, undefined, storedSeq);
+  }
+
+  /** The body is `text` from `start` on; the stored hash is `hash`, or without it the 64 characters before the body. */
+  private takeAt(text: string, start: number, hash: string | undefined, storedSeq: number | undefined): boolean {
     if (this.finding || this.outOfPlace !== undefined) return false;
     const expected = this.expectedSeq;
-    const chain = this.scan.scan(body) ? chainFieldsOf(body) : undefined;
-    if (!chain) {
-      const why = this.scan.problem ?? 'its chain fields are not written as Keyward writes them';
+    // The tail and the rest are read in place in the text as SQLite returned it (a slice reads slower).
+    const chain = chainTailOf(text, start);
+    if (!chain || !this.scan.scan(text, chain.tailAt, start)) {
+      const why = chain ? this.scan.problem : 'its chain fields are not written as Keyward writes them';
       return this.fail(expected, 'content_changed', `entry ${expected} was changed after it was written: its stored text is no longer a well-formed ledger entry (${why})`);
     }
     if (chain.seq !== expected) {
@@ -115,18 +126,21 @@ export class ChainWalk {
     if (storedSeq !== undefined && storedSeq !== expected) {
       return this.fail(expected, 'reordered', `entry ${expected} is out of order: it is stored as entry ${storedSeq}`);
     }
-    if (this.options.sha256Hex(body) !== hash) {
+    const body = start === 0 ? text : text.slice(start);
+    const computed = this.options.sha256Hex(body);
+    if (hash === undefined ? !text.startsWith(computed) : computed !== hash) {
       return this.fail(expected, 'content_changed', `entry ${expected} was changed after it was written: its content no longer matches its hash`);
     }
-    if (chain.prevHash !== this.prevHash) {
+    // The previous hash is compared in place: equal to a hash, its 64 characters are canonical too.
+    if (!text.startsWith(this.prevHash, chain.prevHashAt)) {
       return this.fail(expected, 'link_broken', `entry ${expected} does not link to entry ${expected - 1}: its previous hash differs from the hash of entry ${expected - 1}`);
     }
     const kind = this.scan.kind;
     const problem = this.options.inspect?.(body, expected, kind);
     if (problem) return this.fail(expected, 'approval_invalid', `entry ${expected}: ${problem}`);
     this.kindCounts.set(kind, (this.kindCounts.get(kind) ?? 0) + 1);
-    if (!this.sawExpectedHead && hash === this.options.expectHead) this.sawExpectedHead = true;
-    this.prevHash = hash;
+    if (!this.sawExpectedHead && computed === this.options.expectHead) this.sawExpectedHead = true;
+    this.prevHash = computed;
     this.expectedSeq = expected + 1;
     this.count += 1;
     return true;
