@@ -80,8 +80,11 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await back.getByLabel('Witness (second custodian)').selectOption('Alice Example');
     await back.getByLabel('New seal (serial)').fill('S-2');
     await back.getByRole('button', { name: /Check the key/ }).click();
-    // The returned key is presence-checked first, then both custodians approve.
-    for (const label of ['YK-01', "Bob Example's key", "Alice Example's key"]) await touchDrillKey(page, label);
+    // The returned key is presence-checked first, then both custodians approve, each seeing what their touch signs.
+    await touchDrillKey(page, 'YK-01');
+    await page.getByText('Custodian Bob Example: touch your key now').waitFor();
+    expect(await page.getByTestId('signing-entry').textContent()).toMatch(/signs ledger entry \d+:YK-01 returned by Bob Example, witness Alice Example.*S-2.*Digest [0-9a-f]{16}/);
+    for (const label of ["Bob Example's key", "Alice Example's key"]) await touchDrillKey(page, label);
     await page.getByText(/YK-01 returned under seal S-2, presence check OK; ledger entry \d+/).waitFor();
     await page.getByText('Everything is in the safe.').waitFor();
 
