@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { KeywardError } from '../../core/errors';
 import type { Site } from '../../core/ledger/checkpoint';
@@ -143,12 +144,10 @@ function verifyMembers(members: TarMember[]): BundleVerification & VerifiedConte
   }
   const rows: (StoredEntryRow & { kind: string })[] = [];
   const described: LedgerEntry[] = [];
-  let text: string;
-  try {
-    text = UTF8.decode(byName.get('ledger.jsonl')!.data);
-  } catch {
-    throw new BundleFinding('ledger.jsonl', 'ledger.jsonl is not UTF-8 text');
-  }
+  const ledger = byName.get('ledger.jsonl')!.data;
+  // Checked whole, then decoded without checking again: about half the time a checking decoder takes.
+  if (!isUtf8(ledger)) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl is not UTF-8 text');
+  const text = Buffer.from(ledger.buffer, ledger.byteOffset, ledger.byteLength).toString('utf8');
   const lines = text.split('\n');
   if (lines.pop() !== '') throw new BundleFinding('ledger.jsonl', 'ledger.jsonl does not end with a line break');
   lines.forEach((line, index) => {
