@@ -115,6 +115,25 @@ describe('Entra exports as posture evidence', () => {
     expect(listFindings(s).find((f) => f.id === 'posture-failed:ca-excluded')).toMatchObject({ severity: 'critical' });
   });
 
+  it('fails an account the users export shows disabled or synchronised, per-user MFA the export shows enforced, and a key model an administrator also uses', () => {
+    const users = fixture('users');
+    Object.assign(users.value[0]!, { accountEnabled: false });
+    Object.assign(users.value[1]!, { onPremisesSyncEnabled: true, onPremisesImmutableId: 'c3luY2VkLWZyb20tYWQ=' });
+    importEntraExport(s, file('users.json', users));
+    expect(rule('accounts-enabled')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/bg1@contoso\.onmicrosoft\.com: DISABLED; bg2@contoso\.onmicrosoft\.com: enabled \[from users\.json/) });
+    expect(rule('cloud-only')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/bg2@contoso\.onmicrosoft\.com: synchronised from on-premises/) });
+    const mfa = fixture('per-user-mfa-bg1') as unknown as Record<string, unknown>;
+    importEntraExport(s, file('per-user-mfa-bg1.json', { ...mfa, perUserMfaState: 'enforced' }));
+    importFixture('per-user-mfa-bg2');
+    expect(rule('no-per-user-mfa')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/bg1@contoso\.onmicrosoft\.com: per-user MFA ENFORCED/) });
+    const admin = fixture('methods-admin');
+    admin.value.push({ '@odata.type': '#microsoft.graph.fido2AuthenticationMethod', id: 'bWV0aG9kLWFkbWluLWtleQ', displayName: 'Adele\'s key', aaGuid: YK5, model: 'YubiKey 5 Series', createdDateTime: '2026-06-01T09:00:00Z' });
+    importEntraExport(s, file('methods-admin.json', admin));
+    importFixture('methods-bg1');
+    importFixture('methods-bg2');
+    expect(rule('distinct-mechanism')).toMatchObject({ result: 'fail', evidence: expect.stringMatching(/CLASH: bg2@contoso\.onmicrosoft\.com shares FIDO2 YubiKey 5 Series with administrator a1b2c3d4-0000-4000-8000-000000000001/) });
+  });
+
   it('fails a phone, SMS or Authenticator method on an emergency account, and the account as personal', () => {
     const methods = fixture('methods-bg2');
     methods.value.push(fixture('methods-admin').value[2]!);
