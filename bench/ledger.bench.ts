@@ -1,7 +1,9 @@
 // npm run bench:ledger — `keyward ledger verify` against the one-shot SHA-256 over the same canonical
 // bytes, at 100k and 1M entries, with its peak memory from the operating system and the file's size
-// per entry; a ledger with custodians' approvals against the same without; durable appends against
-// bare inserts.
+// per entry, and the tamper suite at each size (a verdict naming the wrong entry fails the run); a
+// ledger with custodians' approvals against the same without, at 100k entries (BENCH_APPROVED_ENTRIES=
+// 100000,1000000 adds 1M: its 200,000 signatures take minutes to write), with a forged approval
+// named; durable appends against bare inserts.
 // Not a test: the machine is shared and noisy, so only ratios within one run are printed.
 import { hash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -13,13 +15,16 @@ import { initDatabase } from '../app/keyward';
 import { verifyChainAndApprovals, verifyStoredLedger } from '../app/ledger/ledger';
 import { approvedLedger } from './approved-ledger';
 import { openDatabase } from '../db/connection';
-import { appendEntry, sha256Hex } from '../db/ledger';
+import { appendEntry, readHead, sha256Hex } from '../db/ledger';
 import { entryBody, GENESIS_HASH } from '../core/ledger/ledger';
 import { interleaved, median, report, throughputRatios } from './measure';
+import { forgedApprovalCheck, tamperChecks } from './ledger-tamper';
 
 const SIZES = (process.env.BENCH_VERIFY_ENTRIES ?? '100000,1000000').split(',').map(Number);
 const DURABLE_APPENDS = Number(process.env.BENCH_DURABLE_APPENDS ?? 1_000);
-const APPROVED_ENTRIES = Number(process.env.BENCH_APPROVED_ENTRIES ?? 100_000);
+const APPROVED_SIZES = (process.env.BENCH_APPROVED_ENTRIES ?? '100000').split(',').map(Number);
+/** BENCH_TAMPER=0 leaves the tamper suite out (it verifies each size five more times). */
+const TAMPER = process.env.BENCH_TAMPER !== '0';
 
 const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
 const actor = { role: 'operator' as const, name: 'bench' };
@@ -59,6 +64,7 @@ function benchVerify(entries: number): void {
   const path = join(dir, `verify-${entries}.db`);
   plainLedger(path, entries);
   const db = openDatabase(path, { readonly: true });
+  const head = readHead(db).hash;
   const texts = db.prepare('SELECT body FROM ledger_entries ORDER BY seq').pluck().all() as string[];
   const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
   const times = interleaved({
@@ -75,15 +81,20 @@ function benchVerify(entries: number): void {
     },
   });
   db.close();
+  texts.length = 0;
   const rss = verifyPeakRss(path);
+  const tampered = TAMPER ? tamperChecks(path, entries, head) : [];
   const file = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
   report({
     name: `ledger verify, ${entries.toLocaleString('en')} entries`,
-    work: `verifyStoredLedger (keyward ledger verify: file check, chain, approvals, inventory replay) of ${entries} entries, ${(bytes / 1e6).toFixed(0)} MB canonical; median ${median(times.verify).toFixed(0)} ms`,
+    work: `verifyStoredLedger (keyward ledger verify: SQLite's check of the other tables, chain with approvals, inventory replay, index on kind) of ${entries} entries, ${(bytes / 1e6).toFixed(0)} MB canonical; median ${median(times.verify).toFixed(0)} ms`,
     baseline: `node:crypto one-shot hash('sha256', text, 'hex') of each entry's canonical text, held in memory; median ${median(times.oneShot).toFixed(0)} ms`,
     ratios: throughputRatios(times.verify, times.oneShot),
     goal: { atLeast: 0.5 },
-    notes: [`peak RSS of a process verifying it: ${(rss / 1e6).toFixed(0)} MB; file ${(file / entries).toFixed(0)} B per entry for ${(bytes / entries).toFixed(0)} B canonical (${(file / bytes).toFixed(2)}x)`],
+    notes: [
+      `peak RSS of a process verifying it: ${(rss / 1e6).toFixed(0)} MB; file ${(file / entries).toFixed(0)} B per entry for ${(bytes / entries).toFixed(0)} B canonical (${(file / bytes).toFixed(2)}x)`,
+      ...(TAMPER ? [`tamper suite at ${entries} entries named the right entry ${tampered.length} times of ${tampered.length}: ${tampered.join('; ')}`] : []),
+    ],
   });
   report({
     name: `ledger chain walk, ${entries.toLocaleString('en')} entries`,
@@ -91,12 +102,12 @@ function benchVerify(entries: number): void {
     baseline: `the same one-shot hashes; median ${median(times.oneShot).toFixed(0)} ms`,
     ratios: throughputRatios(times.chain, times.oneShot),
     goal: { atLeast: 0.5 },
-  });
+  });  rmSync(path);
 }
 
 function benchApprovals(entries: number): void {
-  const withPath = join(dir, 'approved.db');
-  const withoutPath = join(dir, 'unapproved.db');
+  const withPath = join(dir, `approved-${entries}.db`);
+  const withoutPath = join(dir, `unapproved-${entries}.db`);
   const { signatures } = approvedLedger(withPath, entries, true);
   approvedLedger(withoutPath, entries, false);
   const approved = openDatabase(withPath, { readonly: true });
@@ -108,13 +119,17 @@ function benchApprovals(entries: number): void {
   const times = interleaved({ approved: walk(approved), twin: walk(twin) });
   approved.close();
   twin.close();
+  const forged = TAMPER ? forgedApprovalCheck(withPath, entries) : undefined;
+  rmSync(withoutPath);
   report({
     name: `ledger verify with approvals, ${entries.toLocaleString('en')} entries`,
     work: `the chain with every approval and checkpoint (verifyChainAndApprovals, what keyward ledger verify runs before the inventory replay) of ${entries} entries, one in ten a checkout or return with two ES256 approvals (${signatures} signatures, on ${availableParallelism()} worker threads); median ${median(times.approved).toFixed(0)} ms`,
     baseline: `the same entries without approvals (custody entries as presence checks); median ${median(times.twin).toFixed(0)} ms`,
     ratios: throughputRatios(times.approved, times.twin),
     goal: { atLeast: 0.5 },
+    notes: forged ? [`tamper suite: ${forged}`] : [],
   });
+  rmSync(withPath);
 }
 
 function benchDurableAppends(): void {
@@ -157,7 +172,7 @@ function benchDurableAppends(): void {
 
 try {
   for (const entries of SIZES) benchVerify(entries);
-  benchApprovals(APPROVED_ENTRIES);
+  for (const entries of APPROVED_SIZES) benchApprovals(entries);
   benchDurableAppends();
 } finally {
   rmSync(dir, { recursive: true, force: true });
