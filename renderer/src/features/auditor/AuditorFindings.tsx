@@ -2,7 +2,7 @@ import type { AuditorSiteSummary, ChannelResults } from '../../../../electron/co
 import { Panel } from '../../components/Layout';
 import { formatLocalTime } from '../../lib/format';
 import { evidenceText } from '../attention/FindingCard';
-import { SeverityLabel } from '../attention/severity';
+import { SeverityLabel, sentence } from '../attention/severity';
 
 type Finding = NonNullable<ChannelResults['auditor:site']['judgement']>['findings'][number];
 
@@ -22,7 +22,7 @@ export function AuditorFindings({ site, findings }: { readonly site: AuditorSite
           <ul className="plain-list">
             {site.findings.map((f) => (
               <li key={`${f.kind}-${f.at}`} className={`finding finding-${f.severity}`}>
-                <SeverityLabel severity={f.severity} /> {f.message} <small className="hint">(added <time dateTime={f.at}>{formatLocalTime(f.at)}</time>)</small>
+                <SeverityLabel severity={f.severity} /> {sentence(f.message)} <small className="hint">(added <time dateTime={f.at}>{formatLocalTime(f.at)}</time>)</small>
               </li>
             ))}
           </ul>

@@ -3,7 +3,7 @@ import { Screen } from '../../components/Layout';
 import { StatusChip } from '../../components/StatusChip';
 import { Token } from '../../components/Token';
 import { formatLocalTime } from '../../lib/format';
-import { FINDING_SEVERITY_ORDER, SeverityLabel, countLabel } from '../attention/severity';
+import { FINDING_SEVERITY_ORDER, SeverityLabel, countLabel, sentence } from '../attention/severity';
 
 export const siteLabel = (s: Pick<AuditorSiteSummary, 'siteName'>) => s.siteName || 'Unnamed site';
 
@@ -79,7 +79,7 @@ function SiteCard({ site: s, onOpen }: { readonly site: AuditorSiteSummary; read
         </dl>
         {chain.map((f) => (
           <p key={`${f.kind}-${f.at}`} className="site-chain-finding">
-            <SeverityLabel severity={f.severity} /> {f.message}
+            <SeverityLabel severity={f.severity} /> {sentence(f.message)}
           </p>
         ))}
       </div>
