@@ -83,6 +83,10 @@ describe('the Facts screen in Chromium', () => {
     await form.getByRole('button', { name: 'Record the list' }).click();
     await page.locator('#main').getByRole('status').filter({ hasText: /Recorded who can open HQ safe A: Carol Example, Dan Example \(entry \d+\)\./ }).waitFor();
     await expect.poll(() => lists.getByRole('row', { name: /HQ safe A/ }).textContent()).toMatch(/HQ safe A\s*YK-01\s*Carol Example, Dan Example\s*\d{4}-\d\d-\d\d by test-operator\s*\d+/);
+    await page.getByRole('region', { name: 'Access to the storage places' }).screenshot({ path: `${SCREENSHOTS}facts-place-access.png` });
+    // Choosing the place again fills in its list, to be edited and recorded whole.
+    await form.getByLabel('Place').selectOption('HQ safe A');
+    expect(await form.getByLabel('People who can open it').inputValue()).toBe('Carol Example\nDan Example');
     // bg2 has no key, so the rule cannot pass yet; nothing about HQ safe A is out of reach.
     expect(assessPosture(s).find((r) => r.id === 'device-reachable')).toMatchObject({ result: 'unknown', sources: [{ file: 'access list of HQ safe A' }] });
   });

@@ -16,17 +16,19 @@ export function PlaceAccess({ onSaved }: { readonly onSaved: (summary: string) =
   const { value: places } = useChannel('place:access-lists', {});
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  // Choosing a place fills in its current list, to be edited: what is recorded replaces it whole.
+  const [people, setPeople] = useState('');
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const people = String(data.get('people') ?? '')
+    const names = people
       .split('\n')
       .map((p) => p.trim())
       .filter(Boolean);
     setBusy(true);
-    const reply = await invoke('place:access', { place: String(data.get('place') ?? ''), people });
+    const reply = await invoke('place:access', { place: String(data.get('place') ?? ''), people: names });
     setBusy(false);
     if (!reply.ok) {
       setError(reply.error);
@@ -35,6 +37,7 @@ export function PlaceAccess({ onSaved }: { readonly onSaved: (summary: string) =
     }
     setError(undefined);
     form.reset();
+    setPeople('');
     onSaved(`Recorded who can open ${reply.value.place}: ${reply.value.people.join(', ')} (entry ${reply.value.seq}).`);
   }
 
@@ -64,7 +67,17 @@ export function PlaceAccess({ onSaved }: { readonly onSaved: (summary: string) =
         <div className="fields">
           <div className={`field${onField('place') ? ' has-error' : ''}`}>
             <label htmlFor={`${id}-place`}>Place</label>
-            <select id={`${id}-place`} name="place" defaultValue="" aria-invalid={onField('place') ? true : undefined} aria-describedby={onField('place') ? `${id}-error` : undefined}>
+            <select
+              id={`${id}-place`}
+              name="place"
+              defaultValue=""
+              onChange={(e) => {
+                const chosen = e.currentTarget.value;
+                setPeople((places ?? []).find((p) => p.place === chosen)?.access?.people.join('\n') ?? '');
+              }}
+              aria-invalid={onField('place') ? true : undefined}
+              aria-describedby={onField('place') ? `${id}-error` : undefined}
+            >
               <option value="">— choose —</option>
               {(places ?? []).map((p) => (
                 <option key={p.place}>{p.place}</option>
@@ -73,7 +86,7 @@ export function PlaceAccess({ onSaved }: { readonly onSaved: (summary: string) =
           </div>
           <div className={`field${onField('people') ? ' has-error' : ''}`}>
             <label htmlFor={`${id}-people`}>People who can open it</label>
-            <textarea id={`${id}-people`} name="people" rows={3} aria-describedby={`${id}-hint${onField('people') ? ` ${id}-error` : ''}`} aria-invalid={onField('people') ? true : undefined} />
+            <textarea id={`${id}-people`} name="people" rows={3} value={people} onChange={(e) => setPeople(e.currentTarget.value)} aria-describedby={`${id}-hint${onField('people') ? ` ${id}-error` : ''}`} aria-invalid={onField('people') ? true : undefined} />
             <small id={`${id}-hint`} className="hint">
               one name a line, the whole list (it replaces the last); at least two for a place that holds a key
             </small>
