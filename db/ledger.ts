@@ -223,7 +223,7 @@ function kindIndexDisagreement(indexed: readonly [string | null, number][], walk
 }
 
 /**
- * SQLite's check of every table of the file except the ledger's own, whose every row the walk
+ * SQLite's check of every table of the file except the ledger's own (and of any file attached), whose every row the walk
  * reads (a page it cannot read is a finding there) and whose index on kind it reads in full:
  * the first problem SQLite reports, or nothing. The whole-file check (fileDamage) reads the
  * ledger a second time and costs more than walking it; this costs what the inventory does.
@@ -234,6 +234,12 @@ export function fileDamageBesideLedger(db: KeywardDatabase): string | undefined 
     for (const table of tables) {
       const first = (db.pragma(`main.quick_check('${table.replaceAll("'", "''")}')`, { simple: false }) as { quick_check: string }[])[0]?.quick_check;
       if (first !== undefined && first !== 'ok') return first;
+    }
+    // Other files attached to the connection (the drill store) are checked whole, as before.
+    for (const { name } of db.pragma('database_list') as { name: string }[]) {
+      if (name === 'main' || name === 'temp') continue;
+      const first = (db.pragma(`"${name.replaceAll('"', '""')}".quick_check(1)`, { simple: false }) as { quick_check: string }[])[0]?.quick_check;
+      if (first !== undefined && first !== 'ok') return `${name}: ${first}`;
     }
     return undefined;
   } catch (error) {
