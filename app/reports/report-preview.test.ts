@@ -51,6 +51,23 @@ describe('the preview of a custody report', () => {
     expect(read).toBeLessThanOrEqual(51);
   });
 
+  it('marks each verdict the PDF sets in red or amber, cell by cell and line by line', () => {
+    const whole = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30' });
+    const marked = {
+      ...whole,
+      sections: [
+        {
+          title: 'Out now and overdue',
+          lines: ['2 item(s) out of the safe; 1 overdue.', 'LEDGER DID NOT VERIFY at entry 7'],
+          table: { columns: [{ header: 'Item', width: 0.5 }, { header: 'Expected back', width: 0.5 }], rows: [['YK-01', '2026-11-25 17:00 OVERDUE'], ['YK-02', '2026-11-26 09:00'], ['SC-01', 'EXPIRES in 20 days']], empty: 'none' },
+        },
+      ],
+    };
+    const section = previewOf(marked).sections[0]!;
+    expect(section.lineEmphasis).toEqual([null, 'alert']);
+    expect(section.table!.emphasis).toEqual([[null, 'alert'], null, [null, 'caution']]);
+  });
+
   it('refuses a bad period as the report does', () => {
     expect(() => previewCustodyReport(s, { from: '2026-12-01', to: '2026-11-30' })).toThrow(/ends before it starts/);
   });

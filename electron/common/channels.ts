@@ -8,7 +8,7 @@ import type { PresenceFinding, PresenceResult } from '../../core/presence/presen
 import type { CardFinding, ReaderView } from '../../core/cards/smartcard';
 import type { PathClass } from '../../core/netpath/netpath';
 import type { NetworkProof, RecordedProof } from '../../core/netpath/evidence';
-import type { CustodyReport, ReportSection, ReportTable } from '../../core/reports/report';
+import type { CustodyReport, Emphasis, ReportSection, ReportTable } from '../../core/reports/report';
 import type { CustodyView } from '../../core/custody/custody';
 import type { PostureRule } from '../../core/guidance/posture';
 import type { ValidationState } from '../../core/guidance/validation';
@@ -251,7 +251,12 @@ export interface AuditorSiteSummary {
 
 /** The custody report as the Reports screen previews it (app/reports/report-preview). */
 export interface ReportPreview extends Omit<CustodyReport, 'sections'> {
-  readonly sections: readonly (Omit<ReportSection, 'table'> & { readonly table?: ReportTable & { readonly total: number } })[];
+  readonly sections: readonly (Omit<ReportSection, 'table'> & {
+    /** How each line stands out, as on paper: an alert (red) or a caution (amber). */
+    readonly lineEmphasis?: readonly (Emphasis | null)[];
+    /** The first rows, how many the table holds, and each row's cells' emphasis (null when nothing in it stands out). */
+    readonly table?: ReportTable & { readonly total: number; readonly emphasis: readonly (readonly (Emphasis | null)[] | null)[] };
+  })[];
 }
 
 export type CustodyItemView = CustodyView;

@@ -100,6 +100,10 @@ describe('the reports screen in Chromium, over a long history', () => {
     // The printout would miss rows: Print waits, and says why, for the PDF.
     expect(await form.getByRole('button', { name: 'Print…' }).isDisabled()).toBe(true);
     await form.getByText(/save the PDF, which holds them all, and print that/).waitFor();
+    // Verdicts stand out as on paper: an alert in the report's red, bold.
+    const alert = view.locator('td.emph-alert').first();
+    expect(await alert.textContent()).toMatch(/CRITICAL|OVERDUE|ANOMALY|NOT MET|INCIDENT|NO WITNESS|TAMPERED/);
+    expect(await alert.evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).fontWeight])).toEqual(['rgb(176, 0, 0)', '700']);
     await page.screenshot({ path: `${SCREENSHOTS}reports-long-history.png` });
 
     await followProgress(page);

@@ -20,6 +20,11 @@ function HeadQr({ hash }: { readonly hash: string }) {
 }
 
 type Table = NonNullable<Report['sections'][number]['table']>;
+type Emphasis = NonNullable<NonNullable<Table['emphasis'][number]>[number]>;
+
+/** A verdict stands out as on paper: an alert (ANOMALY, OVERDUE, NOT MET, an incident) in red, a caution in amber. */
+const emphasisClass = (emphasis: Emphasis | null | undefined) => (emphasis ? `emph-${emphasis}` : undefined);
+const cellClass = (mono: boolean | undefined, emphasis: Emphasis | null | undefined) => [mono ? 'mono' : '', emphasisClass(emphasis) ?? ''].filter(Boolean).join(' ') || undefined;
 
 /** A table of the report, or what it says when it has no rows; a long one shows its first rows and says how many the PDF holds. */
 function PreviewTable({ table }: { readonly table: Table }) {
@@ -40,7 +45,7 @@ function PreviewTable({ table }: { readonly table: Table }) {
           {table.rows.map((row, i) => (
             <tr key={i}>
               {row.map((cell, j) => (
-                <td key={j} className={table.columns[j]?.mono ? 'mono' : undefined}>
+                <td key={j} className={cellClass(table.columns[j]?.mono, table.emphasis[i]?.[j])}>
                   {cell}
                 </td>
               ))}
@@ -84,7 +89,11 @@ export function ReportView({ report }: { readonly report: Report }) {
       {report.sections.map((section) => (
         <section key={section.title}>
           <h3>{section.title}</h3>
-          {section.lines?.map((line) => <p key={line}>{line}</p>)}
+          {section.lines?.map((line, i) => (
+            <p key={line} className={emphasisClass(section.lineEmphasis?.[i])}>
+              {line}
+            </p>
+          ))}
           {section.table && <PreviewTable table={section.table} />}
         </section>
       ))}
