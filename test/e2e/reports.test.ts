@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { addAccount } from '../../app/inventory/inventory';
 import { ledgerHead } from '../../app/ledger/ledger';
 import { roomWithHistory } from '../support/custody-history';
+import { overflowProblems } from '../support/overflow';
 import { SCREENSHOTS, chromiumSuite } from '../support/renderer-harness';
 
 
@@ -105,6 +106,13 @@ describe('the reports screen in Chromium, over a long history', () => {
     expect(await alert.textContent()).toMatch(/CRITICAL|OVERDUE|ANOMALY|NOT MET|INCIDENT|NO WITNESS|TAMPERED/);
     expect(await alert.evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).fontWeight])).toEqual(['rgb(176, 0, 0)', '700']);
     await page.screenshot({ path: `${SCREENSHOTS}reports-long-history.png` });
+    // The preview fits the window at both working sizes: nothing in it is wider than its card.
+    for (const [width, height] of [[1024, 700], [1280, 800]] as const) {
+      await page.setViewportSize({ width, height });
+      expect(await overflowProblems(page), `${width}×${height}`).toEqual([]);
+      await view.getByText('Rows 1–100 of 1,200').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENSHOTS}reports-preview-${width}x${height}.png` });
+    }
 
     await followProgress(page);
     await form.getByRole('button', { name: 'Save PDF…' }).click();
