@@ -9,6 +9,7 @@ import { addAccount, addAuthenticator, addPlace } from '../inventory/inventory';
 import { importEntraExport } from './entra-import';
 import { assessPosture, recordAccountFacts } from './posture';
 import { readValidation } from './validation';
+import { readStatus } from '../inventory/status';
 
 const FIXTURES = join(__dirname, '../../test/fixtures/entra');
 const BG1 = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
@@ -180,6 +181,8 @@ describe('Entra exports as posture evidence', () => {
     active.value = [active.value[0]!, { ...active.value[1]!, principalId: 'c3d4e5f6-0000-4000-8000-000000000003' }];
     importEntraExport(s, file('role-instances-3.json', active));
     expect(reasons()).toEqual([expect.stringMatching(/^administrator role assignments changed in role-instances-3\.json \(1 added, 1 removed\) on 2026-11-25 \(ledger entry \d+\)$/)]);
+    // The header's status (and keyward status) says the same as the Validation screen.
+    expect(readStatus(s.db, s.clock.now()).validation).toMatchObject({ due: true, because: expect.stringContaining('administrator role assignments changed in role-instances-3.json') });
   });
 
   describe('refusing malformed or partial exports, changing nothing', () => {

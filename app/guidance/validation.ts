@@ -16,7 +16,12 @@ import { recorded, timestamp, type Session } from '../ports';
 const KINDS = ['validation.started', 'validation.attested', 'validation.waived', 'validation.completed', 'validation.subscription_changed', 'custodian.added', 'custodian.deactivated', 'posture.imported'] as const;
 
 export function readValidation(session: Pick<Session, 'db' | 'clock'>): ValidationState {
-  return validationState(entriesOfKinds(session.db, KINDS), session.clock.now(), listAccounts(session.db));
+  return validationAt(session.db, session.clock.now());
+}
+
+/** The validation cycle as of NOW: every step, its evidence, and whether a validation is due and why. */
+export function validationAt(db: Session['db'], now: Date): ValidationState {
+  return validationState(entriesOfKinds(db, KINDS), now, listAccounts(db));
 }
 
 export function startValidation(session: Session): ValidationState {

@@ -3,8 +3,8 @@ import { countAccounts } from '../../db/accounts';
 import { countAuthenticatorsByState } from '../../db/authenticators';
 import { schemaVersion, type KeywardDatabase } from '../../db/connection';
 import { countActiveCustodians } from '../../db/custodians';
-import { entriesOfKinds, readHead } from '../../db/ledger';
-import { validationState } from '../../core/guidance/validation';
+import { readHead } from '../../db/ledger';
+import { validationAt } from '../guidance/validation';
 import { listCheckouts } from '../../db/custody';
 import { awaitsCountersign, isOverdue } from '../../core/custody/custody';
 import { expiryState } from '../../core/cards/smartcard';
@@ -24,7 +24,8 @@ export function readStatus(db: KeywardDatabase, now: Date = new Date(), verifica
     accounts: countAccounts(db),
     activeCustodians: countActiveCustodians(db),
     validation: (() => {
-      const state = validationState(entriesOfKinds(db, ['validation.started', 'validation.attested', 'validation.waived', 'validation.completed', 'validation.subscription_changed', 'custodian.added', 'custodian.deactivated']), now);
+      // The same reading as the Validation screen and the findings: staff changes between two Entra imports count too.
+      const state = validationAt(db, now);
       return { due: state.due, because: state.reasons.join('; ') || null, dueAt: state.dueAt, daysRemaining: state.daysRemaining, underWay: state.current !== null };
     })(),
     earliestExpiry: (() => {
