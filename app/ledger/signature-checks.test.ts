@@ -57,4 +57,15 @@ describe('signature checks', () => {
       checks.close();
     }
   });
+
+  it('checks batches here when the threads fall behind, and still names the earliest failing entry', () => {
+    const checks = checkSignaturesInParallel({ threads: 1, threadsFrom: 0, inFlight: 1 });
+    try {
+      const all = jobs(400, [390, 70, 200]);
+      expect(all.map((job) => checks.check(job)).filter(Boolean)).toEqual([]);
+      expect(checks.lateFinding()).toEqual({ seq: 70, headHash: 'hash of 69', message: "the witness's signature does not verify" });
+    } finally {
+      checks.close();
+    }
+  });
 });

@@ -99,11 +99,13 @@ interface Batch {
 /**
  * Signatures spread across one worker thread per core. The first few hundred are checked here
  * as they come (a small ledger never starts a thread); past that, threads start and take
- * batches in turn, and the walk goes on while they work.
+ * batches in turn, and the walk goes on while they work. When the threads fall behind, this
+ * thread checks the next batch itself instead of waiting (memory stays flat either way).
  */
-export function checkSignaturesInParallel(options: { threads?: number; threadsFrom?: number } = {}): SignatureChecks {
+export function checkSignaturesInParallel(options: { threads?: number; threadsFrom?: number; inFlight?: number } = {}): SignatureChecks {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const threadsFrom = options.threadsFrom ?? THREADS_FROM;
+  const inFlight = options.inFlight ?? IN_FLIGHT;
   let held: SignatureJob[] = [];
   let checkedHere = 0;
   let pool: { workers: Worker[]; jobs: MessagePort[]; results: MessagePort[]; counter: Int32Array; keysSent: Set<number>[] } | undefined;
@@ -153,7 +155,11 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
       collect();
     }
   };
+  const checkHere = (jobs: readonly SignatureJob[]): void => jobs.forEach((job) => verifies(job) || fail(job));
   const send = (jobs: SignatureJob[]): void => {
+    collect();
+    // The threads are behind: rather than wait for them, this thread checks the batch itself.
+    if (outstanding.size >= inFlight) return checkHere(jobs);
     const number = sent;
     const thread = sent % threads;
     sent += 1;
@@ -161,7 +167,6 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
     const keys = jobs.filter((job) => !keysSent.has(job.key.id) && keysSent.add(job.key.id)).map((job) => [job.key.id, job.key.x, job.key.y]);
     outstanding.set(number, { number, jobs });
     pool!.jobs[thread]!.postMessage({ number, keys, keyIds: jobs.map((job) => job.key.id), signed: jobs.map((job) => job.signed), signatures: jobs.map((job) => job.signature) });
-    drain(IN_FLIGHT);
   };
 
   return {
@@ -178,7 +183,8 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
     },
     lateFinding() {
       if (pool) {
-        if (held.length > 0) send(held);
+        // The last few are checked here while the threads finish theirs.
+        checkHere(held);
         held = [];
         drain(0);
       }
