@@ -5,7 +5,7 @@ import type { Site } from '../../core/ledger/checkpoint';
 import { canonicalJson } from '../../core/ledger/canonical-json';
 import { parseCanonicalLine } from '../../core/ledger/canonical-line';
 import { chainFieldsOf, type LedgerEntry } from '../../core/ledger/ledger';
-import { verifyChain, type StoredEntryRow } from '../../core/ledger/ledger-verification';
+import { ChainWalk, type StoredEntryRow } from '../../core/ledger/ledger-verification';
 import { sha256Hex, toLedgerEntry } from '../../db/ledger';
 import { createApprovalInspector } from '../ledger/approval-verification';
 import { withCheckpoints } from '../ledger/checkpoint-verification';
@@ -109,7 +109,7 @@ const same = (a: unknown, b: unknown) => canonicalJson(asJson(a)) === canonicalJ
  * site are those the ledger itself defines. The first fault is named with its member.
  */
 export function verifyAuditBundle(path: string): BundleVerification {
-  const { entryHashes: _hashes, entries: _entries, siteFacts: _facts, ...verification } = verifyAuditBundleBytes(readInputFile(path));
+  const { entryHashes: _hashes, entries: _entries, siteFacts: _facts, ...verification } = verifyAuditBundleBytes(readInputFile(path), { keepEntries: false });
   return verification;
 }
 
@@ -121,16 +121,52 @@ export interface VerifiedContents {
 }
 
 /** The same over the bundle's bytes, with its contents when it verifies (what an auditor database holds). */
-export function verifyAuditBundleBytes(bytes: Buffer): BundleVerification & Partial<VerifiedContents> {
+export function verifyAuditBundleBytes(bytes: Buffer, options: { keepEntries: boolean } = { keepEntries: true }): BundleVerification & Partial<VerifiedContents> {
   try {
-    return verifyMembers(readMembers(bytes));
+    return verifyMembers(readMembers(bytes), options.keepEntries);
   } catch (error) {
     if (error instanceof BundleFinding) return { ok: false, member: error.member, message: error.message };
     throw error;
   }
 }
 
-function verifyMembers(members: TarMember[]): BundleVerification & VerifiedContents {
+/**
+ * Every line of ledger.jsonl read as a stored row and, until it stops, walked as the ledger's
+ * chain with the closing checkpoint after the last: one line at a time, so that nothing but what
+ * the caller keeps outlives its line. Every line is read even after the walk stopped: a line that
+ * is not an entry at all is named before any fault of the chain.
+ */
+function walkLines(text: string, closing: StoredEntryRow, keepEntries: boolean) {
+  const entries: (StoredEntryRow & { kind: string })[] | undefined = keepEntries ? [] : undefined;
+  const described: LedgerEntry[] = [];
+  // Asked only once the walk has stopped, to tell a reordered entry from a missing one.
+  const seqAppearsLater = (seq: number) => {
+    for (let start = 0; start < text.length; start = text.indexOf('\n', start) + 1) {
+      const row = rowOfLine(text.slice(start, text.indexOf('\n', start)));
+      if (row && chainFieldsOf(row.body)?.seq === seq) return true;
+    }
+    return false;
+  };
+  const walk = new ChainWalk({ sha256Hex, seqAppearsLater, inspect: withCheckpoints(createApprovalInspector()) });
+  let walking = true;
+  let count = 0;
+  let last: string | undefined;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const row = rowOfLine(text.slice(start, end));
+    count += 1;
+    if (!row) throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${count} is not a ledger entry written as Keyward writes it`);
+    if (DESCRIBING.has(row.kind)) described.push(toLedgerEntry(row));
+    entries?.push(row);
+    last = row.hash;
+    if (walking) walking = walk.take(row.body, row.hash);
+    start = end + 1;
+  }
+  if (walking) walk.take(closing.body, closing.hash, closing.seq);
+  return { entries, described, count, last, chain: walk.finish() };
+}
+
+function verifyMembers(members: TarMember[], keepEntries: boolean): BundleVerification & Partial<VerifiedContents> {
   const byName = new Map(members.map((m) => [m.name, m]));
   const closing = readClosing(byName.get('closing-checkpoint.json')!);
   const manifestMember = byName.get('manifest.json')!;
@@ -142,26 +178,14 @@ function verifyMembers(members: TarMember[]): BundleVerification & VerifiedConte
     if (!listed) throw new BundleFinding('manifest.json', `manifest.json does not list ${name}`);
     if (listed.size !== data.length || listed.sha256 !== sha256(data)) throw new BundleFinding(name, `${name} was changed: its SHA-256 differs from the one in the manifest`);
   }
-  const rows: (StoredEntryRow & { kind: string })[] = [];
-  const described: LedgerEntry[] = [];
   const ledger = byName.get('ledger.jsonl')!.data;
   // Checked whole, then decoded without checking again: about half the time a checking decoder takes.
   if (!isUtf8(ledger)) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl is not UTF-8 text');
   const text = Buffer.from(ledger.buffer, ledger.byteOffset, ledger.byteLength).toString('utf8');
-  const lines = text.split('\n');
-  if (lines.pop() !== '') throw new BundleFinding('ledger.jsonl', 'ledger.jsonl does not end with a line break');
-  lines.forEach((line, index) => {
-    const row = rowOfLine(line);
-    if (!row) throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${index + 1} is not a ledger entry written as Keyward writes it`);
-    rows.push(row);
-    if (DESCRIBING.has(row.kind)) described.push(toLedgerEntry(row));
-  });
-  // Asked only once the walk has stopped, to tell a reordered entry from a missing one.
-  const seqAppearsLater = (seq: number) => rows.some((row) => chainFieldsOf(row.body)?.seq === seq);
-  const chain = verifyChain([...rows, closing.row], { sha256Hex, seqAppearsLater, inspect: withCheckpoints(createApprovalInspector()) });
-  if (!chain.ok) throw new BundleFinding(chain.firstBadSeq === rows.length + 1 ? 'closing-checkpoint.json' : 'ledger.jsonl', `entry ${chain.firstBadSeq}: ${chain.message}`);
-  const head = rows.at(-1);
-  if (!head || manifest.head.seq !== rows.length || manifest.head.hash !== head.hash) throw new BundleFinding('manifest.json', 'manifest.json names another head than the last entry of ledger.jsonl');
+  if (text !== '' && !text.endsWith('\n')) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl does not end with a line break');
+  const { entries, described, count, last, chain } = walkLines(text, closing.row, keepEntries);
+  if (!chain.ok) throw new BundleFinding(chain.firstBadSeq === count + 1 ? 'closing-checkpoint.json' : 'ledger.jsonl', `entry ${chain.firstBadSeq}: ${chain.message}`);
+  if (!last || manifest.head.seq !== count || manifest.head.hash !== last) throw new BundleFinding('manifest.json', 'manifest.json names another head than the last entry of ledger.jsonl');
   const site = siteOfEntries(described);
   if (!same(manifest.site, site)) throw new BundleFinding('manifest.json', 'manifest.json names another site than the ledger does');
   if (!same(readJson(byName.get('custodians.json')!), custodianKeysOf(described))) throw new BundleFinding('custodians.json', 'custodians.json does not hold the keys the ledger registered');
@@ -173,8 +197,8 @@ function verifyMembers(members: TarMember[]): BundleVerification & VerifiedConte
   const actor = (role: string) => closing.entry.actors.find((a) => a.role === role)?.name ?? '';
   return {
     ok: true,
-    entryHashes: rows.map((row) => row.hash),
-    entries: rows,
+    entryHashes: entries?.map((row) => row.hash),
+    entries,
     siteFacts,
     site,
     createdAt: manifest.createdAt,
