@@ -83,9 +83,12 @@ jobs.on('message', (batch) => {
 });
 `;
 
-/** Signatures per message to a checking thread, and how many batches may be out at once (memory stays flat). */
+/**
+ * Signatures per message to a checking thread, and how many batches may wait for each thread: few,
+ * so that memory stays flat and little is left to wait for once the walk is over.
+ */
 const BATCH = 64;
-const IN_FLIGHT = 64;
+const IN_FLIGHT_PER_THREAD = 4;
 /** The first this many signatures are checked here: for fewer, starting threads would cost more than it saves. */
 const THREADS_FROM = 256;
 /** A checking thread that reports nothing for this long is given up on; its batches are checked here. */
@@ -105,7 +108,7 @@ interface Batch {
 export function checkSignaturesInParallel(options: { threads?: number; threadsFrom?: number; inFlight?: number } = {}): SignatureChecks {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const threadsFrom = options.threadsFrom ?? THREADS_FROM;
-  const inFlight = options.inFlight ?? IN_FLIGHT;
+  const inFlight = options.inFlight ?? IN_FLIGHT_PER_THREAD * threads;
   let held: SignatureJob[] = [];
   let checkedHere = 0;
   let pool: { workers: Worker[]; jobs: MessagePort[]; results: MessagePort[]; counter: Int32Array; keysSent: Set<number>[] } | undefined;
