@@ -24,9 +24,10 @@ const FAMILIES = [
 /**
  * The ledger a page at a time, newest first, each entry in words; narrowed by event, item, UTC
  * dates and text. Paging and filtering happen in the database, so 100,000 entries cost a page.
- * The entry where verification failed is marked, with what to do about it.
+ * The entry where verification failed is marked, with what to do about it. `onLoaded` is told
+ * when a page (or its error) has come.
  */
-export function LedgerList({ items, failingSeq }: { readonly items: readonly { id: number; label: string }[]; readonly failingSeq: number | undefined }) {
+export function LedgerList({ items, failingSeq, onLoaded }: { readonly items: readonly { id: number; label: string }[]; readonly failingSeq: number | undefined; readonly onLoaded?: () => void }) {
   const [filters, setFilters] = useState<Filters>({});
   // Each page starts before the last entry of the page before it; the stack is the way back.
   const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
@@ -44,6 +45,9 @@ export function LedgerList({ items, failingSeq }: { readonly items: readonly { i
     void load();
     return onLedgerAppended(() => void load());
   }, [load]);
+  useEffect(() => {
+    if (result || error) onLoaded?.();
+  }, [result, error, onLoaded]);
 
   function apply(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

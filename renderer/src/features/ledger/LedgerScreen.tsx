@@ -12,7 +12,9 @@ export function LedgerScreen() {
   const { value: inventory } = useChannel('inventory:list', {});
   const [verification, setVerification] = useState<Verification | undefined>(undefined);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
-  const [verifying, setVerifying] = useState(false);
+  // Verification waits for the first page of entries, so that the list is never queued behind it.
+  const [listLoaded, setListLoaded] = useState(false);
+  const [verifying, setVerifying] = useState(true);
 
   async function verify(expectHead?: string) {
     setVerifying(true);
@@ -24,9 +26,10 @@ export function LedgerScreen() {
   }
 
   useEffect(() => {
+    if (!listLoaded) return;
     void verify();
     return onLedgerAppended(() => void verify());
-  }, []);
+  }, [listLoaded]);
 
   function verifyAgainst(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -59,7 +62,7 @@ export function LedgerScreen() {
         )}
       </Panel>
       <CheckpointPanel />
-      <LedgerList items={inventory?.authenticators ?? []} failingSeq={verification && !verification.ok ? verification.firstBadSeq : undefined} />
+      <LedgerList items={inventory?.authenticators ?? []} failingSeq={verification && !verification.ok ? verification.firstBadSeq : undefined} onLoaded={() => setListLoaded(true)} />
     </Screen>
   );
 }
