@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
+import { Screen } from '../../components/Layout';
 import { invoke } from '../../lib/ipc';
 import { ReportView } from './ReportView';
 import { describeReportProgress, useReportProgress } from './useReportProgress';
@@ -67,10 +68,7 @@ export function ReportsScreen() {
   }
 
   return (
-    <section aria-labelledby="reports-title" className="screen">
-      <h2 id="reports-title" className="no-print">
-        Reports
-      </h2>
+    <Screen id="reports" title="Reports">
       <form id="report-form" className="entity-form report-form no-print" aria-label="Custody report" onSubmit={(e) => void preview(e)} noValidate>
         {error && (
           <p className="form-error" role="alert">
@@ -127,6 +125,6 @@ export function ReportsScreen() {
         </p>
       </form>
       {report && <ReportView report={report} />}
-    </section>
+    </Screen>
   );
 }
