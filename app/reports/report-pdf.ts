@@ -4,6 +4,7 @@ import { checkOutputPath, writeAll, writeOutputFile } from '../output-file';
 import { registerFonts, TextMeasure, type Doc } from './pdf-text';
 import { Flow, layReport, measureReport, type PageGeometry } from './report-layout';
 import { PdfPainter, QR_SIZE, qrPath } from './report-painter';
+import { withLeanHeap } from './lean-heap';
 
 export type PaperSize = 'A4' | 'LETTER';
 const PAPER: Record<PaperSize, readonly [number, number]> = { A4: [595.28, 841.89], LETTER: [612, 792] };
@@ -31,7 +32,11 @@ export function verifyText(report: StreamedReport): string {
  * measured layout counts the pages, and the second writes each page to the file as it is finished,
  * so memory does not grow with the number of pages. The file is whole or absent (writeOutputFile).
  */
-export async function writeReportPdf(report: StreamedReport, outPath: string, paper: PaperSize = 'A4', progress?: ReportProgress): Promise<{ pages: number }> {
+export function writeReportPdf(report: StreamedReport, outPath: string, paper: PaperSize = 'A4', progress?: ReportProgress): Promise<{ pages: number }> {
+  return withLeanHeap(() => writePdf(report, outPath, paper, progress));
+}
+
+async function writePdf(report: StreamedReport, outPath: string, paper: PaperSize, progress?: ReportProgress): Promise<{ pages: number }> {
   checkOutputPath(outPath);
   const [width, height] = PAPER[paper];
   const geometry: PageGeometry = { width, height, margin: MARGIN, footer: QR_SIZE - 18 };

@@ -16,6 +16,7 @@ import { readOrganisationFacts } from '../../db/posture-facts';
 import { judgeNow } from '../findings/findings';
 import { listCheckpoints } from '../ledger/checkpoints';
 import { checkpointsSection } from './checkpoints-section';
+import { withLeanHeapSync } from './lean-heap';
 
 export interface ReportInput {
   readonly from?: unknown;
@@ -57,6 +58,10 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
  * how far verification has got.
  */
 export function gatherCustodyReport(session: Session, input: ReportInput, progress?: ProgressReport): StreamedReport {
+  return withLeanHeapSync(() => gather(session, input, progress));
+}
+
+function gather(session: Session, input: ReportInput, progress?: ProgressReport): StreamedReport {
   const now = session.clock.now();
   const offset = formatUtcOffset(session.clock.utcOffsetMinutes(now));
   const from = parseDay(input.from, 'from', false, offset);

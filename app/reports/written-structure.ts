@@ -6,7 +6,7 @@ type Structure = ReturnType<Doc['struct']>;
 interface ElementInternals {
   _children: unknown[];
   _flushed: boolean;
-  dictionary: { toString(): string };
+  dictionary: { id: number };
 }
 interface TreeInternals {
   _items: Record<number, unknown>;
@@ -24,7 +24,7 @@ interface DocInternals {
  * the PDF text pdfkit would write for them; the file is the same, byte for byte.
  */
 export class WrittenStructure {
-  /** A stand-in pdfkit writes as its `text` wherever it writes a reference (it is one to pdfkit). */
+  /** A stand-in pdfkit writes as references to `runs` of object numbers wherever it writes a reference (it is one to pdfkit). */
   readonly #reference: object;
   /** A stand-in for table rows already written: a finished child, written as their references. */
   readonly #rows: object;
@@ -36,7 +36,7 @@ export class WrittenStructure {
     const element = root as unknown as ElementInternals;
     const reference = Object.getPrototypeOf(Object.getPrototypeOf(element.dictionary) as object) as object;
     this.#reference = Object.create(reference, {
-      toString: { value(this: { text: string }) { return this.text; } },
+      toString: { value(this: Written) { return writtenText(this); } },
       // What a parent asks of a finished child's dictionary before writing it.
       data: { value: Object.freeze({ P: true }) },
     }) as object;
@@ -48,9 +48,10 @@ export class WrittenStructure {
     }) as object;
   }
 
-  #written(text: string): { text: string } {
-    const stand = Object.create(this.#reference) as { text: string };
-    stand.text = text;
+  #written(ids: readonly number[], bracketed: boolean): Written {
+    const stand = Object.create(this.#reference) as Written;
+    stand.runs = runsOf(ids);
+    stand.bracketed = bracketed;
     return stand;
   }
 
@@ -61,7 +62,7 @@ export class WrittenStructure {
     if (key !== undefined) {
       const tree = doc.getStructParentTree();
       const marked = tree._items[key];
-      if (Array.isArray(marked) && marked.every((element) => element)) tree._items[key] = this.#written(`[${marked.join(' ')}]`);
+      if (Array.isArray(marked) && marked.every((element) => element)) tree._items[key] = this.#written((marked as { id: number }[]).map((element) => element.id), true);
     }
     if (!table) return;
     const children = (table as unknown as ElementInternals)._children;
@@ -70,10 +71,32 @@ export class WrittenStructure {
     if (children.length - first < 2) return;
     const rows = children.splice(first) as ElementInternals[];
     const stand = Object.create(this.#rows) as { dictionary: object };
-    stand.dictionary = this.#written(rows.map((row) => row.dictionary.toString()).join(' '));
+    stand.dictionary = this.#written(rows.map((row) => row.dictionary.id), false);
     children.push(stand);
   }
 }
 
 /** A row pdfkit has written, not yet compacted. */
 const isWrittenRow = (child: unknown, stand: object): boolean => typeof child === 'object' && child !== null && Object.getPrototypeOf(child) !== stand && (child as ElementInternals)._flushed === true;
+
+/** Object numbers as runs of consecutive numbers (start, length): a page's cells are numbered in runs of seven. */
+interface Written {
+  runs: readonly number[];
+  /** Written as an array of its own (a page's marked content) rather than among its parent's children. */
+  bracketed: boolean;
+}
+
+function runsOf(ids: readonly number[]): number[] {
+  const runs: number[] = [];
+  for (const id of ids) {
+    if (runs.length && runs[runs.length - 2]! + runs[runs.length - 1]! === id) runs[runs.length - 1]! += 1;
+    else runs.push(id, 1);
+  }
+  return runs;
+}
+
+function writtenText({ runs, bracketed }: Written): string {
+  const refs: string[] = [];
+  for (let i = 0; i < runs.length; i += 2) for (let id = runs[i]!; id < runs[i]! + runs[i + 1]!; id += 1) refs.push(`${id} 0 R`);
+  return bracketed ? `[${refs.join(' ')}]` : refs.join(' ');
+}
