@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { KeywardError } from '../../core/errors';
+import { toLedgerEntry } from '../../db/ledger';
 import {
   extendChain,
   fillMissingBodies,
   findBundleByFile,
   furthestBundle,
-  heldEntriesOfKinds,
   heldHashes,
   insertAuditorFinding,
   insertBundle,
@@ -18,6 +18,7 @@ import {
   type AuditorDatabase,
   type AuditorFinding,
   type HeldBundle,
+  type HeldEntry,
 } from '../../db/auditor';
 import { readInputFile } from '../input-file';
 import type { Clock } from '../ports';
@@ -71,7 +72,7 @@ export function addAuditBundle(auditorPath: string, file: string, clock: Clock):
         if (standing === 'new-site' || standing === 'extends') extendChain(db, site.id, (held?.headSeq ?? 0) + 1, entries.slice(held?.headSeq ?? 0));
         if (standing === 'extends' || standing === 'same') fillMissingBodies(db, site.id, entries);
         // The chain held moved on (or was seen again, later): the site is judged as of this bundle.
-        if (standing !== 'fork' && standing !== 'rollback') judgeHeldSite(db, site.id, bundleId, verification.createdAt!, checkIntervalDays);
+        if (standing !== 'fork' && standing !== 'rollback') judgeHeldSite(db, site.id, bundleId, entries, verification.createdAt!, checkIntervalDays);
         return { site, head, standing, findings };
       })
       .immediate();
@@ -83,8 +84,11 @@ export function addAuditBundle(auditorPath: string, file: string, clock: Clock):
 /** The site's own default between presence checks, for a bundle whose site facts do not say. */
 const DEFAULT_CHECK_INTERVAL_DAYS = 90;
 
-function judgeHeldSite(db: AuditorDatabase, siteId: string, bundleId: number, asOf: string, checkIntervalDays: number): void {
-  saveSiteState(db, siteId, bundleId, summariseSite(judgeSiteEntries(heldEntriesOfKinds(db, siteId, SITE_STATE_KINDS), asOf, checkIntervalDays)));
+/** The bundle's own entries are the held chain whenever it is judged (it extends or repeats that chain, from entry 1), so they are judged without reading them back. */
+function judgeHeldSite(db: AuditorDatabase, siteId: string, bundleId: number, entries: readonly HeldEntry[], asOf: string, checkIntervalDays: number): void {
+  const kinds = new Set(SITE_STATE_KINDS);
+  const judged = entries.filter((e) => kinds.has(e.kind)).map((e) => toLedgerEntry(e));
+  saveSiteState(db, siteId, bundleId, summariseSite(judgeSiteEntries(judged, asOf, checkIntervalDays)));
 }
 
 function judgeStanding(held: HeldBundle | undefined, hashes: readonly string[], heldPrefix: readonly string[]): AddedBundle['standing'] {
