@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { openDatabase, schemaVersion, writerWaiting, type KeywardDatabase, type OpenOptions } from '../db/connection';
 
@@ -20,7 +21,9 @@ export function initDatabase(path: string, clock: Clock, actor: Actor, options: 
   let created = false;
   const writeCreation = (db: KeywardDatabase) => {
     if (readHead(db).seq !== 0) return;
-    appendEntry(db, { kind: 'ledger.created', actors: [actor], payload: { keywardVersion: KEYWARD_VERSION, schemaVersion: schemaVersion(db) } }, timestamp(clock));
+    // The first entry's hash is the site's identity in audit bundles: a random nonce keeps two rooms set up
+    // in the same second by the same person with the same version from ever sharing one.
+    appendEntry(db, { kind: 'ledger.created', actors: [actor], payload: { keywardVersion: KEYWARD_VERSION, schemaVersion: schemaVersion(db), siteNonce: randomBytes(16).toString('hex') } }, timestamp(clock));
     created = true;
   };
   // The schema and the first entry land together, so no Keyward file is ever without its creation entry.
