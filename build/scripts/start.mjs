@@ -47,4 +47,5 @@ function compileForElectron(name) {
 compileForElectron('better-sqlite3');
 compileForElectron('pcsclite');
 
-run(electronBinary, ['.']);
+// Arguments after `npm start --` reach the app, e.g. `npm start -- --auditor FILE` for Auditor mode.
+run(electronBinary, ['.', ...process.argv.slice(2)]);
