@@ -22,7 +22,7 @@ export function AuditorCustody({ judgement }: { readonly judgement: Judgement | 
           empty="Every item was in the safe."
           rowClass={(c) => (c.overdue ? 'row-critical' : undefined)}
           columns={[
-            { header: 'Item', cell: (c) => c.label },
+            { header: 'Item', cell: (c) => <span className="token item-label">{c.label}</span> },
             { header: 'With', cell: (c) => `${c.custodian}${c.witness ? ` (witness ${c.witness})` : ' (no witness)'}` },
             { header: 'Since', cell: (c) => <>{when(c.checkedOutAt)} (entry {c.checkoutSeq})</> },
             { header: 'Expected back', cell: (c) => when(c.expectedReturnAt) },
@@ -41,7 +41,7 @@ export function AuditorCustody({ judgement }: { readonly judgement: Judgement | 
           rowKey={(c) => c.id}
           empty="No item has left the safe."
           columns={[
-            { header: 'Item', cell: (c) => c.label },
+            { header: 'Item', cell: (c) => <span className="token item-label">{c.label}</span> },
             { header: 'Out', cell: (c) => <>{when(c.checkedOutAt)} (entry {c.checkoutSeq})</> },
             { header: 'By', cell: (c) => `${c.custodian}${c.witness ? ` / ${c.witness}` : ' / no witness'}` },
             { header: 'Seal broken', cell: (c) => `${c.brokenSeal}${c.sealIntact ? '' : ' (was not intact)'}` },
