@@ -1,5 +1,6 @@
 import { eachRow, emphasisOf, localTime, rowCount, type Emphasis, type ReportTable, type StreamedReport, type TableRows } from '../../core/reports/report';
 import type { FontName, SetText, TextMeasure } from './pdf-text';
+import { RowLayouts, type MeasuredCells } from './row-layouts';
 
 /**
  * The report measured once, then paginated by one walk that both passes share: the first walk
@@ -37,22 +38,12 @@ export interface MeasuredRow {
   readonly emphasis: readonly (Emphasis | null)[] | null;
 }
 
-/**
- * What measuring a row found beyond its height, kept flat for the rows that are not plain single
- * lines (a long report has tens of thousands): for a cell set on several lines or smaller, its
- * column, size and lines joined by newlines (a line never holds one); for a cell whose words must
- * stand out, -1 - its column and the emphasis.
- */
-export type RowLayout = readonly (number | string)[];
-
 export interface MeasuredTable {
   readonly source: ReportTable<TableRows>;
   readonly widths: readonly number[];
   readonly header: MeasuredRow;
-  /** Each row's height, in order: all that counting the pages needs. */
-  readonly heights: readonly number[];
-  /** By row: what drawing needs besides the row's own text (undefined for a row of plain single lines). */
-  readonly layouts: readonly (RowLayout | undefined)[];
+  /** Each row's height (all that counting the pages needs) and what drawing needs besides the row's own text. */
+  readonly rows: RowLayouts;
 }
 
 export interface MeasuredLine {
@@ -90,49 +81,34 @@ function measureLine(measure: TextMeasure, text: string, width: number, font: Fo
 export const cellFont = (table: ReportTable<TableRows>, column: number, header: boolean, emphasis: Emphasis | null): FontName =>
   header || (emphasis && !table.columns[column]!.mono) ? 'bold' : table.columns[column]!.mono ? 'mono' : 'regular';
 
-function measureRow(measure: TextMeasure, table: ReportTable<TableRows>, widths: readonly number[], cells: readonly string[], header: boolean): { height: number; layout: RowLayout | undefined } {
+function measureRow(measure: TextMeasure, table: ReportTable<TableRows>, widths: readonly number[], cells: readonly string[], header: boolean): MeasuredCells {
   let height = 0;
-  let layout: (number | string)[] | undefined;
+  let set: SetText[] | null = null;
+  let emphasis: (Emphasis | null)[] | null = null;
   for (let i = 0; i < cells.length; i += 1) {
     const text = cells[i]!;
     const stress = header ? null : emphasisOf(text);
-    if (stress) (layout ??= []).push(-1 - i, stress);
+    if (stress) (emphasis ??= cells.map(() => null))[i] = stress;
     const s = measure.set(text, cellFont(table, i, header, stress), CELL_SIZE, widths[i]! - 2 * PAD, table.columns[i]!.mono === true && !header);
     height = Math.max(height, s.height);
-    if (s.lines.length !== 1 || s.size !== CELL_SIZE || s.lines[0] !== text) (layout ??= []).push(i, s.size, s.lines.join('\n'));
+    if (s.lines.length !== 1 || s.size !== CELL_SIZE || s.lines[0] !== text) (set ??= [])[i] = s;
   }
-  return { height: height + 2 * PAD, layout };
+  return { height: height + 2 * PAD, set, emphasis };
 }
 
 /** A row as drawn: its text with what measuring found. */
-function rowOf(cells: readonly string[], height: number, layout: RowLayout | undefined): MeasuredRow {
-  if (!layout) return { cells, height, emphasis: null };
-  const set: SetCell[] = [...cells];
-  let emphasis: (Emphasis | null)[] | null = null;
-  for (let k = 0; k < layout.length; ) {
-    const column = layout[k] as number;
-    if (column < 0) {
-      (emphasis ??= cells.map(() => null))[-1 - column] = layout[k + 1] as Emphasis;
-      k += 2;
-    } else {
-      // The painter draws the lines at the size; a cell's own height is not needed once the row's is known.
-      set[column] = { lines: (layout[k + 2] as string).split('\n'), size: layout[k + 1] as number, height: 0 };
-      k += 3;
-    }
-  }
-  return { cells: set, height, emphasis };
-}
+const rowOf = (cells: readonly string[], m: MeasuredCells): MeasuredRow => ({ cells: m.set ? cells.map((text, i) => m.set![i] ?? text) : cells, height: m.height, emphasis: m.emphasis });
 
 /** The table's rows as drawn, read again from their source; a source that yields other rows than were measured is an error, never a wrong page. */
 export function* drawnRows(table: MeasuredTable): Generator<MeasuredRow, void, undefined> {
-  const changed = (what: string) => new Error(`a table of the report yielded ${what} rows to write than were measured (${table.heights.length})`);
+  const changed = (what: string) => new Error(`a table of the report yielded ${what} rows to write than were measured (${table.rows.length})`);
   let i = 0;
   for (const cells of eachRow(table.source.rows)) {
-    if (i === table.heights.length) throw changed('more');
-    yield rowOf(cells, table.heights[i]!, table.layouts[i]);
+    if (i === table.rows.length) throw changed('more');
+    yield rowOf(cells, table.rows.cells(i, cells));
     i += 1;
   }
-  if (i < table.heights.length) throw changed('fewer');
+  if (i < table.rows.length) throw changed('fewer');
 }
 
 /** Measures every line and every table row of the report, once; `progress` hears of each thousand rows. */
@@ -146,22 +122,19 @@ export function measureReport(report: StreamedReport, measure: TextMeasure, geom
     const t = section.table;
     if (!t) return { title: section.title, heading, lines, table: null, empty: null };
     const widths = t.columns.map((c) => c.width * width);
-    const heights: number[] = [];
-    const layouts: (RowLayout | undefined)[] = [];
+    const rows = new RowLayouts();
     for (const row of eachRow(t.rows)) {
-      const { height, layout } = measureRow(measure, t, widths, row, false);
-      layouts.push(layout);
-      heights.push(height);
+      rows.add(row, measureRow(measure, t, widths, row, false));
       done += 1;
       if (done % 1000 === 0) progress?.(done, expected);
     }
-    const header = measureRow(measure, t, widths, t.columns.map((c) => c.header), true);
+    const headers = t.columns.map((c) => c.header);
     return {
       title: section.title,
       heading,
       lines,
-      table: heights.length ? { source: t, widths, header: rowOf(t.columns.map((c) => c.header), header.height, header.layout), heights, layouts } : null,
-      empty: heights.length ? null : measureLine(measure, t.empty, width),
+      table: rows.length ? { source: t, widths, header: rowOf(headers, measureRow(measure, t, widths, headers, true)), rows } : null,
+      empty: rows.length ? null : measureLine(measure, t.empty, width),
     };
   });
   progress?.(done, expected);
@@ -239,7 +212,7 @@ export function* layReport(m: MeasuredReport, flow: Flow, painter?: Painter): Ge
     flow.y += fact.value.height;
   }
   for (const section of m.sections) {
-    const first = section.lines[0]?.set.height ?? (section.table ? section.table.header.height + section.table.heights[0]! : (section.empty?.set.height ?? 0));
+    const first = section.lines[0]?.set.height ?? (section.table ? section.table.header.height + section.table.rows.height(0) : (section.empty?.set.height ?? 0));
     const headingHeight = HEADING_BEFORE + section.heading.height + HEADING_AFTER;
     if (!flow.fits(headingHeight + first)) {
       flow.newPage();
@@ -259,7 +232,7 @@ export function* layReport(m: MeasuredReport, flow: Flow, painter?: Painter): Ge
     const table = section.table;
     if (table) {
       if (section.lines.length) flow.y += 4;
-      if (!flow.fits(table.header.height + table.heights[0]!)) {
+      if (!flow.fits(table.header.height + table.rows.height(0))) {
         flow.newPage();
         yield flow.page;
       }
@@ -268,7 +241,8 @@ export function* layReport(m: MeasuredReport, flow: Flow, painter?: Painter): Ge
       flow.y += table.header.height;
       // Only the drawing walk reads the rows again; counting needs their heights alone.
       const rows = painter ? drawnRows(table) : null;
-      for (const height of table.heights) {
+      for (let i = 0; i < table.rows.length; i += 1) {
+        const height = table.rows.height(i);
         if (!flow.fits(height)) {
           flow.newPage();
           painter?.row(table, table.header, true, flow.y, true);
