@@ -22,7 +22,16 @@ import type { Session } from '../ports';
 /** Posture rules whose failure leaves the organisation without a way in: critical, not a warning. */
 const CRITICAL_RULES = new Set(['two-accounts', 'ca-excluded', 'keys-in-custody', 'accounts-enabled']);
 /** The entries that change what posture is judged on. */
-const POSTURE_INPUTS = ['account.added', 'authenticator.added', 'authenticator.enrolled', 'smartcard.enrolled', 'posture.account_facts', 'posture.organisation_facts', 'posture.imported'] as const;
+const POSTURE_INPUTS = [
+  'account.added', 'authenticator.added', 'authenticator.enrolled', 'smartcard.enrolled', 'posture.account_facts', 'posture.organisation_facts', 'posture.imported', 'posture.place_access', 'validation.attested',
+] as const;
+
+/** How a rule's evidence is made fresh: most come from Entra's exports, two are attested in the room. */
+const FRESH_EVIDENCE: Readonly<Record<string, string>> = {
+  'no-cleanup-scope': 'Attest each account again in a validation (keyward validation attest --step cleanup-excluded --custodian NAME --account UPN --policy NAME, or --no-cleanup-in-tenant), naming the automated cleanups it is excluded from.',
+  'device-reachable': 'Review who can open each place holding a key and record the list again (keyward place access --place NAME --person NAME …), then review the lists in a validation.',
+};
+const REIMPORT = 'Export the evidence from Entra again and import it (keyward import entra), or record the facts again.';
 
 export interface Judgement {
   readonly verification: LedgerVerification;
@@ -52,7 +61,7 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
         id: `posture-stale:${rule.id}`, kind: 'posture-stale', severity: 'warning', subject: { type: 'rule', id: rule.id, label: rule.title },
         since: oldest ? new Date(Date.parse(oldest.recordedAt) + org.evidenceIntervalDays * 86_400_000).toISOString() : now.toISOString(), drill: false, closure: 'condition',
         evidence: rule.sources.flatMap((s) => (s.seq === null ? [] : [s.seq])),
-        title: `Evidence too old: ${rule.title}`, detail: rule.evidence, nextStep: 'Export the evidence from Entra again and import it (keyward import entra), or record the facts again.',
+        title: `Evidence too old: ${rule.title}`, detail: rule.evidence, nextStep: FRESH_EVIDENCE[rule.id] ?? REIMPORT,
       });
       continue;
     }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readHead } from '../../db/ledger';
 import { entriesOfKinds } from '../../db/ledger';
-import { ACCOUNT_1, openTestSession } from '../../test/support/session';
+import { ACCOUNT_1, openTestSession, steppingClock } from '../../test/support/session';
+import { listFindings } from '../findings/findings';
 import { addAccount, addAuthenticator, addPlace } from '../inventory/inventory';
 import { verifyStoredLedger } from '../ledger/ledger';
 import { assessPosture } from './posture';
@@ -49,5 +50,14 @@ describe('who can open each storage place', () => {
     recordPlaceAccess(s, { place: 'HQ safe A', people: ['Dan Example'] });
     expect(rule()).toMatchObject({ result: 'fail', evidence: expect.stringContaining('only Dan Example can open HQ safe A') });
     expect(verifyStoredLedger(s.db).ok).toBe(true);
+  });
+
+  it('goes stale once the list is older than the evidence interval, and says to record it again rather than to import from Entra', () => {
+    recordPlaceAccess(s, { place: 'HQ safe A', people: ['Carol Example', 'Dan Example'] });
+    const later = { ...s, clock: steppingClock('2027-03-15T09:00:00.000Z') };
+    expect(assessPosture(later).find((r) => r.id === 'device-reachable')).toMatchObject({ result: 'stale' });
+    const stale = listFindings(later).find((f) => f.id === 'posture-stale:device-reachable');
+    expect(stale).toMatchObject({ severity: 'warning', nextStep: expect.stringContaining('keyward place access --place NAME --person NAME') });
+    expect(stale!.nextStep).not.toMatch(/import entra/);
   });
 });
