@@ -11,8 +11,9 @@ type Custodian = ChannelResults['inventory:list']['custodians'][number];
 /**
  * Signed checkpoints on the ledger screen: the prompt after a custody transaction, a presence
  * check or a validation, the last checkpoint, and two custodians signing a new one with their keys.
+ * It loads once `ready` (the screen's list has come first).
  */
-export function CheckpointPanel() {
+export function CheckpointPanel({ ready = true }: { readonly ready?: boolean }) {
   const id = useId();
   const [state, setState] = useState<Checkpoints | undefined>(undefined);
   const [custodians, setCustodians] = useState<readonly Custodian[]>([]);
@@ -26,9 +27,10 @@ export function CheckpointPanel() {
     if (inventory.ok) setCustodians(inventory.value.custodians.filter((c) => c.active && c.key !== null));
   }
   useEffect(() => {
+    if (!ready) return;
     void load();
     return onLedgerAppended(() => void load());
-  }, []);
+  }, [ready]);
 
   async function sign(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

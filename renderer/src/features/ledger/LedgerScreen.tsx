@@ -2,18 +2,19 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { Panel, Screen } from '../../components/Layout';
 import { invoke, onLedgerAppended } from '../../lib/ipc';
-import { useChannel } from '../../lib/useChannel';
 import { CheckpointPanel } from './CheckpointPanel';
 import { LedgerList } from './LedgerList';
 
 type Verification = ChannelResults['ledger:verify'];
+type Item = ChannelResults['inventory:list']['authenticators'][number];
 
 export function LedgerScreen() {
-  const { value: inventory } = useChannel('inventory:list', {});
   const [verification, setVerification] = useState<Verification | undefined>(undefined);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
-  // Verification waits for the first page of entries, so that the list is never queued behind it.
+  // Verification, the items to filter by and the checkpoints wait for the first page of entries,
+  // so that the list is never queued behind them in main.
   const [listLoaded, setListLoaded] = useState(false);
+  const [items, setItems] = useState<readonly Item[]>([]);
   const [verifying, setVerifying] = useState(true);
 
   async function verify(expectHead?: string) {
@@ -27,8 +28,16 @@ export function LedgerScreen() {
 
   useEffect(() => {
     if (!listLoaded) return;
+    const loadItems = async () => {
+      const reply = await invoke('inventory:list', {});
+      if (reply.ok) setItems(reply.value.authenticators);
+    };
+    void loadItems();
     void verify();
-    return onLedgerAppended(() => void verify());
+    return onLedgerAppended(() => {
+      void loadItems();
+      void verify();
+    });
   }, [listLoaded]);
 
   function verifyAgainst(event: FormEvent<HTMLFormElement>) {
@@ -61,8 +70,8 @@ export function LedgerScreen() {
           </p>
         )}
       </Panel>
-      <CheckpointPanel />
-      <LedgerList items={inventory?.authenticators ?? []} failingSeq={verification && !verification.ok ? verification.firstBadSeq : undefined} onLoaded={() => setListLoaded(true)} />
+      <CheckpointPanel ready={listLoaded} />
+      <LedgerList items={items} failingSeq={verification && !verification.ok ? verification.firstBadSeq : undefined} onLoaded={() => setListLoaded(true)} />
     </Screen>
   );
 }
