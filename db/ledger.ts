@@ -161,13 +161,32 @@ export function verifyLedger(db: KeywardDatabase, options: VerifyLedgerOptions =
   }
 }
 
-function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions): LedgerVerification {
+/**
+ * Only the entries after a head an earlier walk on this connection found sound (`from`): each one
+ * canonical, hashed and linked, from the head's hash on, with `inspect` shown each in order, in
+ * one read transaction. The verdict counts the entries up to `from` as verified. What it cannot
+ * see: rows at or before `from`, and the index on kind (which covers the whole ledger); callers
+ * that rely on it say how they catch those (app/ledger/verified-head.ts).
+ */
+export function verifyLedgerAfter(db: KeywardDatabase, from: LedgerHead, options: Pick<VerifyLedgerOptions, 'inspect' | 'lateFindings'> = {}): LedgerVerification {
+  try {
+    return db.transaction(() => walkLedger(db, options, from))();
+  } catch (error) {
+    if (!isDamage(error)) throw error;
+    return { ok: false, entries: 0, headSeq: from.seq, headHash: from.hash, firstBadSeq: from.seq + 1, reason: 'damaged', message: `the database file is damaged: ${(error as Error).message}` };
+  }
+}
+
+/** What SQLite says has changed in the file since: a number that moves when any other connection (another process) commits to it, never for this connection's own writes. */
+export const fileDataVersion = (db: KeywardDatabase): number => db.pragma('main.data_version', { simple: true }) as number;
+
+function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions, from?: LedgerHead): LedgerVerification {
   const { seqExists, batch, fullBatch, kindIndex } = statementsOf(db);
   const { progress } = options;
-  const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, lateFindings: options.lateFindings });
+  const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, lateFindings: options.lateFindings, after: from });
   const of = progress ? readHead(db).seq : 0;
-  /** The last seq read; before the first batch, below any seq a row could be stored under. */
-  let after = Number.MIN_SAFE_INTEGER;
+  /** The last seq read; before the first batch, below any seq a row could be stored under (or the head walked from). */
+  let after = from ? from.seq : Number.MIN_SAFE_INTEGER;
   try {
     for (let exact = true; ; ) {
       if (!exact) {
@@ -197,7 +216,8 @@ function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions): LedgerVe
     throw error;
   }
   const walked = walk.finish();
-  if (!walked.ok) return walked;
+  // The index on kind covers every entry, and a walk from a head counted only the later ones.
+  if (!walked.ok || from) return walked;
   let indexed: [string | null, number][];
   try {
     indexed = kindIndex.all() as [string | null, number][];

@@ -35,7 +35,19 @@ const NAMED_MISMATCHES = 50;
  * never the ledger.
  */
 export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: unknown } = {}, progress?: ProgressReport): LedgerVerification {
-  const expectHead = parseExpectedHead(input.expectHead);
+  return verifyWholeDatabase(db, { expectHead: parseExpectedHead(input.expectHead), progress });
+}
+
+/**
+ * verifyStoredLedger, with the approvals inspector and its signature checks given by the caller:
+ * one that keeps them holds what the walk learned (custodians' keys, checkpoints) and can show
+ * them the entries appended later (app/ledger/verified-head.ts).
+ */
+export function verifyWholeDatabase(
+  db: KeywardDatabase,
+  options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks; approvals?: Inspect },
+): LedgerVerification {
+  const { expectHead, progress } = options;
   const damage = fileDamageBesideLedger(db);
   if (damage) {
     const head = readHead(db);
@@ -45,6 +57,8 @@ export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: un
   return verifyChainAndApprovals(db, {
     expectHead,
     progress,
+    signatures: options.signatures,
+    approvals: options.approvals,
     alsoInspect: (body, seq, kind) => {
       // The walk proved the body canonical: parsing it reads the fields it hashed.
       if (changesInventory(kind)) replay.take({ seq, kind, payload: (JSON.parse(body) as LedgerEntry).payload });
@@ -59,7 +73,10 @@ export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: un
   });
 }
 
-type Inspect = NonNullable<VerifyLedgerOptions['inspect']>;
+export type Inspect = NonNullable<VerifyLedgerOptions['inspect']>;
+
+/** The inspector every verification shows entries to: approvals, custodians' signatures (sent to `signatures`) and checkpoints. */
+export const createLedgerInspector = (signatures: SignatureChecks): Inspect => withCheckpoints(createApprovalInspector(signatures));
 
 /**
  * The chain, every approval and checkpoint: custodians' signatures are checked on worker threads,
@@ -69,10 +86,11 @@ type Inspect = NonNullable<VerifyLedgerOptions['inspect']>;
  */
 export function verifyChainAndApprovals(
   db: KeywardDatabase,
-  options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks; alsoInspect?: Inspect; afterWalk?: VerifyLedgerOptions['afterWalk'] } = {},
+  options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks; approvals?: Inspect; alsoInspect?: Inspect; afterWalk?: VerifyLedgerOptions['afterWalk'] } = {},
 ): LedgerVerification {
   const signatures = options.signatures ?? checkSignaturesInParallel();
-  const approvals: Inspect = withCheckpoints(createApprovalInspector(signatures));
+  // Given, it sends its signatures to `signatures`: the caller made it so.
+  const approvals: Inspect = options.approvals ?? createLedgerInspector(signatures);
   const also = options.alsoInspect;
   const inspect: Inspect = also ? (body, seq, kind) => approvals(body, seq, kind) ?? also(body, seq, kind) : approvals;
   try {

@@ -46,6 +46,11 @@ export interface ChainWalkOptions {
    * found wrong. It wins over the walk's own finding when it names an earlier entry.
    */
   readonly lateFindings?: () => LateFinding | undefined;
+  /**
+   * A head an earlier walk of the same ledger found sound: this walk starts with the entry after
+   * it, linked to its hash, and counts the entries up to it as walked. Without it, entry 1.
+   */
+  readonly after?: { readonly seq: number; readonly hash: string };
 }
 
 /**
@@ -76,6 +81,11 @@ export class ChainWalk {
 
   constructor(private readonly options: ChainWalkOptions) {
     this.sawExpectedHead = options.expectHead === undefined;
+    if (options.after) {
+      this.expectedSeq = options.after.seq + 1;
+      this.prevHash = options.after.hash;
+      this.count = options.after.seq;
+    }
   }
 
   /** The entries walked so far. */
@@ -83,7 +93,7 @@ export class ChainWalk {
     return this.count;
   }
 
-  /** How many of the entries walked so far are of each kind. */
+  /** How many of the entries walked so far are of each kind (of those after `after`, where the walk started there). */
   get kinds(): ReadonlyMap<string, number> {
     return this.kindCounts;
   }

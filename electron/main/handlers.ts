@@ -3,6 +3,7 @@ import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, re
 import type { KeySource } from '../../app/presence/key-sources';
 import type { CardSource } from '../../app/cards/card-sources';
 import { recentEntries, verifyStoredLedger } from '../../app/ledger/ledger';
+import { verifyForStatus } from '../../app/ledger/verified-head';
 import { searchLedger } from '../../app/ledger/ledger-search';
 import { checkpointDue, listCheckpoints, recordCheckpoint } from '../../app/ledger/checkpoints';
 import type { Session } from '../../app/ports';
@@ -71,7 +72,11 @@ function notAnAuditorWindow(): never {
 
 /** Each channel's use case. Arguments arrive already shape-checked by the router. */
 export const HANDLERS: Handlers = {
-  'status:get': ({ session }) => readStatus(session.db, session.clock.now()),
+  'status:get': ({ session }) => {
+    const now = session.clock.now();
+    // Called each time the ledger grows: only the entries since the last status are verified, unless another process wrote to the file.
+    return readStatus(session.db, now, verifyForStatus(session.db, now).verification);
+  },
   'presence:schedule': ({ session }) => presenceSchedule(session),
   'inventory:list': ({ session }) => listInventory(session),
   'account:add': ({ session }, args) => addAccount(session, args),
