@@ -1,0 +1,68 @@
+// npm run bench:status — the header's status:get once the ledger grew by one entry, at
+// 100k entries (BENCH_STATUS_ENTRIES), against the same status given a verdict (what the rest of
+// the status costs: the verification should add little to it), with the status verifying the whole
+// database as it did before app/ledger/verified-head; and the verification alone against
+// verifyStoredLedger. Not a test: the machine is shared and noisy, so only ratios within one run are printed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initDatabase } from '../app/keyward';
+import { readStatus } from '../app/inventory/status';
+import { verifyStoredLedger } from '../app/ledger/ledger';
+import { verifyForStatus } from '../app/ledger/verified-head';
+import { appendEntry } from '../db/ledger';
+import { createIpcRouter } from '../electron/main/router';
+import { interleaved, median, report, throughputRatios } from './measure';
+
+const ENTRIES = Number(process.env.BENCH_STATUS_ENTRIES ?? 100_000);
+const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
+const actor = { role: 'operator' as const, name: 'bench' };
+const start = Date.UTC(2026, 0, 1);
+const at = (i: number) => ({ recordedAt: new Date(start + i * 60_000).toISOString(), utcOffset: '+01:00' });
+const clock = { now: () => new Date(start + ENTRIES * 60_000), utcOffsetMinutes: () => 60 };
+/** A quarterly presence check of one of 200 keys, as the room's ledger is mostly made of. */
+const check = (i: number) => ({ authenticatorId: i % 200, label: `YK-${String(i % 200).padStart(3, '0')}`, result: 'ok', findings: [], before: { signCount: i, pinRetries: 8 }, after: { signCount: i + 1, pinRetries: 8 }, drill: false });
+
+try {
+  const { db } = initDatabase(join(dir, 'keyward.db'), clock, actor);
+  let i = 1;
+  const grow = () => appendEntry(db, { kind: 'presence.checked', actors: [actor], payload: check(i) }, at((i += 1)));
+  for (let from = 1; from < ENTRIES; from += 10_000) db.transaction(() => { while (i < Math.min(ENTRIES, from + 10_000)) grow(); })();
+  const router = createIpcRouter({ session: { db, clock, actor }, trustedOrigin: 'app://keyward' });
+  const status = async () => {
+    const reply = await router.handle('status:get', undefined, { url: 'app://keyward/index.html' });
+    if (!reply.ok || !(reply.value as { findings: { ledgerVerified: boolean } }).findings.ledgerVerified) throw new Error(`status:get did not verify: ${JSON.stringify(reply).slice(0, 300)}`);
+  };
+  await status(); // the first status verifies the whole database
+  const now = clock.now();
+  const verdict = verifyStoredLedger(db);
+  // Each side sees a ledger one entry longer than at its last call, as after a custody transaction.
+  const times = interleaved({
+    // What the handler does (electron/main/handlers.ts status:get).
+    after: () => { grow(); readStatus(db, now, verifyForStatus(db, now).verification); },
+    before: () => { grow(); readStatus(db, now); },
+    floor: () => { grow(); readStatus(db, now, verdict); },
+    verifyAfter: () => { grow(); verifyForStatus(db, now); },
+    verifyBefore: () => { grow(); verifyStoredLedger(db); },
+  });
+  await status();
+  const ms = (values: number[]) => `${median(values).toFixed(0)} ms median`;
+  report({
+    name: 'status:get after one append',
+    work: `status:get at ${ENTRIES.toLocaleString('en')} entries, verifying the entries after the last verified head (${ms(times.after)})`,
+    baseline: `the same status given a verdict, verifying nothing (${ms(times.floor)})`,
+    ratios: throughputRatios(times.after, times.floor),
+    goal: { atLeast: 0.9 },
+    notes: [`before, verifying the whole database: ${ms(times.before)}, ${median(throughputRatios(times.after, times.before)).toFixed(2)}x slower than now`],
+  });
+  report({
+    name: 'status verification after one append',
+    work: `verifyForStatus at ${ENTRIES.toLocaleString('en')} entries (${ms(times.verifyAfter)})`,
+    baseline: `verifyStoredLedger (${ms(times.verifyBefore)})`,
+    ratios: throughputRatios(times.verifyAfter, times.verifyBefore),
+    goal: { atLeast: 100 },
+  });
+  db.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
