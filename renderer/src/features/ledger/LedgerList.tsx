@@ -2,24 +2,11 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ChannelArgs, ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { DataTable } from '../../components/DataTable';
 import { Panel } from '../../components/Layout';
-import { Token } from '../../components/Token';
 import { invoke, onLedgerAppended } from '../../lib/ipc';
-import { formatRecordedAt } from '../../lib/format';
+import { EVENT_FAMILIES, LEDGER_PAGE_SIZE, LedgerPager, ledgerColumns, type LedgerRow } from './ledger-pages';
 
-type Entry = ChannelResults['ledger:search']['entries'][number];
 type Filters = Omit<ChannelArgs<'ledger:search'>, 'limit' | 'beforeSeq'>;
 
-const PAGE = 50;
-const FAMILIES = [
-  ['', 'All events'],
-  ['custody', 'Custody (checkouts, returns, seals)'],
-  ['presence', 'Presence checks and enrolments'],
-  ['inventory', 'Inventory changes'],
-  ['network', 'Network paths'],
-  ['guidance', 'Posture, sign-ins, validation'],
-  ['findings', 'Resolved findings'],
-  ['ledger', 'Checkpoints and backups'],
-] as const;
 
 /**
  * The ledger a page at a time, newest first, each entry in words; narrowed by event, item, UTC
@@ -36,7 +23,7 @@ export function LedgerList({ items, failingSeq, onLoaded }: { readonly items: re
   const beforeSeq = cursors.at(-1);
 
   const load = useCallback(async () => {
-    const reply = await invoke('ledger:search', { ...filters, limit: PAGE, ...(beforeSeq !== undefined && { beforeSeq }) });
+    const reply = await invoke('ledger:search', { ...filters, limit: LEDGER_PAGE_SIZE, ...(beforeSeq !== undefined && { beforeSeq }) });
     if (!reply.ok) return setError(reply.error);
     setError(undefined);
     setResult(reply.value);
@@ -72,7 +59,7 @@ export function LedgerList({ items, failingSeq, onLoaded }: { readonly items: re
         <div className="field">
           <label htmlFor="ledger-family">Event</label>
           <select id="ledger-family" name="family" defaultValue="" {...invalid('family')}>
-            {FAMILIES.map(([value, label]) => (
+            {EVENT_FAMILIES.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
@@ -114,44 +101,23 @@ export function LedgerList({ items, failingSeq, onLoaded }: { readonly items: re
           {error.message}
         </p>
       )}
-      <DataTable<Entry>
+      <DataTable<LedgerRow>
         caption="Ledger entries, newest first; times are the room's local time"
         rows={entries}
         rowKey={(e) => e.seq}
         empty="No entry matches."
         rowClass={(e) => (e.seq === failingSeq ? 'row-critical' : undefined)}
-        columns={[
-          { header: 'Entry', cell: (e) => e.seq },
-          { header: 'Recorded', cell: (e) => <time dateTime={e.recordedAt}>{formatRecordedAt(e.recordedAt, e.utcOffset, 'minutes')}</time> },
-          {
-            header: 'What happened',
-            cell: (e) => (
-              <>
-                {e.summary}
-                {e.seq === failingSeq && (
-                  <strong className="failing-note">
-                    {' '}
-                    Verification fails here: stop using this database, compare it with the last printed head hash and a backup, and call the security officer.
-                  </strong>
-                )}
-              </>
-            ),
-          },
-          { header: 'By', cell: (e) => e.actors.map((a) => `${a.name} (${a.role})`).join(', ') },
-          { header: 'Hash', cell: (e) => <Token value={e.hash.slice(0, 12)} title={e.hash} /> },
-        ]}
+        columns={ledgerColumns((e) =>
+          e.seq === failingSeq ? (
+            <strong className="failing-note">
+              {' '}
+              Verification fails here: stop using this database, compare it with the last printed head hash and a backup, and call the security officer.
+            </strong>
+          ) : null,
+        )}
       />
       {result && (
-        <nav className="pager" aria-label="Ledger pages">
-          <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Newer
-          </button>
-          <span aria-live="polite">
-            {!entries?.length ? `${result.total.toLocaleString('en')} matching` : `${result.total.toLocaleString('en')} matching; showing entries ${entries[0]!.seq.toLocaleString('en')} back to ${entries.at(-1)!.seq.toLocaleString('en')}`}
-          </span>
-          <button type="button" className="secondary" disabled={(entries?.length ?? 0) < PAGE} onClick={() => setCursors((c) => [...c, entries?.at(-1)?.seq])}>
-            Older
-          </button>
+        <LedgerPager page={result} cursors={cursors} setCursors={setCursors}>
           {failingSeq !== undefined && (
             <button
               type="button"
@@ -164,7 +130,7 @@ export function LedgerList({ items, failingSeq, onLoaded }: { readonly items: re
               Show entry {failingSeq}
             </button>
           )}
-        </nav>
+        </LedgerPager>
       )}
     </Panel>
   );
