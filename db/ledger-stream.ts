@@ -16,8 +16,11 @@ export interface EntryRange {
   readonly within?: { readonly from: string; readonly to: string };
 }
 
-/** Entries per read: a window of seqs, so each read is a bounded index search however the kinds are spread. */
-const WINDOW = 4096;
+/**
+ * Entries per read: a window of seqs, so each read is a small index search however the kinds are
+ * spread; 256, a few pages of a report, so that a window's entries do not outlive the pages written from them.
+ */
+const WINDOW = 256;
 
 const kindList = (kinds: readonly LedgerEntryKind[]) => kinds.map(() => '?').join(', ');
 const period = (range: EntryRange) => (range.within ? " AND json_extract(body, '$.recordedAt') BETWEEN ? AND ?" : '');

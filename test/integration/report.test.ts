@@ -180,8 +180,8 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
   }, 120_000);
 
   it('writes a long history whole, read from the ledger as it is written: every transaction up to the printed head, and its own page N of M and the head on every page', async () => {
-    // More entries than one window of the ledger reader (4,096 seqs): the rows come from several reads on each pass.
-    await roomWithHistory(s, 2800);
+    // Many windows of the ledger reader (256 seqs each): the rows come from several reads on each pass.
+    await roomWithHistory(s, 1200);
     const report = gatherCustodyReport(s, { from: '2026-11-01', to: '2026-12-31' });
     const pdf = join(s.dir, 'history.pdf');
     const heard: [string, number, number][] = [];
@@ -196,14 +196,14 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     const content = text(pdf);
     const byPage = content.split('\f').slice(0, -1); // pdftotext ends every page with a form feed
     expect(byPage).toHaveLength(pages);
-    expect(pages).toBeGreaterThan(80);
+    expect(pages).toBeGreaterThan(30);
     byPage.forEach((page, i) => {
       expect(page.match(/page \d+ of \d+/g), `page ${i + 1}`).toEqual([`page ${i + 1} of ${pages}`]);
       expect(page.split(`ledger head ${head}`), `page ${i + 1}`).toHaveLength(2);
     });
     const listed = [...content.matchAll(/^\s*(\d+)\s+2026-\d\d-\d\d \d\d:\d\d\s+(?:checked out|returned|countersigned)\s+YK-01 \(drill\)/gm)].map((m) => Number(m[1]));
     const recorded = s.db.prepare("SELECT seq FROM ledger_entries WHERE kind IN ('custody.checked_out', 'custody.returned') ORDER BY seq").pluck().all() as number[];
-    expect(recorded).toHaveLength(2800);
+    expect(recorded).toHaveLength(1200);
     expect(listed).toEqual(recorded);
     // Progress: every row measured, then every row written, never going back.
     const rows = report.sections.reduce((n, section) => n + (section.table ? rowCount(section.table.rows) : 0), 0);
