@@ -112,20 +112,6 @@ function migrate(db: KeywardDatabase, onCreate: ((db: KeywardDatabase) => void) 
   }).immediate();
 }
 
-/**
- * SQLite's own check of the file's pages and indexes: the first problem it reports, or nothing.
- * A damaged page can hide rows from a walk of the ledger, so this runs before it.
- */
-export function fileDamage(db: KeywardDatabase): string | undefined {
-  try {
-    const problems = db.pragma('quick_check(1)', { simple: false }) as { quick_check: string }[];
-    const first = problems[0]?.quick_check;
-    return first === undefined || first === 'ok' ? undefined : first;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /** Whether another connection holds the write lock now (a write would have to wait for it). */
 export function writerWaiting(db: KeywardDatabase): boolean {
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;

@@ -245,8 +245,8 @@ function kindIndexDisagreement(indexed: readonly [string | null, number][], walk
 /**
  * SQLite's check of every table of the file except the ledger's own (and of any file attached), whose every row the walk
  * reads (a page it cannot read is a finding there) and whose index on kind it reads in full:
- * the first problem SQLite reports, or nothing. The whole-file check (fileDamage) reads the
- * ledger a second time and costs more than walking it; this costs what the inventory does.
+ * the first problem SQLite reports, or nothing. A whole-file quick_check would read the
+ * ledger a second time and cost more than walking it; this costs what the inventory does.
  */
 export function fileDamageBesideLedger(db: KeywardDatabase): string | undefined {
   try {
