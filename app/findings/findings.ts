@@ -169,8 +169,9 @@ export interface FindingsFilter {
   readonly all?: boolean;
 }
 
-export function listFindings(session: Pick<Session, 'db' | 'clock'>, filter: FindingsFilter = {}): Finding[] {
-  const { findings } = judgeNow(session);
+/** Every open finding (or all, resolved too), gravest first; judged on `verification` when the caller already has one. */
+export function listFindings(session: Pick<Session, 'db' | 'clock'>, filter: FindingsFilter = {}, verification?: LedgerVerification): Finding[] {
+  const { findings } = judgeNow(session, verification);
   return sortFindings(filter.all ? findings : findings.filter(isOpen));
 }
 

@@ -180,7 +180,8 @@ export const HANDLERS: Handlers = {
     if (!drillTouch) throw new KeywardError('not_found', 'no drill key is waiting for a touch', 'answer');
     return drillTouch.answer(args.answer);
   },
-  'findings:list': ({ session }, args) => listFindings(session, args),
+  // The Attention screen is judged on the same verification as the header: only new entries after the first (verified-head.ts).
+  'findings:list': ({ session }, args) => listFindings(session, args, verifyForStatus(session.db, session.clock.now()).verification),
   'findings:resolve': async (context, args) => {
     // The finding, not the window, says whether drill or real custodian keys approve it.
     const drill = listFindings(context.session, { all: true }).find((f) => f.id === args.id)?.drill ?? false;
