@@ -88,11 +88,12 @@ export function presenceSection(db: KeywardDatabase, range: EntryRange, t: Time,
 }
 
 export function proofsSection(db: KeywardDatabase, range: EntryRange, t: Time, zone: string): Section {
-  const { rows } = ledgerRows(db, ['netpath.proved'], range, (e) => [String(e.seq), t(e.recordedAt), payloadText(e, 'verdict').replace('_', ' ').toUpperCase(), payloadText(e, 'summary')]);
+  // A room with two sites proves each one's paths: the site says which room's proof a row is.
+  const { rows } = ledgerRows(db, ['netpath.proved'], range, (e) => [String(e.seq), t(e.recordedAt), payloadText(e, 'site') || '—', payloadText(e, 'verdict').replace('_', ' ').toUpperCase(), payloadText(e, 'summary')]);
   return {
     title: 'Network path proofs',
     table: {
-      columns: [{ header: 'Entry', width: 0.08 }, { header: `When ${zone}`, width: 0.18 }, { header: 'Verdict', width: 0.14 }, { header: 'Summary', width: 0.6 }],
+      columns: [{ header: 'Entry', width: 0.08 }, { header: `When ${zone}`, width: 0.18 }, { header: 'Site', width: 0.12 }, { header: 'Verdict', width: 0.13 }, { header: 'Summary', width: 0.49 }],
       rows,
       empty: 'No network path proofs in this period.',
     },

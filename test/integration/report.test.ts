@@ -120,7 +120,7 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     writeFileSync(signIns, JSON.stringify({ value: [{ id: 'si-0001', createdDateTime: '2026-11-26T03:14:00Z', userId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', userPrincipalName: 'bg1@contoso.onmicrosoft.com', appDisplayName: 'Azure Portal', ipAddress: '203.0.113.9', status: { errorCode: 0 }, conditionalAccessStatus: 'notApplied' }] }));
     importSignIns(s, signIns);
     // A proof with no interface to probe: requirement not met.
-    expect((await proveNetworkPaths(s, {}, async () => [])).verdict).toBe('not_met');
+    expect((await proveNetworkPaths(s, { site: 'Zürich HQ' }, async () => [])).verdict).toBe('not_met');
     const checkpoint = await recordCheckpoint(s, sources.custodianKeys, { custodian: 'Alice Müller', witness: 'Bob Østergaard' });
 
     const report = buildCustodyReport(s, { from: '2026-11-01', to: '2026-11-30', organisation: 'Contoso Ltd', site: 'Zürich HQ', signatories: ['Carol Ng|Security officer', 'Alice Müller|Custodian'] });
@@ -146,6 +146,8 @@ describe.skipIf(!available)(`the custody report PDF${available ? '' : ' — SKIP
     expect(content).toMatch(/Alice Müller\s+active\s+Keyward drill key/);
     expect(content).toMatch(/S-5\s+sealing an item\s+SC-01/);
     expect(content).toMatch(/Verified 2026-11-25 \d\d:\d\d \(UTC\+01:00\): \d+ entries/);
+    // Each network proof names the site whose paths it proved.
+    expect(content).toMatch(/Zürich HQ\s+NOT MET\s+/);
     // Tagged for assistive technology (PDF/UA structure), with its title and language.
     const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8', ...killAfter(20_000) });
     expect(info).toMatch(/Tagged:\s+yes/);
