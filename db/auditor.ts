@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { KeywardError } from '../core/errors';
 import type { LedgerEntry } from '../core/ledger/ledger';
+import type { AuditorFinding } from '../core/audit/site-view';
 import { toLedgerEntry } from './ledger';
 
 /** 'KWAU': an auditor's database of audit bundles, never taken for a site's custody database. */
@@ -150,14 +151,6 @@ export function readSiteState(db: AuditorDatabase, siteId: string): unknown {
   return state === undefined ? undefined : (JSON.parse(state) as unknown);
 }
 
-export interface AuditorFinding {
-  readonly siteId: string;
-  readonly kind: 'fork' | 'rollback' | 'unknown-site';
-  readonly severity: 'critical' | 'notice';
-  readonly message: string;
-  readonly bundleId: number;
-  readonly at: string;
-}
 
 export const insertAuditorFinding = (db: AuditorDatabase, f: AuditorFinding) => db.prepare('INSERT INTO findings (site_id, kind, severity, message, bundle_id, at) VALUES (@siteId, @kind, @severity, @message, @bundleId, @at)').run(f);
 

@@ -3,7 +3,8 @@ import { summariseEntry } from '../../core/ledger/entry-summary';
 import { heldEntriesOfKinds, heldEntriesPage, openAuditorDatabase } from '../../db/auditor';
 import { LEDGER_FAMILIES, type LedgerFamily, type SummarisedLedgerEntry } from '../ledger/ledger-search';
 import { auditorOverview, type AuditorBinding, type SiteOverview } from './auditor';
-import { SITE_STATE_KINDS, judgeSiteEntries, type SiteJudgement } from './site-judgement';
+import { SITE_STATE_KINDS, judgeSiteEntries } from './site-judgement';
+import type { SiteJudgement } from '../../core/audit/site-view';
 
 /**
  * What the desktop's Auditor mode reads: an auditor database opened from `--auditor FILE`. Every

@@ -16,14 +16,16 @@ import {
   readSiteState,
   saveSiteState,
   type AuditorDatabase,
-  type AuditorFinding,
   type HeldBundle,
   type HeldEntry,
 } from '../../db/auditor';
 import { readInputFile } from '../input-file';
 import type { Clock } from '../ports';
 import { verifyAuditBundleBytes } from './audit-verify';
-import { SITE_STATE_KINDS, judgeSiteEntries, summariseSite, type SiteState } from './site-judgement';
+import { SITE_STATE_KINDS, judgeSiteEntries, summariseSite } from './site-judgement';
+import type { AuditorFinding, SiteOverview, SiteState } from '../../core/audit/site-view';
+
+export type { SiteOverview };
 
 export interface AddedBundle {
   readonly site: { readonly id: string; readonly name: string };
@@ -103,20 +105,6 @@ export interface AuditorBinding {
   readonly nativeBinding?: string;
 }
 
-export interface SiteOverview {
-  readonly siteId: string;
-  readonly siteName: string;
-  readonly headSeq: number;
-  readonly headHash: string;
-  readonly checkpoints: number;
-  /** The checkpoint that closed the furthest bundle: the site's last. */
-  readonly closingHash: string;
-  readonly lastBundleAt: string;
-  readonly bundles: number;
-  readonly findings: readonly AuditorFinding[];
-  /** What the held chain says of the site's custody and findings, as of its latest bundle (absent until a bundle of schema 2 is added). */
-  readonly state: SiteState | null;
-}
 
 /** Every site the auditor holds bundles of: the furthest head, its checkpoints, and the site's findings, worst first. */
 export function auditorOverview(auditorPath: string, binding: AuditorBinding = {}): SiteOverview[] {

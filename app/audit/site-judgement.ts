@@ -1,42 +1,14 @@
 import { awaitsCountersign, isOverdue, type CustodyView } from '../../core/custody/custody';
-import { countOpen, isOpen, type Finding, type FindingCounts } from '../../core/findings/finding';
+import { countOpen, isOpen } from '../../core/findings/finding';
 import { JUDGED_KINDS, judgeFindings, type ExpectedItem } from '../../core/findings/judge';
 import type { Authenticator, AuthenticatorKind, AuthenticatorState } from '../../core/inventory/inventory';
 import type { LedgerEntry } from '../../core/ledger/ledger';
+import type { SiteJudgement, SiteState } from '../../core/audit/site-view';
 import { INVENTORY_KINDS, replayInventory } from '../../core/ledger/replay';
 
 /** The entries a site's custody, inventory and findings are judged from; the rest of the ledger is only shown. */
 export const SITE_STATE_KINDS: readonly string[] = [...new Set<string>([...INVENTORY_KINDS, ...JUDGED_KINDS, 'ledger.created'])];
 
-/**
- * What an auditor knows of a site from its ledger alone, as of the moment its bundle was made:
- * the inventory the entries define, every checkout (who has what, since when, overdue), and the
- * findings the site itself judges from those entries. Findings the site judges from what is not
- * in its ledger (posture facts, certificates, sign-in logs, metadata, backups) are not among them.
- */
-export interface SiteJudgement {
-  /** The instant judged at: when the site made the bundle. */
-  readonly asOf: string;
-  readonly checkIntervalDays: number;
-  readonly authenticators: readonly Authenticator[];
-  /** Every checkout, newest first; those still out have no return. */
-  readonly custody: readonly CustodyView[];
-  /** Every finding, open and resolved, most severe first. */
-  readonly findings: readonly Finding[];
-  readonly open: FindingCounts;
-}
-
-/** What an overview keeps of a site's judgement: what is out now and what is open, as of when. */
-export interface SiteState {
-  readonly asOf: string;
-  readonly checkIntervalDays: number;
-  /** Items out of the safe at `asOf`, newest checkout first. */
-  readonly out: readonly CustodyView[];
-  readonly overdue: number;
-  /** The open findings, most severe first. */
-  readonly findings: readonly Finding[];
-  readonly open: FindingCounts;
-}
 
 export const summariseSite = (j: SiteJudgement): SiteState => {
   const out = j.custody.filter((c) => c.returnedAt === null);

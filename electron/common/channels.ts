@@ -17,7 +17,8 @@ import type { ImportedMetadataView } from '../../core/metadata/metadata';
 import type { FactsView } from '../../core/guidance/facts-view';
 import type { AccessList, PlaceAccessView } from '../../core/guidance/place-access';
 import type { AlertQuery } from '../../core/guidance/alert-queries';
-import { RESOLUTION_CHOICES, type Finding, type FindingCounts } from '../../core/findings/finding';
+import { RESOLUTION_CHOICES, type Finding } from '../../core/findings/finding';
+import type { SiteJudgement, SiteOverview } from '../../core/audit/site-view';
 
 // Shapes only: lengths and types. The use cases give the domain's own, field-specific errors.
 const text = (max: number) => z.string().max(max);
@@ -214,40 +215,14 @@ export interface ChannelResults {
   /** One site: its summary, and its inventory, checkouts and findings as of its latest bundle (null before one with entries). */
   'auditor:site': {
     readonly site: AuditorSiteSummary;
-    readonly judgement: {
-      readonly asOf: string;
-      readonly checkIntervalDays: number;
-      readonly authenticators: readonly Authenticator[];
-      readonly custody: readonly CustodyView[];
-      readonly findings: readonly Finding[];
-      readonly open: FindingCounts;
-    } | null;
+    readonly judgement: SiteJudgement | null;
   };
   /** A page of the site's ledger as its bundles hold it, newest first, each with its summary. */
   'auditor:ledger': ChannelResults['ledger:search'];
 }
 
-/** A site as the auditor holds it: its furthest head, its bundles, the auditor's findings (fork, rollback, a site not known before) and its state as of its latest bundle. */
-export interface AuditorSiteSummary {
-  readonly siteId: string;
-  readonly siteName: string;
-  readonly headSeq: number;
-  readonly headHash: string;
-  readonly checkpoints: number;
-  /** The checkpoint that closed the furthest bundle: the site's last. */
-  readonly closingHash: string;
-  readonly lastBundleAt: string;
-  readonly bundles: number;
-  readonly findings: readonly { readonly kind: 'fork' | 'rollback' | 'unknown-site'; readonly severity: 'critical' | 'notice'; readonly message: string; readonly at: string }[];
-  readonly state: {
-    readonly asOf: string;
-    readonly checkIntervalDays: number;
-    readonly out: readonly CustodyView[];
-    readonly overdue: number;
-    readonly findings: readonly Finding[];
-    readonly open: FindingCounts;
-  } | null;
-}
+/** A site as the auditor holds it (core/audit/site-view): its head, bundles, the auditor's findings and its state as of its latest bundle. */
+export type AuditorSiteSummary = SiteOverview;
 
 /** The custody report as the Reports screen previews it (app/reports/report-preview). */
 export interface ReportPreview extends Omit<CustodyReport, 'sections'> {
