@@ -51,14 +51,7 @@ export function EnrolCustodian({ drill, custodians }: { readonly drill: boolean;
         {errorAt('second')}
       </div>
       <button type="submit">Found the circle</button>
-      {error && !['first', 'second'].includes(error.field ?? '') && (
-        <small className="field-error" role="alert">
-          {error.message}
-        </small>
-      )}
-      <span className="progress" role="status">
-        {message}
-      </span>
+      <FormOutcome error={error} fields={['first', 'second']} message={message} />
     </form>
   ) : (
     <form className="entity-form" aria-label="Enrol a custodian's key" onSubmit={(e) => void submit(e)} noValidate>
@@ -71,7 +64,19 @@ export function EnrolCustodian({ drill, custodians }: { readonly drill: boolean;
       <PeopleSelect id="custodian-approver2" name="approver2" label="and by" people={custodians} />
       {errorAt('approvers')}
       <button type="submit">Enrol their key</button>
-      {error && !['name', 'approvers'].includes(error.field ?? '') && (
+      <FormOutcome error={error} fields={['name', 'approvers']} message={message} />
+    </form>
+  );
+}
+
+/** What the custody screen's button and dialog say: founding while nobody of this mode holds a key, enrolling after. */
+export const enrolCustodianTitle = (custodians: readonly string[]): string => (custodians.length === 0 ? 'Found the circle of custodians' : "Enrol a custodian's key");
+
+/** Below a form's button: an error that belongs to none of its fields, and the progress of the touches. */
+function FormOutcome({ error, fields, message }: { readonly error: ReplyError | undefined; readonly fields: readonly string[]; readonly message: string }) {
+  return (
+    <>
+      {error && !fields.includes(error.field ?? '') && (
         <small className="field-error" role="alert">
           {error.message}
         </small>
@@ -79,9 +84,6 @@ export function EnrolCustodian({ drill, custodians }: { readonly drill: boolean;
       <span className="progress" role="status">
         {message}
       </span>
-    </form>
+    </>
   );
 }
-
-/** What the custody screen's button and dialog say: founding while nobody of this mode holds a key, enrolling after. */
-export const enrolCustodianTitle = (custodians: readonly string[]): string => (custodians.length === 0 ? 'Found the circle of custodians' : "Enrol a custodian's key");
