@@ -94,3 +94,12 @@ export function metadataFlags(session: Pick<Session, 'db'>, now: Date, authentic
     .map((f) => ({ severity: f.drill ? ('notice' as const) : f.severity, text: `${f.title}: ${f.detail}` }))
     .sort((a, b) => rank[a.severity] - rank[b.severity]);
 }
+
+/**
+ * What the FIDO metadata says of the FIDO2 keys among the items a presence check covered, and
+ * whether any of it is critical: a revoked or compromised model is as grave as an anomaly.
+ */
+export function metadataOfCheckedKeys(session: Pick<Session, 'db' | 'clock'>, checked: readonly { readonly kind: string; readonly authenticatorId: number }[]) {
+  const flags = metadataFlags(session, session.clock.now(), checked.filter((c) => c.kind === 'fido2').map((c) => c.authenticatorId));
+  return { flags, critical: flags.some((m) => m.severity === 'critical') };
+}

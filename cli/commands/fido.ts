@@ -7,7 +7,7 @@ import { KeywardError } from '../../core/errors';
 import type { CommandContext, CommandModule } from '../command';
 import { table } from '../format';
 import { genuinenessOf } from '../../app/metadata/genuineness';
-import { metadataFlags } from '../../app/metadata/metadata-findings';
+import { metadataOfCheckedKeys } from '../../app/metadata/metadata-findings';
 
 const ENROL_STEPS: Record<EnrolmentStep, string> = {
   connecting: 'looking for the key…',
@@ -59,9 +59,7 @@ export const runs = {
       if (line) io.stderr(`${line}\n`);
     });
     const flagged = results.some((r) => r.result !== 'ok');
-    // What the FIDO metadata says of the keys checked: a revoked or compromised model is as grave as an anomaly.
-    const metadata = metadataFlags(context.session(), context.session().clock.now(), results.filter((r) => r.kind === 'fido2').map((r) => r.authenticatorId));
-    const critical = metadata.some((m) => m.severity === 'critical');
+    const { flags: metadata, critical } = metadataOfCheckedKeys(context.session(), results);
     const human = [
       table(['ITEM', 'RESULT', 'FINDINGS'], results.map((r) => [`${r.label}${r.drill ? ' (drill)' : ''}`, r.result.toUpperCase(), findingTexts(r).join('; ')])),
       ...metadata.map((m) => `METADATA ${m.severity.toUpperCase()}: ${m.text}`),

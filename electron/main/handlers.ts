@@ -21,7 +21,7 @@ import { currentAlertQueries } from '../../app/guidance/alert-rules';
 import { attestStep, completeValidation, readValidation, recordSubscriptionChange, startValidation } from '../../app/guidance/validation';
 import { importSignIns, reconcileSignIns } from '../../app/guidance/signins';
 import { importMetadata, importedMetadata } from '../../app/metadata/metadata-import';
-import { metadataFlags } from '../../app/metadata/metadata-findings';
+import { metadataOfCheckedKeys } from '../../app/metadata/metadata-findings';
 import { readSignInState } from '../../app/guidance/signins-state';
 import { writeReportPdf } from '../../app/reports/report-pdf';
 import { previewCustodyReport } from '../../app/reports/report-preview';
@@ -165,10 +165,9 @@ export const HANDLERS: Handlers = {
     const results = await runFullCheck(context.session, { keys: sourceFor(context, args.simulated), cards: cardSourceFor(context, args.simulated) }, { item: args.key }, (p) =>
       context.emit('key:progress', { job: 'check', ...p }),
     );
-    // What the FIDO metadata says of the keys checked: a revoked or compromised model is as grave as an anomaly.
-    const metadata = metadataFlags(context.session, context.session.clock.now(), results.filter((r) => r.kind === 'fido2').map((r) => r.authenticatorId));
+    const { flags: metadata, critical } = metadataOfCheckedKeys(context.session, results);
     return {
-      ok: results.every((r) => r.result === 'ok') && !metadata.some((m) => m.severity === 'critical'),
+      ok: results.every((r) => r.result === 'ok') && !critical,
       metadata,
       results: results.map((r) => {
         const texts = findingTexts(r);
