@@ -13,22 +13,29 @@ let making = 0;
 
 const setGrowth = (percent: number) => setFlagsFromString(`--heap-growing-percent=${percent}`);
 
+const begin = () => {
+  if (making++ === 0) setGrowth(GROWTH_PERCENT);
+};
+const end = () => {
+  if (--making === 0) setGrowth(0);
+};
+
 /** Runs a report's gathering or writing with the heap kept near what is live; 0 (V8's own choice) again once no report is being made. */
 export async function withLeanHeap<T>(work: () => T | Promise<T>): Promise<T> {
-  if (making++ === 0) setGrowth(GROWTH_PERCENT);
+  begin();
   try {
     return await work();
   } finally {
-    if (--making === 0) setGrowth(0);
+    end();
   }
 }
 
 /** The same for work that does not wait: the flag is restored before it returns. */
 export function withLeanHeapSync<T>(work: () => T): T {
-  if (making++ === 0) setGrowth(GROWTH_PERCENT);
+  begin();
   try {
     return work();
   } finally {
-    if (--making === 0) setGrowth(0);
+    end();
   }
 }
