@@ -149,16 +149,7 @@ export interface VerifyLedgerOptions extends Pick<ChainWalkOptions, 'expectHead'
  * SQLite cannot read, in the table or in the index, makes the verdict "damaged".
  */
 export function verifyLedger(db: KeywardDatabase, options: VerifyLedgerOptions = {}): LedgerVerification {
-  let verdict: LedgerVerification | undefined;
-  try {
-    // One read transaction, so that a concurrent append cannot make a sound ledger look broken.
-    return db.transaction(() => (verdict = walkLedger(db, options)))();
-  } catch (error) {
-    // SQLite may refuse to end a transaction that met a damaged page: the verdict stands.
-    if (verdict?.reason === 'damaged') return verdict;
-    if (!isDamage(error)) throw error;
-    return { ok: false, entries: 0, headSeq: 0, headHash: GENESIS_HASH, firstBadSeq: 0, reason: 'damaged', message: `the database file is damaged: ${(error as Error).message}` };
-  }
+  return walkInOneRead(db, options);
 }
 
 /**
@@ -169,11 +160,22 @@ export function verifyLedger(db: KeywardDatabase, options: VerifyLedgerOptions =
  * that rely on it say how they catch those (app/ledger/verified-head.ts).
  */
 export function verifyLedgerAfter(db: KeywardDatabase, from: LedgerHead, options: Pick<VerifyLedgerOptions, 'inspect' | 'lateFindings'> = {}): LedgerVerification {
+  return walkInOneRead(db, options, from);
+}
+
+function walkInOneRead(db: KeywardDatabase, options: VerifyLedgerOptions, from?: LedgerHead): LedgerVerification {
+  let verdict: LedgerVerification | undefined;
   try {
-    return db.transaction(() => walkLedger(db, options, from))();
+    // One read transaction, so that a concurrent append cannot make a sound ledger look broken.
+    return db.transaction(() => (verdict = walkLedger(db, options, from)))();
   } catch (error) {
+    // SQLite may refuse to end a transaction that met a damaged page: the verdict stands.
+    if (verdict?.reason === 'damaged') return verdict;
     if (!isDamage(error)) throw error;
-    return { ok: false, entries: 0, headSeq: from.seq, headHash: from.hash, firstBadSeq: from.seq + 1, reason: 'damaged', message: `the database file is damaged: ${(error as Error).message}` };
+    return {
+      ok: false, entries: 0, headSeq: from?.seq ?? 0, headHash: from?.hash ?? GENESIS_HASH, firstBadSeq: from ? from.seq + 1 : 0, reason: 'damaged',
+      message: `the database file is damaged: ${(error as Error).message}`,
+    };
   }
 }
 
