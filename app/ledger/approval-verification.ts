@@ -117,6 +117,9 @@ const ITEM_KINDS = ['authenticator.added', 'authenticator.enrolled', 'smartcard.
 /** Kinds the inspector reads in full even without approvals (with every kind whose name starts `custodian.`). */
 const RELEVANT_KINDS = new Set([...Object.keys(REQUIRED_APPROVALS), ...ITEM_KINDS]);
 
+/** Whether the approvals inspector reads entries of this kind when they carry no approvals (it reads every entry that carries some). */
+export const approvalsInspectorReads = (kind: string): boolean => kind.startsWith('custodian.') || RELEVANT_KINDS.has(kind);
+
 function missingApprovals(entry: EntryWithApprovals): string | undefined {
   const required = REQUIRED_APPROVALS[entry.kind]?.(entry.payload) ?? [];
   const approvals = entry.approvals ?? [];
@@ -165,7 +168,7 @@ export function createApprovalInspector(signatures: SignatureChecks = checkSigna
     // In canonical order actors come first, then approvals, then kind: both are found near the start.
     const kindAt = body.indexOf('"kind":"');
     const kind = scanned ?? (kindAt < 0 ? undefined : body.slice(kindAt + 8, body.indexOf('"', kindAt + 8)));
-    const relevant = kind !== undefined && (kind.startsWith('custodian.') || RELEVANT_KINDS.has(kind));
+    const relevant = kind !== undefined && approvalsInspectorReads(kind);
     if (!relevant && body.lastIndexOf('"approvals":[', kindAt < 0 ? body.length : kindAt) < 0) return undefined;
     let entry: EntryWithApprovals;
     try {
