@@ -2,7 +2,7 @@ import { hash as oneShotHash } from 'node:crypto';
 import type { JsonValue } from '../core/ledger/canonical-json';
 import { KeywardError } from '../core/errors';
 import { GENESIS_HASH, LEDGER_ENTRY_KINDS, RECORDED_AT, UTC_OFFSET, entryBody, type Actor, type Approval, type LedgerEntry, type LedgerEntryKind, type UnsealedEntry } from '../core/ledger/ledger';
-import { ChainWalk, type ChainWalkOptions, type LedgerVerification, type StoredEntryRow } from '../core/ledger/ledger-verification';
+import { ChainWalk, type ChainWalkOptions, type LedgerVerification, type StoredEntryRow, type VerifiedRun } from '../core/ledger/ledger-verification';
 import type { KeywardDatabase } from './connection';
 
 export interface LedgerTimestamp {
@@ -25,6 +25,12 @@ export interface LedgerHead {
 // The one-shot form: for entries of a few hundred bytes it is several times faster than createHash.
 export const sha256Hex = (text: string): string => oneShotHash('sha256', text, 'hex');
 
+/**
+ * A run of consecutive seqs (from, to), each row as one string, its hash then its body: a third of
+ * the cost of reading them as three values. A row whose stored hash is not 32 bytes reads as null.
+ */
+export const FULL_RUN_SQL = 'SELECT CASE WHEN length(digest) = 32 THEN hash || body END FROM ledger_entries WHERE seq BETWEEN ? AND ? ORDER BY seq';
+
 const createStatements = (db: KeywardDatabase) => ({
   head: db.prepare('SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1'),
   insert: db.prepare('INSERT INTO ledger_entries (seq, body, digest) VALUES (?, ?, ?)'),
@@ -33,8 +39,9 @@ const createStatements = (db: KeywardDatabase) => ({
   rows: db.prepare('SELECT body, hash FROM ledger_entries ORDER BY seq'),
   // Whole batches of bare rows: one call into SQLite per batch instead of one per row.
   batch: db.prepare('SELECT seq, body, hash FROM ledger_entries WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
-  // The same rows, a batch of consecutive seqs, as one string each (hash then body): a third of the cost of reading them as three values.
-  fullBatch: db.prepare('SELECT CASE WHEN length(digest) = 32 THEN hash || body END FROM ledger_entries WHERE seq BETWEEN ? AND ? ORDER BY seq').pluck(),
+  fullBatch: db.prepare(FULL_RUN_SQL).pluck(),
+  // Two lookups at the ends of the table's b-tree (min and max together would read every row).
+  bounds: db.prepare('SELECT (SELECT min(seq) FROM ledger_entries), (SELECT max(seq) FROM ledger_entries)').raw(),
   page: db.prepare('SELECT body, hash FROM ledger_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
   // Read from the index alone (it covers kind), so every page of it is read.
   kindIndex: db.prepare('SELECT kind, count(*) FROM ledger_entries GROUP BY kind').raw(),
@@ -133,11 +140,29 @@ export function iterateStoredRows(db: KeywardDatabase): IterableIterator<StoredE
 /** Rows per read while verifying: large enough that SQLite is called rarely, small enough that memory stays flat. */
 const VERIFY_BATCH = 2048;
 
+/** Where runs of a ledger are walked elsewhere (see VerifyLedgerOptions.runs). */
+export interface LedgerRuns {
+  /** The fewest entries for which walking elsewhere pays. */
+  readonly from: number;
+  /**
+   * The runs covering seqs 1 to `headSeq`, in order, each once its thread walked it; undefined
+   * for a run that could not be walked there (this thread then walks the rest itself). Leaving
+   * the iteration early stops the other threads.
+   */
+  walk(request: { readonly headSeq: number; readonly shownKinds: readonly string[]; readonly expectHead?: string }): Iterable<VerifiedRun | undefined>;
+}
+
 /** An error SQLite raises on a page it cannot read: the file is damaged there, which is a finding, not a crash. */
 const isDamage = (error: unknown): boolean => /^SQLITE_(CORRUPT|NOTADB|IOERR|FORMAT)/.test(String((error as { code?: unknown }).code));
 
-export interface VerifyLedgerOptions extends Pick<ChainWalkOptions, 'expectHead' | 'inspect' | 'lateFindings'> {
+export interface VerifyLedgerOptions extends Pick<ChainWalkOptions, 'expectHead' | 'inspect' | 'inspects' | 'lateFindings'> {
   progress?: (entries: number, of: number) => void;
+  /**
+   * Other threads that walk runs of the ledger at once (app/ledger/ledger-walkers.ts): used for the
+   * whole walk of a ledger of at least `runs.from` entries whose inspector says which entries it
+   * reads (`inspects`). This thread joins the runs in order and shows their entries to `inspect`.
+   */
+  runs?: LedgerRuns;
   /** Runs in the walk's own read transaction once every entry was walked and found sound: checks that must see the same state. */
   afterWalk?: (verified: LedgerVerification) => LedgerVerification;
 }
@@ -185,11 +210,16 @@ export const fileDataVersion = (db: KeywardDatabase): number => db.pragma('main.
 function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions, from?: LedgerHead): LedgerVerification {
   const { seqExists, batch, fullBatch, kindIndex } = statementsOf(db);
   const { progress } = options;
-  const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, lateFindings: options.lateFindings, after: from });
+  const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, inspects: options.inspects, lateFindings: options.lateFindings, after: from });
   const of = progress ? readHead(db).seq : 0;
   /** The last seq read; before the first batch, below any seq a row could be stored under (or the head walked from). */
   let after = from ? from.seq : Number.MIN_SAFE_INTEGER;
   try {
+    if (!from && options.runs) {
+      const reached = takeRunsWalkedElsewhere(db, walk, options);
+      if (walk.stopped) return walk.finish();
+      if (reached > 0) after = reached;
+    }
     for (let exact = true; ; ) {
       if (!exact) {
         // A full run of seqs: each row is its hash and body in one string, its seq its place.
@@ -230,6 +260,25 @@ function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions, from?: Le
   const disagreement = kindIndexDisagreement(indexed, walk.kinds);
   if (disagreement) return { ...walked, ok: false, firstBadSeq: 0, reason: 'damaged' as const, message: `the database file is damaged: the ledger's index on kind ${disagreement}` };
   return options.afterWalk ? options.afterWalk(walked) : walked;
+}
+
+/**
+ * The runs other threads walked, joined in order into `walk`, for a ledger stored as seqs 1 to its
+ * head with nothing below or above: the last seq taken (0 when none was), after which this thread
+ * walks whatever is left itself, from the first run the threads could not walk.
+ */
+function takeRunsWalkedElsewhere(db: KeywardDatabase, walk: ChainWalk, options: VerifyLedgerOptions): number {
+  const { runs, inspects, progress } = options;
+  const [first, last] = statementsOf(db).bounds.get() as [number | null, number | null];
+  if (!runs || !inspects || first !== 1 || last === null || last < runs.from) return 0;
+  const shownKinds = LEDGER_ENTRY_KINDS.filter(inspects);
+  let reached = 0;
+  for (const run of runs.walk({ headSeq: last, shownKinds, expectHead: options.expectHead })) {
+    if (!run || !walk.takeRun(run)) break;
+    reached = run.lastSeq;
+    progress?.(reached, last);
+  }
+  return reached;
 }
 
 /** What the index on kind holds that the rows do not (or the reverse), in words; nothing when they agree. */

@@ -7,10 +7,11 @@ import type { KeywardDatabase } from '../../db/connection';
 import { readInputFile } from '../input-file';
 import { writeAll, writeOutputFileSync } from '../output-file';
 import type { ProgressReport } from '../ports';
-import { createApprovalInspector } from './approval-verification';
+import { approvalsInspectorReads, createApprovalInspector } from './approval-verification';
+import { ledgerRunsOnWalkers } from './ledger-walkers';
 import { checkSignaturesInParallel, type SignatureChecks } from './signature-checks';
 import { withCheckpoints } from './checkpoint-verification';
-import { fileDamageBesideLedger, iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead, type VerifyLedgerOptions } from '../../db/ledger';
+import { fileDamageBesideLedger, iterateStoredRows, listEntries, readHead, sha256Hex, toLedgerEntry, verifyLedger, type LedgerHead, type LedgerRuns, type VerifyLedgerOptions } from '../../db/ledger';
 import { readInventoryRows } from '../../db/inventory-rows';
 import { InventoryReplay, changesInventory, compareInventory } from '../../core/ledger/replay';
 
@@ -45,7 +46,7 @@ export function verifyStoredLedger(db: KeywardDatabase, input: { expectHead?: un
  */
 export function verifyWholeDatabase(
   db: KeywardDatabase,
-  options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks; approvals?: Inspect },
+  options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks; approvals?: Inspect; runs?: LedgerRuns | null },
 ): LedgerVerification {
   const { expectHead, progress } = options;
   const damage = fileDamageBesideLedger(db);
@@ -59,6 +60,8 @@ export function verifyWholeDatabase(
     progress,
     signatures: options.signatures,
     approvals: options.approvals,
+    runs: options.runs,
+    alsoReads: changesInventory,
     alsoInspect: (body, seq, kind) => {
       // The walk proved the body canonical: parsing it reads the fields it hashed.
       if (changesInventory(kind)) replay.take({ seq, kind, payload: (JSON.parse(body) as LedgerEntry).payload });
@@ -78,23 +81,40 @@ export type Inspect = NonNullable<VerifyLedgerOptions['inspect']>;
 /** The inspector every verification shows entries to: approvals, custodians' signatures (sent to `signatures`) and checkpoints. */
 export const createLedgerInspector = (signatures: SignatureChecks): Inspect => withCheckpoints(createApprovalInspector(signatures));
 
+/** The kinds of entry the ledger inspector reads when they carry no approvals: checkpoints, and what the approvals inspector reads. */
+const ledgerInspectorReads = (kind: string): boolean => kind === 'ledger.checkpoint' || approvalsInspectorReads(kind);
+
 /**
- * The chain, every approval and checkpoint: custodians' signatures are checked on worker threads,
- * one per core, while the walk goes on; the earliest entry anything found wrong is the one named.
- * `alsoInspect` sees each entry that passed those checks, in order; `afterWalk` runs in the same
- * read transaction once the walk found everything sound.
+ * The chain, every approval and checkpoint: runs of a large ledger are walked on threads of their
+ * own, one per core (`runs`; null walks on this thread alone), and custodians' signatures are
+ * checked on other threads while the walk goes on; the earliest entry anything found wrong is the
+ * one named. `alsoInspect` sees each entry that passed those checks, in order, of the kinds
+ * `alsoReads` names (every entry without it); `afterWalk` runs in the same read transaction once
+ * the walk found everything sound.
  */
 export function verifyChainAndApprovals(
   db: KeywardDatabase,
-  options: { expectHead?: string; progress?: ProgressReport; signatures?: SignatureChecks; approvals?: Inspect; alsoInspect?: Inspect; afterWalk?: VerifyLedgerOptions['afterWalk'] } = {},
+  options: {
+    expectHead?: string;
+    progress?: ProgressReport;
+    signatures?: SignatureChecks;
+    approvals?: Inspect;
+    alsoInspect?: Inspect;
+    alsoReads?: (kind: string) => boolean;
+    afterWalk?: VerifyLedgerOptions['afterWalk'];
+    runs?: LedgerRuns | null;
+  } = {},
 ): LedgerVerification {
   const signatures = options.signatures ?? checkSignaturesInParallel();
   // Given, it sends its signatures to `signatures`: the caller made it so.
   const approvals: Inspect = options.approvals ?? createLedgerInspector(signatures);
   const also = options.alsoInspect;
   const inspect: Inspect = also ? (body, seq, kind) => approvals(body, seq, kind) ?? also(body, seq, kind) : approvals;
+  const alsoReads = options.alsoReads;
+  const inspects = !also ? ledgerInspectorReads : alsoReads ? (kind: string) => ledgerInspectorReads(kind) || alsoReads(kind) : undefined;
+  const runs = options.runs === undefined ? ledgerRunsOnWalkers(db) : (options.runs ?? undefined);
   try {
-    return verifyLedger(db, { expectHead: options.expectHead, inspect, lateFindings: () => signatures.lateFinding(), progress: options.progress, afterWalk: options.afterWalk });
+    return verifyLedger(db, { expectHead: options.expectHead, inspect, inspects, runs, lateFindings: () => signatures.lateFinding(), progress: options.progress, afterWalk: options.afterWalk });
   } finally {
     signatures.close();
   }

@@ -77,7 +77,9 @@ export class CanonicalEntryScan {
       if (!this.value(0)) return;
       if (name === KIND) {
         if (text.charCodeAt(valueStart) !== 34) return void this.fail('its kind is not a string');
-        this.kind = text.slice(valueStart + 1, this.pos - 1);
+        // Entries of one kind come in runs: the last kind read is kept when this one is the same.
+        const length = this.pos - 1 - (valueStart + 1);
+        if (this.kind.length !== length || !text.startsWith(this.kind, valueStart + 1)) this.kind = text.slice(valueStart + 1, this.pos - 1);
       } else if (name === APPROVALS) {
         if (text.charCodeAt(valueStart) !== 91 || text.charCodeAt(valueStart + 1) === 93) return void this.fail('its approvals are not a non-empty list');
         this.approvalsStart = memberStart;

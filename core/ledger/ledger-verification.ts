@@ -1,5 +1,5 @@
 import { CanonicalEntryScan, chainTailOf } from './canonical-entry';
-import { GENESIS_HASH } from './ledger';
+import { chainFieldsOf, GENESIS_HASH } from './ledger';
 
 export type LedgerFindingReason = 'content_changed' | 'link_broken' | 'gap' | 'reordered' | 'malformed' | 'head_mismatch' | 'approval_invalid' | 'damaged' | 'inventory_mismatch';
 
@@ -42,6 +42,13 @@ export interface ChainWalkOptions {
    */
   readonly inspect?: (body: string, seq: number, kind: string) => string | undefined;
   /**
+   * The kinds `inspect` reads in entries without approvals. Entries that carry approvals, and
+   * entries 1 and 2 (the creation and what pins the site), are shown to it whatever their kind.
+   * Without it, every entry is shown. A walk split across threads shows the main thread only
+   * those entries.
+   */
+  readonly inspects?: (kind: string) => boolean;
+  /**
    * Asked once the walk is over, for checks whose verdicts come late: the earliest entry they
    * found wrong. It wins over the walk's own finding when it names an earlier entry.
    */
@@ -51,6 +58,24 @@ export interface ChainWalkOptions {
    * it, linked to its hash, and counts the entries up to it as walked. Without it, entry 1.
    */
   readonly after?: { readonly seq: number; readonly hash: string };
+}
+
+/**
+ * A run of consecutive entries another thread walked and found sound on its own (each canonical,
+ * its seq its place, its hash matching, each linked to the one before): what the walk still has to
+ * check is that the run links to the entry before it, and the entries it must show `inspect`.
+ */
+export interface VerifiedRun {
+  /** The seq of the run's last entry; the run starts right after the walk's last entry. */
+  readonly lastSeq: number;
+  /** The previous hash written in the run's first entry, and the hash of its last. */
+  readonly firstPrevHash: string;
+  readonly lastHash: string;
+  readonly kinds: readonly (readonly [string, number])[];
+  /** Whether the expected head is among the run's hashes. */
+  readonly sawExpectedHead: boolean;
+  /** The entries `inspect` is to be shown (see ChainWalkOptions.inspects), in order: seq, kind, body. */
+  readonly shown: readonly (readonly [number, string, string])[];
 }
 
 /**
@@ -71,16 +96,19 @@ export function verifyChain(rows: Iterable<StoredEntryRow>, options: ChainWalkOp
  */
 export class ChainWalk {
   private expectedSeq = 1;
-  private prevHash = GENESIS_HASH;
+  /** The hash the next entry must link to; undefined for a run walked on its own (see `startingAt`), until its first entry. */
+  private prevHash: string | undefined = GENESIS_HASH;
+  /** In a run walked on its own, the previous hash its first entry names. */
+  firstPrevHash: string | undefined;
   private count = 0;
-  private sawExpectedHead: boolean;
+  private expectedHeadSeen: boolean;
   private outOfPlace: number | undefined;
   private finding: LedgerVerification | undefined;
   private readonly scan = new CanonicalEntryScan();
   private readonly kindCounts = new Map<string, number>();
 
   constructor(private readonly options: ChainWalkOptions) {
-    this.sawExpectedHead = options.expectHead === undefined;
+    this.expectedHeadSeen = options.expectHead === undefined;
     if (options.after) {
       this.expectedSeq = options.after.seq + 1;
       this.prevHash = options.after.hash;
@@ -88,9 +116,67 @@ export class ChainWalk {
     }
   }
 
+  /**
+   * A walk of the entries from `seq` on alone, not knowing the hash of the entry before: its first
+   * entry's previous hash is kept (`firstPrevHash`) for whoever joins the runs, and every later
+   * one is linked as usual. Entries are shown to `inspect` as the options say.
+   */
+  static startingAt(seq: number, options: ChainWalkOptions): ChainWalk {
+    const walk = new ChainWalk({ ...options, after: undefined });
+    walk.expectedSeq = seq;
+    walk.count = seq - 1;
+    walk.prevHash = undefined;
+    return walk;
+  }
+
   /** The entries walked so far. */
   get entries(): number {
     return this.count;
+  }
+
+  /** The hash of the last entry walked. */
+  get head(): string {
+    return this.prevHash ?? '';
+  }
+
+  /** Whether the expected head (if any) was among the entries walked. */
+  get sawExpectedHead(): boolean {
+    return this.expectedHeadSeen;
+  }
+
+  /** Whether the walk stopped: at a finding, or at an entry stored out of its place. */
+  get stopped(): boolean {
+    return this.finding !== undefined || this.outOfPlace !== undefined;
+  }
+
+  /**
+   * Takes a run another thread walked (see VerifiedRun): it must link to the last entry walked
+   * here, and the entries it shows go to `inspect` in order, as if walked here. False once the
+   * walk stopped; a run that does not link stops it with the finding a walk here would make.
+   */
+  takeRun(run: VerifiedRun): boolean {
+    if (this.stopped) return false;
+    const first = this.expectedSeq;
+    if (run.firstPrevHash !== this.prevHash) {
+      return this.fail(first, 'link_broken', `entry ${first} does not link to entry ${first - 1}: its previous hash differs from the hash of entry ${first - 1}`);
+    }
+    const inspect = this.options.inspect;
+    for (const [seq, kind, body] of run.shown) {
+      const problem = inspect?.(body, seq, kind);
+      if (problem) {
+        // The run was sound up to this entry: the verdict names it as a walk here would.
+        this.expectedSeq = seq;
+        this.count = seq - 1;
+        this.prevHash = chainFieldsOf(body)!.prevHash;
+        return this.fail(seq, 'approval_invalid', `entry ${seq}: ${problem}`);
+      }
+    }
+    for (const [kind, n] of run.kinds) this.kindCounts.set(kind, (this.kindCounts.get(kind) ?? 0) + n);
+    if (run.sawExpectedHead) this.expectedHeadSeen = true;
+    this.prevHash = run.lastHash;
+    this.expectedSeq = run.lastSeq + 1;
+    this.count = run.lastSeq;
+    return true;
   }
 
   /** How many of the entries walked so far are of each kind (of those after `after`, where the walk started there). */
@@ -105,7 +191,7 @@ export class ChainWalk {
   }
 
   private fail(firstBadSeq: number, reason: LedgerFindingReason, message: string): false {
-    this.finding = { ok: false, entries: this.count, headSeq: this.expectedSeq - 1, headHash: this.prevHash, firstBadSeq, reason, message };
+    this.finding = { ok: false, entries: this.count, headSeq: this.expectedSeq - 1, headHash: this.prevHash ?? '', firstBadSeq, reason, message };
     return false;
   }
 
@@ -142,14 +228,17 @@ export class ChainWalk {
       return this.fail(expected, 'content_changed', `entry ${expected} was changed after it was written: its content no longer matches its hash`);
     }
     // The previous hash is compared in place: equal to a hash, its 64 characters are canonical too.
-    if (!text.startsWith(this.prevHash, chain.prevHashAt)) {
+    if (this.prevHash === undefined) this.firstPrevHash = text.slice(chain.prevHashAt, chain.prevHashAt + 64);
+    else if (!text.startsWith(this.prevHash, chain.prevHashAt)) {
       return this.fail(expected, 'link_broken', `entry ${expected} does not link to entry ${expected - 1}: its previous hash differs from the hash of entry ${expected - 1}`);
     }
     const kind = this.scan.kind;
-    const problem = this.options.inspect?.(body, expected, kind);
+    const { inspect, inspects } = this.options;
+    const shown = inspect !== undefined && (inspects === undefined || expected <= 2 || this.scan.approvalsStart >= 0 || inspects(kind));
+    const problem = shown ? inspect(body, expected, kind) : undefined;
     if (problem) return this.fail(expected, 'approval_invalid', `entry ${expected}: ${problem}`);
     this.kindCounts.set(kind, (this.kindCounts.get(kind) ?? 0) + 1);
-    if (!this.sawExpectedHead && computed === this.options.expectHead) this.sawExpectedHead = true;
+    if (!this.expectedHeadSeen && computed === this.options.expectHead) this.expectedHeadSeen = true;
     this.prevHash = computed;
     this.expectedSeq = expected + 1;
     this.count += 1;
@@ -179,10 +268,10 @@ export class ChainWalk {
       this.fail(1, 'gap', 'the ledger is empty: every Keyward ledger begins with its creation entry, so its entries were removed');
       return this.finding!;
     }
-    if (!this.sawExpectedHead) {
+    if (!this.expectedHeadSeen) {
       this.fail(expected, 'head_mismatch', `the expected head ${this.options.expectHead} is not in the ledger, which ends at entry ${expected - 1}: entries after it were removed or the ledger was replaced`);
       return this.finding!;
     }
-    return { ok: true, entries: this.count, headSeq: expected - 1, headHash: this.prevHash };
+    return { ok: true, entries: this.count, headSeq: expected - 1, headHash: this.prevHash ?? '' };
   }
 }

@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { VerifiedRun } from '../../core/ledger/ledger-verification';
+import type { KeywardDatabase } from '../../db/connection';
+import type { LedgerRuns } from '../../db/ledger';
+
+/** What a walking thread posts for one run: the run found sound, or what it met instead. */
+export type RunOutcome = VerifiedRun | string;
+
+/** One verification's runs, as sent to every walking thread. */
+export interface RunsJob {
+  readonly id: number;
+  readonly file: string;
+  readonly nativeBinding?: string;
+  readonly headSeq: number;
+  readonly runLength: number;
+  readonly runs: number;
+  readonly shownKinds: readonly string[];
+  readonly expectHead?: string;
+  /** Int32 counters shared by the threads and this one, at RUN_COUNTERS. */
+  readonly counters: SharedArrayBuffer;
+}
+
+export const RUN_COUNTERS = { NEXT: 0, DONE: 1, CANCELLED: 2 } as const;
+
+/** Entries per run: a run's result is small, and enough runs keep every thread busy to the end. */
+const RUN_LENGTH = 8192;
+/** Below this many entries, starting the walk elsewhere costs more than it saves. */
+const PARALLEL_FROM = 50_000;
+/** A verification that hears nothing from the threads for this long walks the rest itself. */
+const STALL_MS = 30_000;
+/** How long the first verification waits for a new thread to load before walking alone. */
+const LOAD_MS = 15_000;
+
+let nativeBinding: string | undefined;
+/** The better-sqlite3 addon the walking threads load (the desktop's is built for Electron). */
+export const useNativeBindingForWalkers = (path: string | undefined): void => void (nativeBinding = path);
+
+interface Walker {
+  readonly worker: Worker;
+  readonly jobs: MessagePort;
+  readonly results: MessagePort;
+}
+/** The walking threads once started; null once they could not start (the walk then stays on one thread). */
+let walkers: Walker[] | null | undefined;
+let jobs = 0;
+
+/**
+ * The walking threads' code, beside this module's: built as ledger-walk-worker.mjs beside the
+ * command line's bundle (or its chunks' folder), as ledger-walk-worker.cjs beside the desktop's
+ * main bundle (unpacked from the app's archive, where threads cannot load from), or in a checkout
+ * the TypeScript source, run through tsx's loader. Undefined when none is there: the walk then
+ * stays on one thread.
+ */
+function walkerScript(): { readonly source: string | URL; readonly eval: boolean } | undefined {
+  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+  const dir = dirname(here).replace(/app\.asar(?=[\\/]|$)/, 'app.asar.unpacked');
+  for (const built of [join(dir, 'ledger-walk-worker.cjs'), join(dir, 'ledger-walk-worker.mjs'), join(dir, '..', 'ledger-walk-worker.mjs')]) {
+    if (existsSync(built)) return { source: pathToFileURL(built), eval: false };
+  }
+  const ts = join(dir, 'ledger-walk-worker.ts');
+  if (!existsSync(ts)) return undefined;
+  try {
+    const loader = createRequire(here).resolve('tsx/cjs/api');
+    return { source: `require(${JSON.stringify(loader)}).register(); require(${JSON.stringify(ts)});`, eval: true };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the threads and waits until one has loaded its code: null when none could. */
+function startWalkers(threads: number): Walker[] | null {
+  const script = walkerScript();
+  if (!script) return null;
+  const started: Walker[] = [];
+  const ready = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < threads; i += 1) {
+    const jobs = new MessageChannel();
+    const results = new MessageChannel();
+    // No loader flags of the parent's: the script brings what it needs.
+    const worker = new Worker(script.source, { eval: script.eval, execArgv: [], workerData: { jobs: jobs.port2, results: results.port2, ready: ready.buffer }, transferList: [jobs.port2, results.port2] });
+    // Idle threads never keep the process alive; one that fails leaves its runs to the others or to this thread.
+    worker.unref();
+    worker.on('error', () => undefined);
+    started.push({ worker, jobs: jobs.port1, results: results.port1 });
+  }
+  if (Atomics.wait(ready, 0, 0, LOAD_MS) === 'timed-out') {
+    for (const { worker } of started) void worker.terminate();
+    return null;
+  }
+  return started;
+}
+
+/**
+ * Runs of the ledger walked on one thread per core, each with its own read-only connection to the
+ * file, while this thread joins them in order (db/ledger.ts). The threads start with the first
+ * verification that uses them and stay for the next. Undefined where there is nothing to gain:
+ * a database that is not a file, one core, or no walking thread's code to run.
+ */
+export function ledgerRunsOnWalkers(db: KeywardDatabase, options: { threads?: number; runLength?: number; from?: number } = {}): LedgerRuns | undefined {
+  const threads = options.threads ?? Math.min(8, availableParallelism());
+  if (threads < 2 || db.memory || !db.name || !existsSync(db.name)) return undefined;
+  return {
+    from: options.from ?? PARALLEL_FROM,
+    // Eight runs or more per thread, so that they finish close together.
+    walk: (request) => walkRuns(db.name, threads, options.runLength ?? Math.max(1024, Math.min(RUN_LENGTH, Math.ceil(request.headSeq / (threads * 8)))), request),
+  };
+}
+
+function* walkRuns(file: string, threads: number, runLength: number, request: Parameters<LedgerRuns['walk']>[0]): Generator<VerifiedRun | undefined> {
+  if (walkers === undefined) walkers = startWalkers(threads);
+  if (!walkers) return yield undefined;
+  const runs = Math.ceil(request.headSeq / runLength);
+  const counters = new Int32Array(new SharedArrayBuffer(12));
+  const job: RunsJob = { id: (jobs += 1), file, nativeBinding, headSeq: request.headSeq, runLength, runs, shownKinds: request.shownKinds, expectHead: request.expectHead, counters: counters.buffer as SharedArrayBuffer };
+  for (const walker of walkers) walker.jobs.postMessage(job);
+  const arrived = new Map<number, RunOutcome>();
+  try {
+    for (let index = 0; index < runs; index += 1) {
+      const outcome = awaitRun(index, job.id, counters, arrived);
+      arrived.delete(index);
+      if (outcome === undefined || typeof outcome === 'string') return yield undefined;
+      yield outcome;
+    }
+  } finally {
+    // Whatever is left untaken is not taken: the verification no longer waits for it.
+    Atomics.store(counters, RUN_COUNTERS.CANCELLED, 1);
+  }
+}
+
+/** Waits for run `index` of the job, keeping runs that arrive early; undefined when the threads went silent. */
+function awaitRun(index: number, job: number, counters: Int32Array, arrived: Map<number, RunOutcome>): RunOutcome | undefined {
+  for (;;) {
+    const seen = Atomics.load(counters, RUN_COUNTERS.DONE);
+    for (const walker of walkers!) {
+      for (let message = receiveMessageOnPort(walker.results); message; message = receiveMessageOnPort(walker.results)) {
+        const posted = message.message as { job: number; index: number; outcome: RunOutcome };
+        if (posted.job === job) arrived.set(posted.index, posted.outcome);
+      }
+    }
+    if (arrived.has(index)) return arrived.get(index);
+    if (Atomics.wait(counters, RUN_COUNTERS.DONE, seen, STALL_MS) === 'timed-out') return undefined;
+  }
+}
