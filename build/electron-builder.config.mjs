@@ -58,6 +58,7 @@ export default {
   files: [
     'package.json',
     'dist/main/main.cjs',
+    'dist/main/ledger-walk-worker.cjs',
     'dist/preload/preload.cjs',
     'dist/renderer/**/*',
     '!**/*.map',
@@ -82,7 +83,8 @@ export default {
   // Addons cannot be loaded from inside an archive. Main loads better-sqlite3's addon and the
   // pcsclite module (with the bindings helper it requires) from app.asar.unpacked by path
   // (electron/main/native-modules.ts); node-hid's addon is found by Electron through the asar.
-  asarUnpack: ['**/*.node', '**/node_modules/pcsclite/**', '**/node_modules/bindings/**', '**/node_modules/file-uri-to-path/**'],
+  // The ledger's walking threads load their own file, which a thread cannot read from inside the archive.
+  asarUnpack: ['**/*.node', '**/node_modules/pcsclite/**', '**/node_modules/bindings/**', '**/node_modules/file-uri-to-path/**', 'dist/main/ledger-walk-worker.cjs'],
   // electron-builder's own step rebuilds better-sqlite3, pcsclite and node-hid for Electron's ABI.
   npmRebuild: true,
   buildDependenciesFromSource: false,

@@ -144,6 +144,8 @@ const VERIFY_BATCH = 2048;
 export interface LedgerRuns {
   /** The fewest entries for which walking elsewhere pays. */
   readonly from: number;
+  /** How many threads walk the runs. */
+  readonly threads: number;
   /**
    * The runs covering seqs 1 to `headSeq`, in order, each once its thread walked it; undefined
    * for a run that could not be walked there (this thread then walks the rest itself). Leaving
@@ -208,6 +210,12 @@ function walkInOneRead(db: KeywardDatabase, options: VerifyLedgerOptions, from?:
 export const fileDataVersion = (db: KeywardDatabase): number => db.pragma('main.data_version', { simple: true }) as number;
 
 function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions, from?: LedgerHead): LedgerVerification {
+  const split = { runs: 0 };
+  const verdict = walkLedgerRows(db, options, split, from);
+  return split.runs > 0 ? { ...verdict, threads: options.runs!.threads } : verdict;
+}
+
+function walkLedgerRows(db: KeywardDatabase, options: VerifyLedgerOptions, split: { runs: number }, from?: LedgerHead): LedgerVerification {
   const { seqExists, batch, fullBatch, kindIndex } = statementsOf(db);
   const { progress } = options;
   const walk = new ChainWalk({ sha256Hex, seqAppearsLater: (seq) => seqExists.get(seq) !== undefined, expectHead: options.expectHead, inspect: options.inspect, inspects: options.inspects, lateFindings: options.lateFindings, after: from });
@@ -216,7 +224,7 @@ function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions, from?: Le
   let after = from ? from.seq : Number.MIN_SAFE_INTEGER;
   try {
     if (!from && options.runs) {
-      const reached = takeRunsWalkedElsewhere(db, walk, options);
+      const reached = takeRunsWalkedElsewhere(db, walk, options, split);
       if (walk.stopped) return walk.finish();
       if (reached > 0) after = reached;
     }
@@ -267,14 +275,16 @@ function walkLedger(db: KeywardDatabase, options: VerifyLedgerOptions, from?: Le
  * head with nothing below or above: the last seq taken (0 when none was), after which this thread
  * walks whatever is left itself, from the first run the threads could not walk.
  */
-function takeRunsWalkedElsewhere(db: KeywardDatabase, walk: ChainWalk, options: VerifyLedgerOptions): number {
+function takeRunsWalkedElsewhere(db: KeywardDatabase, walk: ChainWalk, options: VerifyLedgerOptions, split: { runs: number }): number {
   const { runs, inspects, progress } = options;
   const [first, last] = statementsOf(db).bounds.get() as [number | null, number | null];
   if (!runs || !inspects || first !== 1 || last === null || last < runs.from) return 0;
   const shownKinds = LEDGER_ENTRY_KINDS.filter(inspects);
   let reached = 0;
   for (const run of runs.walk({ headSeq: last, shownKinds, expectHead: options.expectHead })) {
-    if (!run || !walk.takeRun(run)) break;
+    if (!run) break;
+    split.runs += 1;
+    if (!walk.takeRun(run)) break;
     reached = run.lastSeq;
     progress?.(reached, last);
   }

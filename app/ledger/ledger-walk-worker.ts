@@ -5,7 +5,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { walkRun } from '../../db/ledger-runs';
-import { RUN_COUNTERS, type RunsJob, type RunOutcome } from './ledger-walkers';
+import { RUN_COUNTERS, type RunsJob, type RunOutcome } from './ledger-runs-job';
 
 const { NEXT, DONE, CANCELLED } = RUN_COUNTERS;
 

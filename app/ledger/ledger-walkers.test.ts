@@ -59,6 +59,7 @@ describe('a verification split across walking threads', () => {
       let runsWalked = 0;
       const counted: LedgerRuns = {
         from: inner.from,
+        threads: inner.threads,
         *walk(request) {
           for (const run of inner.walk(request)) {
             if (run) runsWalked += 1;
@@ -67,7 +68,8 @@ describe('a verification split across walking threads', () => {
         },
       };
       const progress: number[] = [];
-      const split = verify(counted, (done) => progress.push(done));
+      const { threads, ...split } = verify(counted, (done) => progress.push(done));
+      expect(threads).toBe(runsWalked > 0 ? 2 : undefined);
       return { alone, split, runsWalked, progress };
     } finally {
       db.close();

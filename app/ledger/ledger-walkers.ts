@@ -7,25 +7,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { VerifiedRun } from '../../core/ledger/ledger-verification';
 import type { KeywardDatabase } from '../../db/connection';
 import type { LedgerRuns } from '../../db/ledger';
-
-/** What a walking thread posts for one run: the run found sound, or what it met instead. */
-export type RunOutcome = VerifiedRun | string;
-
-/** One verification's runs, as sent to every walking thread. */
-export interface RunsJob {
-  readonly id: number;
-  readonly file: string;
-  readonly nativeBinding?: string;
-  readonly headSeq: number;
-  readonly runLength: number;
-  readonly runs: number;
-  readonly shownKinds: readonly string[];
-  readonly expectHead?: string;
-  /** Int32 counters shared by the threads and this one, at RUN_COUNTERS. */
-  readonly counters: SharedArrayBuffer;
-}
-
-export const RUN_COUNTERS = { NEXT: 0, DONE: 1, CANCELLED: 2 } as const;
+import { RUN_COUNTERS, type RunOutcome, type RunsJob } from './ledger-runs-job';
 
 /** Entries per run: a run's result is small, and enough runs keep every thread busy to the end. */
 const RUN_LENGTH = 8192;
@@ -62,14 +44,18 @@ function walkerScript(): { readonly source: string | URL; readonly eval: boolean
   for (const built of [join(dir, 'ledger-walk-worker.cjs'), join(dir, 'ledger-walk-worker.mjs'), join(dir, '..', 'ledger-walk-worker.mjs')]) {
     if (existsSync(built)) return { source: pathToFileURL(built), eval: false };
   }
-  const ts = join(dir, 'ledger-walk-worker.ts');
-  if (!existsSync(ts)) return undefined;
-  try {
-    const loader = createRequire(here).resolve('tsx/cjs/api');
-    return { source: `require(${JSON.stringify(loader)}).register(); require(${JSON.stringify(ts)});`, eval: true };
-  } catch {
-    return undefined;
+  // Dropped from the bundles (esbuild's dropLabels, build/scripts), which never run beside the sources and do not ship tsx.
+  SOURCES: {
+    const ts = join(dir, 'ledger-walk-worker.ts');
+    if (!existsSync(ts)) break SOURCES;
+    try {
+      const loader = createRequire(here).resolve('tsx/cjs/api');
+      return { source: `require(${JSON.stringify(loader)}).register(); require(${JSON.stringify(ts)});`, eval: true };
+    } catch {
+      break SOURCES;
+    }
   }
+  return undefined;
 }
 
 /** Starts the threads and waits until one has loaded its code: null when none could. */
@@ -106,6 +92,7 @@ export function ledgerRunsOnWalkers(db: KeywardDatabase, options: { threads?: nu
   if (threads < 2 || db.memory || !db.name || !existsSync(db.name)) return undefined;
   return {
     from: options.from ?? PARALLEL_FROM,
+    threads,
     // Eight runs or more per thread, so that they finish close together.
     walk: (request) => walkRuns(db.name, threads, options.runLength ?? Math.max(1024, Math.min(RUN_LENGTH, Math.ceil(request.headSeq / (threads * 8)))), request),
   };

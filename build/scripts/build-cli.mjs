@@ -17,7 +17,8 @@ const OUT_DIR = join(root, 'dist', 'cli');
 /** esbuild's options for the CLI bundle; tests read its metafile to see what each chunk loads. */
 export const cliBuildOptions = (outdir = OUT_DIR) => ({
   absWorkingDir: root,
-  entryPoints: { keyward: join(root, 'cli', 'main.ts') },
+  // The threads that walk runs of a large ledger load their own entry (app/ledger/ledger-walkers.ts finds it beside the bundle).
+  entryPoints: { keyward: join(root, 'cli', 'main.ts'), 'ledger-walk-worker': join(root, 'app', 'ledger', 'ledger-walk-worker.ts') },
   outdir,
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
@@ -27,6 +28,8 @@ export const cliBuildOptions = (outdir = OUT_DIR) => ({
   platform: 'node',
   target: 'node20',
   packages: 'external',
+  // Code that runs only beside the sources (app/ledger/ledger-walkers.ts) is left out.
+  dropLabels: ['SOURCES'],
   // A real require in every chunk: without it esbuild's stand-in throws "Dynamic require ... is
   // not supported", yet looks like one to code that tests `typeof require` to pick between
   // require and createRequire (the pcsclite binding, the DejaVu fonts of the report).

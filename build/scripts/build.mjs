@@ -35,8 +35,24 @@ await Promise.all([
       // that find their own data files (pdfkit's colour profiles, fonts) keep working.
       packages: 'external',
       external: ['electron'],
+      // Code that runs only beside the sources (app/ledger/ledger-walkers.ts) is left out.
+      dropLabels: ['SOURCES'],
       logOverride: { 'empty-import-meta': 'silent' },
       sourcemap: true,
+      logLevel: 'warning',
+    }),
+  // The threads that walk runs of a large ledger (app/ledger/ledger-walkers.ts): a file of their own
+  // beside main.cjs, unpacked from the asar, so better-sqlite3's JavaScript is bundled into it (it
+  // cannot reach the archive's node_modules) and its addon comes by path from main.
+  parts.has('main') &&
+    bundle({
+      entryPoints: [`${root}/app/ledger/ledger-walk-worker.ts`],
+      outfile: `${out}/main/ledger-walk-worker.cjs`,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['bindings'],
       logLevel: 'warning',
     }),
   parts.has('preload') &&

@@ -7,7 +7,7 @@ import { withProgress } from '../progress';
 
 function verificationResult(result: LedgerVerification, source: string): CommandResult {
   const human = result.ok
-    ? `ledger OK: ${result.entries} entries verified in ${source}\nhead: seq ${result.headSeq} ${result.headHash}`
+    ? `ledger OK: ${result.entries} entries verified in ${source}${result.threads ? ` (on ${result.threads} threads)` : ''}\nhead: seq ${result.headSeq} ${result.headHash}`
     : `LEDGER VERIFICATION FAILED at entry ${result.firstBadSeq} (${result.reason})\n${result.message}\n` +
       `verified before it: ${result.entries} entries, last good head seq ${result.headSeq} ${result.headHash}`;
   return { value: result, human, finding: result, exitCode: result.ok ? 0 : 2 };

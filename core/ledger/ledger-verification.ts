@@ -11,6 +11,8 @@ export interface LedgerVerification {
   readonly firstBadSeq?: number;
   readonly reason?: LedgerFindingReason;
   readonly message?: string;
+  /** When runs of a large ledger were walked on other threads: how many threads walked them. */
+  readonly threads?: number;
 }
 
 /** A row as stored: the entry's canonical body and the hash claimed for it. */

@@ -10,6 +10,7 @@ import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
 import { desktopKeySources } from '../../app/presence/key-sources';
 import { DrillTouchPad } from '../../app/presence/drill-touch';
 import { ledgerHead } from '../../app/ledger/ledger';
+import { useNativeBindingForWalkers } from '../../app/ledger/ledger-walkers';
 import { DATABASE_FILE_NAME, defaultDataDirectory } from '../../app/paths';
 import { systemClock } from '../../app/ports';
 import { IPC_EVENT, IPC_INVOKE } from '../common/bridge';
@@ -29,6 +30,8 @@ const RENDERER_ROOT = join(__dirname, '..', 'renderer');
 // Native addons come only from the app's own files (resources/app.asar.unpacked, or dist/native
 // in development), never from a path in the environment: nobody can hand main code to load.
 const NATIVE = nativeModulePaths({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, mainDir: __dirname });
+// The ledger's walking threads load the same addon as main (built for Electron, unpacked).
+useNativeBindingForWalkers(NATIVE.sqliteBinding);
 
 function lockDown(contents: WebContents): void {
   contents.on('will-navigate', (event) => event.preventDefault());

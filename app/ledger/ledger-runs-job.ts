@@ -1,0 +1,22 @@
+// What the verification and its walking threads share (app/ledger/ledger-walkers.ts and
+// app/ledger/ledger-walk-worker.ts): the job each thread is sent and what it posts back.
+import type { VerifiedRun } from '../../core/ledger/ledger-verification';
+
+/** What a walking thread posts for one run: the run found sound, or what it met instead. */
+export type RunOutcome = VerifiedRun | string;
+
+/** One verification's runs, as sent to every walking thread. */
+export interface RunsJob {
+  readonly id: number;
+  readonly file: string;
+  readonly nativeBinding?: string;
+  readonly headSeq: number;
+  readonly runLength: number;
+  readonly runs: number;
+  readonly shownKinds: readonly string[];
+  readonly expectHead?: string;
+  /** Int32 counters shared by the threads and this one, at RUN_COUNTERS. */
+  readonly counters: SharedArrayBuffer;
+}
+
+export const RUN_COUNTERS = { NEXT: 0, DONE: 1, CANCELLED: 2 } as const;
