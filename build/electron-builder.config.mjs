@@ -59,6 +59,7 @@ export default {
     'package.json',
     'dist/main/main.cjs',
     'dist/main/ledger-walk-worker.cjs',
+    'dist/main/ledger-verify-worker.cjs',
     'dist/preload/preload.cjs',
     'dist/renderer/**/*',
     '!**/*.map',
@@ -83,8 +84,8 @@ export default {
   // Addons cannot be loaded from inside an archive. Main loads better-sqlite3's addon and the
   // pcsclite module (with the bindings helper it requires) from app.asar.unpacked by path
   // (electron/main/native-modules.ts); node-hid's addon is found by Electron through the asar.
-  // The ledger's walking threads load their own file, which a thread cannot read from inside the archive.
-  asarUnpack: ['**/*.node', '**/node_modules/pcsclite/**', '**/node_modules/bindings/**', '**/node_modules/file-uri-to-path/**', 'dist/main/ledger-walk-worker.cjs'],
+  // The ledger's threads (walking, verifying) load their own files, which a thread cannot read from inside the archive.
+  asarUnpack: ['**/*.node', '**/node_modules/pcsclite/**', '**/node_modules/bindings/**', '**/node_modules/file-uri-to-path/**', 'dist/main/ledger-walk-worker.cjs', 'dist/main/ledger-verify-worker.cjs'],
   // electron-builder's own step rebuilds better-sqlite3, pcsclite and node-hid for Electron's ABI.
   npmRebuild: true,
   buildDependenciesFromSource: false,

@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { VerifiedRun } from '../../core/ledger/ledger-verification';
 import type { KeywardDatabase } from '../../db/connection';
 import type { LedgerRuns } from '../../db/ledger';
 import { RUN_COUNTERS, type RunOutcome, type RunsJob } from './ledger-runs-job';
+import { threadScript } from './thread-script';
 
 /** Entries per run: a run's result is small, and enough runs keep every thread busy to the end. */
 const RUN_LENGTH = 8192;
@@ -19,8 +17,9 @@ const STALL_MS = 30_000;
 const LOAD_MS = 15_000;
 
 let nativeBinding: string | undefined;
-/** The better-sqlite3 addon the walking threads load (the desktop's is built for Electron). */
+/** The better-sqlite3 addon the ledger's threads load (the desktop's is built for Electron). */
 export const useNativeBindingForWalkers = (path: string | undefined): void => void (nativeBinding = path);
+export const walkersNativeBinding = (): string | undefined => nativeBinding;
 
 interface Walker {
   readonly worker: Worker;
@@ -31,36 +30,9 @@ interface Walker {
 let walkers: Walker[] | null | undefined;
 let jobs = 0;
 
-/**
- * The walking threads' code, beside this module's: built as ledger-walk-worker.mjs beside the
- * command line's bundle (or its chunks' folder), as ledger-walk-worker.cjs beside the desktop's
- * main bundle (unpacked from the app's archive, where threads cannot load from), or in a checkout
- * the TypeScript source, run through tsx's loader. Undefined when none is there: the walk then
- * stays on one thread.
- */
-function walkerScript(): { readonly source: string | URL; readonly eval: boolean } | undefined {
-  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
-  const dir = dirname(here).replace(/app\.asar(?=[\\/]|$)/, 'app.asar.unpacked');
-  for (const built of [join(dir, 'ledger-walk-worker.cjs'), join(dir, 'ledger-walk-worker.mjs'), join(dir, '..', 'ledger-walk-worker.mjs')]) {
-    if (existsSync(built)) return { source: pathToFileURL(built), eval: false };
-  }
-  // Dropped from the bundles (esbuild's dropLabels, build/scripts), which never run beside the sources and do not ship tsx.
-  SOURCES: {
-    const ts = join(dir, 'ledger-walk-worker.ts');
-    if (!existsSync(ts)) break SOURCES;
-    try {
-      const loader = createRequire(here).resolve('tsx/cjs/api');
-      return { source: `require(${JSON.stringify(loader)}).register(); require(${JSON.stringify(ts)});`, eval: true };
-    } catch {
-      break SOURCES;
-    }
-  }
-  return undefined;
-}
-
 /** Starts the threads and waits until one has loaded its code: null when none could. */
 function startWalkers(threads: number): Walker[] | null {
-  const script = walkerScript();
+  const script = threadScript('ledger-walk-worker');
   if (!script) return null;
   const started: Walker[] = [];
   const ready = new Int32Array(new SharedArrayBuffer(4));

@@ -46,8 +46,13 @@ await Promise.all([
   // cannot reach the archive's node_modules) and its addon comes by path from main.
   parts.has('main') &&
     bundle({
-      entryPoints: [`${root}/app/ledger/ledger-walk-worker.ts`],
-      outfile: `${out}/main/ledger-walk-worker.cjs`,
+      // And the thread the desktop verifies its ledger on (app/ledger/verify-on-thread.ts), the same way.
+      entryPoints: { 'ledger-walk-worker': `${root}/app/ledger/ledger-walk-worker.ts`, 'ledger-verify-worker': `${root}/app/ledger/ledger-verify-worker.ts` },
+      outdir: `${out}/main`,
+      outExtension: { '.js': '.cjs' },
+      dropLabels: ['SOURCES'],
+      // In CommonJS, thread-script.ts finds its folder through __filename, never import.meta.
+      logOverride: { 'empty-import-meta': 'silent' },
       bundle: true,
       platform: 'node',
       format: 'cjs',

@@ -92,6 +92,8 @@ export interface KeywardEvents {
   };
   /** A drill key started or stopped waiting for a touch (answered on `drill:touch`). */
   'drill:touch': { readonly label: string; readonly waiting: boolean };
+  /** How far the Ledger screen's verification has got, in entries. */
+  'ledger:progress': { readonly done: number; readonly of: number };
   /** How far a report has got: the ledger verified (entries), then its table rows measured and written. */
   'report:progress': { readonly step: 'verifying' | 'measuring' | 'writing'; readonly done: number; readonly of: number };
   /** Whose touch a dual-control entry is waiting for, and who has approved. */
@@ -105,7 +107,7 @@ export interface KeywardEvents {
   /** A network-path probe's progress: which path, target and family is at which step. */
   'netpath:progress': ProbeStepReport;
 }
-export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'key:progress', 'drill:touch', 'custody:approval', 'report:progress', 'netpath:progress'];
+export const EVENTS: readonly (keyof KeywardEvents)[] = ['ledger:appended', 'ledger:progress', 'key:progress', 'drill:touch', 'custody:approval', 'report:progress', 'netpath:progress'];
 
 /** The one object the preload exposes on `window.keyward`. */
 export interface KeywardBridge {

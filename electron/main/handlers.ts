@@ -2,7 +2,8 @@ import { enrolKey } from '../../app/presence/enrolment';
 import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, registerSeal } from '../../app/inventory/inventory';
 import type { KeySource } from '../../app/presence/key-sources';
 import type { CardSource } from '../../app/cards/card-sources';
-import { recentEntries, verifyStoredLedger } from '../../app/ledger/ledger';
+import { recentEntries } from '../../app/ledger/ledger';
+import { verifyStoredLedgerOnThread } from '../../app/ledger/verify-on-thread';
 import { verifyForStatus } from '../../app/ledger/verified-head';
 import { searchLedger } from '../../app/ledger/ledger-search';
 import { checkpointDue, listCheckpoints, recordCheckpoint } from '../../app/ledger/checkpoints';
@@ -85,7 +86,8 @@ export const HANDLERS: Handlers = {
   'custodian:add': ({ session }, args) => addCustodian(session, args),
   'seal:register': ({ session }, args) => registerSeal(session, args),
   'ledger:list': ({ session }, args) => recentEntries(session.db, args),
-  'ledger:verify': ({ session }, args) => verifyStoredLedger(session.db, args),
+  // On a thread of its own: main goes on answering the screens, and the progress is drawn.
+  'ledger:verify': ({ session, emit }, args) => verifyStoredLedgerOnThread(session.db, args, (done, of) => emit('ledger:progress', { done, of })),
   'ledger:search': ({ session }, args) => searchLedger(session.db, args),
   'ledger:checkpoints': ({ session }) => ({ due: checkpointDue(session.db), checkpoints: listCheckpoints(session.db) }),
   'ledger:checkpoint': (context, args) =>

@@ -232,10 +232,12 @@ describe.skipIf(!onLinux)('the package electron-builder makes, into a stand-in E
     for (const font of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf']) expect(files, font).toContain(`/node_modules/dejavu-fonts-ttf/ttf/${font}`);
   });
 
-  it("unpacks the ledger's walking thread beside main, where app/ledger/ledger-walkers.ts looks for it", () => {
-    expect(files).toContain('/dist/main/ledger-walk-worker.cjs');
-    expect(asar.statFile(archive, 'dist/main/ledger-walk-worker.cjs').unpacked).toBe(true);
-    expect(existsSync(join(resources, 'app.asar.unpacked', 'dist', 'main', 'ledger-walk-worker.cjs'))).toBe(true);
+  it("unpacks the ledger's threads (walking, verifying) beside main, where app/ledger/thread-script.ts looks for them", () => {
+    for (const thread of ['ledger-walk-worker.cjs', 'ledger-verify-worker.cjs']) {
+      expect(files).toContain(`/dist/main/${thread}`);
+      expect(asar.statFile(archive, `dist/main/${thread}`).unpacked, thread).toBe(true);
+      expect(existsSync(join(resources, 'app.asar.unpacked', 'dist', 'main', thread)), thread).toBe(true);
+    }
   });
 
   it('unpacks the native modules, for this platform, where main loads them from', () => {

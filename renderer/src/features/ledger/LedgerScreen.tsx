@@ -1,4 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { KeywardEvents } from '../../../../electron/common/bridge';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { Panel, Screen } from '../../components/Layout';
 import { invoke, onLedgerAppended } from '../../lib/ipc';
@@ -16,10 +17,18 @@ export function LedgerScreen() {
   const [listLoaded, setListLoaded] = useState(false);
   const [items, setItems] = useState<readonly Item[]>([]);
   const [verifying, setVerifying] = useState(true);
+  const [progress, setProgress] = useState<KeywardEvents['ledger:progress'] | undefined>(undefined);
+  useEffect(() => (window.keyward ? window.keyward.on('ledger:progress', setProgress) : undefined), []);
+
+  // Verifications run on a thread of their own and may overlap (a head typed while the first one runs): the latest asked wins.
+  const latest = useRef(0);
 
   async function verify(expectHead?: string) {
+    const asked = (latest.current += 1);
     setVerifying(true);
+    setProgress(undefined);
     const reply = await invoke('ledger:verify', expectHead ? { expectHead } : {});
+    if (asked !== latest.current) return;
     setVerifying(false);
     if (!reply.ok) return setError(reply.error);
     setError(undefined);
@@ -48,7 +57,12 @@ export function LedgerScreen() {
 
   return (
     <Screen id="ledger" title="Ledger">
-      <VerificationBanner verification={verification} verifying={verifying} />
+      {/* A verification that takes long shows how far it has got; a short one leaves the last verdict in place. */}
+      {verifying && verification && progress && progress.done < progress.of ? (
+        <VerificationProgress progress={progress} />
+      ) : (
+        <VerificationBanner verification={verification} verifying={verifying} progress={progress} />
+      )}
       <Panel id="ledger-verify" title="Verify against a printed head">
         <form className="verify-form" onSubmit={verifyAgainst} aria-label="Verify the ledger">
           <div className={`field${error?.field === 'expectHead' ? ' has-error' : ''}`}>
@@ -60,7 +74,7 @@ export function LedgerScreen() {
               </small>
             )}
           </div>
-          <button type="submit" disabled={verifying}>
+          <button type="submit">
             {verifying ? 'Verifying…' : 'Verify the ledger'}
           </button>
         </form>
@@ -76,8 +90,20 @@ export function LedgerScreen() {
   );
 }
 
-function VerificationBanner({ verification, verifying }: { readonly verification: Verification | undefined; readonly verifying: boolean }) {
-  if (!verification) return <p className="banner">{verifying ? 'Verifying the ledger…' : 'Not verified yet.'}</p>;
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/** The verification under way: how many entries of how many, as main reports them. */
+function VerificationProgress({ progress }: { readonly progress: KeywardEvents['ledger:progress'] | undefined }) {
+  return (
+    <div className="banner" role="status" aria-live="polite">
+      {progress ? `Verifying the ledger: entry ${count(progress.done)} of ${count(progress.of)}…` : 'Verifying the ledger…'}
+      {progress && <progress className="verify-progress" max={progress.of} value={progress.done} aria-label="Ledger verification" />}
+    </div>
+  );
+}
+
+function VerificationBanner({ verification, verifying, progress }: { readonly verification: Verification | undefined; readonly verifying: boolean; readonly progress?: KeywardEvents['ledger:progress'] }) {
+  if (!verification) return verifying ? <VerificationProgress progress={progress} /> : <p className="banner">Not verified yet.</p>;
   if (verification.ok) {
     return (
       <div className="banner banner-ok" role="status">
