@@ -8,13 +8,24 @@ const key: SignatureKey = { id: 1, publicKey: pair.publicKey, x: jwk.x!, y: jwk.
 const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 /** `count` real ES256 signatures, one per entry; those at `bad` are made with another key. */
-function jobs(count: number, bad: readonly number[]): SignatureJob[] {
+function jobs(count: number, bad: readonly number[], signer = pair, signerKey = key): SignatureJob[] {
   return Array.from({ length: count }, (_, i) => {
     const seq = i + 1;
     const signed = Buffer.from(`entry ${seq}`);
-    const signature = sign('sha256', signed, { key: bad.includes(seq) ? other.privateKey : pair.privateKey, dsaEncoding: 'der' });
-    return { seq, prevHash: `hash of ${seq - 1}`, problem: `the witness's signature does not verify`, key, signed, signature };
+    const signature = sign('sha256', signed, { key: bad.includes(seq) ? other.privateKey : signer.privateKey, dsaEncoding: 'der' });
+    return { seq, prevHash: `hash of ${seq - 1}`, problem: `the witness's signature does not verify`, key: signerKey, signed, signature };
   });
+}
+
+/** Checks every job on threads from the first, and says what was found once all have come back. */
+function verdictOnThreads(all: readonly SignatureJob[]) {
+  const checks = checkSignaturesInParallel({ threads: 2, threadsFrom: 0 });
+  try {
+    expect(all.map((job) => checks.check(job)).filter(Boolean)).toEqual([]);
+    return checks.lateFinding();
+  } finally {
+    checks.close();
+  }
 }
 
 describe('signature checks', () => {
@@ -56,6 +67,23 @@ describe('signature checks', () => {
     } finally {
       checks.close();
     }
+  });
+
+  it('keeps its threads for the next verification, which checks with its own keys even where they share an id', () => {
+    expect(verdictOnThreads(jobs(300, [150]))).toMatchObject({ seq: 150 });
+    // Another ledger's custodian, whose key got the same id there: the threads must not check with the last one's.
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const coordinates = stranger.publicKey.export({ format: 'jwk' });
+    const strangerKey: SignatureKey = { id: key.id, publicKey: stranger.publicKey, x: coordinates.x!, y: coordinates.y! };
+    expect(verdictOnThreads(jobs(300, [], stranger, strangerKey))).toBeUndefined();
+    expect(verdictOnThreads(jobs(300, [299], stranger, strangerKey))).toMatchObject({ seq: 299 });
+  });
+
+  it('does not take the verdicts a verification left with the threads, closed before they came back, as the next one\'s', () => {
+    const abandoned = checkSignaturesInParallel({ threads: 2, threadsFrom: 0 });
+    jobs(256, [1, 64, 65, 128, 129, 200]).forEach((job) => abandoned.check(job));
+    abandoned.close();
+    expect(verdictOnThreads(jobs(256, []))).toBeUndefined();
   });
 
   it('checks batches here when the threads fall behind, and still names the earliest failing entry', () => {

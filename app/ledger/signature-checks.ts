@@ -55,28 +55,41 @@ export const checkSignaturesNow = (): SignatureChecks => ({
 
 /**
  * The checking thread, as source so that it runs the same under plain Node, inside the bundled
- * command line and in Electron's main process, with no file of its own to find. It parses each
- * key once, checks batches of signatures, posts the indexes of those that failed, then counts
- * the batch as done in the shared counter the walking thread waits on.
+ * command line and in Electron's main process, with no file of its own to find. A batch comes as
+ * one transferred buffer: the key ids, then where each signed message and signature ends, then
+ * their bytes. It parses each key once per verification, checks the batch, posts the indexes of
+ * the signatures that failed, then counts the batch as done in the counter the walking thread
+ * waits on. A key it was never sent fails the batch, which the walking thread then checks itself.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { createPublicKey, verify } = require('node:crypto');
 const { jobs, results, done } = workerData;
 const counter = new Int32Array(done);
+let session = -1;
 const keys = new Map();
 jobs.on('message', (batch) => {
-  const failed = [];
   try {
-    for (const [id, x, y] of batch.keys) if (!keys.has(id)) keys.set(id, createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }));
-    for (let i = 0; i < batch.signed.length; i += 1) {
+    if (batch.session !== session) { session = batch.session; keys.clear(); }
+    for (const [id, x, y] of batch.keys) keys.set(id, createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }));
+    const n = batch.count;
+    const keyIds = new Int32Array(batch.buffer, 0, n);
+    const ends = new Uint32Array(batch.buffer, 4 * n, 2 * n);
+    const bytes = new Uint8Array(batch.buffer, 12 * n);
+    const failed = [];
+    let at = 0;
+    for (let i = 0; i < n; i += 1) {
+      const key = keys.get(keyIds[i]);
+      if (key === undefined) throw new Error('a signature came without its key');
+      const signed = bytes.subarray(at, ends[2 * i]);
+      const signature = bytes.subarray(ends[2 * i], (at = ends[2 * i + 1]));
       let ok = false;
-      try { ok = verify('sha256', batch.signed[i], { key: keys.get(batch.keyIds[i]), dsaEncoding: 'der' }, batch.signatures[i]); } catch { ok = false; }
+      try { ok = verify('sha256', signed, { key, dsaEncoding: 'der' }, signature); } catch { ok = false; }
       if (!ok) failed.push(i);
     }
-    results.postMessage({ batch: batch.number, failed });
+    results.postMessage({ session: batch.session, batch: batch.number, failed });
   } catch (error) {
-    results.postMessage({ batch: batch.number, error: String(error && error.message || error) });
+    results.postMessage({ session: batch.session, batch: batch.number, error: String(error && error.message || error) });
   }
   Atomics.add(counter, 0, 1);
   Atomics.notify(counter, 0);
@@ -94,6 +107,66 @@ const THREADS_FROM = 256;
 /** A checking thread that reports nothing for this long is given up on; its batches are checked here. */
 const STALL_MS = 30_000;
 
+/**
+ * The checking threads, started by the first verification that needs them and kept, idle, for the
+ * next (starting a thread costs about as much as checking a few hundred signatures). Each
+ * verification is a session of its own: a thread forgets the keys of the last one when a batch of
+ * a new one comes, and verdicts of another session are not read as this one's.
+ */
+interface CheckingThreads {
+  readonly workers: Worker[];
+  readonly jobs: MessagePort[];
+  readonly results: MessagePort[];
+  /** Batches done, by every thread: what a verification waiting for its verdicts waits on. */
+  readonly counter: Int32Array;
+}
+let threadsKept: CheckingThreads | undefined;
+let sessions = 0;
+
+/** The kept threads, `count` of them at least, started now where fewer are running. */
+function checkingThreads(count: number): CheckingThreads {
+  const kept = (threadsKept ??= { workers: [], jobs: [], results: [], counter: new Int32Array(new SharedArrayBuffer(4)) });
+  while (kept.workers.length < count) {
+    const jobs = new MessageChannel();
+    const results = new MessageChannel();
+    // No loader flags of the parent's (a TypeScript loader in development): the source needs none.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { jobs: jobs.port2, results: results.port2, done: kept.counter.buffer }, transferList: [jobs.port2, results.port2] });
+    // Idle threads never keep the process alive; one that fails leaves its batches to the stall check.
+    worker.unref();
+    worker.on('error', () => undefined);
+    kept.workers.push(worker);
+    kept.jobs.push(jobs.port1);
+    kept.results.push(results.port1);
+  }
+  return kept;
+}
+
+/** Ends the kept threads: after a stall, so that the next verification starts fresh ones. */
+function endCheckingThreads(threads: CheckingThreads): void {
+  if (threadsKept === threads) threadsKept = undefined;
+  for (const worker of threads.workers) void worker.terminate();
+}
+
+/** A batch as one transferable buffer, laid out as the checking thread reads it. */
+function pack(jobs: readonly SignatureJob[]): ArrayBuffer {
+  const n = jobs.length;
+  let size = 0;
+  for (const job of jobs) size += job.signed.length + job.signature.length;
+  const buffer = new ArrayBuffer(12 * n + size);
+  const keyIds = new Int32Array(buffer, 0, n);
+  const ends = new Uint32Array(buffer, 4 * n, 2 * n);
+  const bytes = new Uint8Array(buffer, 12 * n);
+  let at = 0;
+  jobs.forEach((job, i) => {
+    keyIds[i] = job.key.id;
+    bytes.set(job.signed, at);
+    ends[2 * i] = at += job.signed.length;
+    bytes.set(job.signature, at);
+    ends[2 * i + 1] = at += job.signature.length;
+  });
+  return buffer;
+}
+
 interface Batch {
   readonly number: number;
   readonly jobs: readonly SignatureJob[];
@@ -101,17 +174,20 @@ interface Batch {
 
 /**
  * Signatures spread across one worker thread per core. The first few hundred are checked here
- * as they come (a small ledger never starts a thread); past that, threads start and take
- * batches in turn, and the walk goes on while they work. When the threads fall behind, this
- * thread checks the next batch itself instead of waiting (memory stays flat either way).
+ * as they come (a small ledger never starts a thread); past that, batches go to the threads in
+ * turn, and the walk goes on while they work. When the threads fall behind, this thread checks
+ * the next batch itself instead of waiting (memory stays flat either way).
  */
 export function checkSignaturesInParallel(options: { threads?: number; threadsFrom?: number; inFlight?: number } = {}): SignatureChecks {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const threadsFrom = options.threadsFrom ?? THREADS_FROM;
   const inFlight = options.inFlight ?? IN_FLIGHT_PER_THREAD * threads;
+  const session = (sessions += 1);
   let held: SignatureJob[] = [];
   let checkedHere = 0;
-  let pool: { workers: Worker[]; jobs: MessagePort[]; results: MessagePort[]; counter: Int32Array; keysSent: Set<number>[] } | undefined;
+  let pool: CheckingThreads | undefined;
+  /** The keys each thread was sent in this session. */
+  const keysSent: Set<number>[] = Array.from({ length: threads }, () => new Set());
   const outstanding = new Map<number, Batch>();
   let sent = 0;
   let earliest: SignatureJob | undefined;
@@ -119,64 +195,57 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
   const fail = (job: SignatureJob) => {
     if (!earliest || job.seq < earliest.seq) earliest = job;
   };
-  const start = () => {
-    const done = new SharedArrayBuffer(4);
-    pool = { workers: [], jobs: [], results: [], counter: new Int32Array(done), keysSent: [] };
-    for (let i = 0; i < threads; i += 1) {
-      const jobs = new MessageChannel();
-      const results = new MessageChannel();
-      // No loader flags of the parent's (a TypeScript loader in development): the source needs none.
-      const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { jobs: jobs.port2, results: results.port2, done }, transferList: [jobs.port2, results.port2] });
-      worker.unref();
-      pool.workers.push(worker);
-      pool.jobs.push(jobs.port1);
-      pool.results.push(results.port1);
-      pool.keysSent.push(new Set());
-    }
-  };
+  const checkHere = (jobs: readonly SignatureJob[]): void => jobs.forEach((job) => verifies(job) || fail(job));
   const collect = (): void => {
-    for (const port of pool!.results) {
+    for (let thread = 0; thread < threads; thread += 1) {
+      const port = pool!.results[thread]!;
       for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
-        const { batch: number, failed, error } = message.message as { batch: number; failed?: number[]; error?: string };
-        const batch = outstanding.get(number);
+        const verdict = message.message as { session: number; batch: number; failed?: number[]; error?: string };
+        const batch = verdict.session === session ? outstanding.get(verdict.batch) : undefined;
         if (!batch) continue;
-        outstanding.delete(number);
-        if (error !== undefined) batch.jobs.forEach((job) => verifies(job) || fail(job));
-        else for (const i of failed ?? []) fail(batch.jobs[i]!);
+        outstanding.delete(batch.number);
+        if (verdict.error !== undefined) checkHere(batch.jobs);
+        else for (const i of verdict.failed ?? []) fail(batch.jobs[i]!);
       }
     }
   };
-  /** Waits until fewer than `most` batches are out, checking here whatever a stalled thread holds. */
-  const drain = (most: number): void => {
+  /** Waits until every batch is back, checking here whatever stalled threads hold (and ending them). */
+  const drain = (): void => {
     collect();
-    while (outstanding.size > most) {
+    while (outstanding.size > 0) {
       const seen = Atomics.load(pool!.counter, 0);
       if (Atomics.wait(pool!.counter, 0, seen, STALL_MS) === 'timed-out') {
-        for (const batch of outstanding.values()) batch.jobs.forEach((job) => verifies(job) || fail(job));
+        for (const batch of outstanding.values()) checkHere(batch.jobs);
         outstanding.clear();
+        endCheckingThreads(pool!);
+        return;
       }
       collect();
     }
   };
-  const checkHere = (jobs: readonly SignatureJob[]): void => jobs.forEach((job) => verifies(job) || fail(job));
   const send = (jobs: SignatureJob[]): void => {
     collect();
-    // The threads are behind: rather than wait for them, this thread checks the batch itself.
-    if (outstanding.size >= inFlight) return checkHere(jobs);
+    // The threads are behind (or were ended): rather than wait for them, this thread checks the batch itself.
+    if (outstanding.size >= inFlight || pool !== threadsKept) return checkHere(jobs);
     const number = sent;
     const thread = sent % threads;
     sent += 1;
-    const keysSent = pool!.keysSent[thread]!;
-    const keys = jobs.filter((job) => !keysSent.has(job.key.id) && keysSent.add(job.key.id)).map((job) => [job.key.id, job.key.x, job.key.y]);
+    const keys: [number, string, string][] = [];
+    for (const { key } of jobs) {
+      if (keysSent[thread]!.has(key.id)) continue;
+      keysSent[thread]!.add(key.id);
+      keys.push([key.id, key.x, key.y]);
+    }
     outstanding.set(number, { number, jobs });
-    pool!.jobs[thread]!.postMessage({ number, keys, keyIds: jobs.map((job) => job.key.id), signed: jobs.map((job) => job.signed), signatures: jobs.map((job) => job.signature) });
+    const buffer = pack(jobs);
+    pool!.jobs[thread]!.postMessage({ session, number, keys, count: jobs.length, buffer }, [buffer]);
   };
 
   return {
     check(job) {
       // The first few hundred are checked here and now, as a small ledger's all are.
       if (!pool && (checkedHere += 1) <= threadsFrom) return verifies(job) ? undefined : job.problem;
-      if (!pool) start();
+      pool ??= checkingThreads(threads);
       held.push(job);
       if (held.length >= BATCH) {
         send(held);
@@ -189,13 +258,14 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
         // The last few are checked here while the threads finish theirs.
         checkHere(held);
         held = [];
-        drain(0);
+        drain();
       }
       return earliest && { seq: earliest.seq, headHash: earliest.prevHash, message: earliest.problem };
     },
     close() {
-      for (const worker of pool?.workers ?? []) void worker.terminate();
-      pool = undefined;
+      // The threads stay for the next verification; what this one left with them is not read.
+      outstanding.clear();
+      held = [];
     },
   };
 }
