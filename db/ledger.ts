@@ -192,6 +192,9 @@ export function verifyLedgerAfter(db: KeywardDatabase, from: LedgerHead, options
 
 function walkInOneRead(db: KeywardDatabase, options: VerifyLedgerOptions, from?: LedgerHead): LedgerVerification {
   let verdict: LedgerVerification | undefined;
+  // Other threads read the file as committed: inside a transaction of this connection's, with
+  // changes they cannot see, the walk stays on this thread.
+  if (db.inTransaction && options.runs) options = { ...options, runs: undefined };
   try {
     // One read transaction, so that a concurrent append cannot make a sound ledger look broken.
     return db.transaction(() => (verdict = walkLedger(db, options, from)))();

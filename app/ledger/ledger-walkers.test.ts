@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,21 @@ describe('a verification split across walking threads', () => {
     const cut = bothWays(ledger((db) => db.prepare('DELETE FROM ledger_entries WHERE seq > 2500').run()), headHash);
     expect(cut.alone).toMatchObject({ ok: false, firstBadSeq: 2_501, reason: 'head_mismatch' });
     expect(cut.split).toEqual(cut.alone);
+  });
+
+  it('walks on this thread alone inside a transaction whose changes the threads could not see', () => {
+    const path = ledger();
+    const db = new Database(path);
+    try {
+      db.exec('BEGIN; DROP TRIGGER ledger_entries_no_update;');
+      db.prepare("UPDATE ledger_entries SET body = replace(body, '\"result\":\"ok\"', '\"result\":\"no\"') WHERE seq = 1502").run();
+      const verdict = verifyChainAndApprovals(db, { runs: ledgerRunsOnWalkers(db, { threads: 2, runLength: RUN, from: 0 }) });
+      expect(verdict).toMatchObject({ ok: false, firstBadSeq: 1_502, reason: 'content_changed' });
+      expect(verdict.threads).toBeUndefined();
+      db.exec('ROLLBACK');
+    } finally {
+      db.close();
+    }
   });
 
   it('walks on this thread what the threads cannot: a ledger they cannot open', () => {
