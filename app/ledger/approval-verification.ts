@@ -48,9 +48,10 @@ export interface CustodianKey {
 function checkApproval(entry: UnsealedEntry, challenge: string, approval: Approval, key: CustodianKey | undefined, signatures: SignatureChecks): string | undefined {
   if (!key) return `the ${approval.role}'s approval was made with a key no custodian enrolled (${approval.credentialId.slice(0, 12)}…)`;
   if (key.custodianId !== approval.custodianId) return `the ${approval.role}'s approval names custodian ${approval.custodianId} but the key belongs to custodian ${key.custodianId}`;
+  const clientDataJSON = b64url(approval.clientDataJSON);
   let clientData: { type?: unknown; challenge?: unknown; origin?: unknown };
   try {
-    clientData = JSON.parse(b64url(approval.clientDataJSON).toString('utf8'));
+    clientData = JSON.parse(clientDataJSON.toString('utf8'));
   } catch {
     return `the ${approval.role}'s client data is not JSON`;
   }
@@ -60,7 +61,10 @@ function checkApproval(entry: UnsealedEntry, challenge: string, approval: Approv
   const authData = b64url(approval.authenticatorData);
   if (authData.length < 37 || !authData.subarray(0, 32).equals(RP_ID_HASH)) return `the ${approval.role}'s approval was made for another relying party`;
   if ((authData[32]! & 0x01) === 0) return `the ${approval.role}'s key was not touched`;
-  const signed = Buffer.concat([authData, hash('sha256', b64url(approval.clientDataJSON), 'buffer')]);
+  // What the key signed: authenticatorData followed by the SHA-256 of clientDataJSON, decoded once.
+  const signed = Buffer.allocUnsafe(authData.length + 32);
+  authData.copy(signed);
+  hash('sha256', clientDataJSON, 'buffer').copy(signed, authData.length);
   return signatures.check({ seq: entry.seq, prevHash: entry.prevHash, problem: `the ${approval.role}'s signature does not verify`, key: key.key, signed, signature: b64url(approval.signature) });
 }
 
