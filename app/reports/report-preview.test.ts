@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { roomWithHistory } from '../../test/support/custody-history';
 import { openTestSession } from '../../test/support/session';
+import { readHead } from '../../db/ledger';
+import { addPlace } from '../inventory/inventory';
+import { verifyStoredLedgerOnThread } from '../ledger/verify-on-thread';
 import { buildCustodyReport } from './report';
 import { PREVIEW_ROWS, previewCustodyReport, previewOf } from './report-preview';
 
@@ -30,6 +33,22 @@ describe('the preview of a custody report', () => {
     expect(preview.headHash).toBe(whole.headHash);
     // What crosses IPC is bounded however long the period: no table carries more than a page.
     for (const section of preview.sections) expect(section.table?.rows.length ?? 0, section.title).toBeLessThanOrEqual(PREVIEW_ROWS);
+  });
+
+  it('takes a verification made beforehand when it reached the head the report prints, and verifies again when the ledger moved on', async () => {
+    await roomWithHistory(s, 20);
+    const input = { from: '2026-11-01', to: '2026-12-31' };
+    const verified = await verifyStoredLedgerOnThread(s.db);
+    let walkedHere = 0;
+    const fresh = previewCustodyReport(s, input, () => (walkedHere += 1), verified);
+    expect(walkedHere).toBe(0);
+    // The same report as one that verifies the ledger itself (but for the time it was made).
+    const itself = previewCustodyReport(s, input);
+    expect({ ...fresh, generatedAt: itself.generatedAt, sections: fresh.sections.slice(1) }).toEqual({ ...itself, sections: itself.sections.slice(1) });
+    addPlace(s, { name: 'Safe B' });
+    const moved = previewCustodyReport(s, input, () => (walkedHere += 1), verified);
+    expect(walkedHere).toBeGreaterThan(0);
+    expect(moved.headHash).toBe(readHead(s.db).hash);
   });
 
   it('reads no further than its first rows of a table that is read as it is written', () => {

@@ -1,3 +1,4 @@
+import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import { eachRow, emphasisOf, rowCount, type CustodyReport, type Emphasis, type ReportSection, type ReportTable, type StreamedReport, type TableRows } from '../../core/reports/report';
 import type { ProgressReport, Session } from '../ports';
 import { gatherCustodyReport, type ReportInput } from './report';
@@ -51,4 +52,6 @@ export function previewOf(report: StreamedReport, limit = PREVIEW_ROWS): ReportP
 }
 
 /** Gathers the report for a period (`gatherCustodyReport`) and returns its preview, reading only the first rows of the ledger's long tables. */
-export const previewCustodyReport = (session: Session, input: ReportInput, progress?: ProgressReport): ReportPreview => previewOf(gatherCustodyReport(session, input, progress));
+/** `verified`: the ledger's verification made beforehand, as gatherCustodyReport takes it. */
+export const previewCustodyReport = (session: Session, input: ReportInput, progress?: ProgressReport, verified?: LedgerVerification): ReportPreview =>
+  previewOf(gatherCustodyReport(session, input, progress, verified));

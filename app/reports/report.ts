@@ -1,3 +1,4 @@
+import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import { KeywardError } from '../../core/errors';
 import { parseText } from '../../core/inventory/inventory';
 import { holdRows, localTime, reportId, type CustodyReport, type ReportSection, type Signatory, type StreamedReport, type TableRows } from '../../core/reports/report';
@@ -57,11 +58,16 @@ export function buildCustodyReport(session: Session, input: ReportInput, progres
  * read again as the report is written, so a history of any length is never held. `progress` hears
  * how far verification has got.
  */
-export function gatherCustodyReport(session: Session, input: ReportInput, progress?: ProgressReport): StreamedReport {
-  return withLeanHeapSync(() => gather(session, input, progress));
+export function gatherCustodyReport(session: Session, input: ReportInput, progress?: ProgressReport, verified?: LedgerVerification): StreamedReport {
+  return withLeanHeapSync(() => gather(session, input, progress, verified));
 }
 
-function gather(session: Session, input: ReportInput, progress?: ProgressReport): StreamedReport {
+/**
+ * `verified`: the ledger's verification made beforehand (the desktop makes it on a thread of its
+ * own, so that main keeps answering); used when it reached the head the report prints, and the
+ * ledger is verified here otherwise.
+ */
+function gather(session: Session, input: ReportInput, progress?: ProgressReport, verified?: LedgerVerification): StreamedReport {
   const now = session.clock.now();
   const offset = formatUtcOffset(session.clock.utcOffsetMinutes(now));
   const from = parseDay(input.from, 'from', false, offset);
@@ -74,7 +80,9 @@ function gather(session: Session, input: ReportInput, progress?: ProgressReport)
   const t = (iso: string) => localTime(iso, offset).slice(0, 16);
   const zone = `(UTC${offset})`;
   const head = ledgerHead(session.db);
-  const { verification, findings } = judgeNow(session, verifyStoredLedger(session.db, {}, progress));
+  // A failed verification stands; a sound one counts for the report only if it reached the head the report prints.
+  const upToHead = verified && (!verified.ok || (verified.headSeq === head.seq && verified.headHash === head.hash)) ? verified : undefined;
+  const { verification, findings } = judgeNow(session, upToHead ?? verifyStoredLedger(session.db, {}, progress));
   if (!verification.ok && input.despiteFailedVerification !== true) {
     throw new KeywardError('verification_failed', `the ledger does not verify (entry ${verification.firstBadSeq ?? '?'}: ${verification.message ?? verification.reason}); no report was made`, 'ledger');
   }

@@ -149,9 +149,14 @@ export const HANDLERS: Handlers = {
   'place:access': ({ session }, args) => recordPlaceAccess(session, args),
   'place:access-lists': ({ session }) => readPlaceAccess(session),
   'signins:state': ({ session }) => readSignInState(session),
-  'report:preview': ({ session, emit }, args) => previewCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of })),
+  // The ledger is verified on a thread of its own first: main goes on answering meanwhile.
+  'report:preview': async ({ session, emit }, args) => {
+    const progress = (done: number, of: number) => emit('report:progress', { step: 'verifying', done, of });
+    return previewCustodyReport(session, args, progress, await verifyStoredLedgerOnThread(session.db, {}, progress));
+  },
   'report:save': async ({ session, reports, emit }, args) => {
-    const report = gatherCustodyReport(session, args, (done, of) => emit('report:progress', { step: 'verifying', done, of }));
+    const progress = (done: number, of: number) => emit('report:progress', { step: 'verifying', done, of });
+    const report = gatherCustodyReport(session, args, progress, await verifyStoredLedgerOnThread(session.db, {}, progress));
     const path = await reports.chooseSavePath?.(`${report.id}.pdf`);
     if (!path) return { saved: false };
     const { pages } = await writeReportPdf(report, path, args.paper === 'letter' ? 'LETTER' : 'A4', (step, done, of) => emit('report:progress', { step, done, of }));
