@@ -44,7 +44,14 @@ function startWalkers(threads: number): Walker[] | null {
     // Idle threads never keep the process alive; one that fails leaves its runs to the others or to this thread.
     worker.unref();
     worker.on('error', () => undefined);
-    started.push({ worker, jobs: jobs.port1, results: results.port1 });
+    const walker = { worker, jobs: jobs.port1, results: results.port1 };
+    // A thread that ended is left out of the next verification; once none is left, the next one starts them afresh.
+    worker.once('exit', () => {
+      if (!walkers) return;
+      const left = walkers.filter((other) => other !== walker);
+      walkers = left.length > 0 ? left : undefined;
+    });
+    started.push(walker);
   }
   if (Atomics.wait(ready, 0, 0, LOAD_MS) === 'timed-out') {
     for (const { worker } of started) void worker.terminate();
