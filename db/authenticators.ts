@@ -11,7 +11,8 @@ export interface NewAuthenticator {
   readonly simulated?: boolean;
 }
 
-const SELECT = `SELECT a.id, a.kind, a.label, a.serial, a.state, p.name AS placeName, acc.upn AS accountUpn, a.created_at AS createdAt,
+/** Every column of an authenticator as listed, joined from its place, account, key credential and smartcard (`a`, `p`, `acc`, `f`, `s`). */
+export const SELECT = `SELECT a.id, a.kind, a.label, a.serial, a.state, p.name AS placeName, acc.upn AS accountUpn, a.created_at AS createdAt,
   a.simulated, COALESCE(f.model, CASE WHEN s.guid IS NOT NULL THEN 'PIV smartcard' END) AS model,
   COALESCE(f.last_checked_at, s.last_checked_at) AS lastCheckedAt, COALESCE(f.last_result, s.last_result) AS lastResult,
   (f.credential_id IS NOT NULL OR s.guid IS NOT NULL) AS enrolled, s.not_after AS expiresAt, a.seal_serial AS sealSerial,
@@ -19,7 +20,7 @@ const SELECT = `SELECT a.id, a.kind, a.label, a.serial, a.state, p.name AS place
   FROM authenticators a LEFT JOIN places p ON p.id = a.place_id LEFT JOIN accounts acc ON acc.id = a.account_id
   LEFT JOIN fido_credentials f ON f.authenticator_id = a.id LEFT JOIN smartcards s ON s.authenticator_id = a.id`;
 
-interface Row extends Omit<Authenticator, 'simulated' | 'enrolled' | 'notes'> {
+export interface Row extends Omit<Authenticator, 'simulated' | 'enrolled' | 'notes'> {
   simulated: number;
   enrolled: number;
   keyNotes: string | null;
@@ -36,7 +37,7 @@ function notesOf(row: Row): string[] {
   return notes;
 }
 
-const toAuthenticator = (row: Row): Authenticator => ({
+export const toAuthenticator = (row: Row): Authenticator => ({
   id: row.id,
   kind: row.kind,
   label: row.label,

@@ -3,13 +3,14 @@ import { certificationLevel, currentStatus, metadataConcerns, metadataStale, typ
 import { listAuthenticators } from '../../db/authenticators';
 import { findFidoCredential } from '../../db/fido-credentials';
 import { genuinenessByItem, metadataEntriesFor, newestBlob } from '../../db/metadata';
+import type { Authenticator } from '../../core/inventory/inventory';
 import type { Session } from '../ports';
 
-/** Each enrolled FIDO2 key's model, certification level, metadata status and genuineness, by item id. */
-export function keyMetadata(session: Pick<Session, 'db'>): Map<number, KeyMetadata> {
+/** Each enrolled FIDO2 key's model, certification level, metadata status and genuineness, by item id: of every item, or of `among` (a page of them). */
+export function keyMetadata(session: Pick<Session, 'db'>, among?: readonly Authenticator[]): Map<number, KeyMetadata> {
   const { db } = session;
   const blob = newestBlob(db);
-  const keys = listAuthenticators(db).flatMap((a) => {
+  const keys = (among ?? listAuthenticators(db)).flatMap((a) => {
     const credential = a.kind === 'fido2' && a.enrolled ? findFidoCredential(db, a.id) : undefined;
     return credential ? [{ id: a.id, aaguid: credential.aaguid, model: credential.model }] : [];
   });

@@ -7,6 +7,8 @@ import type { ProbeStepReport } from '../../core/netpath/evidence';
 export const CHANNEL_NAMES: readonly Channel[] = [
   'status:get',
   'inventory:list',
+  'inventory:authenticators',
+  'inventory:overview',
   'account:add',
   'place:add',
   'authenticator:add',

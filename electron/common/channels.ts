@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Authenticator, Custodian, EmergencyAccount, Inventory, Seal, StoragePlace } from '../../core/inventory/inventory';
+import type { AuthenticatorPage, InventoryOverview } from '../../core/inventory/authenticator-query';
 import type { LedgerEntry } from '../../core/ledger/ledger';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import type { Checkpoint } from '../../core/ledger/checkpoint';
@@ -34,6 +35,11 @@ const reportArgs = z
 export const CHANNELS = {
   'status:get': z.object({}).strict(),
   'inventory:list': z.object({}).strict(),
+  /** A page of the authenticators; the use case names a bad state, kind, order, offset or limit. */
+  'inventory:authenticators': z
+    .object({ text: optionalText(200), state: optionalText(20), kind: optionalText(20), sort: optionalText(20), offset: z.number().int().optional(), limit: z.number().int().optional() })
+    .strict(),
+  'inventory:overview': z.object({}).strict(),
   'account:add': z.object({ upn: text(200), objectId: text(100), label: optionalText(200) }).strict(),
   'place:add': z.object({ name: text(200), site: optionalText(200), safe: optionalText(200), slot: optionalText(200) }).strict(),
   'authenticator:add': z
@@ -148,6 +154,10 @@ export type ChannelArgs<C extends Channel> = z.input<(typeof CHANNELS)[C]>;
 export interface ChannelResults {
   'status:get': KeywardStatus;
   'inventory:list': Inventory;
+  /** One page of the authenticators that match, how many match, and how many there are. */
+  'inventory:authenticators': AuthenticatorPage;
+  /** The accounts, custodians, places and seals, and the authenticators' counts by state and kind. */
+  'inventory:overview': InventoryOverview;
   'account:add': EmergencyAccount;
   'place:add': StoragePlace;
   'authenticator:add': Authenticator;
