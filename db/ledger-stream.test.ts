@@ -22,6 +22,16 @@ describe('reading the ledger a window at a time', () => {
     }
   });
 
+  it('starts after the seq it is given, as a fold that went as far as that entry reads on', () => {
+    const all = entriesOfKinds(s.db, [...CUSTODY]);
+    const after = all[40]!.seq;
+    const upTo = readHead(s.db).seq;
+    for (const window of [1, 7, 4096]) expect([...streamEntriesOfKinds(s.db, CUSTODY, { after, upTo }, window)]).toEqual(all.slice(41).map(fields));
+    const whole = countEntriesOfKinds(s.db, CUSTODY, { upTo });
+    const before = countEntriesOfKinds(s.db, CUSTODY, { upTo: after });
+    expect(countEntriesOfKinds(s.db, CUSTODY, { after, upTo })).toEqual(new Map([...whole].map(([kind, n]) => [kind, n - (before.get(kind) ?? 0)])));
+  });
+
   it('keeps to a period and counts what it holds, kind by kind', () => {
     const all = entriesOfKinds(s.db, [...CUSTODY]);
     const within = { from: all[10]!.recordedAt, to: all[29]!.recordedAt };

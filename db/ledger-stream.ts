@@ -10,6 +10,8 @@ export interface EntryFields {
 }
 
 export interface EntryRange {
+  /** Only entries after this seq (0, the default: from the first). */
+  readonly after?: number;
   /** The last entry read: entries appended after it (while a report is written, say) are left out of every pass. */
   readonly upTo: number;
   /** Only entries recorded within [from, to] (UTC instants). */
@@ -35,7 +37,7 @@ export function* streamEntriesOfKinds(db: KeywardDatabase, kinds: readonly Ledge
   const read = db
     .prepare(`SELECT seq, kind, json_extract(body, '$.recordedAt'), json_extract(body, '$.payload') FROM ledger_entries WHERE kind IN (${kindList(kinds)}) AND seq > ? AND seq <= ?${period(range)} ORDER BY seq`)
     .raw();
-  for (let after = 0; after < range.upTo; after += window) {
+  for (let after = range.after ?? 0; after < range.upTo; after += window) {
     const rows = read.all(...kinds, after, Math.min(after + window, range.upTo), ...periodArgs(range)) as [number, LedgerEntryKind, string, string][];
     for (const [seq, kind, recordedAt, payload] of rows) yield { seq, kind, recordedAt, payload: JSON.parse(payload) as Record<string, unknown> };
   }
@@ -44,8 +46,8 @@ export function* streamEntriesOfKinds(db: KeywardDatabase, kinds: readonly Ledge
 /** How many entries of each of these kinds the range holds. */
 export function countEntriesOfKinds(db: KeywardDatabase, kinds: readonly LedgerEntryKind[], range: EntryRange): Map<LedgerEntryKind, number> {
   const rows = db
-    .prepare(`SELECT kind, count(*) FROM ledger_entries WHERE kind IN (${kindList(kinds)}) AND seq <= ?${period(range)} GROUP BY kind`)
+    .prepare(`SELECT kind, count(*) FROM ledger_entries WHERE kind IN (${kindList(kinds)}) AND seq > ? AND seq <= ?${period(range)} GROUP BY kind`)
     .raw()
-    .all(...kinds, range.upTo, ...periodArgs(range)) as [LedgerEntryKind, number][];
+    .all(...kinds, range.after ?? 0, range.upTo, ...periodArgs(range)) as [LedgerEntryKind, number][];
   return new Map(rows);
 }

@@ -1,13 +1,12 @@
 import { expiryState } from '../../core/cards/smartcard';
 import { countOpen, isOpen, sortFindings, type Finding, type FindingsSummary } from '../../core/findings/finding';
-import { JUDGED_KINDS, judgeFindings, type PresentFinding } from '../../core/findings/judge';
+import type { PresentFinding } from '../../core/findings/judge';
 import { reconcile } from '../../core/guidance/signins';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import { listAccounts } from '../../db/accounts';
 import { listAuthenticators } from '../../db/authenticators';
 import { sitesOfAuthenticators } from '../../db/netpath-sites';
-import { firstEntry, latestEntryOfKinds, readHead } from '../../db/ledger';
-import { streamEntriesOfKinds } from '../../db/ledger-stream';
+import { firstEntry, latestEntryOfKinds } from '../../db/ledger';
 import { readOrganisationFacts } from '../../db/posture-facts';
 import { checkoutWindows, signInsOfUsers } from '../../db/signins';
 import { listCardCertificates } from '../../db/smartcards';
@@ -18,6 +17,7 @@ import { verifyStoredLedger } from '../ledger/ledger';
 import { metadataFindings } from '../metadata/metadata-findings';
 import { backupFindings } from '../backup/backup-findings';
 import type { Session } from '../ports';
+import { foldLedger, type FoldMode, type FoldOptions } from './folded-ledger';
 
 /** Posture rules whose failure leaves the organisation without a way in: critical, not a warning. */
 const CRITICAL_RULES = new Set(['two-accounts', 'ca-excluded', 'keys-in-custody', 'accounts-enabled']);
@@ -37,14 +37,17 @@ export interface Judgement {
   readonly verification: LedgerVerification;
   /** Every finding, open and resolved, most severe first. */
   readonly findings: readonly Finding[];
+  /** How the ledger was folded for it, and how many entries that took. */
+  readonly folded: { readonly mode: FoldMode; readonly entries: number };
 }
 
 /**
  * The one judgement behind status, screens and reports: the ledger is verified first, then folded
  * into findings together with what is true now (posture, certificates, sign-ins, validation).
- * `verification` may be passed in when the caller has just verified the same ledger.
+ * `verification` may be passed in when the caller has just verified the same ledger. The ledger's
+ * fold is kept per connection and taken on by the entries appended since (app/findings/folded-ledger).
  */
-export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: LedgerVerification = verifyStoredLedger(session.db)): Judgement {
+export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: LedgerVerification = verifyStoredLedger(session.db), options: FoldOptions = {}): Judgement {
   const now = session.clock.now();
   const { db } = session;
   const org = readOrganisationFacts(db);
@@ -141,16 +144,9 @@ export function judgeNow(session: Pick<Session, 'db' | 'clock'>, verification: L
   const expectedItems = listAuthenticators(db)
     .filter((a) => a.enrolled && a.state !== 'retired' && a.state !== 'lost')
     .map((a) => ({ id: a.id, label: a.label, simulated: a.simulated, since: a.createdAt, site: keptAt.get(a.id) ?? null }));
-  const findings = judgeFindings({
-    now,
-    checkIntervalDays: org.checkIntervalDays,
-    // Read a window at a time: years of custody history are folded without being held.
-    entries: streamEntriesOfKinds(db, JUDGED_KINDS, { upTo: readHead(db).seq }),
-    expectedItems,
-    ledgerCreatedAt,
-    present,
-  });
-  return { verification, findings };
+  const { fold, mode, entriesFolded } = foldLedger(db, { checkIntervalDays: org.checkIntervalDays, expectedItems, ledgerCreatedAt }, now, verification, options);
+  const findings = fold.judge({ now, expectedItems, findings: present });
+  return { verification, findings, folded: { mode, entries: entriesFolded } };
 }
 
 function ledgerUnverified(v: LedgerVerification, now: Date): PresentFinding {

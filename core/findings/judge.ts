@@ -1,5 +1,6 @@
-import type { Finding, FindingKind, FindingResolution, FindingSeverity, FindingSubject, ResolutionChoice } from './finding';
+import type { Finding, FindingResolution, FindingSeverity, FindingSubject, ResolutionChoice } from './finding';
 import { sortFindings } from './finding';
+import { overdueCheck, overdueCustody, proofSubject, staleProof, type Draft } from './finding-drafts';
 
 /** A ledger entry as the judgement reads it (payloads are read defensively: the ledger is verified separately). */
 export interface JudgedEntry {
@@ -23,16 +24,28 @@ export interface ExpectedItem {
 /** A verdict the caller judged from the present (posture, certificates, sign-ins, the ledger itself). */
 export type PresentFinding = Omit<Finding, 'resolution'>;
 
-export interface JudgementInput {
-  readonly now: Date;
+/** What folding the entries depends on besides the entries themselves: a fold is taken further only under the same settings. */
+export interface FoldSettings {
   /** Days between presence checks of an item, and between network proofs (an organisation fact, 90 by default). */
   readonly checkIntervalDays: number;
-  /** The entries of JUDGED_KINDS, oldest first: walked once, so they may be read as they come rather than held. */
-  readonly entries: Iterable<JudgedEntry>;
+  /** The items expected now; the fold reads when each entered the checks (the base of its first check's deadline). */
   readonly expectedItems: readonly ExpectedItem[];
   /** When the ledger began: the clock for "no network proof within the interval" starts there. */
   readonly ledgerCreatedAt: string | null;
+}
+
+export interface JudgementInput extends FoldSettings {
+  readonly now: Date;
+  /** The entries of JUDGED_KINDS, oldest first: walked once, so they may be read as they come rather than held. */
+  readonly entries: Iterable<JudgedEntry>;
   readonly present: readonly PresentFinding[];
+}
+
+/** What is true now besides the ledger: the items expected (their labels and sites as they stand) and the verdicts judged from the present. */
+export interface PresentState {
+  readonly now: Date;
+  readonly expectedItems: readonly ExpectedItem[];
+  readonly findings: readonly PresentFinding[];
 }
 
 /** The ledger kinds the judgement folds over. */
@@ -54,18 +67,26 @@ export const DUE_NOTICE_DAYS = 14;
 const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
 const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY).toISOString();
 
-interface Draft {
-  readonly id: string;
-  readonly kind: FindingKind;
-  readonly severity: FindingSeverity;
-  readonly subject: FindingSubject;
-  readonly since: string;
-  readonly title: string;
-  detail: string;
-  readonly nextStep: string;
-  readonly evidence: number[];
-  readonly closure: Finding['closure'];
-  readonly drill: boolean;
+/** When each expected item entered the checks, by id (the first of an id, as a search of the list finds it). */
+function enrolmentDates(items: readonly ExpectedItem[]): Map<number, string> {
+  const since = new Map<number, string>();
+  for (const item of items) if (!since.has(item.id)) since.set(item.id, item.since);
+  return since;
+}
+
+/**
+ * The ledger folded into findings so far, taken one entry at a time in ledger order. What it holds
+ * is the verdicts and the little state they are judged on (each item's last check, the checkouts
+ * still out, each site's last met proof, the resolutions), never the entries: a fold kept from one
+ * judgement to the next takes only the entries appended since.
+ */
+export interface FindingsFold {
+  /** Folds one entry, in ledger order; entries of kinds outside JUDGED_KINDS change nothing. */
+  take(entry: JudgedEntry): void;
+  /** The findings as of `present.now`, from the entries taken so far; the fold itself is left as it was. */
+  judge(present: PresentState): Finding[];
+  /** Whether entries folded under `settings` would have been read as this fold read them. */
+  foldsLike(settings: FoldSettings): boolean;
 }
 
 /**
@@ -74,8 +95,15 @@ interface Draft {
  * an anomaly that later checks keep seeing adds to the same finding rather than opening another.
  */
 export function judgeFindings(input: JudgementInput): Finding[] {
-  const nowIso = input.now.toISOString();
-  const interval = input.checkIntervalDays;
+  const fold = foldFindings(input);
+  for (const e of input.entries) fold.take(e);
+  return fold.judge({ now: input.now, expectedItems: input.expectedItems, findings: input.present });
+}
+
+/** A fold of no entries yet, under these settings. */
+export function foldFindings(settings: FoldSettings): FindingsFold {
+  const interval = settings.checkIntervalDays;
+  const enrolledSince = enrolmentDates(settings.expectedItems);
   const drafts = new Map<string, Draft>();
   const resolutions = new Map<string, FindingResolution>();
   /** The episode a repeated verdict adds to, by what it is about: key → finding id. */
@@ -84,12 +112,14 @@ export function judgeFindings(input: JudgementInput): Finding[] {
   const outstanding = new Map<number, { seq: number; label: string; expected: string; drill: boolean }>();
   /** The last met network proof of each site (null: proofs bound to no site); the clock starts with the ledger. */
   const lastProof = new Map<string | null, { at: string; seq: number | null }>();
-  const proofClock = (site: string | null) => lastProof.get(site) ?? (input.ledgerCreatedAt ? { at: input.ledgerCreatedAt, seq: null } : null);
+  const proofClock = (site: string | null) => lastProof.get(site) ?? (settings.ledgerCreatedAt ? { at: settings.ledgerCreatedAt, seq: null } : null);
 
-  const raise = (draft: Omit<Draft, 'severity' | 'title'> & { severity: FindingSeverity; title: string }) => {
-    if (drafts.has(draft.id)) return;
-    drafts.set(draft.id, draft.drill ? { ...draft, severity: 'notice', title: `Drill: ${draft.title}` } : draft);
+  /** Raises a verdict unless one of its id stands already. */
+  const raiseIn = (into: Map<string, Draft>) => (draft: Omit<Draft, 'severity' | 'title'> & { severity: FindingSeverity; title: string }) => {
+    if (into.has(draft.id)) return;
+    into.set(draft.id, draft.drill ? { ...draft, severity: 'notice', title: `Drill: ${draft.title}` } : draft);
   };
+  const raise = raiseIn(drafts);
   /** Adds to the open episode of `key`, or opens one. */
   const episode = (key: string, seq: number, open: () => Omit<Draft, 'severity' | 'title' | 'id'> & { severity: FindingSeverity; title: string; id?: string }, detail: string) => {
     const id = episodes.get(key);
@@ -105,7 +135,7 @@ export function judgeFindings(input: JudgementInput): Finding[] {
     episodes.set(key, newId);
   };
 
-  for (const e of input.entries) {
+  const take = (e: JudgedEntry): void => {
     const p = e.payload;
     const drill = p.drill === true;
     switch (e.kind) {
@@ -116,8 +146,7 @@ export function judgeFindings(input: JudgementInput): Finding[] {
         const said = Array.isArray(p.findings) ? p.findings.map((f) => text((f as { text?: unknown }).text)).filter(Boolean).join('; ') : '';
         if (!drill) {
           const previous = lastCheck.get(id);
-          const item = input.expectedItems.find((i) => i.id === id);
-          const base = previous?.at ?? item?.since;
+          const base = previous?.at ?? enrolledSince.get(id);
           if (base && Date.parse(addDays(base, interval)) < Date.parse(e.recordedAt)) {
             const since = addDays(base, interval);
             raise(overdueCheck(subject, since, [...(previous ? [previous.seq] : []), e.seq], false, `checked on ${e.recordedAt.slice(0, 10)}, ${interval} days after the previous check were up on ${since.slice(0, 10)}`));
@@ -225,67 +254,51 @@ export function judgeFindings(input: JudgementInput): Finding[] {
         });
         break;
     }
-  }
+  };
 
-  for (const open of outstanding.values()) {
-    if (open.expected && Date.parse(open.expected) < input.now.getTime()) raise(overdueCustody(open, [open.seq], 'still out'));
-  }
-  for (const item of input.expectedItems) {
-    if (item.simulated) continue;
-    const last = lastCheck.get(item.id);
-    const due = addDays(last?.at ?? item.since, interval);
-    const subject: FindingSubject = { type: 'authenticator', id: String(item.id), label: item.label };
-    const evidence = last ? [last.seq] : [];
-    if (due < nowIso) raise(overdueCheck(subject, due, evidence, true, `last checked ${last ? `on ${last.at.slice(0, 10)}` : 'never (enrolled ' + item.since.slice(0, 10) + ')'}`));
-    else if (Date.parse(due) - input.now.getTime() <= DUE_NOTICE_DAYS * DAY) {
-      raise({
-        id: `presence-due:${item.id}:${due.slice(0, 10)}`, kind: 'presence-due', severity: 'warning', subject, since: addDays(due, -DUE_NOTICE_DAYS), drill: false, closure: 'condition', evidence,
-        title: `${item.label}: presence check due by ${due.slice(0, 10)}`,
-        detail: `the quarterly check falls due ${interval} days after the last one`,
-        nextStep: 'Run the presence check of this item.',
-      });
+  /** Deadlines passed by now, and the present's verdicts, are raised on a copy: the fold stays as the entries left it. */
+  const judge = (present: PresentState): Finding[] => {
+    const now = present.now;
+    const nowIso = now.toISOString();
+    const judged = new Map(drafts);
+    const raise = raiseIn(judged);
+    for (const open of outstanding.values()) {
+      if (open.expected && Date.parse(open.expected) < now.getTime()) raise(overdueCustody(open, [open.seq], 'still out'));
     }
-  }
-  // Only the sites where keys are kept need a proof: a proof of another site does not stand in for theirs.
-  const realItems = input.expectedItems.filter((i) => !i.simulated);
-  const keySites = realItems.length ? [...new Set(realItems.map((i) => i.site ?? null))] : [null];
-  for (const site of keySites) {
-    const last = proofClock(site);
-    const due = last && addDays(last.at, interval);
-    if (last && due && due < nowIso) raise(staleProof(proofSubject(site), due, last.seq ? [last.seq] : [], last.seq ? `the last met proof${site === null ? '' : ` of ${site}`} was on ${last.at.slice(0, 10)}` : `no met proof${site === null ? '' : ` of ${site}`} has been recorded`));
-  }
-  for (const present of input.present) raise({ ...present, evidence: [...present.evidence] });
+    for (const item of present.expectedItems) {
+      if (item.simulated) continue;
+      const last = lastCheck.get(item.id);
+      const due = addDays(last?.at ?? item.since, interval);
+      const subject: FindingSubject = { type: 'authenticator', id: String(item.id), label: item.label };
+      const evidence = last ? [last.seq] : [];
+      if (due < nowIso) raise(overdueCheck(subject, due, evidence, true, `last checked ${last ? `on ${last.at.slice(0, 10)}` : 'never (enrolled ' + item.since.slice(0, 10) + ')'}`));
+      else if (Date.parse(due) - now.getTime() <= DUE_NOTICE_DAYS * DAY) {
+        raise({
+          id: `presence-due:${item.id}:${due.slice(0, 10)}`, kind: 'presence-due', severity: 'warning', subject, since: addDays(due, -DUE_NOTICE_DAYS), drill: false, closure: 'condition', evidence,
+          title: `${item.label}: presence check due by ${due.slice(0, 10)}`,
+          detail: `the quarterly check falls due ${interval} days after the last one`,
+          nextStep: 'Run the presence check of this item.',
+        });
+      }
+    }
+    // Only the sites where keys are kept need a proof: a proof of another site does not stand in for theirs.
+    const realItems = present.expectedItems.filter((i) => !i.simulated);
+    const keySites = realItems.length ? [...new Set(realItems.map((i) => i.site ?? null))] : [null];
+    for (const site of keySites) {
+      const last = proofClock(site);
+      const due = last && addDays(last.at, interval);
+      if (last && due && due < nowIso) raise(staleProof(proofSubject(site), due, last.seq ? [last.seq] : [], last.seq ? `the last met proof${site === null ? '' : ` of ${site}`} was on ${last.at.slice(0, 10)}` : `no met proof${site === null ? '' : ` of ${site}`} has been recorded`));
+    }
+    for (const finding of present.findings) raise({ ...finding, evidence: [...finding.evidence] });
 
-  return sortFindings([...drafts.values()].map((d) => ({ ...d, evidence: [...d.evidence], resolution: resolutions.get(d.id) ?? null })));
-}
-
-function overdueCheck(subject: FindingSubject, since: string, evidence: number[], open: boolean, detail: string): Draft {
-  return {
-    id: `presence-overdue:${subject.id}:${since.slice(0, 10)}`, kind: 'presence-overdue', severity: 'warning', subject, since, drill: false, closure: 'resolution', evidence,
-    title: `${subject.label}: quarterly presence check ${open ? 'overdue' : 'was late'} since ${since.slice(0, 10)}`,
-    detail,
-    nextStep: open ? 'Run the presence check of this item now; then two custodians resolve the finding with why it was late.' : 'Two custodians resolve the finding with why the check was late.',
+    return sortFindings([...judged.values()].map((d) => ({ ...d, evidence: [...d.evidence], resolution: resolutions.get(d.id) ?? null })));
   };
-}
 
-function overdueCustody(open: { seq: number; label: string; expected: string; drill: boolean }, evidence: number[], state: string): Draft {
-  return {
-    id: `custody-overdue:${open.seq}`, kind: 'custody-overdue', severity: 'critical', subject: { type: 'checkout', id: String(open.seq), label: open.label },
-    since: open.expected, drill: open.drill, closure: 'resolution', evidence,
-    title: `${open.label}: overdue since ${open.expected.slice(0, 16).replace('T', ' ')} UTC`,
-    detail: `checked out in entry ${open.seq}, expected back ${open.expected.slice(0, 16).replace('T', ' ')} UTC; ${state}`,
-    nextStep: state === 'still out' ? 'Return the item to the safe (with its presence check), then two custodians resolve the finding with why it was late.' : 'Two custodians resolve the finding with why the return was late.',
+  const foldsLike = (other: FoldSettings): boolean => {
+    if (other.checkIntervalDays !== interval || other.ledgerCreatedAt !== settings.ledgerCreatedAt) return false;
+    const since = enrolmentDates(other.expectedItems);
+    return since.size === enrolledSince.size && [...since].every(([id, at]) => enrolledSince.get(id) === at);
   };
-}
 
-/** The network paths of one site (or of the room, for proofs bound to no site). */
-const proofSubject = (site: string | null): FindingSubject => (site === null ? { type: 'site', id: 'paths', label: 'Network paths' } : { type: 'site', id: site, label: `Network paths at ${site}` });
-
-function staleProof(subject: FindingSubject, since: string, evidence: number[], detail: string): Draft {
-  return {
-    id: subject.id === 'paths' ? `netpath-stale:${since.slice(0, 10)}` : `netpath-stale:${subject.id}:${since.slice(0, 10)}`, kind: 'netpath-stale', severity: 'warning', subject, since, drill: false, closure: 'resolution', evidence,
-    title: `No met network-path proof since ${since.slice(0, 10)}`,
-    detail,
-    nextStep: 'Prove the network paths (wired and cellular); then two custodians resolve the finding.',
-  };
+  return { take, judge, foldsLike };
 }
