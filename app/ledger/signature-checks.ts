@@ -55,11 +55,10 @@ export const checkSignaturesNow = (): SignatureChecks => ({
 
 /**
  * The checking thread, as source so that it runs the same under plain Node, inside the bundled
- * command line and in Electron's main process, with no file of its own to find. A batch comes as
- * one transferred buffer: the key ids, then where each signed message and signature ends, then
- * their bytes. It parses each key once per verification, checks the batch, posts the indexes of
- * the signatures that failed, then counts the batch as done in the counter the walking thread
- * waits on. A key it was never sent fails the batch, which the walking thread then checks itself.
+ * command line and in Electron's main process, with no file of its own to find. It parses each
+ * key once per verification, checks a batch, posts the indexes of the signatures that failed, then
+ * counts the batch as done in the counter the walking thread waits on. A key it was never sent
+ * fails the batch, which the walking thread then checks itself.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -72,19 +71,12 @@ jobs.on('message', (batch) => {
   try {
     if (batch.session !== session) { session = batch.session; keys.clear(); }
     for (const [id, x, y] of batch.keys) keys.set(id, createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }));
-    const n = batch.count;
-    const keyIds = new Int32Array(batch.buffer, 0, n);
-    const ends = new Uint32Array(batch.buffer, 4 * n, 2 * n);
-    const bytes = new Uint8Array(batch.buffer, 12 * n);
     const failed = [];
-    let at = 0;
-    for (let i = 0; i < n; i += 1) {
-      const key = keys.get(keyIds[i]);
+    for (let i = 0; i < batch.signed.length; i += 1) {
+      const key = keys.get(batch.keyIds[i]);
       if (key === undefined) throw new Error('a signature came without its key');
-      const signed = bytes.subarray(at, ends[2 * i]);
-      const signature = bytes.subarray(ends[2 * i], (at = ends[2 * i + 1]));
       let ok = false;
-      try { ok = verify('sha256', signed, { key, dsaEncoding: 'der' }, signature); } catch { ok = false; }
+      try { ok = verify('sha256', batch.signed[i], { key, dsaEncoding: 'der' }, batch.signatures[i]); } catch { ok = false; }
       if (!ok) failed.push(i);
     }
     results.postMessage({ session: batch.session, batch: batch.number, failed });
@@ -145,26 +137,6 @@ function checkingThreads(count: number): CheckingThreads {
 function endCheckingThreads(threads: CheckingThreads): void {
   if (threadsKept === threads) threadsKept = undefined;
   for (const worker of threads.workers) void worker.terminate();
-}
-
-/** A batch as one transferable buffer, laid out as the checking thread reads it. */
-function pack(jobs: readonly SignatureJob[]): ArrayBuffer {
-  const n = jobs.length;
-  let size = 0;
-  for (const job of jobs) size += job.signed.length + job.signature.length;
-  const buffer = new ArrayBuffer(12 * n + size);
-  const keyIds = new Int32Array(buffer, 0, n);
-  const ends = new Uint32Array(buffer, 4 * n, 2 * n);
-  const bytes = new Uint8Array(buffer, 12 * n);
-  let at = 0;
-  jobs.forEach((job, i) => {
-    keyIds[i] = job.key.id;
-    bytes.set(job.signed, at);
-    ends[2 * i] = at += job.signed.length;
-    bytes.set(job.signature, at);
-    ends[2 * i + 1] = at += job.signature.length;
-  });
-  return buffer;
 }
 
 interface Batch {
@@ -237,8 +209,7 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
       keys.push([key.id, key.x, key.y]);
     }
     outstanding.set(number, { number, jobs });
-    const buffer = pack(jobs);
-    pool!.jobs[thread]!.postMessage({ session, number, keys, count: jobs.length, buffer }, [buffer]);
+    pool!.jobs[thread]!.postMessage({ session, number, keys, keyIds: jobs.map((job) => job.key.id), signed: jobs.map((job) => job.signed), signatures: jobs.map((job) => job.signature) });
   };
 
   return {
