@@ -1,26 +1,29 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ChannelResults } from '../../../../electron/common/channels';
 import { DataTable } from '../../components/DataTable';
 import { EntityForm } from '../../components/EntityForm';
 import { Panel, Screen } from '../../components/Layout';
 import { TaskDialog } from '../../components/TaskDialog';
 import { Token } from '../../components/Token';
-import { AuthenticatorTable } from './AuthenticatorTable';
+import { AuthenticatorList } from './AuthenticatorList';
 import { MetadataSection } from './MetadataSection';
 import { useChannel } from '../../lib/useChannel';
 
-type Inventory = ChannelResults['inventory:list'];
+type Inventory = ChannelResults['inventory:overview'];
 
 interface Props {
   readonly onSaved: (message: string) => void;
 }
 
 export function InventoryScreen({ onSaved }: Props) {
-  const { value: inventory, error, reload } = useChannel('inventory:list', {});
+  // The accounts, custodians, places and seals, and how many items there are: the items themselves come a page at a time.
+  const { value: inventory, error, reload } = useChannel('inventory:overview', {});
   const { value: metadata, reload: reloadMetadata } = useChannel('metadata:state', {});
+  const [refresh, setRefresh] = useState(0);
   const saved = (message: string) => {
     void reload();
     void reloadMetadata();
+    setRefresh((n) => n + 1);
     onSaved(message);
   };
   const none = { value: '', label: '— none —' };
@@ -96,7 +99,7 @@ export function InventoryScreen({ onSaved }: Props) {
           </TaskDialog>
         }
       >
-        <AuthenticatorTable authenticators={inventory?.authenticators} />
+        <AuthenticatorList counts={inventory?.authenticators} refresh={refresh} />
       </InventorySection>
 
       <MetadataSection metadata={metadata} onImported={saved} />
