@@ -1,12 +1,16 @@
 // npm run bench:status — the header's status:get once the ledger grew by one entry, at
 // 100k entries (BENCH_STATUS_ENTRIES), against the same status given a verdict (what the rest of
 // the status costs: the verification should add little to it), with the status verifying the whole
-// database as it did before app/ledger/verified-head; and the verification alone against
-// verifyStoredLedger. Not a test: the machine is shared and noisy, so only ratios within one run are printed.
+// database and folding the whole ledger into findings as it did before app/ledger/verified-head and
+// app/findings/folded-ledger; the verification alone against verifyStoredLedger; and the findings
+// judgement alone, folding the entries appended since the last one, against the same judgement
+// folding the whole ledger. Not a test: the machine is shared and noisy, so only ratios within one run are printed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initDatabase } from '../app/keyward';
+import { judgeNow } from '../app/findings/findings';
+import { forgetFoldedLedger } from '../app/findings/folded-ledger';
 import { readStatus } from '../app/inventory/status';
 import { verifyStoredLedger } from '../app/ledger/ledger';
 import { verifyForStatus } from '../app/ledger/verified-head';
@@ -36,14 +40,20 @@ try {
   await status(); // the first status verifies the whole database
   const now = clock.now();
   const verdict = verifyStoredLedger(db);
+  const session = { db, clock };
+  const expectFolded = (judgement: ReturnType<typeof judgeNow>, mode: string) => {
+    if (judgement.folded.mode !== mode) throw new Error(`the findings were folded ${judgement.folded.mode}, not ${mode}`);
+  };
   // Each side sees a ledger one entry longer than at its last call, as after a custody transaction.
   const times = interleaved({
     // What the handler does (electron/main/handlers.ts status:get).
     after: () => { grow(); readStatus(db, now, verifyForStatus(db, now).verification); },
-    before: () => { grow(); readStatus(db, now); },
+    before: () => { grow(); forgetFoldedLedger(db); readStatus(db, now); },
     floor: () => { grow(); readStatus(db, now, verdict); },
     verifyAfter: () => { grow(); verifyForStatus(db, now); },
     verifyBefore: () => { grow(); verifyStoredLedger(db); },
+    findingsAfter: () => { grow(); expectFolded(judgeNow(session, verdict), 'after-head'); },
+    findingsBefore: () => { grow(); expectFolded(judgeNow(session, verdict, { fromScratch: true }), 'whole'); },
   });
   await status();
   const ms = (values: number[]) => `${median(values).toFixed(0)} ms median`;
@@ -53,13 +63,20 @@ try {
     baseline: `the same status given a verdict, verifying nothing (${ms(times.floor)})`,
     ratios: throughputRatios(times.after, times.floor),
     goal: { atLeast: 0.9 },
-    notes: [`before, verifying the whole database: ${ms(times.before)}, ${median(throughputRatios(times.after, times.before)).toFixed(2)}x slower than now`],
+    notes: [`before, verifying the whole database and folding the whole ledger into findings: ${ms(times.before)}, ${median(throughputRatios(times.after, times.before)).toFixed(0)}x slower than now`],
   });
   report({
     name: 'status verification after one append',
     work: `verifyForStatus at ${ENTRIES.toLocaleString('en')} entries (${ms(times.verifyAfter)})`,
     baseline: `verifyStoredLedger (${ms(times.verifyBefore)})`,
     ratios: throughputRatios(times.verifyAfter, times.verifyBefore),
+    goal: { atLeast: 100 },
+  });
+  report({
+    name: 'findings after one append',
+    work: `judgeNow at ${ENTRIES.toLocaleString('en')} entries given a verdict, folding the entries appended since the last judgement (${ms(times.findingsAfter)})`,
+    baseline: `the same judgement folding the whole ledger, as every status did before app/findings/folded-ledger (${ms(times.findingsBefore)})`,
+    ratios: throughputRatios(times.findingsAfter, times.findingsBefore),
     goal: { atLeast: 100 },
   });
   db.close();
