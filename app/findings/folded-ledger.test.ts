@@ -8,6 +8,7 @@ import { OPERATOR, openTestSession } from '../../test/support/session';
 import { tamper } from '../../test/support/tamper';
 import { recordOrganisationFacts } from '../guidance/posture';
 import { addPlace } from '../inventory/inventory';
+import { WHOLE_VERIFICATION_EVERY_MS } from '../ledger/verified-head';
 import { enrolKey } from '../presence/enrolment';
 import { drillKeySource } from '../presence/key-sources';
 import { judgeNow, type Judgement } from './findings';
@@ -15,16 +16,18 @@ import { forgetFoldedLedger } from './folded-ledger';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-12-01T09:00:00.000Z');
-/** One instant for every judgement: the ledger's fold is what differs between them, never the clock. */
+/** The instant of the judgements: the ledger's fold is what differs between the kept one and the one from scratch, never the clock. */
 const NOW = new Date('2028-01-01T12:00:00.000Z');
 
 describe('findings judged from the entries appended since the last judgement', () => {
   let s: ReturnType<typeof openTestSession>;
   let judging: { db: KeywardDatabase; clock: { now: () => Date; utcOffsetMinutes: () => number } };
+  let now = NOW;
   let day = 0;
   beforeEach(() => {
     s = openTestSession();
-    judging = { db: s.db, clock: { now: () => NOW, utcOffsetMinutes: () => 60 } };
+    now = NOW;
+    judging = { db: s.db, clock: { now: () => now, utcOffsetMinutes: () => 60 } };
     day = 0;
   });
   afterEach(() => s.close());
@@ -154,6 +157,18 @@ describe('findings judged from the entries appended since the last judgement', (
       expect(j.folded.mode).toBe('whole');
       expect(j.findings).toEqual(judgeNow(judging, broken, { fromScratch: true }).findings);
     }
+  });
+
+  it('folds the whole ledger again once the last whole fold is ten minutes old, as the status verifies the whole database again', () => {
+    check(1, 'anomaly');
+    judged();
+    now = new Date(NOW.getTime() + WHOLE_VERIFICATION_EVERY_MS - 1000);
+    check(1, 'ok');
+    expect(judged().folded.mode).toBe('after-head');
+    now = new Date(NOW.getTime() + WHOLE_VERIFICATION_EVERY_MS);
+    expect(judged().folded.mode).toBe('whole');
+    check(1, 'ok');
+    expect(judged().folded.mode).toBe('after-head');
   });
 
   it('forgets its fold when told, and keeps none for a judgement from scratch', () => {

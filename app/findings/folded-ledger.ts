@@ -18,8 +18,6 @@ export interface FoldedLedger {
 export interface FoldOptions {
   /** Fold the whole ledger and leave what is remembered as it was: the judgement a remembered fold must always agree with. */
   readonly fromScratch?: boolean;
-  /** How long a fold from the first entry stands before it is done again (WHOLE_VERIFICATION_EVERY_MS by default). */
-  readonly wholeEveryMs?: number;
 }
 
 interface Remembered {
@@ -52,7 +50,7 @@ function foldEntries(db: KeywardDatabase, fold: FindingsFold, range: { after?: n
  * - the data_version moved (another connection or process committed to the file: anything may have been edited);
  * - the settings the entries were read under changed (the check interval, an item expected or no longer, the ledger's start);
  * - the head is not the folded one or after it, or the folded head's entry is no longer the one folded (a transaction rolled back and another took its place);
- * - the last whole fold is older than `wholeEveryMs`.
+ * - the last whole fold is older than WHOLE_VERIFICATION_EVERY_MS, as the verification's is.
  * Otherwise only the entries after the folded head are taken, in order, by the fold that took the ones before.
  */
 export function foldLedger(db: KeywardDatabase, settings: FoldSettings, now: Date, verification: LedgerVerification, options: FoldOptions = {}): FoldedLedger {
@@ -69,7 +67,7 @@ export function foldLedger(db: KeywardDatabase, settings: FoldSettings, now: Dat
   };
   const last = remembered.get(db);
   if (options.fromScratch || !verification.ok || !last || last.dataVersion !== dataVersion || !last.fold.foldsLike(settings)) return whole();
-  if (!(at - last.wholeAt < (options.wholeEveryMs ?? WHOLE_VERIFICATION_EVERY_MS))) return whole();
+  if (!(at - last.wholeAt < WHOLE_VERIFICATION_EVERY_MS)) return whole();
   if (head.seq === last.head.seq && head.hash === last.head.hash) return { fold: last.fold, mode: 'remembered', entriesFolded: 0 };
   if (head.seq <= last.head.seq || (last.head.seq > 0 && findEntry(db, last.head.seq)?.hash !== last.head.hash)) return whole();
   // The fold is taken further in place: forgotten until it reaches the head, so that a failed read never leaves half a fold remembered.
