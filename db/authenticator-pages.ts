@@ -1,5 +1,5 @@
 import type { AuthenticatorKind, AuthenticatorState } from '../core/inventory/inventory';
-import type { AuthenticatorPage, AuthenticatorPageRequest, AuthenticatorQuery, AuthenticatorSort } from '../core/inventory/authenticator-query';
+import type { AuthenticatorPage, AuthenticatorPageRequest, AuthenticatorQuery, AuthenticatorSort, ItemChoice } from '../core/inventory/authenticator-query';
 import { SELECT, toAuthenticator, type Row } from './authenticators';
 import type { KeywardDatabase } from './connection';
 
@@ -56,4 +56,15 @@ export function countAuthenticators(db: KeywardDatabase): { total: number; bySta
     byKind[kind] = (byKind[kind] ?? 0) + n;
   }
   return { total: rows.reduce((sum, r) => sum + r.n, 0), byState, byKind };
+}
+
+/** Every item by label, as the lists to choose an item from show it: a few columns, not the whole row. */
+export function listItemChoices(db: KeywardDatabase): ItemChoice[] {
+  const rows = db
+    .prepare(
+      `SELECT a.id, a.label, a.kind, a.state, a.simulated, (f.credential_id IS NOT NULL OR s.guid IS NOT NULL) AS enrolled, a.seal_serial AS sealSerial
+       FROM authenticators a LEFT JOIN fido_credentials f ON f.authenticator_id = a.id LEFT JOIN smartcards s ON s.authenticator_id = a.id ORDER BY a.label, a.id`,
+    )
+    .all() as (Omit<ItemChoice, 'simulated' | 'enrolled'> & { simulated: number; enrolled: number })[];
+  return rows.map((r) => ({ ...r, simulated: r.simulated === 1, enrolled: r.enrolled === 1 }));
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../core/errors';
 import { readHead } from '../../db/ledger';
 import { openTestSession } from '../../test/support/session';
-import { authenticatorPage, inventoryOverview } from './authenticator-page';
+import { authenticatorPage, inventoryOverview, itemChoices } from './authenticator-page';
 import { addAuthenticator, addPlace, listInventory } from './inventory';
 
 type TestSession = ReturnType<typeof openTestSession>;
@@ -77,6 +77,13 @@ describe('the authenticators a page at a time', () => {
     expect(overview.authenticators).toEqual({ total: 120, byState: { in_safe: 119, retired: 1 }, byKind: { fido2: 96, smartcard: 24 } });
     expect(overview.places.map((p) => p.name)).toEqual(['Safe 1', 'Safe 2', 'Safe 3']);
     expect(overview).not.toHaveProperty('authenticators.0');
+  });
+
+  it('lists every item to choose from with a few fields, the same items as the inventory', () => {
+    s.db.prepare("UPDATE authenticators SET seal_serial = 'S-7' WHERE label = 'YK-0002'").run();
+    const choices = itemChoices(s);
+    expect(choices.map((c) => c.label)).toEqual(listInventory(s).authenticators.map((a) => a.label));
+    expect(choices[1]).toEqual({ id: expect.any(Number), label: 'YK-0002', kind: 'fido2', state: 'in_safe', simulated: false, enrolled: false, sealSerial: 'S-7' });
   });
 
   describe('refuses a bad request with its field named, and changes nothing', () => {

@@ -1,6 +1,6 @@
-import { parseAuthenticatorPageRequest, type AuthenticatorPage, type AuthenticatorPageInput, type InventoryOverview } from '../../core/inventory/authenticator-query';
+import { parseAuthenticatorPageRequest, type AuthenticatorPage, type AuthenticatorPageInput, type InventoryOverview, type ItemChoice } from '../../core/inventory/authenticator-query';
 import { listAccounts } from '../../db/accounts';
-import { countAuthenticators, pageAuthenticators } from '../../db/authenticator-pages';
+import { countAuthenticators, listItemChoices, pageAuthenticators } from '../../db/authenticator-pages';
 import { listCustodians } from '../../db/custodians';
 import { listPlaces } from '../../db/places';
 import { listSeals } from '../../db/seals';
@@ -30,3 +30,6 @@ export function inventoryOverview(session: Pick<Session, 'db'>): InventoryOvervi
   const { db } = session;
   return { accounts: listAccounts(db), custodians: listCustodians(db), places: listPlaces(db), seals: listSeals(db), authenticators: countAuthenticators(db) };
 }
+
+/** Every item with what a list to choose one from needs (label, kind, state, drill, enrolled, seal), for the screens that pick an item. */
+export const itemChoices = (session: Pick<Session, 'db'>): ItemChoice[] => listItemChoices(session.db);

@@ -40,6 +40,18 @@ export interface InventoryOverview {
   readonly authenticators: { readonly total: number; readonly byState: Partial<Record<AuthenticatorState, number>>; readonly byKind: Partial<Record<AuthenticatorKind, number>> };
 }
 
+/** An item as a list to choose from shows it: enough to name it and to tell whether it may be chosen. */
+export interface ItemChoice {
+  readonly id: number;
+  readonly label: string;
+  readonly kind: AuthenticatorKind;
+  readonly state: AuthenticatorState;
+  readonly simulated: boolean;
+  readonly enrolled: boolean;
+  /** The seal it is stored under in the safe, when one is recorded. */
+  readonly sealSerial: string | null;
+}
+
 /** Input as it arrives from IPC or the CLI: unvalidated. */
 export interface AuthenticatorPageInput {
   readonly text?: unknown;

@@ -9,6 +9,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'inventory:list',
   'inventory:authenticators',
   'inventory:overview',
+  'inventory:items',
   'account:add',
   'place:add',
   'authenticator:add',

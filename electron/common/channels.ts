@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Authenticator, Custodian, EmergencyAccount, Inventory, Seal, StoragePlace } from '../../core/inventory/inventory';
-import type { AuthenticatorPage, InventoryOverview } from '../../core/inventory/authenticator-query';
+import type { AuthenticatorPage, InventoryOverview, ItemChoice } from '../../core/inventory/authenticator-query';
 import type { LedgerEntry } from '../../core/ledger/ledger';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import type { Checkpoint } from '../../core/ledger/checkpoint';
@@ -40,6 +40,7 @@ export const CHANNELS = {
     .object({ text: optionalText(200), state: optionalText(20), kind: optionalText(20), sort: optionalText(20), offset: z.number().int().optional(), limit: z.number().int().optional() })
     .strict(),
   'inventory:overview': z.object({}).strict(),
+  'inventory:items': z.object({}).strict(),
   'account:add': z.object({ upn: text(200), objectId: text(100), label: optionalText(200) }).strict(),
   'place:add': z.object({ name: text(200), site: optionalText(200), safe: optionalText(200), slot: optionalText(200) }).strict(),
   'authenticator:add': z
@@ -158,6 +159,8 @@ export interface ChannelResults {
   'inventory:authenticators': AuthenticatorPage;
   /** The accounts, custodians, places and seals, and the authenticators' counts by state and kind. */
   'inventory:overview': InventoryOverview;
+  /** Every item as the lists to choose one from show it: a few fields each, not the inventory's rows. */
+  'inventory:items': readonly ItemChoice[];
   'account:add': EmergencyAccount;
   'place:add': StoragePlace;
   'authenticator:add': Authenticator;

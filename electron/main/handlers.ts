@@ -1,6 +1,6 @@
 import { enrolKey } from '../../app/presence/enrolment';
 import { addAccount, addAuthenticator, addCustodian, addPlace, listInventory, registerSeal } from '../../app/inventory/inventory';
-import { authenticatorPage, inventoryOverview } from '../../app/inventory/authenticator-page';
+import { authenticatorPage, inventoryOverview, itemChoices } from '../../app/inventory/authenticator-page';
 import type { KeySource } from '../../app/presence/key-sources';
 import type { CardSource } from '../../app/cards/card-sources';
 import { recentEntries } from '../../app/ledger/ledger';
@@ -83,6 +83,7 @@ export const HANDLERS: Handlers = {
   'inventory:list': ({ session }) => listInventory(session),
   'inventory:authenticators': ({ session }, args) => authenticatorPage(session, args),
   'inventory:overview': ({ session }) => inventoryOverview(session),
+  'inventory:items': ({ session }) => itemChoices(session),
   'account:add': ({ session }, args) => addAccount(session, args),
   'place:add': ({ session }, args) => addPlace(session, args),
   'authenticator:add': ({ session }, args) => addAuthenticator(session, args),

@@ -28,6 +28,9 @@ describe('the inventory over IPC, a page at a time', () => {
     const page = (reply.value as { authenticators: { label: string }[] }).authenticators;
     expect(page.map((a) => a.label)).toEqual(['YK-041', 'YK-043', 'YK-045', 'YK-047', 'YK-049', 'YK-051', 'YK-053', 'YK-055', 'YK-057', 'YK-059']);
     expect(await router.handle('inventory:overview', {}, APP)).toMatchObject({ ok: true, value: { authenticators: { total: 60, byKind: { fido2: 45, smartcard: 15 } }, places: [{ name: 'Safe 1' }] } });
+    const items = await router.handle('inventory:items', {}, APP);
+    expect(items).toMatchObject({ ok: true, value: expect.arrayContaining([{ id: expect.any(Number), label: 'YK-004', kind: 'smartcard', state: 'in_safe', simulated: false, enrolled: false, sealSerial: null }]) });
+    expect(items.ok && (items.value as unknown[]).length).toBe(60);
     expect(appended).toEqual([]);
   });
 
@@ -47,9 +50,10 @@ describe('the inventory over IPC, a page at a time', () => {
       ['an over-long search', { text: 'Y'.repeat(201) }, 'text', /text: /],
       ['arguments that are not an object', 'page 2', undefined, /expected object/],
       ['arguments to the overview', { all: true }, 'all', /unexpected field\(s\) all for inventory:overview/],
+      ['arguments to the item choices', { drill: true }, 'drill', /unexpected field\(s\) drill for inventory:items/],
     ])('%s', async (_name, args, field, message) => {
       const head = readHead(s.db);
-      const channel = field === 'all' ? 'inventory:overview' : 'inventory:authenticators';
+      const channel = field === 'all' ? 'inventory:overview' : field === 'drill' ? 'inventory:items' : 'inventory:authenticators';
       const reply = await router.handle(channel, args, APP);
       expect(reply.ok).toBe(false);
       if (reply.ok) return;

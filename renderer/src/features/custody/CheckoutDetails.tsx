@@ -1,7 +1,7 @@
 import type { FormEvent, ReactNode } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 
-type Item = ChannelResults['inventory:list']['authenticators'][number];
+type Item = ChannelResults['inventory:items'][number];
 
 export interface CheckoutValues {
   readonly custodian: string;

@@ -6,7 +6,8 @@ import { formatLocalTime, shortHash } from '../../lib/format';
 import { ApprovalSteps, useApprovals } from './useApprovals';
 import { CheckoutDetails, CHECKOUT_FIELD_LABELS, EMPTY_CHECKOUT, missingCheckoutField, type CheckoutValues } from './CheckoutDetails';
 
-type Inventory = ChannelResults['inventory:list'];
+type Items = ChannelResults['inventory:items'];
+type Custodians = ChannelResults['inventory:overview']['custodians'];
 type Step = 'choose' | 'details' | 'approving' | 'done';
 
 interface Done {
@@ -22,7 +23,7 @@ interface Done {
  * Checkout as a guided sequence: choose the item, fill in the details, each custodian touches
  * their own key after reading what they sign, done. What was typed stays through errors and Back.
  */
-export function CheckoutWizard({ drill, inventory }: { readonly drill: boolean; readonly inventory: Inventory | undefined }) {
+export function CheckoutWizard({ drill, items, custodians: circle }: { readonly drill: boolean; readonly items: Items | undefined; readonly custodians: Custodians | undefined }) {
   const [step, setStep] = useState<Step>('choose');
   const [item, setItem] = useState('');
   const [values, setValues] = useState<CheckoutValues>(EMPTY_CHECKOUT);
@@ -30,9 +31,9 @@ export function CheckoutWizard({ drill, inventory }: { readonly drill: boolean; 
   const [done, setDone] = useState<Done | undefined>(undefined);
   const [events, clearEvents] = useApprovals();
   const heading = useRef<HTMLHeadingElement>(null);
-  const inSafe = (inventory?.authenticators ?? []).filter((a) => a.state === 'in_safe' && a.simulated === drill);
+  const inSafe = (items ?? []).filter((a) => a.state === 'in_safe' && a.simulated === drill);
   const chosen = inSafe.find((a) => String(a.id) === item);
-  const custodians = (inventory?.custodians ?? []).filter((c) => c.active).map((c) => c.name);
+  const custodians = (circle ?? []).filter((c) => c.active).map((c) => c.name);
   const itemLabel = chosen?.label ?? done?.item ?? '';
 
   // Each step announces itself by moving focus to its heading, so a keyboard user starts at the top of it.

@@ -19,7 +19,8 @@ const when = (iso: string) => formatLocalTime(iso);
 export function CustodyScreen() {
   const [drill, setDrill] = useState(false);
   const { value: custody } = useChannel('custody:list', {});
-  const { value: inventory } = useChannel('inventory:list', {});
+  const { value: inventory } = useChannel('inventory:overview', {});
+  const { value: items } = useChannel('inventory:items', {});
   const open = (custody ?? []).filter((c) => c.returnedAt === null);
   const [countersignError, setCountersignError] = useState<ReplyError | undefined>(undefined);
   const activeNames = inventory?.custodians.filter((c) => c.active).map((c) => c.name) ?? [];
@@ -51,7 +52,7 @@ export function CustodyScreen() {
         actions={
           <>
             <TaskDialog opener="History of an item…" title="History of an item">
-              {() => <ItemHistory custody={custody} authenticators={inventory?.authenticators ?? []} />}
+              {() => <ItemHistory custody={custody} authenticators={items ?? []} />}
             </TaskDialog>
             <TaskDialog opener={`${enrolTitle}…`} title={drill ? `${enrolTitle} (drill)` : enrolTitle}>
               {() => <EnrolCustodian drill={drill} custodians={circle} />}
@@ -107,7 +108,7 @@ export function CustodyScreen() {
       </Panel>
 
       <Columns>
-        <CheckoutWizard drill={drill} inventory={inventory} />
+        <CheckoutWizard drill={drill} items={items} custodians={inventory?.custodians} />
         <ReturnFlow drill={drill} open={open} custodians={activeNames} />
       </Columns>
     </Screen>

@@ -4,7 +4,7 @@ import { DataTable } from '../../components/DataTable';
 import { formatLocalTime } from '../../lib/format';
 
 type Item = ChannelResults['custody:list'][number];
-type Authenticator = ChannelResults['inventory:list']['authenticators'][number];
+type Authenticator = ChannelResults['inventory:items'][number];
 
 /** Every checkout and return of one item, newest last, with who took it, the seals and when it came back. */
 export function ItemHistory({ custody, authenticators }: { readonly custody: readonly Item[] | undefined; readonly authenticators: readonly Authenticator[] }) {

@@ -15,7 +15,7 @@ const TONE: Record<string, Tone> = { pass: 'ok', warn: 'warning', stale: 'warnin
 /** The guidance's checklist: each step attested, or waived with a reason, by a custodian's key touch. */
 export function ValidationScreen() {
   const { value: loaded } = useChannel('validation:get', {});
-  const { value: inventory } = useChannel('inventory:list', {});
+  const { value: inventory } = useChannel('inventory:overview', {});
   const { value: places } = useChannel('place:access-lists', {});
   const { value: rules } = useChannel('posture:get', {});
   const [state, setState] = useState<State | undefined>(undefined);

@@ -18,8 +18,9 @@ const SEVERITY_WORD = { critical: 'CRITICAL', warning: 'Warning', notice: 'Notic
 
 export function PresenceScreen() {
   const [drill, setDrill] = useState(false);
-  const { value: inventory } = useChannel('inventory:list', {});
-  const keys = (inventory?.authenticators ?? []).filter((a) => a.enrolled && a.simulated === drill && a.state !== 'retired' && a.state !== 'lost');
+  const { value: inventory } = useChannel('inventory:overview', {});
+  const { value: items } = useChannel('inventory:items', {});
+  const keys = (items ?? []).filter((a) => a.enrolled && a.simulated === drill && a.state !== 'retired' && a.state !== 'lost');
   const [checking, setChecking] = useState(false);
   const [report, setReport] = useState<Report | undefined>(undefined);
   const [checkError, setCheckError] = useState<ReplyError | undefined>(undefined);
