@@ -5,8 +5,8 @@
 // from a freshly loaded page; repetitions alternate the full and the empty database.
 // Main's replies reach the page as JSON text, as cheap to pass as Electron's structured clone:
 // the test harness's preload stand-in hands them over as objects through Playwright's binding,
-// which costs from half a second to a second and a half for the 300 KB of a 1,000-key inventory
-// (it is measured too, and printed beside).
+// which cost from half a second to a second and a half when the Inventory received the 300 KB of a
+// 1,000-key inventory; it asks for a page of fifty now (it is measured too, and printed beside).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
