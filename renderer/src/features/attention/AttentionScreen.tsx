@@ -16,7 +16,7 @@ interface Props {
 
 /** Everything that needs attention, most severe first; the first screen Keyward shows. */
 export function AttentionScreen({ summary, judgedAt, error }: Props) {
-  const { value: inventory } = useChannel('inventory:list', {});
+  const { value: inventory } = useChannel('inventory:overview', {});
   const [resolving, setResolving] = useState<string | undefined>(undefined);
   const [showResolved, setShowResolved] = useState(false);
   const [message, setMessage] = useState('');

@@ -6,7 +6,7 @@ import { PeopleSelect } from '../custody/PeopleSelect';
 import { ApprovalSteps, useApprovals } from '../custody/useApprovals';
 
 type Checkpoints = ChannelResults['ledger:checkpoints'];
-type Custodian = ChannelResults['inventory:list']['custodians'][number];
+type Custodian = ChannelResults['inventory:overview']['custodians'][number];
 
 /**
  * Signed checkpoints on the ledger screen: the prompt after a custody transaction, a presence
@@ -22,7 +22,7 @@ export function CheckpointPanel({ ready = true }: { readonly ready?: boolean }) 
   const [events, clearEvents] = useApprovals();
 
   async function load() {
-    const [checkpoints, inventory] = await Promise.all([invoke('ledger:checkpoints', {}), invoke('inventory:list', {})]);
+    const [checkpoints, inventory] = await Promise.all([invoke('ledger:checkpoints', {}), invoke('inventory:overview', {})]);
     if (checkpoints.ok) setState(checkpoints.value);
     if (inventory.ok) setCustodians(inventory.value.custodians.filter((c) => c.active && c.key !== null));
   }

@@ -7,7 +7,7 @@ import { CheckpointPanel } from './CheckpointPanel';
 import { LedgerList } from './LedgerList';
 
 type Verification = ChannelResults['ledger:verify'];
-type Item = ChannelResults['inventory:list']['authenticators'][number];
+type Item = ChannelResults['inventory:items'][number];
 
 export function LedgerScreen() {
   const [verification, setVerification] = useState<Verification | undefined>(undefined);
@@ -38,8 +38,8 @@ export function LedgerScreen() {
   useEffect(() => {
     if (!listLoaded) return;
     const loadItems = async () => {
-      const reply = await invoke('inventory:list', {});
-      if (reply.ok) setItems(reply.value.authenticators);
+      const reply = await invoke('inventory:items', {});
+      if (reply.ok) setItems(reply.value);
     };
     void loadItems();
     void verify();
