@@ -1,19 +1,7 @@
-import type { Finding, FindingKind, FindingSeverity, FindingSubject } from './finding';
+import type { Finding, FindingSubject } from './finding';
 
 /** A finding while the ledger is folded: its detail and evidence grow as later entries add to it. */
-export interface Draft {
-  readonly id: string;
-  readonly kind: FindingKind;
-  readonly severity: FindingSeverity;
-  readonly subject: FindingSubject;
-  readonly since: string;
-  readonly title: string;
-  detail: string;
-  readonly nextStep: string;
-  readonly evidence: number[];
-  readonly closure: Finding['closure'];
-  readonly drill: boolean;
-}
+export type Draft = Omit<Finding, 'detail' | 'evidence' | 'resolution'> & { detail: string; readonly evidence: number[] };
 
 export function overdueCheck(subject: FindingSubject, since: string, evidence: number[], open: boolean, detail: string): Draft {
   return {
