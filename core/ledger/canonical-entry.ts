@@ -245,31 +245,24 @@ export interface ChainTail {
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
-/** Whether `body` holds a timestamp like 2026-11-25T09:00:00.000Z at `at` (as RECORDED_AT says, without a slice). */
-function recordedAtAt(body: string, at: number): boolean {
-  for (let i = 0; i < 24; i += 1) {
-    const code = body.charCodeAt(at + i);
-    const fixed = RECORDED_AT_FORM.charCodeAt(i);
-    if (fixed === 100 ? !isDigit(code) : code !== fixed) return false;
-  }
-  return true;
-}
-/** The form of a ledger timestamp: `d` for a digit, anything else as it is. */
-const RECORDED_AT_FORM = 'dddd-dd-ddTdd:dd:dd.dddZ';
+/**
+ * The tail from its `,"prevHash":` to the end, as Keyward writes it; sticky, so that it is matched
+ * from where the seq's digits put its start. The 64 characters of the previous hash may be any:
+ * the walk compares them with the hash of the entry before.
+ */
+const CHAIN_TAIL = /,"prevHash":"[\s\S]{64}","recordedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","seq":(?:0|[1-9]\d{0,15}),"utcOffset":"[+-]\d\d:\d\d"\}$/y;
 
 /**
  * Reads an entry's tail at fixed offsets from its end, the way Keyward writes it:
  * `,"prevHash":"<64>","recordedAt":"<timestamp>","seq":<digits>,"utcOffset":"<±HH:MM>"}`.
  * Every character of it is checked here except the 64 of the previous hash, which the chain walk
  * compares with the hash of the entry before (64 lower-case hex digits, so canonical as they are).
- * Undefined when the body does not end that way. With `start`, the body is the text from there on. Verification reads every entry's tail, so it
- * reads characters in place, never a slice.
+ * Undefined when the body does not end that way. With `start`, the body is the text from there on.
+ * Verification reads every entry's tail: the seq is read from the end in place, and the rest is
+ * one compiled pattern matched where the seq puts it, never a slice.
  */
 export function chainTailOf(body: string, start = 0): ChainTail | undefined {
   const end = body.length;
-  if (body.charCodeAt(end - 1) !== 125 || body.charCodeAt(end - 2) !== 34 || !body.startsWith(',"utcOffset":"', end - 22)) return undefined;
-  const sign = body.charCodeAt(end - 8);
-  if ((sign !== 43 && sign !== 45) || !isDigit(body.charCodeAt(end - 7)) || !isDigit(body.charCodeAt(end - 6)) || body.charCodeAt(end - 5) !== 58 || !isDigit(body.charCodeAt(end - 4)) || !isDigit(body.charCodeAt(end - 3))) return undefined;
   let digits = end - 22;
   let seq = 0;
   let scale = 1;
@@ -278,8 +271,8 @@ export function chainTailOf(body: string, start = 0): ChainTail | undefined {
     seq += (body.charCodeAt(digits) - 48) * scale;
     scale *= 10;
   }
-  if (digits === end - 22 || (digits < end - 23 && body.charCodeAt(digits) === 48) || digits < start + 126) return undefined;
-  if (!body.startsWith('","seq":', digits - 8) || !recordedAtAt(body, digits - 32)) return undefined;
-  if (!body.startsWith('","recordedAt":"', digits - 48) || !body.startsWith(',"prevHash":"', digits - 125)) return undefined;
+  if (digits < start + 126) return undefined;
+  CHAIN_TAIL.lastIndex = digits - 125;
+  if (!CHAIN_TAIL.test(body)) return undefined;
   return { seq, tailAt: digits - 125, prevHashAt: digits - 112 };
 }

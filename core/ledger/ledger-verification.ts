@@ -226,12 +226,14 @@ export class ChainWalk {
     }
     const body = start === 0 ? text : text.slice(start);
     const computed = this.options.sha256Hex(body);
-    if (hash === undefined ? !text.startsWith(computed) : computed !== hash) {
+    // 64 characters compared as strings: startsWith walks them one by one, several times slower when they match.
+    if (hash === undefined ? text.substring(0, 64) !== computed : computed !== hash) {
       return this.fail(expected, 'content_changed', `entry ${expected} was changed after it was written: its content no longer matches its hash`);
     }
-    // The previous hash is compared in place: equal to a hash, its 64 characters are canonical too.
-    if (this.prevHash === undefined) this.firstPrevHash = text.slice(chain.prevHashAt, chain.prevHashAt + 64);
-    else if (!text.startsWith(this.prevHash, chain.prevHashAt)) {
+    // The previous hash is compared with the hash before it: equal to a hash, its 64 characters are canonical too.
+    const prevHash = text.substring(chain.prevHashAt, chain.prevHashAt + 64);
+    if (this.prevHash === undefined) this.firstPrevHash = prevHash;
+    else if (prevHash !== this.prevHash) {
       return this.fail(expected, 'link_broken', `entry ${expected} does not link to entry ${expected - 1}: its previous hash differs from the hash of entry ${expected - 1}`);
     }
     const kind = this.scan.kind;
