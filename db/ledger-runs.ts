@@ -2,16 +2,10 @@ import type { Statement } from 'better-sqlite3';
 import { LEDGER_ENTRY_KINDS } from '../core/ledger/ledger';
 import { ChainWalk, type VerifiedRun } from '../core/ledger/ledger-verification';
 import type { KeywardDatabase } from './connection';
-import { sha256Hex } from './ledger';
+import { FULL_RUN_SQL, sha256Hex } from './ledger';
 
 /** Rows per read: large enough that SQLite is called rarely, small enough that memory stays flat. */
 const BATCH = 2048;
-/**
- * Each row as its hash then its body, as db/ledger.ts reads a full run, without the check that the
- * stored hash is 32 bytes: one that is not shifts the body, so that the row does not pass here and
- * the main walk reads it itself.
- */
-const RUN_SQL = 'SELECT lower(hex(digest)) || body FROM ledger_entries WHERE seq BETWEEN ? AND ? ORDER BY seq';
 const KNOWN_KINDS: ReadonlySet<string> = new Set(LEDGER_ENTRY_KINDS);
 const prepared = new WeakMap<KeywardDatabase, Statement<[number, number], string | null>>();
 
@@ -26,7 +20,7 @@ const prepared = new WeakMap<KeywardDatabase, Statement<[number, number], string
  */
 export function walkRun(db: KeywardDatabase, from: number, to: number, shownKinds: ReadonlySet<string>, expectHead?: string): VerifiedRun | string {
   let rows = prepared.get(db);
-  if (!rows) prepared.set(db, (rows = db.prepare<[number, number], string | null>(RUN_SQL).pluck()));
+  if (!rows) prepared.set(db, (rows = db.prepare<[number, number], string | null>(FULL_RUN_SQL).pluck()));
   const shown: [number, string, string][] = [];
   const walk = ChainWalk.startingAt(from, {
     sha256Hex,

@@ -27,7 +27,9 @@ export const sha256Hex = (text: string): string => oneShotHash('sha256', text, '
 
 /**
  * A run of consecutive seqs (from, to), each row as one string, its hash then its body: a third of
- * the cost of reading them as three values. A row whose stored hash is not 32 bytes reads as null.
+ * the cost of reading them as three values. A row whose stored hash is not 32 bytes reads as null:
+ * its hex would not be 64 characters, and the body read after them would start elsewhere than it
+ * does (a 31-byte hash and a body behind two hex characters would read as a sound row).
  */
 export const FULL_RUN_SQL = 'SELECT CASE WHEN length(digest) = 32 THEN hash || body END FROM ledger_entries WHERE seq BETWEEN ? AND ? ORDER BY seq';
 

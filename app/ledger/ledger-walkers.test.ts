@@ -118,6 +118,37 @@ describe('a verification split across walking threads', () => {
     }
   });
 
+  it('is the same verdict for a 31-byte hash whose missing characters were put before the body, which reads as a sound row when the hash is taken as 64 characters', () => {
+    const seq = 1_300;
+    const path = ledger();
+    // The index on kind reads the body as JSON: with the schema loosened for the edit and put back
+    // after it (what an attacker with the file can do), the index still lists the right kinds.
+    const schema = (from: string, to: string) => {
+      const db = new Database(path);
+      try {
+        db.unsafeMode(true);
+        db.pragma('writable_schema = ON');
+        const version = db.pragma('schema_version', { simple: true }) as number;
+        db.prepare("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE name = 'ledger_entries'").run(from, to);
+        db.pragma(`schema_version = ${version + 1}`);
+      } finally {
+        db.close();
+      }
+    };
+    const strict = "json_extract(body, '$.kind')";
+    const loose = "json_extract(ltrim(body, '0123456789abcdef'), '$.kind')";
+    schema(strict, loose);
+    tamper(path, (db) => {
+      const body = db.prepare('SELECT body FROM ledger_entries WHERE seq = ?').pluck().get(seq) as string;
+      const hash = sha256Hex(body);
+      db.prepare('UPDATE ledger_entries SET body = ?, digest = ? WHERE seq = ?').run(hash.slice(62) + body, Buffer.from(hash.slice(0, 62), 'hex'), seq);
+    });
+    schema(loose, strict);
+    const { alone, split } = bothWays(path);
+    expect(alone).toMatchObject({ ok: false, firstBadSeq: seq, reason: 'content_changed' });
+    expect(split).toEqual(alone);
+  });
+
   it('is the same verdict against a head printed earlier, found deep in a run or missing after a truncation', () => {
     const deep = openDatabase(pristine, { readonly: true });
     const printed = deep.prepare('SELECT hash FROM ledger_entries WHERE seq = 1234').pluck().get() as string;
