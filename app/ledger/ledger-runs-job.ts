@@ -15,8 +15,15 @@ export interface RunsJob {
   readonly runs: number;
   readonly shownKinds: readonly string[];
   readonly expectHead?: string;
+  /** How many runs past the last one joined a thread may take. */
+  readonly ahead: number;
   /** Int32 counters shared by the threads and this one, at RUN_COUNTERS. */
   readonly counters: SharedArrayBuffer;
 }
 
-export const RUN_COUNTERS = { NEXT: 0, DONE: 1, CANCELLED: 2 } as const;
+/**
+ * NEXT: the next run to take; DONE: runs posted; CANCELLED: the verification stopped waiting;
+ * JOINED: runs the verification has joined. A thread takes no run more than `ahead` past JOINED, so
+ * that runs posted early and waiting to be joined stay few, whatever the ledger's size.
+ */
+export const RUN_COUNTERS = { NEXT: 0, DONE: 1, CANCELLED: 2, JOINED: 3 } as const;

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { walkRun } from '../../db/ledger-runs';
 import { RUN_COUNTERS, type RunsJob, type RunOutcome } from './ledger-runs-job';
 
-const { NEXT, DONE, CANCELLED } = RUN_COUNTERS;
+const { NEXT, DONE, CANCELLED, JOINED } = RUN_COUNTERS;
 
 const { jobs, results, ready } = workerData as { jobs: MessagePort; results: MessagePort; ready: SharedArrayBuffer };
 // Loaded: the verification that started this thread may count on it.
@@ -29,6 +29,11 @@ jobs.on('message', (job: RunsJob) => {
     if (Atomics.load(counters, CANCELLED) !== 0) break;
     const index = Atomics.add(counters, NEXT, 1);
     if (index >= job.runs) break;
+    // Too far ahead of the runs joined: wait for the verification to catch up (or to stop waiting).
+    for (let joined = Atomics.load(counters, JOINED); index - joined > job.ahead && Atomics.load(counters, CANCELLED) === 0; joined = Atomics.load(counters, JOINED)) {
+      Atomics.wait(counters, JOINED, joined, 1_000);
+    }
+    if (Atomics.load(counters, CANCELLED) !== 0) break;
     const from = index * job.runLength + 1;
     const to = Math.min(job.headSeq, from + job.runLength - 1);
     let outcome: RunOutcome;

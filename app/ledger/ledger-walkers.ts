@@ -71,7 +71,10 @@ export function ledgerRunsOnWalkers(db: KeywardDatabase, options: { threads?: nu
   if (threads < 2 || db.memory || !db.name || !existsSync(db.name)) return undefined;
   return {
     from: options.from ?? PARALLEL_FROM,
-    threads,
+    // The threads running, once started (fewer than asked when some have ended).
+    get threads() {
+      return walkers ? walkers.length : threads;
+    },
     // Eight runs or more per thread, so that they finish close together.
     walk: (request) => walkRuns(db.name, threads, options.runLength ?? Math.max(1024, Math.min(RUN_LENGTH, Math.ceil(request.headSeq / (threads * 8)))), request),
   };
@@ -81,20 +84,23 @@ function* walkRuns(file: string, threads: number, runLength: number, request: Pa
   if (walkers === undefined) walkers = startWalkers(threads);
   if (!walkers) return yield undefined;
   const runs = Math.ceil(request.headSeq / runLength);
-  const counters = new Int32Array(new SharedArrayBuffer(12));
-  const job: RunsJob = { id: (jobs += 1), file, nativeBinding, headSeq: request.headSeq, runLength, runs, shownKinds: request.shownKinds, expectHead: request.expectHead, counters: counters.buffer as SharedArrayBuffer };
+  const counters = new Int32Array(new SharedArrayBuffer(16));
+  const job: RunsJob = { id: (jobs += 1), file, nativeBinding, headSeq: request.headSeq, runLength, runs, shownKinds: request.shownKinds, expectHead: request.expectHead, ahead: 4 * threads, counters: counters.buffer as SharedArrayBuffer };
   for (const walker of walkers) walker.jobs.postMessage(job);
   const arrived = new Map<number, RunOutcome>();
   try {
     for (let index = 0; index < runs; index += 1) {
       const outcome = awaitRun(index, job.id, counters, arrived);
       arrived.delete(index);
+      Atomics.store(counters, RUN_COUNTERS.JOINED, index + 1);
+      Atomics.notify(counters, RUN_COUNTERS.JOINED);
       if (outcome === undefined || typeof outcome === 'string') return yield undefined;
       yield outcome;
     }
   } finally {
     // Whatever is left untaken is not taken: the verification no longer waits for it.
     Atomics.store(counters, RUN_COUNTERS.CANCELLED, 1);
+    Atomics.notify(counters, RUN_COUNTERS.JOINED);
   }
 }
 

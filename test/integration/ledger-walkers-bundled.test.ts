@@ -75,8 +75,8 @@ async function walkWith(script: string, job: Pick<RunsJob, 'headSeq' | 'runLengt
   const failed = new Promise<never>((_, reject) => worker.once('error', reject));
   try {
     const runs = Math.ceil(job.headSeq / job.runLength);
-    const counters = new Int32Array(new SharedArrayBuffer(12));
-    jobs.port1.postMessage({ id: 1, file: ledger, shownKinds: [], runs, counters: counters.buffer, ...job } satisfies RunsJob);
+    const counters = new Int32Array(new SharedArrayBuffer(16));
+    jobs.port1.postMessage({ id: 1, file: ledger, shownKinds: [], runs, ahead: runs, counters: counters.buffer, ...job } satisfies RunsJob);
     const outcomes: RunOutcome[] = [];
     while (outcomes.length < runs) {
       await Promise.race([failed, new Promise((resolve) => setTimeout(resolve, 20))]);
