@@ -1,15 +1,17 @@
 /** What kind of failure a use case reports; the CLI and IPC map these to exit codes and replies. */
-export type KeywardErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'conflict'
-  | 'database_too_new'
-  | 'not_a_keyward_database'
+export const KEYWARD_ERROR_CODES = [
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'database_too_new',
+  'not_a_keyward_database',
   /** Keyward's own file, but SQLite finds it damaged (truncated, overwritten pages): a finding, not bad input. */
-  | 'database_damaged'
-  | 'verification_failed'
+  'database_damaged',
+  'verification_failed',
   /** A key, card or reader could not be used: not there, removed, or answering nonsense. */
-  | 'device';
+  'device',
+] as const;
+export type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
 
 /** One error type for the domain: a code, a human message, and the field at fault when there is one. */
 export class KeywardError extends Error {

@@ -1,5 +1,5 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { KeywardError, type KeywardErrorCode } from '../../core/errors';
+import { KEYWARD_ERROR_CODES, KeywardError, type KeywardErrorCode } from '../../core/errors';
 import type { LedgerVerification } from '../../core/ledger/ledger-verification';
 import type { KeywardDatabase } from '../../db/connection';
 import type { ProgressReport } from '../ports';
@@ -52,8 +52,6 @@ export async function verifyStoredLedgerOnThread(db: KeywardDatabase, input: { e
   });
 }
 
-const ERROR_CODES: readonly string[] = ['invalid_input', 'not_found', 'conflict', 'database_too_new', 'not_a_keyward_database', 'database_damaged', 'verification_failed', 'device'] satisfies KeywardErrorCode[];
-
 /** The error the thread met, as it would have been thrown here: a KeywardError keeps its code. */
 const threadError = ({ code, message }: { code?: string; message: string }): Error =>
-  code !== undefined && ERROR_CODES.includes(code) ? new KeywardError(code as KeywardErrorCode, message) : new Error(message);
+  code !== undefined && (KEYWARD_ERROR_CODES as readonly string[]).includes(code) ? new KeywardError(code as KeywardErrorCode, message) : new Error(message);
