@@ -17,6 +17,8 @@ export const RENDERER_ROOT = fileURLToPath(new URL('../../dist/renderer', import
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The page is served from this origin; the router trusts only it, as main trusts app://keyward. */
 export const TEST_ORIGIN = 'http://keyward.test';
+/** How long one Playwright step waits by default: less than a test.s timeout (30 s), so a stall names its step. */
+export const STEP_TIMEOUT_MS = 20_000;
 
 export async function ensureRendererBuilt(): Promise<void> {
   if (existsSync(`${RENDERER_ROOT}/index.html`)) return;
@@ -125,6 +127,8 @@ export async function openRenderer(browser: Browser, session: Session, options: 
   });
 
   const page = await context.newPage();
+  // A step that stalls fails on its own, naming the locator it waited for, well before the test's timeout.
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
   opened.page = page;
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
