@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { VerifiedRun } from '../../core/ledger/ledger-verification';
 import type { KeywardDatabase } from '../../db/connection';
 import type { LedgerRuns } from '../../db/ledger';
+import { drainResults, endThreads, startKeptThreads, type KeptThread } from './kept-threads';
 import { RUN_COUNTERS, type RunOutcome, type RunsJob } from './ledger-runs-job';
 import { threadScript } from './thread-script';
 
@@ -21,40 +21,26 @@ let nativeBinding: string | undefined;
 export const useNativeBindingForWalkers = (path: string | undefined): void => void (nativeBinding = path);
 export const walkersNativeBinding = (): string | undefined => nativeBinding;
 
-interface Walker {
-  readonly worker: Worker;
-  readonly jobs: MessagePort;
-  readonly results: MessagePort;
-}
 /** The walking threads once started; null once they could not start (the walk then stays on one thread). */
-let walkers: Walker[] | null | undefined;
+let walkers: KeptThread[] | null | undefined;
 let jobs = 0;
 
 /** Starts the threads and waits until one has loaded its code: null when none could. */
-function startWalkers(threads: number): Walker[] | null {
+function startWalkers(threads: number): KeptThread[] | null {
   const script = threadScript('ledger-walk-worker');
   if (!script) return null;
-  const started: Walker[] = [];
   const ready = new Int32Array(new SharedArrayBuffer(4));
-  for (let i = 0; i < threads; i += 1) {
-    const jobs = new MessageChannel();
-    const results = new MessageChannel();
-    // No loader flags of the parent's: the script brings what it needs.
-    const worker = new Worker(script.source, { eval: script.eval, execArgv: [], workerData: { jobs: jobs.port2, results: results.port2, ready: ready.buffer }, transferList: [jobs.port2, results.port2] });
-    // Idle threads never keep the process alive; one that fails leaves its runs to the others or to this thread.
-    worker.unref();
-    worker.on('error', () => undefined);
-    const walker = { worker, jobs: jobs.port1, results: results.port1 };
+  const started = startKeptThreads(script, threads, { ready: ready.buffer });
+  for (const walker of started) {
     // A thread that ended is left out of the next verification; once none is left, the next one starts them afresh.
-    worker.once('exit', () => {
+    walker.worker.once('exit', () => {
       if (!walkers) return;
       const left = walkers.filter((other) => other !== walker);
       walkers = left.length > 0 ? left : undefined;
     });
-    started.push(walker);
   }
   if (Atomics.wait(ready, 0, 0, LOAD_MS) === 'timed-out') {
-    for (const { worker } of started) void worker.terminate();
+    endThreads(started);
     return null;
   }
   return started;
@@ -108,12 +94,7 @@ function* walkRuns(file: string, threads: number, runLength: number, request: Pa
 function awaitRun(index: number, job: number, counters: Int32Array, arrived: Map<number, RunOutcome>): RunOutcome | undefined {
   for (;;) {
     const seen = Atomics.load(counters, RUN_COUNTERS.DONE);
-    for (const walker of walkers!) {
-      for (let message = receiveMessageOnPort(walker.results); message; message = receiveMessageOnPort(walker.results)) {
-        const posted = message.message as { job: number; index: number; outcome: RunOutcome };
-        if (posted.job === job) arrived.set(posted.index, posted.outcome);
-      }
-    }
+    drainResults<{ job: number; index: number; outcome: RunOutcome }>(walkers!, (posted) => posted.job === job, (posted) => arrived.set(posted.index, posted.outcome));
     if (arrived.has(index)) return arrived.get(index);
     if (Atomics.wait(counters, RUN_COUNTERS.DONE, seen, STALL_MS) === 'timed-out') return undefined;
   }

@@ -1,7 +1,8 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { LateFinding } from '../../core/ledger/ledger-verification';
+import { drainResults, endThreads, startKeptThreads, type KeptThread } from './kept-threads';
+import type { ThreadScript } from './thread-script';
 
 /** A custodian's P-256 public key: parsed once on this thread, sent once to each checking thread. */
 export interface SignatureKey {
@@ -87,6 +88,7 @@ jobs.on('message', (batch) => {
   Atomics.notify(counter, 0);
 });
 `;
+const CHECKING_THREAD: ThreadScript = { source: WORKER_SOURCE, eval: true };
 
 /**
  * Signatures per message to a checking thread, and how many batches may wait for each thread: few,
@@ -106,9 +108,7 @@ const STALL_MS = 30_000;
  * a new one comes, and verdicts of another session are not read as this one's.
  */
 interface CheckingThreads {
-  readonly workers: Worker[];
-  readonly jobs: MessagePort[];
-  readonly results: MessagePort[];
+  readonly threads: KeptThread[];
   /** Batches done, by every thread: what a verification waiting for its verdicts waits on. */
   readonly counter: Int32Array;
 }
@@ -117,26 +117,15 @@ let sessions = 0;
 
 /** The kept threads, `count` of them at least, started now where fewer are running. */
 function checkingThreads(count: number): CheckingThreads {
-  const kept = (threadsKept ??= { workers: [], jobs: [], results: [], counter: new Int32Array(new SharedArrayBuffer(4)) });
-  while (kept.workers.length < count) {
-    const jobs = new MessageChannel();
-    const results = new MessageChannel();
-    // No loader flags of the parent's (a TypeScript loader in development): the source needs none.
-    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { jobs: jobs.port2, results: results.port2, done: kept.counter.buffer }, transferList: [jobs.port2, results.port2] });
-    // Idle threads never keep the process alive; one that fails leaves its batches to the stall check.
-    worker.unref();
-    worker.on('error', () => undefined);
-    kept.workers.push(worker);
-    kept.jobs.push(jobs.port1);
-    kept.results.push(results.port1);
-  }
+  const kept = (threadsKept ??= { threads: [], counter: new Int32Array(new SharedArrayBuffer(4)) });
+  if (kept.threads.length < count) kept.threads.push(...startKeptThreads(CHECKING_THREAD, count - kept.threads.length, { done: kept.counter.buffer }));
   return kept;
 }
 
 /** Ends the kept threads: after a stall, so that the next verification starts fresh ones. */
 function endCheckingThreads(threads: CheckingThreads): void {
   if (threadsKept === threads) threadsKept = undefined;
-  for (const worker of threads.workers) void worker.terminate();
+  endThreads(threads.threads);
 }
 
 interface Batch {
@@ -168,19 +157,19 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
     if (!earliest || job.seq < earliest.seq) earliest = job;
   };
   const checkHere = (jobs: readonly SignatureJob[]): void => jobs.forEach((job) => verifies(job) || fail(job));
-  const collect = (): void => {
-    for (let thread = 0; thread < threads; thread += 1) {
-      const port = pool!.results[thread]!;
-      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
-        const verdict = message.message as { session: number; batch: number; failed?: number[]; error?: string };
-        const batch = verdict.session === session ? outstanding.get(verdict.batch) : undefined;
-        if (!batch) continue;
+  // Only the threads this verification sends to: the kept ones may be more, started by one that asked for more.
+  const collect = (): void =>
+    drainResults<{ session: number; batch: number; failed?: number[]; error?: string }>(
+      pool!.threads.slice(0, threads),
+      (verdict) => verdict.session === session,
+      (verdict) => {
+        const batch = outstanding.get(verdict.batch);
+        if (!batch) return;
         outstanding.delete(batch.number);
         if (verdict.error !== undefined) checkHere(batch.jobs);
         else for (const i of verdict.failed ?? []) fail(batch.jobs[i]!);
-      }
-    }
-  };
+      },
+    );
   /** Waits until every batch is back, checking here whatever stalled threads hold (and ending them). */
   const drain = (): void => {
     collect();
@@ -209,7 +198,7 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
       keys.push([key.id, key.x, key.y]);
     }
     outstanding.set(number, { number, jobs });
-    pool!.jobs[thread]!.postMessage({ session, number, keys, keyIds: jobs.map((job) => job.key.id), signed: jobs.map((job) => job.signed), signatures: jobs.map((job) => job.signature) });
+    pool!.threads[thread]!.jobs.postMessage({ session, number, keys, keyIds: jobs.map((job) => job.key.id), signed: jobs.map((job) => job.signed), signatures: jobs.map((job) => job.signature) });
   };
 
   return {
