@@ -13,7 +13,7 @@ import { drillKeySource, type KeySource } from '../../app/presence/key-sources';
 import { runPresenceCheck } from '../../app/presence/presence-check';
 import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { appendEntry } from '../../db/ledger';
-import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
+import { SCREENSHOTS, chromiumSuite, focusReturnsTo, touchDrillKey } from '../support/renderer-harness';
 import { ACCOUNT_1, ACCOUNT_2, openTestSession } from '../support/session';
 import { tamper } from '../support/tamper';
 
@@ -249,7 +249,7 @@ describe('resolving a finding from Attention in Chromium', () => {
     await form.getByLabel('Reason').fill('kept for the audit trail');
     await page.keyboard.press('Escape');
     await form.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Resolve…');
+    await focusReturnsTo(page, 'Resolve…');
 
     await resolve.click();
     // A real finding offers no choice: the key stays as it is.

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { approvalChallengeInput } from '../../core/ledger/ledger';
 import { findEntry } from '../../db/ledger';
 import { runAxe } from '../support/axe';
-import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
+import { SCREENSHOTS, chromiumSuite, focusReturnsTo, touchDrillKey } from '../support/renderer-harness';
 
 
 describe('custody flows in Chromium, through the real IPC router, with drill keys', () => {
@@ -48,7 +48,7 @@ describe('custody flows in Chromium, through the real IPC router, with drill key
     await page.getByText("Enrolled Carol Example's key.").waitFor();
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Enrol a custodian's key…");
+    await focusReturnsTo(page, "Enrol a custodian's key…");
     await page.reload();
     await page.getByRole('button', { name: 'Custody' }).click();
     await page.getByLabel(/Drill mode/).check();

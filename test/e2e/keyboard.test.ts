@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runAxe } from '../support/axe';
 import { busySite } from '../support/busy-site';
 import { tabTo, touchByKeyboard } from '../support/keyboard';
-import { chromiumSuite } from '../support/renderer-harness';
+import { chromiumSuite, focusReturnsTo } from '../support/renderer-harness';
 
 /** axe-core on the page as it stands: no violation, nothing left for review. */
 async function expectAccessible(page: Page, state: string) {
@@ -71,7 +71,7 @@ describe('keyboard alone, in Chromium, on a busy site', () => {
     await expectAccessible(page, 'item history');
     await page.keyboard.press('Escape');
     await history.waitFor({ state: 'hidden' });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('History of an item…');
+    await focusReturnsTo(page, 'History of an item…');
   });
 
   it('runs the presence check and a validation with the keyboard alone', { timeout: 120_000 }, async () => {
@@ -151,6 +151,6 @@ describe('keyboard alone, in Chromium, on a busy site', () => {
     await expectAccessible(page, 'add dialog with an error');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Add an authenticator…');
+    await focusReturnsTo(page, 'Add an authenticator…');
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { addPlace } from '../../app/inventory/inventory';
-import { SCREENSHOTS, chromiumSuite, touchDrillKey } from '../support/renderer-harness';
+import { SCREENSHOTS, chromiumSuite, focusReturnsTo, touchDrillKey } from '../support/renderer-harness';
 import { enrolKey } from '../../app/presence/enrolment';
 import { drillKeySource } from '../../app/presence/key-sources';
 import { importMetadata } from '../../app/metadata/metadata-import';
@@ -31,6 +31,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     expect(s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'authenticator.enrolled'").pluck().get()).toBe(2);
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Enrol a drill key' }).waitFor({ state: 'hidden' });
+    await focusReturnsTo(page, 'Enrol a key…');
 
     // Keyboard only: focus the button and press Enter; each drill key's prompt takes the focus,
     // and Enter touches it.

@@ -10,7 +10,7 @@ import { drillCardSource, pcscCardSource } from '../../app/cards/card-sources';
 import { desktopKeySources } from '../../app/presence/key-sources';
 import { DrillTouchPad } from '../../app/presence/drill-touch';
 import { readHead } from '../../db/ledger';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { openTestSession } from './session';
 
 export const RENDERER_ROOT = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
@@ -185,4 +185,13 @@ export async function touchDrillKey(page: Page, label: string, answer: 'touch' |
   await prompt.waitFor();
   await prompt.getByRole('button', { name: answer === 'touch' ? `Touch ${label}` : 'Refuse the touch' }).click();
   await prompt.waitFor({ state: 'detached' });
+}
+
+/**
+ * Waits until the focus is on the element whose text is `text`. A modal dialog closed with Escape
+ * is hidden at once, but hands the focus back to its opener a task later: a test that moves the
+ * focus elsewhere before then has it taken back (and its next key pressed on the opener).
+ */
+export async function focusReturnsTo(page: Page, text: string): Promise<void> {
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(text);
 }
