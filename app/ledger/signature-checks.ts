@@ -172,16 +172,19 @@ export function checkSignaturesInParallel(options: { threads?: number; threadsFr
     );
   /** Waits until every batch is back, checking here whatever stalled threads hold (and ending them). */
   const drain = (): void => {
-    collect();
-    while (outstanding.size > 0) {
+    for (;;) {
+      // The count is read before the ports: a verdict posted after the read counts after it, so the
+      // wait below returns at once for it. Read after, a last verdict landing in between would be
+      // waited for until the stall check gave the threads up.
       const seen = Atomics.load(pool!.counter, 0);
+      collect();
+      if (outstanding.size === 0) return;
       if (Atomics.wait(pool!.counter, 0, seen, STALL_MS) === 'timed-out') {
         for (const batch of outstanding.values()) checkHere(batch.jobs);
         outstanding.clear();
         endCheckingThreads(pool!);
         return;
       }
-      collect();
     }
   };
   const send = (jobs: SignatureJob[]): void => {
