@@ -252,6 +252,7 @@ describe('resolving a finding from Attention in Chromium', () => {
     await focusReturnsTo(page, 'Resolve…');
 
     await resolve.click();
+    await form.waitFor();
     // A real finding offers no choice: the key stays as it is.
     expect(await form.getByRole('radio').count()).toBe(0);
     await form.getByLabel('Custodian', { exact: true }).selectOption('Carol Example');

@@ -40,7 +40,8 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     for (const label of ['YK-01', 'YK-02']) {
       const prompt = page.getByRole('alertdialog', { name: `Drill: the key labelled ${label} is blinking` });
       await prompt.waitFor();
-      expect(await page.getByTestId('check-progress').textContent()).toMatch(new RegExp(`\\d of 2 — touch the key labelled ${label}`));
+      // The prompt comes as the key starts waiting; "touch" in the progress line a tick later, with the key's first keepalive.
+      await expect.poll(() => page.getByTestId('check-progress').textContent()).toMatch(new RegExp(`\\d of 2 — touch the key labelled ${label}`));
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`Touch ${label}`);
       if (label === 'YK-01') await page.screenshot({ path: `${SCREENSHOTS}presence-drill-touch.png`, fullPage: true });
       await page.keyboard.press('Enter');

@@ -42,7 +42,7 @@ describe('smartcards on the presence check screen in Chromium, in drill mode', (
     expect(await inventoryRow.textContent()).toMatch(/Smartcard.*PIV smartcard.*2027-11-25.*PIN retries 3, PUK retries 3.*OK/);
     await page.screenshot({ path: `${SCREENSHOTS}inventory-smartcard.png`, fullPage: true });
     // Inside the expiry window the certificate is a finding (a notice, being a drill card): counted in the header, listed in Attention.
-    expect(await page.getByTestId('header-count-notice').textContent()).toMatch(/^[1-9]\d* notices?$/);
+    await expect.poll(() => page.getByTestId('header-count-notice').textContent()).toMatch(/^[1-9]\d* notices?$/);
     await page.getByTestId('header-count-notice').click();
     const finding = page.getByRole('article').filter({ hasText: /SC-02.*certificate expires in 36\d day/ });
     await finding.waitFor();
