@@ -188,10 +188,13 @@ export async function touchDrillKey(page: Page, label: string, answer: 'touch' |
 }
 
 /**
- * Waits until the focus is on the element whose text is `text`. A modal dialog closed with Escape
- * is hidden at once, but hands the focus back to its opener a task later: a test that moves the
- * focus elsewhere before then has it taken back (and its next key pressed on the opener).
+ * Waits until the focus is on the element whose text is `text`, and every closed dialog is empty.
+ * A modal dialog closed with Escape is hidden, and Chromium gives the focus back to its opener, at
+ * once; its close event comes a task later, and the dialog's handler then empties it and focuses
+ * the opener again: a test that moves the focus elsewhere before then has it taken back (and its
+ * next key pressed on the opener). An emptied dialog says that handler has run.
  */
 export async function focusReturnsTo(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(() => [...document.querySelectorAll('dialog')].every((dialog) => dialog.open || dialog.childElementCount === 0));
   await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(text);
 }
