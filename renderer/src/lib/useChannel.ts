@@ -1,21 +1,27 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Channel, ChannelArgs, ChannelResults, ReplyError } from '../../../electron/common/channels';
 import { invoke, onLedgerAppended } from './ipc';
+import { latestAnswers } from './latest-answer';
 
 /** How often the status and the open findings are judged again, so that what falls due shows without a write. */
 export const REJUDGE_EVERY_MS = 30_000;
 
 /**
  * Loads a read channel, and loads it again whenever the ledger grows and, with `refreshEveryMs`,
- * on that interval. `loadedAt` is when the latest answer arrived.
+ * on that interval. `loadedAt` is when the latest answer arrived. Only the answer to the latest
+ * request is shown: one that main answers after a later one (two appends close together, or
+ * arguments that changed meanwhile) is dropped.
  */
 export function useChannel<C extends Channel>(channel: C, args: ChannelArgs<C>, options: { readonly refreshEveryMs?: number } = {}) {
   const [value, setValue] = useState<ChannelResults[C] | undefined>(undefined);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [loadedAt, setLoadedAt] = useState<Date | undefined>(undefined);
   const key = JSON.stringify(args);
+  const answers = useRef(latestAnswers());
   const reload = useCallback(async () => {
-    const reply = await invoke(channel, JSON.parse(key) as ChannelArgs<C>);
+    const asked = await answers.current.ask(() => invoke(channel, JSON.parse(key) as ChannelArgs<C>));
+    if (!asked.latest) return;
+    const reply = asked.answer;
     if (reply.ok) {
       setValue(reply.value);
       setError(undefined);
