@@ -190,9 +190,8 @@ export async function touchDrillKey(page: Page, label: string, answer: 'touch' |
 /**
  * Waits until the focus is on the element whose text is `text`, and every closed dialog is empty.
  * A modal dialog closed with Escape is hidden, and Chromium gives the focus back to its opener, at
- * once; its close event comes a task later, and the dialog's handler then empties it and focuses
- * the opener again: a test that moves the focus elsewhere before then has it taken back (and its
- * next key pressed on the opener). An emptied dialog says that handler has run.
+ * once; its close event comes a task later, and the dialog's handler then empties it. An emptied
+ * dialog says the screen has settled: the next key goes where the test put the focus.
  */
 export async function focusReturnsTo(page: Page, text: string): Promise<void> {
   await page.waitForFunction(() => [...document.querySelectorAll('dialog')].every((dialog) => dialog.open || dialog.childElementCount === 0));

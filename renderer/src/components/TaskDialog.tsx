@@ -8,7 +8,6 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 export function TaskDialog({ opener, title, children }: { readonly opener: string; readonly title: string; readonly children: (close: () => void) => ReactNode }) {
   const [open, setOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   useEffect(() => {
     const element = dialog.current;
@@ -19,13 +18,13 @@ export function TaskDialog({ opener, title, children }: { readonly opener: strin
     }
     if (!open && element.open) element.close();
   }, [open]);
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
-  };
+  // Chromium gives the focus back to the opener as the modal closes (it was focused when the dialog
+  // opened). Focusing it here as well did nothing while the modal was open (the page behind it is
+  // inert), and after Escape it ran a task late: it took the focus back from wherever it had gone.
+  const close = () => setOpen(false);
   return (
     <>
-      <button ref={button} type="button" className="secondary" aria-haspopup="dialog" onClick={() => setOpen(true)}>
+      <button type="button" className="secondary" aria-haspopup="dialog" onClick={() => setOpen(true)}>
         {opener}
       </button>
       <dialog ref={dialog} className="task-dialog" aria-labelledby={titleId} onClose={() => open && close()}>
