@@ -4,14 +4,14 @@ import { KeywardError } from '../../core/errors';
 import type { Site } from '../../core/ledger/checkpoint';
 import { canonicalJson } from '../../core/ledger/canonical-json';
 import { parseCanonicalLine } from '../../core/ledger/canonical-line';
-import { chainFieldsOf, type LedgerEntry } from '../../core/ledger/ledger';
-import { ChainWalk, type StoredEntryRow } from '../../core/ledger/ledger-verification';
+import type { LedgerEntry } from '../../core/ledger/ledger';
+import type { StoredEntryRow } from '../../core/ledger/ledger-verification';
 import { sha256Hex, toLedgerEntry } from '../../db/ledger';
-import { createApprovalInspector } from '../ledger/approval-verification';
-import { withCheckpoints } from '../ledger/checkpoint-verification';
 import { readInputFile } from '../input-file';
 import { parseExportLine } from '../ledger/ledger';
+import { bundleRunsOnWalkers } from '../ledger/ledger-walkers';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, LISTED_MEMBERS, MEMBERS, asJson, checkpointsOf, custodianKeysOf, siteOfEntries, type Manifest } from './bundle-contents';
+import { walkBundleLines } from './bundle-walk';
 import { TarDamage, readTar, type TarMember } from './ustar';
 
 export interface BundleVerification {
@@ -25,6 +25,20 @@ export interface BundleVerification {
   readonly head?: { readonly seq: number; readonly hash: string };
   readonly checkpoints?: number;
   readonly closing?: { readonly number: number; readonly seq: number; readonly hash: string; readonly custodian: string; readonly witness: string };
+  /** When runs of a large ledger.jsonl were walked on other threads: how many threads walked them. */
+  readonly threads?: number;
+}
+
+/**
+ * Whether to keep the entries (what an auditor database holds), and where the chain is walked:
+ * `threads` walking runs of a ledger.jsonl of `threadsFrom` lines or more (one per core and 50,000
+ * by default; 1 walks it on this thread alone), `runLength` lines each.
+ */
+export interface BundleReading {
+  readonly keepEntries: boolean;
+  readonly threads?: number;
+  readonly threadsFrom?: number;
+  readonly runLength?: number;
 }
 
 class BundleFinding extends Error {
@@ -37,7 +51,6 @@ class BundleFinding extends Error {
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const DESCRIBING = new Set(['ledger.created', 'site.named', 'ledger.checkpoint', 'custodians.founded', 'custodian.key_enrolled', 'custodian.key_replaced']);
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function readJson(member: TarMember): unknown {
@@ -78,20 +91,6 @@ function readClosing(member: TarMember): { entry: LedgerEntry; row: StoredEntryR
   return { entry, row };
 }
 
-/**
- * The stored row a line holds: the line is the entry's canonical body with `"hash"` in its
- * sorted place, just before `"kind"`, so cutting it out gives the body the chain walk proves
- * canonical and hashes; the line is then canonical too. No line is parsed and re-encoded.
- */
-function rowOfLine(line: string): (StoredEntryRow & { kind: string }) | undefined {
-  const at = line.indexOf(',"hash":"');
-  const end = at + 74;
-  if (at < 0 || line.charCodeAt(end - 1) !== 0x22 || !line.startsWith(',"kind":"', end)) return undefined;
-  const hash = line.slice(at + 9, end - 1);
-  const kind = line.slice(end + 9, line.indexOf('"', end + 9));
-  return /^[0-9a-f]{64}$/.test(hash) ? { body: line.slice(0, at) + line.slice(end), hash, kind } : undefined;
-}
-
 function checkManifest(value: unknown): Manifest {
   const m = value as Partial<Manifest> | null;
   if (typeof m !== 'object' || m === null || m.format !== BUNDLE_FORMAT) throw new BundleFinding('manifest.json', 'manifest.json is not a Keyward audit bundle manifest');
@@ -108,8 +107,8 @@ const same = (a: unknown, b: unknown) => canonicalJson(asJson(a)) === canonicalJ
  * chain with every approval and checkpoint, and that the custodians' keys, the checkpoints and the
  * site are those the ledger itself defines. The first fault is named with its member.
  */
-export function verifyAuditBundle(path: string): BundleVerification {
-  const { entryHashes: _hashes, entries: _entries, siteFacts: _facts, ...verification } = verifyAuditBundleBytes(readInputFile(path), { keepEntries: false });
+export function verifyAuditBundle(path: string, reading: Omit<BundleReading, 'keepEntries'> = {}): BundleVerification {
+  const { entryHashes: _hashes, entries: _entries, siteFacts: _facts, ...verification } = verifyAuditBundleBytes(readInputFile(path), { ...reading, keepEntries: false });
   return verification;
 }
 
@@ -121,52 +120,16 @@ export interface VerifiedContents {
 }
 
 /** The same over the bundle's bytes, with its contents when it verifies (what an auditor database holds). */
-export function verifyAuditBundleBytes(bytes: Buffer, options: { keepEntries: boolean } = { keepEntries: true }): BundleVerification & Partial<VerifiedContents> {
+export function verifyAuditBundleBytes(bytes: Buffer, reading: BundleReading = { keepEntries: true }): BundleVerification & Partial<VerifiedContents> {
   try {
-    return verifyMembers(readMembers(bytes), options.keepEntries);
+    return verifyMembers(readMembers(bytes), reading);
   } catch (error) {
     if (error instanceof BundleFinding) return { ok: false, member: error.member, message: error.message };
     throw error;
   }
 }
 
-/**
- * Every line of ledger.jsonl read as a stored row and, until it stops, walked as the ledger's
- * chain with the closing checkpoint after the last: one line at a time, so that nothing but what
- * the caller keeps outlives its line. Every line is read even after the walk stopped: a line that
- * is not an entry at all is named before any fault of the chain.
- */
-function walkLines(text: string, closing: StoredEntryRow, keepEntries: boolean) {
-  const entries: (StoredEntryRow & { kind: string })[] | undefined = keepEntries ? [] : undefined;
-  const described: LedgerEntry[] = [];
-  // Asked only once the walk has stopped, to tell a reordered entry from a missing one.
-  const seqAppearsLater = (seq: number) => {
-    for (let start = 0; start < text.length; start = text.indexOf('\n', start) + 1) {
-      const row = rowOfLine(text.slice(start, text.indexOf('\n', start)));
-      if (row && chainFieldsOf(row.body)?.seq === seq) return true;
-    }
-    return false;
-  };
-  const walk = new ChainWalk({ sha256Hex, seqAppearsLater, inspect: withCheckpoints(createApprovalInspector()) });
-  let walking = true;
-  let count = 0;
-  let last: string | undefined;
-  for (let start = 0; start < text.length; ) {
-    const end = text.indexOf('\n', start);
-    const row = rowOfLine(text.slice(start, end));
-    count += 1;
-    if (!row) throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${count} is not a ledger entry written as Keyward writes it`);
-    if (DESCRIBING.has(row.kind)) described.push(toLedgerEntry(row));
-    entries?.push(row);
-    last = row.hash;
-    if (walking) walking = walk.take(row.body, row.hash);
-    start = end + 1;
-  }
-  if (walking) walk.take(closing.body, closing.hash, closing.seq);
-  return { entries, described, count, last, chain: walk.finish() };
-}
-
-function verifyMembers(members: TarMember[], keepEntries: boolean): BundleVerification & Partial<VerifiedContents> {
+function verifyMembers(members: TarMember[], reading: BundleReading): BundleVerification & Partial<VerifiedContents> {
   const byName = new Map(members.map((m) => [m.name, m]));
   const closing = readClosing(byName.get('closing-checkpoint.json')!);
   const manifestMember = byName.get('manifest.json')!;
@@ -181,9 +144,13 @@ function verifyMembers(members: TarMember[], keepEntries: boolean): BundleVerifi
   const ledger = byName.get('ledger.jsonl')!.data;
   // Checked whole, then decoded without checking again: about half the time a checking decoder takes.
   if (!isUtf8(ledger)) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl is not UTF-8 text');
-  const text = Buffer.from(ledger.buffer, ledger.byteOffset, ledger.byteLength).toString('utf8');
+  const bytes = Buffer.from(ledger.buffer, ledger.byteOffset, ledger.byteLength);
+  const text = bytes.toString('utf8');
   if (text !== '' && !text.endsWith('\n')) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl does not end with a line break');
-  const { entries, described, count, last, chain } = walkLines(text, closing.row, keepEntries);
+  const runs = bundleRunsOnWalkers({ threads: reading.threads, from: reading.threadsFrom, runLength: reading.runLength });
+  const read = walkBundleLines(bytes, text, closing.row, reading.keepEntries, runs);
+  if ('notAnEntry' in read) throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${read.notAnEntry} is not a ledger entry written as Keyward writes it`);
+  const { entries, described, count, last, chain, threads } = read;
   if (!chain.ok) throw new BundleFinding(chain.firstBadSeq === count + 1 ? 'closing-checkpoint.json' : 'ledger.jsonl', `entry ${chain.firstBadSeq}: ${chain.message}`);
   if (!last || manifest.head.seq !== count || manifest.head.hash !== last) throw new BundleFinding('manifest.json', 'manifest.json names another head than the last entry of ledger.jsonl');
   const site = siteOfEntries(described);
@@ -205,5 +172,6 @@ function verifyMembers(members: TarMember[], keepEntries: boolean): BundleVerifi
     head: manifest.head,
     checkpoints: checkpoints.length,
     closing: { number: Number(payload.number), seq: closing.entry.seq, hash: closing.entry.hash, custodian: actor('custodian'), witness: actor('witness') },
+    ...(threads ? { threads } : {}),
   };
 }

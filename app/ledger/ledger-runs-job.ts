@@ -5,21 +5,41 @@ import type { VerifiedRun } from '../../core/ledger/ledger-verification';
 /** What a walking thread posts for one run: the run found sound, or what it met instead. */
 export type RunOutcome = VerifiedRun | string;
 
-/** One verification's runs, as sent to every walking thread. */
-export interface RunsJob {
+/** What every job of runs holds, whatever the runs are read from. */
+interface JobOfRuns {
   readonly id: number;
-  readonly file: string;
-  readonly nativeBinding?: string;
-  readonly headSeq: number;
-  readonly runLength: number;
   readonly runs: number;
   readonly shownKinds: readonly string[];
-  readonly expectHead?: string;
   /** How many runs past the last one joined a thread may take. */
   readonly ahead: number;
   /** Int32 counters shared by the threads and this one, at RUN_COUNTERS. */
   readonly counters: SharedArrayBuffer;
 }
+
+/** One verification's runs of a ledger in a database file, as sent to every walking thread. */
+export interface RunsJob extends JobOfRuns {
+  readonly source?: 'database';
+  readonly file: string;
+  readonly nativeBinding?: string;
+  readonly headSeq: number;
+  readonly runLength: number;
+  readonly expectHead?: string;
+}
+
+/**
+ * One verification's runs of an audit bundle's ledger.jsonl, its bytes shared with every thread
+ * (copied once, never posted whole to each): run i is the lines from byte `starts[i]` to
+ * `starts[i + 1]`, and its first line is entry i × runLength + 1.
+ */
+export interface BundleRunsJob extends JobOfRuns {
+  readonly source: 'bundle';
+  readonly lines: SharedArrayBuffer;
+  readonly starts: readonly number[];
+  readonly runLength: number;
+}
+
+/** What a walking thread is sent: runs of a database's ledger, or of a bundle's. */
+export type WalkJob = RunsJob | BundleRunsJob;
 
 /**
  * NEXT: the next run to take; DONE: runs posted; CANCELLED: the verification stopped waiting;

@@ -1,11 +1,13 @@
 // A thread that walks runs of a ledger for a verification split across threads (see
-// app/ledger/ledger-walkers.ts). It opens the ledger read-only on a connection of its own, takes
-// the next run nobody took (a shared counter), walks it (db/ledger-runs.ts) and posts what it
-// found, until the runs are all taken or the verification stopped waiting for them.
+// app/ledger/ledger-walkers.ts): of the ledger in a database file, which it opens read-only on a
+// connection of its own, or of an audit bundle's ledger.jsonl, whose bytes it shares. It takes
+// the next run nobody took (a shared counter), walks it and posts what it found, until the runs
+// are all taken or the verification stopped waiting for them.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { walkRun } from '../../db/ledger-runs';
-import { RUN_COUNTERS, type RunsJob, type RunOutcome } from './ledger-runs-job';
+import { walkBundleRun } from '../audit/bundle-lines';
+import { RUN_COUNTERS, type BundleRunsJob, type RunOutcome, type RunsJob, type WalkJob } from './ledger-runs-job';
 
 const { NEXT, DONE, CANCELLED, JOINED } = RUN_COUNTERS;
 
@@ -14,9 +16,13 @@ const { jobs, results, ready } = workerData as { jobs: MessagePort; results: Mes
 Atomics.add(new Int32Array(ready), 0, 1);
 Atomics.notify(new Int32Array(ready), 0);
 
-jobs.on('message', (job: RunsJob) => {
-  const counters = new Int32Array(job.counters);
-  const shown = new Set(job.shownKinds);
+/** How this thread walks run `index` of a job, and what it lets go of once the job is over. */
+interface RunWalker {
+  walk(index: number): RunOutcome;
+  close(): void;
+}
+
+function databaseRuns(job: RunsJob, shown: ReadonlySet<string>): RunWalker {
   let db: Database.Database | undefined;
   let unopened: string | undefined;
   try {
@@ -25,6 +31,27 @@ jobs.on('message', (job: RunsJob) => {
   } catch (error) {
     unopened = `the ledger cannot be opened on a walking thread: ${(error as Error).message}`;
   }
+  return {
+    walk: (index) => {
+      const from = index * job.runLength + 1;
+      return unopened ?? walkRun(db!, from, Math.min(job.headSeq, from + job.runLength - 1), shown, job.expectHead);
+    },
+    close: () => db?.close(),
+  };
+}
+
+function bundleRuns(job: BundleRunsJob, shown: ReadonlySet<string>): RunWalker {
+  return {
+    // The main thread checked the whole file as UTF-8, and runs start at lines: each range decodes alone.
+    walk: (index) => walkBundleRun(Buffer.from(job.lines, job.starts[index]!, job.starts[index + 1]! - job.starts[index]!).toString('utf8'), index * job.runLength + 1, shown),
+    close: () => undefined,
+  };
+}
+
+jobs.on('message', (job: WalkJob) => {
+  const counters = new Int32Array(job.counters);
+  const shown = new Set(job.shownKinds);
+  const runs = job.source === 'bundle' ? bundleRuns(job, shown) : databaseRuns(job, shown);
   for (;;) {
     if (Atomics.load(counters, CANCELLED) !== 0) break;
     const index = Atomics.add(counters, NEXT, 1);
@@ -34,11 +61,9 @@ jobs.on('message', (job: RunsJob) => {
       Atomics.wait(counters, JOINED, joined, 1_000);
     }
     if (Atomics.load(counters, CANCELLED) !== 0) break;
-    const from = index * job.runLength + 1;
-    const to = Math.min(job.headSeq, from + job.runLength - 1);
     let outcome: RunOutcome;
     try {
-      outcome = unopened ?? walkRun(db!, from, to, shown, job.expectHead);
+      outcome = runs.walk(index);
     } catch (error) {
       outcome = (error as Error).message;
     }
@@ -46,6 +71,5 @@ jobs.on('message', (job: RunsJob) => {
     Atomics.add(counters, DONE, 1);
     Atomics.notify(counters, DONE);
   }
-  db?.close();
+  runs.close();
 });
-

@@ -4,7 +4,7 @@ import type { VerifiedRun } from '../../core/ledger/ledger-verification';
 import type { KeywardDatabase } from '../../db/connection';
 import type { LedgerRuns } from '../../db/ledger';
 import { drainResults, endThreads, startKeptThreads, type KeptThread } from './kept-threads';
-import { RUN_COUNTERS, type RunOutcome, type RunsJob } from './ledger-runs-job';
+import { RUN_COUNTERS, type BundleRunsJob, type RunOutcome, type RunsJob, type WalkJob } from './ledger-runs-job';
 import { threadScript } from './thread-script';
 
 /** Entries per run: a run's result is small, and enough runs keep every thread busy to the end. */
@@ -61,17 +61,49 @@ export function ledgerRunsOnWalkers(db: KeywardDatabase, options: { threads?: nu
     get threads() {
       return walkers ? walkers.length : threads;
     },
-    // Eight runs or more per thread, so that they finish close together.
-    walk: (request) => walkRuns(db.name, threads, options.runLength ?? Math.max(1024, Math.min(RUN_LENGTH, Math.ceil(request.headSeq / (threads * 8)))), request),
+    walk: (request) => {
+      const runLength = options.runLength ?? runLengthFor(request.headSeq, threads);
+      return walkRuns(threads, { file: db.name, nativeBinding, headSeq: request.headSeq, runLength, runs: Math.ceil(request.headSeq / runLength), shownKinds: request.shownKinds, expectHead: request.expectHead });
+    },
   };
 }
 
-function* walkRuns(file: string, threads: number, runLength: number, request: Parameters<LedgerRuns['walk']>[0]): Generator<VerifiedRun | undefined> {
+/** Eight runs or more per thread, so that they finish close together. */
+const runLengthFor = (entries: number, threads: number): number => Math.max(1024, Math.min(RUN_LENGTH, Math.ceil(entries / (threads * 8))));
+
+/** Where runs of an audit bundle's ledger.jsonl are walked (app/audit/bundle-walk.ts). */
+export interface BundleRuns {
+  /** The fewest lines for which walking elsewhere pays. */
+  readonly from: number;
+  readonly threads: number;
+  /** The lines per run for a ledger.jsonl of this many lines. */
+  runLength(lines: number): number;
+  /** The runs of the job, in order, each once its thread walked it (see LedgerRuns.walk). */
+  walk(request: Pick<BundleRunsJob, 'lines' | 'starts' | 'runLength' | 'shownKinds'>): Iterable<VerifiedRun | undefined>;
+}
+
+/** Runs of an audit bundle walked on the same threads as a ledger's; undefined with one core. */
+export function bundleRunsOnWalkers(options: { threads?: number; runLength?: number; from?: number } = {}): BundleRuns | undefined {
+  const threads = options.threads ?? Math.min(8, availableParallelism());
+  if (threads < 2) return undefined;
+  return {
+    from: options.from ?? PARALLEL_FROM,
+    get threads() {
+      return walkers ? walkers.length : threads;
+    },
+    runLength: (lines) => options.runLength ?? runLengthFor(lines, threads),
+    walk: (request) => walkRuns(threads, { source: 'bundle', ...request, runs: request.starts.length - 1 }),
+  };
+}
+
+type JobFields = Omit<RunsJob, 'id' | 'ahead' | 'counters'> | Omit<BundleRunsJob, 'id' | 'ahead' | 'counters'>;
+
+function* walkRuns(threads: number, fields: JobFields): Generator<VerifiedRun | undefined> {
   if (walkers === undefined) walkers = startWalkers(threads);
   if (!walkers) return yield undefined;
-  const runs = Math.ceil(request.headSeq / runLength);
+  const { runs } = fields;
   const counters = new Int32Array(new SharedArrayBuffer(16));
-  const job: RunsJob = { id: (jobs += 1), file, nativeBinding, headSeq: request.headSeq, runLength, runs, shownKinds: request.shownKinds, expectHead: request.expectHead, ahead: 4 * threads, counters: counters.buffer as SharedArrayBuffer };
+  const job = { ...fields, id: (jobs += 1), ahead: 4 * threads, counters: counters.buffer as SharedArrayBuffer } as WalkJob;
   for (const walker of walkers) walker.jobs.postMessage(job);
   const arrived = new Map<number, RunOutcome>();
   try {

@@ -82,7 +82,7 @@ export type Inspect = NonNullable<VerifyLedgerOptions['inspect']>;
 export const createLedgerInspector = (signatures: SignatureChecks): Inspect => withCheckpoints(createApprovalInspector(signatures));
 
 /** The kinds of entry the ledger inspector reads when they carry no approvals: checkpoints, and what the approvals inspector reads. */
-const ledgerInspectorReads = (kind: string): boolean => kind === 'ledger.checkpoint' || approvalsInspectorReads(kind);
+export const ledgerInspectorReads = (kind: string): boolean => kind === 'ledger.checkpoint' || approvalsInspectorReads(kind);
 
 /**
  * The chain, every approval and checkpoint: runs of a large ledger are walked on threads of their

@@ -1,0 +1,49 @@
+// The lines of an audit bundle's ledger.jsonl as the verification reads them: on its own thread
+// (app/audit/audit-verify.ts) and in runs on the ledger's walking threads (ledger-walk-worker.ts).
+import { LEDGER_ENTRY_KINDS } from '../../core/ledger/ledger';
+import { ChainWalk, type StoredEntryRow, type VerifiedRun } from '../../core/ledger/ledger-verification';
+import { sha256Hex } from '../../db/ledger';
+
+const KNOWN_KINDS: ReadonlySet<string> = new Set(LEDGER_ENTRY_KINDS);
+
+/**
+ * The stored row a line holds: the line is the entry's canonical body with `"hash"` in its
+ * sorted place, just before `"kind"`, so cutting it out gives the body the chain walk proves
+ * canonical and hashes; the line is then canonical too. No line is parsed and re-encoded.
+ */
+export function rowOfLine(line: string): (StoredEntryRow & { kind: string }) | undefined {
+  const at = line.indexOf(',"hash":"');
+  const end = at + 74;
+  if (at < 0 || line.charCodeAt(end - 1) !== 0x22 || !line.startsWith(',"kind":"', end)) return undefined;
+  const hash = line.slice(at + 9, end - 1);
+  const kind = line.slice(end + 9, line.indexOf('"', end + 9));
+  return /^[0-9a-f]{64}$/.test(hash) ? { body: line.slice(0, at) + line.slice(end), hash, kind } : undefined;
+}
+
+/**
+ * The lines of `text` (each ending in a line break), entries `firstSeq` on, walked on their own
+ * on a walking thread: each a row, canonical, its seq its line, its hash matching and linked to
+ * the one before, as the walk on one thread does. The entries the joining walk must show its
+ * inspector (those of `shownKinds`, those with approvals, entries 1 and 2) come with it. Anything
+ * else than a sound run of entries of known kinds returns what it met instead: the verification
+ * then walks the whole bundle on one thread, which names what is wrong exactly.
+ */
+export function walkBundleRun(text: string, firstSeq: number, shownKinds: ReadonlySet<string>): VerifiedRun | string {
+  const shown: [number, string, string][] = [];
+  const walk = ChainWalk.startingAt(firstSeq, {
+    sha256Hex,
+    seqAppearsLater: () => false,
+    inspects: (kind) => shownKinds.has(kind),
+    inspect: (body, seq, kind) => void shown.push([seq, kind, body]),
+  });
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const row = rowOfLine(text.slice(start, end));
+    if (!row) return `line ${walk.entries + 1} is not a ledger entry`;
+    if (!walk.take(row.body, row.hash)) return `entry ${walk.entries + 1} does not pass on its own`;
+    start = end + 1;
+  }
+  for (const kind of walk.kinds.keys()) if (!KNOWN_KINDS.has(kind)) return `an entry is of a kind this version does not know (${kind})`;
+  if (walk.firstPrevHash === undefined) return 'the run holds no line';
+  return { lastSeq: walk.entries, firstPrevHash: walk.firstPrevHash, lastHash: walk.head, kinds: [...walk.kinds], sawExpectedHead: true, shown };
+}
