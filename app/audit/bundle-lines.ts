@@ -5,6 +5,13 @@ import { ChainWalk, type StoredEntryRow, type VerifiedRun } from '../../core/led
 import { sha256Hex } from '../../db/ledger';
 
 const KNOWN_KINDS: ReadonlySet<string> = new Set(LEDGER_ENTRY_KINDS);
+/** The kinds of entry that describe the site, its custodians and its checkpoints (bundle-contents.ts reads them). */
+export const DESCRIBING_KINDS: ReadonlySet<string> = new Set(['ledger.created', 'site.named', 'ledger.checkpoint', 'custodians.founded', 'custodian.key_enrolled', 'custodian.key_replaced']);
+
+/** A run of a bundle's lines walked soundly, with the rows of its describing entries (few), body and hash. */
+export interface BundleRun extends VerifiedRun {
+  readonly described: readonly (readonly [string, string])[];
+}
 
 /**
  * The stored row a line holds: the line is the entry's canonical body with `"hash"` in its
@@ -24,12 +31,14 @@ export function rowOfLine(line: string): (StoredEntryRow & { kind: string }) | u
  * The lines of `text` (each ending in a line break), entries `firstSeq` on, walked on their own
  * on a walking thread: each a row, canonical, its seq its line, its hash matching and linked to
  * the one before, as the walk on one thread does. The entries the joining walk must show its
- * inspector (those of `shownKinds`, those with approvals, entries 1 and 2) come with it. Anything
+ * inspector (those of `shownKinds`, those with approvals, entries 1 and 2) come with it, and the
+ * rows of those that describe the site (so that the joining thread need not read the lines). Anything
  * else than a sound run of entries of known kinds returns what it met instead: the verification
  * then walks the whole bundle on one thread, which names what is wrong exactly.
  */
-export function walkBundleRun(text: string, firstSeq: number, shownKinds: ReadonlySet<string>): VerifiedRun | string {
+export function walkBundleRun(text: string, firstSeq: number, shownKinds: ReadonlySet<string>): BundleRun | string {
   const shown: [number, string, string][] = [];
+  const described: [string, string][] = [];
   const walk = ChainWalk.startingAt(firstSeq, {
     sha256Hex,
     seqAppearsLater: () => false,
@@ -41,9 +50,10 @@ export function walkBundleRun(text: string, firstSeq: number, shownKinds: Readon
     const row = rowOfLine(text.slice(start, end));
     if (!row) return `line ${walk.entries + 1} is not a ledger entry`;
     if (!walk.take(row.body, row.hash)) return `entry ${walk.entries + 1} does not pass on its own`;
+    if (DESCRIBING_KINDS.has(row.kind)) described.push([row.body, row.hash]);
     start = end + 1;
   }
   for (const kind of walk.kinds.keys()) if (!KNOWN_KINDS.has(kind)) return `an entry is of a kind this version does not know (${kind})`;
   if (walk.firstPrevHash === undefined) return 'the run holds no line';
-  return { lastSeq: walk.entries, firstPrevHash: walk.firstPrevHash, lastHash: walk.head, kinds: [...walk.kinds], sawExpectedHead: true, shown };
+  return { lastSeq: walk.entries, firstPrevHash: walk.firstPrevHash, lastHash: walk.head, kinds: [...walk.kinds], sawExpectedHead: true, shown, described };
 }

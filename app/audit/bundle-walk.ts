@@ -8,9 +8,8 @@ import { createApprovalInspector } from '../ledger/approval-verification';
 import { withCheckpoints } from '../ledger/checkpoint-verification';
 import { ledgerInspectorReads } from '../ledger/ledger';
 import type { BundleRuns } from '../ledger/ledger-walkers';
-import { rowOfLine } from './bundle-lines';
+import { DESCRIBING_KINDS, rowOfLine } from './bundle-lines';
 
-const DESCRIBING = new Set(['ledger.created', 'site.named', 'ledger.checkpoint', 'custodians.founded', 'custodian.key_enrolled', 'custodian.key_replaced']);
 // What the inspector reads besides entries with approvals and entries 1 and 2, on any thread.
 const SHOWN_KINDS = LEDGER_ENTRY_KINDS.filter(ledgerInspectorReads);
 
@@ -32,19 +31,20 @@ export interface LinesWalked {
 export type LinesRead = LinesWalked | { readonly notAnEntry: number };
 
 /**
- * Every line of ledger.jsonl (`bytes`, decoded as `text`) read as a row and walked as the ledger's
+ * Every line of ledger.jsonl (`bytes`, UTF-8 checked) read as a row and walked as the ledger's
  * chain with the closing checkpoint after the last. From `runs.from` lines on, the runs are walked
  * on the walking threads; a run they could not walk soundly, or none running, and it is walked
  * here whole instead, so that what is wrong is named as a walk here names it.
  */
-export function walkBundleLines(bytes: Buffer, text: string, closing: StoredEntryRow, keepEntries: boolean, runs?: BundleRuns): LinesRead {
-  return (runs && walkOnThreads(bytes, text, closing, keepEntries, runs)) || walkHere(text, closing, keepEntries);
+export function walkBundleLines(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean, runs?: BundleRuns): LinesRead {
+  return (runs && walkOnThreads(bytes, closing, keepEntries, runs)) || walkHere(bytes.toString('utf8'), closing, keepEntries);
 }
 
 /** A fresh inspector each walk: it remembers what it was shown. */
-function chainOptions(text: string): ChainWalkOptions {
+function chainOptions(textOf: () => string): ChainWalkOptions {
   // Asked only once the walk has stopped, to tell a reordered entry from a missing one.
   const seqAppearsLater = (seq: number) => {
+    const text = textOf();
     for (let start = 0; start < text.length; start = text.indexOf('\n', start) + 1) {
       const row = rowOfLine(text.slice(start, text.indexOf('\n', start)));
       if (row && chainFieldsOf(row.body)?.seq === seq) return true;
@@ -81,7 +81,7 @@ class RowsKept {
     this.start = end + 1;
     this.count += 1;
     if (!row) return undefined;
-    if (DESCRIBING.has(row.kind)) this.described.push(toLedgerEntry(row));
+    if (DESCRIBING_KINDS.has(row.kind)) this.described.push(toLedgerEntry(row));
     this.entries?.push(row);
     this.last = row.hash;
     return row;
@@ -94,7 +94,7 @@ class RowsKept {
  * of the chain.
  */
 function walkHere(text: string, closing: StoredEntryRow, keepEntries: boolean): LinesRead {
-  const walk = new ChainWalk(chainOptions(text));
+  const walk = new ChainWalk(chainOptions(() => text));
   const rows = new RowsKept(text, keepEntries);
   let walking = true;
   while (!rows.done) {
@@ -107,31 +107,42 @@ function walkHere(text: string, closing: StoredEntryRow, keepEntries: boolean): 
 }
 
 /**
- * The runs walked on the threads, joined here in order, while this thread reads the rows of each
- * run joined (cheap beside walking them). Undefined where the walk here must decide: too few
+ * The runs walked on the threads, joined here in order. The threads read every line as a row and
+ * send the rows that describe the site; this thread decodes and reads the lines itself only to
+ * keep every entry (cheap beside walking them). Undefined where the walk here must decide: too few
  * lines, no thread, a run not walked soundly, a run that does not join, a line that is not a row.
  */
-function walkOnThreads(bytes: Buffer, text: string, closing: StoredEntryRow, keepEntries: boolean, runs: BundleRuns): LinesWalked | undefined {
+function walkOnThreads(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean, runs: BundleRuns): LinesWalked | undefined {
   let lines = 0;
   for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) lines += 1;
   if (lines < runs.from) return undefined;
   const runLength = runs.runLength(lines);
+  // Shared by every thread rather than posted to each: read into shared memory, or copied there once.
+  let shared = bytes.buffer;
+  let base = bytes.byteOffset;
+  if (!(shared instanceof SharedArrayBuffer)) {
+    shared = new SharedArrayBuffer(bytes.length);
+    new Uint8Array(shared).set(bytes);
+    base = 0;
+  }
   // Run i starts at line i × runLength + 1 (that line must hold that entry: the walk proves it).
-  const starts = [0];
+  const starts = [base];
   for (let at = bytes.indexOf(0x0a), line = 1; at !== -1; at = bytes.indexOf(0x0a, at + 1), line += 1) {
-    if (line % runLength === 0) starts.push(at + 1);
+    if (line % runLength === 0) starts.push(base + at + 1);
   }
-  if (starts.at(-1) !== bytes.length) starts.push(bytes.length);
-  // Copied once, shared by every thread rather than posted to each.
-  const shared = new SharedArrayBuffer(bytes.length);
-  new Uint8Array(shared).set(bytes);
-  const walk = new ChainWalk(chainOptions(text));
-  const rows = new RowsKept(text, keepEntries);
-  for (const run of runs.walk({ lines: shared, starts, runLength, shownKinds: SHOWN_KINDS })) {
+  if (starts.at(-1) !== base + bytes.length) starts.push(base + bytes.length);
+  const text = keepEntries ? bytes.toString('utf8') : '';
+  const walk = new ChainWalk(chainOptions(() => text || bytes.toString('utf8')));
+  const rows = keepEntries ? new RowsKept(text, true) : undefined;
+  const described: LedgerEntry[] = [];
+  let last: string | undefined;
+  for (const run of runs.walk({ lines: shared as SharedArrayBuffer, starts, runLength, shownKinds: SHOWN_KINDS })) {
     if (!run || !walk.takeRun(run)) return undefined;
-    while (rows.count < run.lastSeq) if (rows.done || !rows.next()) return undefined;
+    for (const [body, hash] of run.described) described.push(toLedgerEntry({ body, hash }));
+    last = run.lastHash;
+    while (rows && rows.count < run.lastSeq) if (rows.done || !rows.next()) return undefined;
   }
-  if (!rows.done || rows.count !== lines || walk.entries !== lines) return undefined;
+  if ((rows && !rows.done) || walk.entries !== lines) return undefined;
   walk.take(closing.body, closing.hash, closing.seq);
-  return { entries: rows.entries, described: rows.described, count: rows.count, last: rows.last, chain: walk.finish(), threads: runs.threads };
+  return { entries: rows?.entries, described, count: lines, last, chain: walk.finish(), threads: runs.threads };
 }

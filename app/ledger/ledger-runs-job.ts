@@ -28,7 +28,7 @@ export interface RunsJob extends JobOfRuns {
 
 /**
  * One verification's runs of an audit bundle's ledger.jsonl, its bytes shared with every thread
- * (copied once, never posted whole to each): run i is the lines from byte `starts[i]` to
+ * (never posted whole to each): run i is the lines from byte `starts[i]` of `lines` to byte
  * `starts[i + 1]`, and its first line is entry i × runLength + 1.
  */
 export interface BundleRunsJob extends JobOfRuns {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { VerifiedRun } from '../../core/ledger/ledger-verification';
+import type { BundleRun } from '../audit/bundle-lines';
 import type { KeywardDatabase } from '../../db/connection';
 import type { LedgerRuns } from '../../db/ledger';
 import { drainResults, endThreads, startKeptThreads, type KeptThread } from './kept-threads';
@@ -79,7 +80,7 @@ export interface BundleRuns {
   /** The lines per run for a ledger.jsonl of this many lines. */
   runLength(lines: number): number;
   /** The runs of the job, in order, each once its thread walked it (see LedgerRuns.walk). */
-  walk(request: Pick<BundleRunsJob, 'lines' | 'starts' | 'runLength' | 'shownKinds'>): Iterable<VerifiedRun | undefined>;
+  walk(request: Pick<BundleRunsJob, 'lines' | 'starts' | 'runLength' | 'shownKinds'>): Iterable<BundleRun | undefined>;
 }
 
 /** Runs of an audit bundle walked on the same threads as a ledger's; undefined with one core. */
@@ -92,7 +93,8 @@ export function bundleRunsOnWalkers(options: { threads?: number; runLength?: num
       return walkers ? walkers.length : threads;
     },
     runLength: (lines) => options.runLength ?? runLengthFor(lines, threads),
-    walk: (request) => walkRuns(threads, { source: 'bundle', ...request, runs: request.starts.length - 1 }),
+    // What a thread posts for a bundle's run is a BundleRun (ledger-walk-worker.ts).
+    walk: (request) => walkRuns(threads, { source: 'bundle', ...request, runs: request.starts.length - 1 }) as Iterable<BundleRun | undefined>,
   };
 }
 
