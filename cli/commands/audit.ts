@@ -23,7 +23,7 @@ export const runs = {
     const file = options.file as string;
     const result = verifyAuditBundle(file);
     const human = result.ok
-      ? `bundle OK: ${file}\nsite ${result.site!.name || '(unnamed)'} ${result.site!.id}\n${result.head!.seq} entries, head ${result.head!.hash}\n${result.checkpoints} checkpoints; closed by checkpoint ${result.closing!.number} signed by ${result.closing!.custodian} and ${result.closing!.witness}`
+      ? `bundle OK: ${file}\nsite ${result.site!.name || '(unnamed)'} ${result.site!.id}\n${result.head!.seq} entries${result.threads ? ` (walked on ${result.threads} threads)` : ''}, head ${result.head!.hash}\n${result.checkpoints} checkpoints; closed by checkpoint ${result.closing!.number} signed by ${result.closing!.custodian} and ${result.closing!.witness}`
       : `BUNDLE VERIFICATION FAILED in ${result.member}\n${result.message}`;
     return { value: result, human, exitCode: result.ok ? 0 : 2 };
   },
