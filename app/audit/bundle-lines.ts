@@ -28,7 +28,21 @@ export function rowOfLine(line: string): (StoredEntryRow & { kind: string }) | u
 }
 
 /**
- * The lines of `text` (each ending in a line break), entries `firstSeq` on, walked on their own
+ * Each line of `bytes` (UTF-8, checked whole, each line ending in a line break) as its own string.
+ * A line break is that byte alone in UTF-8, so every line decodes exactly on its own; decoded one
+ * by one, lines cost a tenth of what decoding tens of megabytes as one string does.
+ */
+export function* linesOf(bytes: Buffer, from = 0, to = bytes.length): Generator<string> {
+  for (let start = from; start < to; ) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end === -1 || end > to ? to : end;
+    yield bytes.toString('utf8', start, stop);
+    start = stop + 1;
+  }
+}
+
+/**
+ * The lines of `bytes` (each ending in a line break), entries `firstSeq` on, walked on their own
  * on a walking thread: each a row, canonical, its seq its line, its hash matching and linked to
  * the one before, as the walk on one thread does. The entries the joining walk must show its
  * inspector (those of `shownKinds`, those with approvals, entries 1 and 2) come with it, and the
@@ -36,7 +50,7 @@ export function rowOfLine(line: string): (StoredEntryRow & { kind: string }) | u
  * else than a sound run of entries of known kinds returns what it met instead: the verification
  * then walks the whole bundle on one thread, which names what is wrong exactly.
  */
-export function walkBundleRun(text: string, firstSeq: number, shownKinds: ReadonlySet<string>): BundleRun | string {
+export function walkBundleRun(bytes: Buffer, firstSeq: number, shownKinds: ReadonlySet<string>): BundleRun | string {
   const shown: [number, string, string][] = [];
   const described: [string, string][] = [];
   const walk = ChainWalk.startingAt(firstSeq, {
@@ -45,13 +59,11 @@ export function walkBundleRun(text: string, firstSeq: number, shownKinds: Readon
     inspects: (kind) => shownKinds.has(kind),
     inspect: (body, seq, kind) => void shown.push([seq, kind, body]),
   });
-  for (let start = 0; start < text.length; ) {
-    const end = text.indexOf('\n', start);
-    const row = rowOfLine(text.slice(start, end));
+  for (const line of linesOf(bytes)) {
+    const row = rowOfLine(line);
     if (!row) return `line ${walk.entries + 1} is not a ledger entry`;
     if (!walk.take(row.body, row.hash)) return `entry ${walk.entries + 1} does not pass on its own`;
     if (DESCRIBING_KINDS.has(row.kind)) described.push([row.body, row.hash]);
-    start = end + 1;
   }
   for (const kind of walk.kinds.keys()) if (!KNOWN_KINDS.has(kind)) return `an entry is of a kind this version does not know (${kind})`;
   if (walk.firstPrevHash === undefined) return 'the run holds no line';

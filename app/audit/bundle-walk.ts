@@ -8,7 +8,7 @@ import { createApprovalInspector } from '../ledger/approval-verification';
 import { withCheckpoints } from '../ledger/checkpoint-verification';
 import { ledgerInspectorReads } from '../ledger/ledger';
 import type { BundleRuns } from '../ledger/ledger-walkers';
-import { DESCRIBING_KINDS, rowOfLine } from './bundle-lines';
+import { DESCRIBING_KINDS, linesOf, rowOfLine } from './bundle-lines';
 
 // What the inspector reads besides entries with approvals and entries 1 and 2, on any thread.
 const SHOWN_KINDS = LEDGER_ENTRY_KINDS.filter(ledgerInspectorReads);
@@ -37,16 +37,15 @@ export type LinesRead = LinesWalked | { readonly notAnEntry: number };
  * here whole instead, so that what is wrong is named as a walk here names it.
  */
 export function walkBundleLines(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean, runs?: BundleRuns): LinesRead {
-  return (runs && walkOnThreads(bytes, closing, keepEntries, runs)) || walkHere(bytes.toString('utf8'), closing, keepEntries);
+  return (runs && walkOnThreads(bytes, closing, keepEntries, runs)) || walkHere(bytes, closing, keepEntries);
 }
 
 /** A fresh inspector each walk: it remembers what it was shown. */
-function chainOptions(textOf: () => string): ChainWalkOptions {
+function chainOptions(bytes: Buffer): ChainWalkOptions {
   // Asked only once the walk has stopped, to tell a reordered entry from a missing one.
   const seqAppearsLater = (seq: number) => {
-    const text = textOf();
-    for (let start = 0; start < text.length; start = text.indexOf('\n', start) + 1) {
-      const row = rowOfLine(text.slice(start, text.indexOf('\n', start)));
+    for (const line of linesOf(bytes)) {
+      const row = rowOfLine(line);
       if (row && chainFieldsOf(row.body)?.seq === seq) return true;
     }
     return false;
@@ -61,24 +60,23 @@ class RowsKept {
   readonly described: LedgerEntry[] = [];
   count = 0;
   last: string | undefined;
-  private start = 0;
+  private readonly lines: Generator<string>;
+  private line: IteratorResult<string>;
 
-  constructor(
-    private readonly text: string,
-    keepEntries: boolean,
-  ) {
+  constructor(bytes: Buffer, keepEntries: boolean) {
     this.entries = keepEntries ? [] : undefined;
+    this.lines = linesOf(bytes);
+    this.line = this.lines.next();
   }
 
   get done(): boolean {
-    return this.start >= this.text.length;
+    return this.line.done === true;
   }
 
   /** The next line's row, kept; undefined when the line is not an entry. */
   next(): Row | undefined {
-    const end = this.text.indexOf('\n', this.start);
-    const row = rowOfLine(this.text.slice(this.start, end));
-    this.start = end + 1;
+    const row = this.line.done ? undefined : rowOfLine(this.line.value);
+    this.line = this.lines.next();
     this.count += 1;
     if (!row) return undefined;
     if (DESCRIBING_KINDS.has(row.kind)) this.described.push(toLedgerEntry(row));
@@ -93,9 +91,9 @@ class RowsKept {
  * read even after the walk stopped: a line that is not an entry at all is named before any fault
  * of the chain.
  */
-function walkHere(text: string, closing: StoredEntryRow, keepEntries: boolean): LinesRead {
-  const walk = new ChainWalk(chainOptions(() => text));
-  const rows = new RowsKept(text, keepEntries);
+function walkHere(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean): LinesRead {
+  const walk = new ChainWalk(chainOptions(bytes));
+  const rows = new RowsKept(bytes, keepEntries);
   let walking = true;
   while (!rows.done) {
     const row = rows.next();
@@ -108,7 +106,7 @@ function walkHere(text: string, closing: StoredEntryRow, keepEntries: boolean): 
 
 /**
  * The runs walked on the threads, joined here in order. The threads read every line as a row and
- * send the rows that describe the site; this thread decodes and reads the lines itself only to
+ * send the rows that describe the site; this thread reads the lines itself only to
  * keep every entry (cheap beside walking them). Undefined where the walk here must decide: too few
  * lines, no thread, a run not walked soundly, a run that does not join, a line that is not a row.
  */
@@ -131,9 +129,8 @@ function walkOnThreads(bytes: Buffer, closing: StoredEntryRow, keepEntries: bool
     if (line % runLength === 0) starts.push(base + at + 1);
   }
   if (starts.at(-1) !== base + bytes.length) starts.push(base + bytes.length);
-  const text = keepEntries ? bytes.toString('utf8') : '';
-  const walk = new ChainWalk(chainOptions(() => text || bytes.toString('utf8')));
-  const rows = keepEntries ? new RowsKept(text, true) : undefined;
+  const walk = new ChainWalk(chainOptions(bytes));
+  const rows = keepEntries ? new RowsKept(bytes, true) : undefined;
   const described: LedgerEntry[] = [];
   let last: string | undefined;
   for (const run of runs.walk({ lines: shared as SharedArrayBuffer, starts, runLength, shownKinds: SHOWN_KINDS })) {

@@ -42,8 +42,8 @@ function databaseRuns(job: RunsJob, shown: ReadonlySet<string>): RunWalker {
 
 function bundleRuns(job: BundleRunsJob, shown: ReadonlySet<string>): RunWalker {
   return {
-    // The main thread checked the whole file as UTF-8, and runs start at lines: each range decodes alone.
-    walk: (index) => walkBundleRun(Buffer.from(job.lines, job.starts[index]!, job.starts[index + 1]! - job.starts[index]!).toString('utf8'), index * job.runLength + 1, shown),
+    // The main thread checked the whole file as UTF-8, and runs start at lines: each line decodes alone.
+    walk: (index) => walkBundleRun(Buffer.from(job.lines, job.starts[index]!, job.starts[index + 1]! - job.starts[index]!), index * job.runLength + 1, shown),
     close: () => undefined,
   };
 }
