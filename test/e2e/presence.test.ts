@@ -75,6 +75,25 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     expect(await inventoryRow.textContent()).toMatch(/Keyward drill key \(software\).*ANOMALY/);
   });
 
+  it('gives the focus back to "Run presence check" once the check is over, not to the page', async () => {
+    const { page } = suite.ui;
+    await page.getByRole('button', { name: 'Presence check' }).click();
+    await page.getByLabel(/Drill mode/).check();
+    await page.getByRole('button', { name: 'Enrol a key…' }).click();
+    const enrol = page.getByRole('form', { name: 'Enrol a key' });
+    await enrol.getByLabel('Label *').fill('YK-08');
+    await enrol.getByRole('button', { name: 'Enrol key' }).click();
+    await touchDrillKey(page, 'YK-08');
+    await page.getByText('Enrolled YK-08 (Keyward drill key (software)).').waitFor();
+    await page.getByRole('dialog', { name: 'Enrol a drill key' }).getByRole('button', { name: 'Close' }).click();
+
+    // The prompt takes the focus from the button, which is disabled while the check runs.
+    await page.getByRole('button', { name: 'Run presence check' }).click();
+    await touchDrillKey(page, 'YK-08');
+    await page.getByText('All 1 item(s) present and unchanged.').waitFor();
+    await focusReturnsTo(page, 'Run presence check');
+  });
+
   it('waits for the touch like a real key, and records a refused touch as not proven', async () => {
     const { page } = suite.ui;
     const { s } = suite;

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { DataTable } from '../../components/DataTable';
 import { invoke } from '../../lib/ipc';
@@ -22,11 +22,21 @@ export function PresenceScreen() {
   const { value: items } = useChannel('inventory:items', {});
   const keys = (items ?? []).filter((a) => a.enrolled && a.simulated === drill && a.state !== 'retired' && a.state !== 'lost');
   const [checking, setChecking] = useState(false);
+  const runButton = useRef<HTMLButtonElement>(null);
   const [report, setReport] = useState<Report | undefined>(undefined);
   const [checkError, setCheckError] = useState<ReplyError | undefined>(undefined);
   const [checkProgress, clearCheckProgress] = useKeyProgress('check');
   const places = inventory?.places.map((p) => p.name) ?? [];
   const accounts = inventory?.accounts.map((a) => a.upn) ?? [];
+
+  // The touch prompts took the focus and gave it back to this button while it was disabled, so the
+  // page lost it: once the check is over, a keyboard user goes on from here, not from the top.
+  const wasChecking = useRef(false);
+  useEffect(() => {
+    const ended = wasChecking.current && !checking;
+    wasChecking.current = checking;
+    if (ended && (document.activeElement === null || document.activeElement === document.body)) runButton.current?.focus();
+  }, [checking]);
 
   async function check(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -134,7 +144,7 @@ export function PresenceScreen() {
                 </select>
               </div>
             </div>
-            <button type="submit" disabled={checking}>
+            <button ref={runButton} type="submit" disabled={checking}>
               {checking ? 'Checking…' : 'Run presence check'}
             </button>
           </form>
