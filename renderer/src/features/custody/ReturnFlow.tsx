@@ -4,6 +4,7 @@ import { inWords } from '../../components/field-words';
 import { invoke } from '../../lib/ipc';
 import { shortHash } from '../../lib/format';
 import { ApprovalSteps, useApprovals } from './useApprovals';
+import { useFocusBack } from '../../lib/useFocusBack';
 
 type Item = ChannelResults['custody:list'][number];
 
@@ -17,6 +18,7 @@ export function ReturnFlow({ drill, open, custodians, preselected }: { readonly 
   const [events, clearEvents] = useApprovals();
   const [values, setValues] = useState({ item: preselected ?? '', custodian: '', witness: '', newSeal: '' });
   const [busy, setBusy] = useState(false);
+  const submitButton = useFocusBack<HTMLButtonElement>(busy);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [result, setResult] = useState('');
   const item = values.item || String(open[0]?.authenticatorId ?? '');
@@ -86,7 +88,7 @@ export function ReturnFlow({ drill, open, custodians, preselected }: { readonly 
               </div>
             </div>
             <div className="button-row">
-              <button type="submit" disabled={busy || open.length === 0}>
+              <button ref={submitButton} type="submit" disabled={busy || open.length === 0}>
                 {busy ? 'Waiting for the touches…' : 'Check the key and ask for the touches'}
               </button>
             </div>

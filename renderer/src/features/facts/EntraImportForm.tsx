@@ -1,12 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../../electron/common/channels';
 import { invoke } from '../../lib/ipc';
+import { useFocusBack } from '../../lib/useFocusBack';
 
 /** Imports one Entra export: the path typed in, or, left empty, chosen in the file dialog. */
 export function EntraImportForm({ onImported }: { readonly onImported: (summary: string) => void }) {
   const id = useId();
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const submitButton = useFocusBack<HTMLButtonElement>(busy);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -39,7 +41,7 @@ export function EntraImportForm({ onImported }: { readonly onImported: (summary:
           </small>
         </div>
       </div>
-      <button type="submit" disabled={busy}>
+      <button ref={submitButton} type="submit" disabled={busy}>
         {busy ? 'Importing…' : 'Import the export'}
       </button>
     </form>

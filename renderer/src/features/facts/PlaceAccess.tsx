@@ -3,6 +3,7 @@ import type { ReplyError } from '../../../../electron/common/channels';
 import { DataTable } from '../../components/DataTable';
 import { invoke } from '../../lib/ipc';
 import { useChannel } from '../../lib/useChannel';
+import { useFocusBack } from '../../lib/useFocusBack';
 
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : 'never');
 
@@ -16,6 +17,7 @@ export function PlaceAccess({ onSaved }: { readonly onSaved: (summary: string) =
   const { value: places } = useChannel('place:access-lists', {});
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const submitButton = useFocusBack<HTMLButtonElement>(busy);
   // Choosing a place fills in its current list, to be edited: what is recorded replaces it whole.
   const [people, setPeople] = useState('');
 
@@ -92,7 +94,7 @@ export function PlaceAccess({ onSaved }: { readonly onSaved: (summary: string) =
             </small>
           </div>
         </div>
-        <button type="submit" disabled={busy}>
+        <button ref={submitButton} type="submit" disabled={busy}>
           {busy ? 'Recording…' : 'Record the list'}
         </button>
       </form>

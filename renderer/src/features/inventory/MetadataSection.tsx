@@ -4,6 +4,7 @@ import { Panel } from '../../components/Layout';
 import { StatusChip } from '../../components/StatusChip';
 import { Token } from '../../components/Token';
 import { invoke } from '../../lib/ipc';
+import { useFocusBack } from '../../lib/useFocusBack';
 
 type Metadata = NonNullable<ChannelResults['metadata:state']>;
 
@@ -15,6 +16,7 @@ export function MetadataSection({ metadata, onImported }: { readonly metadata: M
   const formId = useId();
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const submitButton = useFocusBack<HTMLButtonElement>(busy);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -79,7 +81,7 @@ export function MetadataSection({ metadata, onImported }: { readonly metadata: M
             </small>
           </div>
         </div>
-        <button type="submit" disabled={busy}>
+        <button ref={submitButton} type="submit" disabled={busy}>
           {busy ? 'Verifying…' : 'Import metadata'}
         </button>
       </form>

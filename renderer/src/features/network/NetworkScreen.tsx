@@ -5,6 +5,7 @@ import { DataTable } from '../../components/DataTable';
 import { formatLocalTime } from '../../lib/format';
 import { invoke } from '../../lib/ipc';
 import { useChannel } from '../../lib/useChannel';
+import { useFocusBack } from '../../lib/useFocusBack';
 import { ProofView } from './PathCards';
 
 type Proof = ChannelResults['netpath:probe'];
@@ -34,6 +35,7 @@ export function NetworkScreen() {
   const [site, setSite] = useState('');
   const [proof, setProof] = useState<Proof | undefined>(undefined);
   const [probing, setProbing] = useState(false);
+  const proveButton = useFocusBack<HTMLButtonElement>(probing);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [steps, clearSteps] = useProbeProgress();
   const sites = recorded?.sites ?? [];
@@ -71,7 +73,7 @@ export function NetworkScreen() {
             </select>
           </div>
         )}
-        <button type="submit" disabled={probing}>
+        <button ref={proveButton} type="submit" disabled={probing}>
           {probing ? 'Probing every path…' : 'Prove network paths'}
         </button>
       </form>

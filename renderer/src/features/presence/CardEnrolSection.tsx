@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { invoke } from '../../lib/ipc';
 import { describeProgress, useKeyProgress } from './useKeyProgress';
+import { useFocusBack } from '../../lib/useFocusBack';
 
 type Reader = ChannelResults['card:readers'][number];
 
@@ -10,6 +11,7 @@ export function CardEnrolSection({ drill, places, accounts }: { readonly drill: 
   const [readers, setReaders] = useState<readonly Reader[] | undefined>(undefined);
   const [readersError, setReadersError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const submitButton = useFocusBack<HTMLButtonElement>(busy);
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [done, setDone] = useState<{ text: string; warnings: readonly string[] } | undefined>(undefined);
   const [progress, clearProgress] = useKeyProgress('enrol');
@@ -131,7 +133,7 @@ export function CardEnrolSection({ drill, places, accounts }: { readonly drill: 
               </small>
             )}
           </div>
-          <button type="submit" disabled={busy}>
+          <button ref={submitButton} type="submit" disabled={busy}>
             {busy ? 'Enrolling…' : 'Enrol smartcard'}
           </button>
         </form>

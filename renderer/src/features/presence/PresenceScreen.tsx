@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { DataTable } from '../../components/DataTable';
 import { invoke } from '../../lib/ipc';
@@ -9,6 +9,7 @@ import { PresenceSchedule } from './PresenceSchedule';
 import { Screen } from '../../components/Layout';
 import { TaskDialog } from '../../components/TaskDialog';
 import { StatusChip } from '../../components/StatusChip';
+import { useFocusBack } from '../../lib/useFocusBack';
 
 type Report = ChannelResults['presence:check'];
 type KeyResult = Report['results'][number];
@@ -22,21 +23,13 @@ export function PresenceScreen() {
   const { value: items } = useChannel('inventory:items', {});
   const keys = (items ?? []).filter((a) => a.enrolled && a.simulated === drill && a.state !== 'retired' && a.state !== 'lost');
   const [checking, setChecking] = useState(false);
-  const runButton = useRef<HTMLButtonElement>(null);
   const [report, setReport] = useState<Report | undefined>(undefined);
   const [checkError, setCheckError] = useState<ReplyError | undefined>(undefined);
   const [checkProgress, clearCheckProgress] = useKeyProgress('check');
   const places = inventory?.places.map((p) => p.name) ?? [];
   const accounts = inventory?.accounts.map((a) => a.upn) ?? [];
 
-  // The touch prompts took the focus and gave it back to this button while it was disabled, so the
-  // page lost it: once the check is over, a keyboard user goes on from here, not from the top.
-  const wasChecking = useRef(false);
-  useEffect(() => {
-    const ended = wasChecking.current && !checking;
-    wasChecking.current = checking;
-    if (ended && (document.activeElement === null || document.activeElement === document.body)) runButton.current?.focus();
-  }, [checking]);
+  const runButton = useFocusBack<HTMLButtonElement>(checking);
 
   async function check(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -160,6 +153,7 @@ function EnrolSection({ drill, places, accounts }: { readonly drill: boolean; re
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [done, setDone] = useState('');
   const [progress, clearProgress] = useKeyProgress('enrol');
+  const enrolButton = useFocusBack<HTMLButtonElement>(busy);
 
   async function enrol(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -240,7 +234,7 @@ function EnrolSection({ drill, places, accounts }: { readonly drill: boolean; re
               {fieldError('account')}
             </div>
           </div>
-          <button type="submit" disabled={busy}>
+          <button ref={enrolButton} type="submit" disabled={busy}>
             {busy ? 'Enrolling…' : 'Enrol key'}
           </button>
         </form>

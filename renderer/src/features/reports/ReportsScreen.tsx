@@ -4,6 +4,7 @@ import { Screen } from '../../components/Layout';
 import { invoke } from '../../lib/ipc';
 import { ReportView } from './ReportView';
 import { describeReportProgress, useReportProgress } from './useReportProgress';
+import { useFocusBack } from '../../lib/useFocusBack';
 
 type Report = ChannelResults['report:preview'];
 
@@ -15,6 +16,8 @@ export function ReportsScreen() {
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState<'preview' | 'save' | undefined>(undefined);
+  const previewButton = useFocusBack<HTMLButtonElement>(busy === 'preview');
+  const saveButton = useFocusBack<HTMLButtonElement>(busy === 'save');
   const [progress, clearProgress] = useReportProgress();
   // A table longer than the preview carries: the printout would miss rows, so the PDF is the way to paper.
   const cut = report?.sections.some((section) => section.table && section.table.total > section.table.rows.length) ?? false;
@@ -105,10 +108,10 @@ export function ReportsScreen() {
           </div>
         </div>
         <div className="button-row">
-          <button type="submit" disabled={busy !== undefined}>
+          <button ref={previewButton} type="submit" disabled={busy !== undefined}>
             Preview
           </button>
-          <button type="button" className="secondary" onClick={(e) => void save(e.currentTarget.form)} disabled={busy !== undefined}>
+          <button ref={saveButton} type="button" className="secondary" onClick={(e) => void save(e.currentTarget.form)} disabled={busy !== undefined}>
             Save PDF…
           </button>
           <button type="button" className="secondary" onClick={() => void print()} disabled={!report || cut || busy !== undefined} aria-describedby={cut ? 'report-print-hint' : undefined}>
