@@ -22,7 +22,7 @@ describe('the reports screen in Chromium', () => {
     () => ({ reports: { chooseSavePath: async () => savePath, print: async () => ((printed += 1), true) } }),
   );
 
-  it('previews the report with its head hash and QR code, saves the PDF, and opens the print dialog', async () => {
+  it('previews the report with its head hash and QR code, saves the PDF, and opens the print dialog', { timeout: 60_000 }, async () => {
     const { page } = suite.ui;
     const { s } = suite;
     await page.getByRole('button', { name: 'Reports' }).click();

@@ -17,8 +17,8 @@ export const RENDERER_ROOT = fileURLToPath(new URL('../../dist/renderer', import
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The page is served from this origin; the router trusts only it, as main trusts app://keyward. */
 export const TEST_ORIGIN = 'http://keyward.test';
-/** How long one Playwright step waits by default: less than a test.s timeout (30 s), so a stall names its step. */
-export const STEP_TIMEOUT_MS = 20_000;
+/** How long one Playwright step waits by default: less than a test's timeout (30 s), so a stall names its step; the first verification on a thread of a test process loads its code through tsx and can take 15 s under load. */
+export const STEP_TIMEOUT_MS = 25_000;
 
 export async function ensureRendererBuilt(): Promise<void> {
   if (existsSync(`${RENDERER_ROOT}/index.html`)) return;
