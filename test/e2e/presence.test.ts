@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loadDrillKey, saveDrillKey } from '../../db/drill-keys';
 import { addPlace } from '../../app/inventory/inventory';
@@ -77,15 +78,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
 
   it('gives the focus back to "Run presence check" once the check is over, not to the page', async () => {
     const { page } = suite.ui;
-    await page.getByRole('button', { name: 'Presence check' }).click();
-    await page.getByLabel(/Drill mode/).check();
-    await page.getByRole('button', { name: 'Enrol a key…' }).click();
-    const enrol = page.getByRole('form', { name: 'Enrol a key' });
-    await enrol.getByLabel('Label *').fill('YK-08');
-    await enrol.getByRole('button', { name: 'Enrol key' }).click();
-    await touchDrillKey(page, 'YK-08');
-    await page.getByText('Enrolled YK-08 (Keyward drill key (software)).').waitFor();
-    await page.getByRole('dialog', { name: 'Enrol a drill key' }).getByRole('button', { name: 'Close' }).click();
+    await enrolOneDrillKey(page, 'YK-08');
 
     // The prompt takes the focus from the button, which is disabled while the check runs.
     await page.getByRole('button', { name: 'Run presence check' }).click();
@@ -97,15 +90,7 @@ describe('the presence check screen in Chromium, in drill mode', () => {
   it('waits for the touch like a real key, and records a refused touch as not proven', async () => {
     const { page } = suite.ui;
     const { s } = suite;
-    await page.getByRole('button', { name: 'Presence check' }).click();
-    await page.getByLabel(/Drill mode/).check();
-    await page.getByRole('button', { name: 'Enrol a key…' }).click();
-    const enrol = page.getByRole('form', { name: 'Enrol a key' });
-    await enrol.getByLabel('Label *').fill('YK-07');
-    await enrol.getByRole('button', { name: 'Enrol key' }).click();
-    await touchDrillKey(page, 'YK-07');
-    await page.getByText('Enrolled YK-07 (Keyward drill key (software)).').waitFor();
-    await page.getByRole('dialog', { name: 'Enrol a drill key' }).getByRole('button', { name: 'Close' }).click();
+    await enrolOneDrillKey(page, 'YK-07');
 
     const checks = () => s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'presence.checked'").pluck().get();
     await page.getByRole('button', { name: 'Run presence check' }).click();
@@ -158,3 +143,16 @@ describe('the presence check screen in Chromium, in drill mode', () => {
     await page.screenshot({ path: `${SCREENSHOTS}presence-metadata.png`, fullPage: true });
   });
 });
+
+/** On the presence screen in drill mode, enrols one drill key through its dialog and closes it. */
+async function enrolOneDrillKey(page: Page, label: string): Promise<void> {
+  await page.getByRole('button', { name: 'Presence check' }).click();
+  await page.getByLabel(/Drill mode/).check();
+  await page.getByRole('button', { name: 'Enrol a key…' }).click();
+  const enrol = page.getByRole('form', { name: 'Enrol a key' });
+  await enrol.getByLabel('Label *').fill(label);
+  await enrol.getByRole('button', { name: 'Enrol key' }).click();
+  await touchDrillKey(page, label);
+  await page.getByText(`Enrolled ${label} (Keyward drill key (software)).`).waitFor();
+  await page.getByRole('dialog', { name: 'Enrol a drill key' }).getByRole('button', { name: 'Close' }).click();
+}
