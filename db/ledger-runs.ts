@@ -1,12 +1,11 @@
 import type { Statement } from 'better-sqlite3';
-import { LEDGER_ENTRY_KINDS } from '../core/ledger/ledger';
+import { unknownKindAmong } from '../core/ledger/ledger';
 import { ChainWalk, type VerifiedRun } from '../core/ledger/ledger-verification';
 import type { KeywardDatabase } from './connection';
 import { FULL_RUN_SQL, sha256Hex } from './ledger';
 
 /** Rows per read: large enough that SQLite is called rarely, small enough that memory stays flat. */
 const BATCH = 2048;
-const KNOWN_KINDS: ReadonlySet<string> = new Set(LEDGER_ENTRY_KINDS);
 const prepared = new WeakMap<KeywardDatabase, Statement<[number, number], string | null>>();
 
 /**
@@ -37,6 +36,7 @@ export function walkRun(db: KeywardDatabase, from: number, to: number, shownKind
       if (!walk.takeRow(texts[i]!, first + i)) return `entry ${first + i} does not pass on its own`;
     }
   }
-  for (const kind of walk.kinds.keys()) if (!KNOWN_KINDS.has(kind)) return `an entry is of a kind this version does not know (${kind})`;
+  const unknown = unknownKindAmong(walk.kinds.keys());
+  if (unknown !== undefined) return `an entry is of a kind this version does not know (${unknown})`;
   return { lastSeq: to, firstPrevHash: walk.firstPrevHash!, lastHash: walk.head, kinds: [...walk.kinds], sawExpectedHead: walk.sawExpectedHead, shown };
 }

@@ -13,10 +13,10 @@ import type { Session } from '../ports';
 import type { KeySource } from '../presence/key-sources';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, LISTED_MEMBERS, asJson, checkpointsOf, custodianKeysOf, siteOfEntries, type Manifest } from './bundle-contents';
 import { writeTar } from './ustar';
+import { DESCRIBING_KINDS } from './bundle-lines';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 /** Kinds the bundle's other members are made from; only these entries are kept parsed. */
-const DESCRIBING = new Set(['ledger.created', 'site.named', 'ledger.checkpoint', 'custodians.founded', 'custodian.key_enrolled', 'custodian.key_replaced']);
 
 /**
  * The stored row as its canonical line: the body with its hash put in key order (after "actors"
@@ -48,7 +48,7 @@ export async function exportAuditBundle(session: Session, keys: KeySource, input
     for (const row of iterateStoredRows(db)) {
       lines.push(canonicalLine(row.body, row.hash));
       const kind = /,"kind":"([a-z_.]+)"/.exec(row.body)?.[1];
-      if (kind && DESCRIBING.has(kind)) described.push(toLedgerEntry(row));
+      if (kind && DESCRIBING_KINDS.has(kind)) described.push(toLedgerEntry(row));
     }
     return { head: readHead(db), lines, described, organisation: readOrganisationFacts(db), places: listPlaces(db), schema: schemaVersion(db) };
   })();

@@ -1,10 +1,9 @@
 // The lines of an audit bundle's ledger.jsonl as the verification reads them: on its own thread
 // (app/audit/audit-verify.ts) and in runs on the ledger's walking threads (ledger-walk-worker.ts).
-import { LEDGER_ENTRY_KINDS } from '../../core/ledger/ledger';
+import { unknownKindAmong } from '../../core/ledger/ledger';
 import { ChainWalk, type StoredEntryRow, type VerifiedRun } from '../../core/ledger/ledger-verification';
 import { sha256Hex } from '../../db/ledger';
 
-const KNOWN_KINDS: ReadonlySet<string> = new Set(LEDGER_ENTRY_KINDS);
 /** The kinds of entry that describe the site, its custodians and its checkpoints (bundle-contents.ts reads them). */
 export const DESCRIBING_KINDS: ReadonlySet<string> = new Set(['ledger.created', 'site.named', 'ledger.checkpoint', 'custodians.founded', 'custodian.key_enrolled', 'custodian.key_replaced']);
 
@@ -32,10 +31,10 @@ export function rowOfLine(line: string): (StoredEntryRow & { kind: string }) | u
  * A line break is that byte alone in UTF-8, so every line decodes exactly on its own; decoded one
  * by one, lines cost a tenth of what decoding tens of megabytes as one string does.
  */
-export function* linesOf(bytes: Buffer, from = 0, to = bytes.length): Generator<string> {
-  for (let start = from; start < to; ) {
+export function* linesOf(bytes: Buffer): Generator<string> {
+  for (let start = 0; start < bytes.length; ) {
     const end = bytes.indexOf(0x0a, start);
-    const stop = end === -1 || end > to ? to : end;
+    const stop = end === -1 ? bytes.length : end;
     yield bytes.toString('utf8', start, stop);
     start = stop + 1;
   }
@@ -65,7 +64,8 @@ export function walkBundleRun(bytes: Buffer, firstSeq: number, shownKinds: Reado
     if (!walk.take(row.body, row.hash)) return `entry ${walk.entries + 1} does not pass on its own`;
     if (DESCRIBING_KINDS.has(row.kind)) described.push([row.body, row.hash]);
   }
-  for (const kind of walk.kinds.keys()) if (!KNOWN_KINDS.has(kind)) return `an entry is of a kind this version does not know (${kind})`;
+  const unknown = unknownKindAmong(walk.kinds.keys());
+  if (unknown !== undefined) return `an entry is of a kind this version does not know (${unknown})`;
   if (walk.firstPrevHash === undefined) return 'the run holds no line';
   return { lastSeq: walk.entries, firstPrevHash: walk.firstPrevHash, lastHash: walk.head, kinds: [...walk.kinds], sawExpectedHead: true, shown, described };
 }

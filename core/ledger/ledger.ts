@@ -49,6 +49,14 @@ export const LEDGER_ENTRY_KINDS = [
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
+const KNOWN_KINDS: ReadonlySet<string> = new Set(LEDGER_ENTRY_KINDS);
+
+/** The first of `kinds` this version does not know, if any: a run walked elsewhere holding one is walked again where it is named. */
+export function unknownKindAmong(kinds: Iterable<string>): string | undefined {
+  for (const kind of kinds) if (!KNOWN_KINDS.has(kind)) return kind;
+  return undefined;
+}
+
 export interface Actor {
   readonly role: 'operator' | 'custodian' | 'witness' | 'system';
   readonly name: string;
