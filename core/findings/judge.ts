@@ -66,6 +66,8 @@ export const DUE_NOTICE_DAYS = 14;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
 const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY).toISOString();
+/** Whether `days` after `iso` were up before `at`; in milliseconds, without writing the date out (judged for every check). */
+const upBefore = (iso: string, days: number, at: string): boolean => Date.parse(iso) + days * DAY < Date.parse(at);
 
 /** When each expected item entered the checks, by id (the first of an id, as a search of the list finds it). */
 function enrolmentDates(items: readonly ExpectedItem[]): Map<number, string> {
@@ -147,7 +149,7 @@ export function foldFindings(settings: FoldSettings): FindingsFold {
         if (!drill) {
           const previous = lastCheck.get(id);
           const base = previous?.at ?? enrolledSince.get(id);
-          if (base && Date.parse(addDays(base, interval)) < Date.parse(e.recordedAt)) {
+          if (base && upBefore(base, interval, e.recordedAt)) {
             const since = addDays(base, interval);
             raise(overdueCheck(subject, since, [...(previous ? [previous.seq] : []), e.seq], false, `checked on ${e.recordedAt.slice(0, 10)}, ${interval} days after the previous check were up on ${since.slice(0, 10)}`));
           }
@@ -215,8 +217,7 @@ export function foldFindings(settings: FoldSettings): FindingsFold {
         const subject = proofSubject(site);
         const last = proofClock(site);
         if (p.verdict === 'met') {
-          const due = last && addDays(last.at, interval);
-          if (last && due && due < e.recordedAt) raise(staleProof(subject, due, [...(last.seq ? [last.seq] : []), e.seq], `the next met proof came on ${e.recordedAt.slice(0, 10)}`));
+          if (last && upBefore(last.at, interval, e.recordedAt)) raise(staleProof(subject, addDays(last.at, interval), [...(last.seq ? [last.seq] : []), e.seq], `the next met proof came on ${e.recordedAt.slice(0, 10)}`));
           lastProof.set(site, { at: e.recordedAt, seq: e.seq });
         }
         if (p.verdict === 'not_met' || p.verdict === 'common_failure') {
