@@ -10,6 +10,8 @@ import { walkBundleRun } from '../audit/bundle-lines';
 import { RUN_COUNTERS, type BundleRunsJob, type RunOutcome, type RunsJob, type WalkJob } from './ledger-runs-job';
 
 const { NEXT, DONE, CANCELLED, JOINED } = RUN_COUNTERS;
+/** Pages of the database a walking thread's connection keeps (see databaseRuns). */
+const RUN_CACHE_PAGES = 64;
 
 const { jobs, results, ready } = workerData as { jobs: MessagePort; results: MessagePort; ready: SharedArrayBuffer };
 // Loaded: the verification that started this thread may count on it.
@@ -28,6 +30,11 @@ function databaseRuns(job: RunsJob, shown: ReadonlySet<string>): RunWalker {
   try {
     db = new Database(job.file, { readonly: true, fileMustExist: true, nativeBinding: job.nativeBinding });
     db.pragma('busy_timeout = 5000');
+    // Each page is read once, in order: a cache of a few pages is all a run needs. SQLite's default
+    // of 2 MB made each thread's memory grow and shrink as it filled and was let go, and the other
+    // threads of the process paid for every change of its mappings: the split walk took half as
+    // long again (bench:ledger, 100k entries: 190 ms against 138 ms with 64 pages).
+    db.pragma(`cache_size = ${RUN_CACHE_PAGES}`);
   } catch (error) {
     unopened = `the ledger cannot be opened on a walking thread: ${(error as Error).message}`;
   }
