@@ -12,6 +12,7 @@ import { drillKeySource, type KeySource } from '../presence/key-sources';
 import { exportAuditBundle } from './audit-export';
 import { verifyAuditBundle, verifyAuditBundleBytes, type BundleReading } from './audit-verify';
 import { rowOfLine } from './bundle-lines';
+import { bundleRunsOnWalkers } from '../ledger/ledger-walkers';
 import { readTar, writeTar } from './ustar';
 
 // A bundle past the size from which its chain is walked in runs on the walking threads (50,000
@@ -129,6 +130,29 @@ describe('a large audit bundle walked in runs on the walking threads', () => {
     ['the closing checkpoint re-hashed over another manifest', () => resealed((l) => l, '2027-01-01T00:00:00.000Z'), { member: 'closing-checkpoint.json', message: expect.stringMatching(/^entry \d+: /) }],
     ['the last line removed before the closing checkpoint', () => resealed((l) => l.slice(0, -1)), { member: 'closing-checkpoint.json', message: expect.stringMatching(/is missing/) }],
   ];
+  it('names a member changed after the threads were sent the runs, and lets them go for the next verification', () => {
+    const members = readTar(sound).map((m) => ({ name: m.name, data: Buffer.from(m.data) }));
+    const custodians = members.find((m) => m.name === 'custodians.json')!.data;
+    custodians[custodians.length - 2]! ^= 1;
+    const { split, one } = bothWays(writeTar(members, 1_764_000_000));
+    expect(one).toMatchObject({ ok: false, member: 'custodians.json', message: 'custodians.json was changed: its SHA-256 differs from the one in the manifest' });
+    expect(split).toEqual(one);
+    // The threads walk ledger.jsonl while the members are hashed: left waiting for a verification
+    // that no longer joins them, they would hold up this one until it gave them up.
+    expect(verifyAuditBundleBytes(shared(sound), SPLIT)).toMatchObject({ ok: true, threads: 2 });
+  });
+
+  it('lets the threads drop a job nobody joins or cancels, so that the next verification has them', () => {
+    const bytes = shared(sound);
+    const ledger = readTar(bytes)[1]!.data;
+    const runs = bundleRunsOnWalkers({ threads: 2, runLength: RUN, idleMs: 1_000 })!;
+    const starts = [ledger.byteOffset];
+    for (let at = ledger.indexOf(0x0a), line = 1; at !== -1; at = ledger.indexOf(0x0a, at + 1), line += 1) if (line % RUN === 0) starts.push(ledger.byteOffset + at + 1);
+    // Sent and then forgotten: the threads take runs until they are too far ahead, then wait.
+    runs.walk({ lines: bytes.buffer as SharedArrayBuffer, starts, runLength: RUN, shownKinds: [] });
+    expect(verifyAuditBundleBytes(bytes, SPLIT)).toMatchObject({ ok: true, threads: 2 });
+  });
+
   it.each(tampered)('names the same finding for %s', (_, bundle, finding) => {
     const { split, one } = bothWays(bundle());
     expect(one).toMatchObject({ ok: false, ...finding });

@@ -12,7 +12,7 @@ import { cannotReadInput, readInputFile } from '../input-file';
 import { parseExportLine } from '../ledger/ledger';
 import { bundleRunsOnWalkers } from '../ledger/ledger-walkers';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, LISTED_MEMBERS, MEMBERS, asJson, checkpointsOf, custodianKeysOf, siteOfEntries, type Manifest } from './bundle-contents';
-import { walkBundleLines } from './bundle-walk';
+import { startBundleWalk, type LinesRead } from './bundle-walk';
 import { TarDamage, readTar, type TarMember } from './ustar';
 
 export interface BundleVerification {
@@ -158,20 +158,28 @@ function verifyMembers(members: TarMember[], reading: BundleReading): BundleVeri
   const manifestMember = byName.get('manifest.json')!;
   if (sha256(manifestMember.data) !== closing.entry.payload.manifest) throw new BundleFinding('manifest.json', 'manifest.json was changed after the closing checkpoint signed it');
   const manifest = checkManifest(readJson(manifestMember));
-  for (const name of LISTED_MEMBERS) {
-    const listed = manifest.members.find((m) => m.name === name);
-    const data = byName.get(name)!.data;
-    if (!listed) throw new BundleFinding('manifest.json', `manifest.json does not list ${name}`);
-    if (listed.size !== data.length || listed.sha256 !== sha256(data)) throw new BundleFinding(name, `${name} was changed: its SHA-256 differs from the one in the manifest`);
-  }
   const ledger = byName.get('ledger.jsonl')!.data;
-  // Checked whole, then decoded without checking again: about half the time a checking decoder takes.
-  if (!isUtf8(ledger)) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl is not UTF-8 text');
   const bytes = Buffer.from(ledger.buffer, ledger.byteOffset, ledger.byteLength);
-  // In UTF-8 a line break is that byte alone: the file is decoded only where it is read.
-  if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl does not end with a line break');
+  // The walking threads start on ledger.jsonl while this thread hashes the members: nothing they
+  // find is read unless every member matches the manifest and ledger.jsonl is UTF-8 text.
   const runs = bundleRunsOnWalkers({ threads: reading.threads, from: reading.threadsFrom, runLength: reading.runLength });
-  const read = walkBundleLines(bytes, closing.row, reading.keepEntries, runs);
+  const walk = startBundleWalk(bytes, closing.row, reading.keepEntries, runs);
+  let read: LinesRead;
+  try {
+    for (const name of LISTED_MEMBERS) {
+      const listed = manifest.members.find((m) => m.name === name);
+      const data = byName.get(name)!.data;
+      if (!listed) throw new BundleFinding('manifest.json', `manifest.json does not list ${name}`);
+      if (listed.size !== data.length || listed.sha256 !== sha256(data)) throw new BundleFinding(name, `${name} was changed: its SHA-256 differs from the one in the manifest`);
+    }
+    // Checked whole, then decoded without checking again: about half the time a checking decoder takes.
+    if (!isUtf8(ledger)) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl is not UTF-8 text');
+    // In UTF-8 a line break is that byte alone: the file is decoded only where it is read.
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) throw new BundleFinding('ledger.jsonl', 'ledger.jsonl does not end with a line break');
+    read = walk.finish();
+  } finally {
+    walk.cancel();
+  }
   if ('notAnEntry' in read) throw new BundleFinding('ledger.jsonl', `ledger.jsonl line ${read.notAnEntry} is not a ledger entry written as Keyward writes it`);
   const { entries, described, count, last, chain, threads } = read;
   if (!chain.ok) throw new BundleFinding(chain.firstBadSeq === count + 1 ? 'closing-checkpoint.json' : 'ledger.jsonl', `entry ${chain.firstBadSeq}: ${chain.message}`);

@@ -7,8 +7,8 @@ import { sha256Hex, toLedgerEntry } from '../../db/ledger';
 import { createApprovalInspector } from '../ledger/approval-verification';
 import { withCheckpoints } from '../ledger/checkpoint-verification';
 import { ledgerInspectorReads } from '../ledger/ledger';
-import type { BundleRuns } from '../ledger/ledger-walkers';
-import { DESCRIBING_KINDS, linesOf, rowOfLine } from './bundle-lines';
+import type { BundleRuns, RunsUnderWay } from '../ledger/ledger-walkers';
+import { DESCRIBING_KINDS, linesOf, rowOfLine, type BundleRun } from './bundle-lines';
 
 // What the inspector reads besides entries with approvals and entries 1 and 2, on any thread.
 const SHOWN_KINDS = LEDGER_ENTRY_KINDS.filter(ledgerInspectorReads);
@@ -30,14 +30,27 @@ export interface LinesWalked {
 /** The walk, or the first line that is not an entry at all (named before any fault of the chain). */
 export type LinesRead = LinesWalked | { readonly notAnEntry: number };
 
+/** A walk of a bundle's lines begun on the walking threads: `finish` joins it (or walks here), `cancel` lets the threads go. */
+export interface BundleWalk {
+  finish(): LinesRead;
+  cancel(): void;
+}
+
 /**
- * Every line of ledger.jsonl (`bytes`, UTF-8 checked) read as a row and walked as the ledger's
- * chain with the closing checkpoint after the last. From `runs.from` lines on, the runs are walked
- * on the walking threads; a run they could not walk soundly, or none running, and it is walked
- * here whole instead, so that what is wrong is named as a walk here names it.
+ * Every line of ledger.jsonl (`bytes`) read as a row and walked as the ledger's chain with the
+ * closing checkpoint after the last. From `runs.from` lines on, the runs are sent to the walking
+ * threads at once, so that they walk while this thread checks the rest of the bundle (bytes nobody
+ * checked yet are harmless to them: nothing they find is read before `finish`). `finish` is called
+ * only once the bytes are known to be UTF-8 ending in a line break; it joins the runs, and a run
+ * the threads could not walk soundly, or none running, and it walks them here whole instead, so
+ * that what is wrong is named as a walk here names it. `cancel` always, once the walk is done with.
  */
-export function walkBundleLines(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean, runs?: BundleRuns): LinesRead {
-  return (runs && walkOnThreads(bytes, closing, keepEntries, runs)) || walkHere(bytes, closing, keepEntries);
+export function startBundleWalk(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean, runs?: BundleRuns): BundleWalk {
+  const begun = runs && beginOnThreads(bytes, runs);
+  return {
+    finish: () => (begun && joinRuns(bytes, closing, keepEntries, begun)) || walkHere(bytes, closing, keepEntries),
+    cancel: () => begun?.runs.cancel(),
+  };
 }
 
 /** A fresh inspector each walk: it remembers what it was shown. */
@@ -104,13 +117,15 @@ function walkHere(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean):
   return { entries: rows.entries, described: rows.described, count: rows.count, last: rows.last, chain: walk.finish() };
 }
 
-/**
- * The runs walked on the threads, joined here in order. The threads read every line as a row and
- * send the rows that describe the site; this thread reads the lines itself only to
- * keep every entry (cheap beside walking them). Undefined where the walk here must decide: too few
- * lines, no thread, a run not walked soundly, a run that does not join, a line that is not a row.
- */
-function walkOnThreads(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean, runs: BundleRuns): LinesWalked | undefined {
+/** Runs of a bundle's lines the walking threads were sent. */
+interface RunsBegun {
+  readonly lines: number;
+  readonly runs: RunsUnderWay<BundleRun>;
+  readonly threads: number;
+}
+
+/** Sends the runs to the walking threads; undefined where the walk stays here (too few lines). */
+function beginOnThreads(bytes: Buffer, runs: BundleRuns): RunsBegun | undefined {
   let lines = 0;
   for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) lines += 1;
   if (lines < runs.from) return undefined;
@@ -129,11 +144,22 @@ function walkOnThreads(bytes: Buffer, closing: StoredEntryRow, keepEntries: bool
     if (line % runLength === 0) starts.push(base + at + 1);
   }
   if (starts.at(-1) !== base + bytes.length) starts.push(base + bytes.length);
+  return { lines, runs: runs.walk({ lines: shared as SharedArrayBuffer, starts, runLength, shownKinds: SHOWN_KINDS }), threads: runs.threads };
+}
+
+/**
+ * The runs walked on the threads, joined here in order. The threads read every line as a row and
+ * send the rows that describe the site; this thread reads the lines itself only to
+ * keep every entry (cheap beside walking them). Undefined where the walk here must decide: no
+ * thread, a run not walked soundly, a run that does not join, a line that is not a row.
+ */
+function joinRuns(bytes: Buffer, closing: StoredEntryRow, keepEntries: boolean, begun: RunsBegun): LinesWalked | undefined {
+  const { lines } = begun;
   const walk = new ChainWalk(chainOptions(bytes));
   const rows = keepEntries ? new RowsKept(bytes, true) : undefined;
   const described: LedgerEntry[] = [];
   let last: string | undefined;
-  for (const run of runs.walk({ lines: shared as SharedArrayBuffer, starts, runLength, shownKinds: SHOWN_KINDS })) {
+  for (const run of begun.runs) {
     if (!run || !walk.takeRun(run)) return undefined;
     for (const [body, hash] of run.described) described.push(toLedgerEntry({ body, hash }));
     last = run.lastHash;
@@ -141,5 +167,5 @@ function walkOnThreads(bytes: Buffer, closing: StoredEntryRow, keepEntries: bool
   }
   if ((rows && !rows.done) || walk.entries !== lines) return undefined;
   walk.take(closing.body, closing.hash, closing.seq);
-  return { entries: rows?.entries, described, count: lines, last, chain: walk.finish(), threads: runs.threads };
+  return { entries: rows?.entries, described, count: lines, last, chain: walk.finish(), threads: begun.threads };
 }

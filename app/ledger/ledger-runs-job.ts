@@ -12,6 +12,8 @@ interface JobOfRuns {
   readonly shownKinds: readonly string[];
   /** How many runs past the last one joined a thread may take. */
   readonly ahead: number;
+  /** How long a thread waits, ahead, for a verification that joins none of its runs before it drops the job. */
+  readonly idleMs: number;
   /** Int32 counters shared by the threads and this one, at RUN_COUNTERS. */
   readonly counters: SharedArrayBuffer;
 }

@@ -10,6 +10,8 @@ import { walkBundleRun } from '../audit/bundle-lines';
 import { RUN_COUNTERS, type BundleRunsJob, type RunOutcome, type RunsJob, type WalkJob } from './ledger-runs-job';
 
 const { NEXT, DONE, CANCELLED, JOINED } = RUN_COUNTERS;
+/** How often a thread waiting ahead looks again whether the verification stopped. */
+const IDLE_STEP_MS = 250;
 /** Pages of the database a walking thread's connection keeps (see databaseRuns). */
 const RUN_CACHE_PAGES = 64;
 
@@ -64,10 +66,16 @@ jobs.on('message', (job: WalkJob) => {
     const index = Atomics.add(counters, NEXT, 1);
     if (index >= job.runs) break;
     // Too far ahead of the runs joined: wait for the verification to catch up (or to stop waiting).
-    for (let joined = Atomics.load(counters, JOINED); index - joined > job.ahead && Atomics.load(counters, CANCELLED) === 0; joined = Atomics.load(counters, JOINED)) {
-      Atomics.wait(counters, JOINED, joined, 1_000);
+    // A verification that joins nothing for `idleMs` has stopped waiting without saying so: the job
+    // is dropped, so that the next one is not held up behind it.
+    let still = 0;
+    for (let joined = Atomics.load(counters, JOINED); index - joined > job.ahead && Atomics.load(counters, CANCELLED) === 0 && still < job.idleMs; ) {
+      if (Atomics.wait(counters, JOINED, joined, IDLE_STEP_MS) === 'timed-out') still += IDLE_STEP_MS;
+      const now = Atomics.load(counters, JOINED);
+      if (now !== joined) still = 0;
+      joined = now;
     }
-    if (Atomics.load(counters, CANCELLED) !== 0) break;
+    if (Atomics.load(counters, CANCELLED) !== 0 || still >= job.idleMs) break;
     let outcome: RunOutcome;
     try {
       outcome = runs.walk(index);

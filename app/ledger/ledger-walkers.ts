@@ -14,6 +14,8 @@ const RUN_LENGTH = 8192;
 const PARALLEL_FROM = 50_000;
 /** A verification that hears nothing from the threads for this long walks the rest itself. */
 const STALL_MS = 30_000;
+/** How long a thread waits for a verification that joins none of its runs, and leaves none to take, before dropping the job. */
+const IDLE_JOB_MS = 60_000;
 /** How long the first verification waits for a new thread to load before walking alone. */
 const LOAD_MS = 15_000;
 
@@ -79,12 +81,24 @@ export interface BundleRuns {
   readonly threads: number;
   /** The lines per run for a ledger.jsonl of this many lines. */
   runLength(lines: number): number;
-  /** The runs of the job, in order, each once its thread walked it (see LedgerRuns.walk). */
-  walk(request: Pick<BundleRunsJob, 'lines' | 'starts' | 'runLength' | 'shownKinds'>): Iterable<BundleRun | undefined>;
+  /**
+   * Sends the job to the threads at once, so that they walk while this thread does other work;
+   * iterating gives its runs in order, each once its thread walked it (see LedgerRuns.walk).
+   */
+  walk(request: Pick<BundleRunsJob, 'lines' | 'starts' | 'runLength' | 'shownKinds'>): RunsUnderWay<BundleRun>;
+}
+
+/**
+ * Runs the threads are walking: iterate to join them in order (leaving early lets the threads go),
+ * or `cancel` when they will not be joined at all; a job neither joined to its end nor cancelled
+ * would keep the threads waiting for it.
+ */
+export interface RunsUnderWay<Run extends VerifiedRun> extends Iterable<Run | undefined> {
+  cancel(): void;
 }
 
 /** Runs of an audit bundle walked on the same threads as a ledger's; undefined with one core. */
-export function bundleRunsOnWalkers(options: { threads?: number; runLength?: number; from?: number } = {}): BundleRuns | undefined {
+export function bundleRunsOnWalkers(options: { threads?: number; runLength?: number; from?: number; idleMs?: number } = {}): BundleRuns | undefined {
   const threads = options.threads ?? Math.min(8, availableParallelism());
   if (threads < 2) return undefined;
   return {
@@ -94,41 +108,48 @@ export function bundleRunsOnWalkers(options: { threads?: number; runLength?: num
     },
     runLength: (lines) => options.runLength ?? runLengthFor(lines, threads),
     // What a thread posts for a bundle's run is a BundleRun (ledger-walk-worker.ts).
-    walk: (request) => walkRuns(threads, { source: 'bundle', ...request, runs: request.starts.length - 1 }) as Iterable<BundleRun | undefined>,
+    walk: (request) => walkRuns(threads, { source: 'bundle', ...request, runs: request.starts.length - 1 }, options.idleMs) as RunsUnderWay<BundleRun>,
   };
 }
 
-type JobFields = Omit<RunsJob, 'id' | 'ahead' | 'counters'> | Omit<BundleRunsJob, 'id' | 'ahead' | 'counters'>;
+type JobFields = Omit<RunsJob, 'id' | 'ahead' | 'counters' | 'idleMs'> | Omit<BundleRunsJob, 'id' | 'ahead' | 'counters' | 'idleMs'>;
 
-function* walkRuns(threads: number, fields: JobFields): Generator<VerifiedRun | undefined> {
+function walkRuns(threads: number, fields: JobFields, idleMs = IDLE_JOB_MS): RunsUnderWay<VerifiedRun> {
   if (walkers === undefined) walkers = startWalkers(threads);
-  if (!walkers) return yield undefined;
+  if (!walkers) return { cancel: () => undefined, *[Symbol.iterator]() { yield undefined; } };
+  const started: readonly KeptThread[] = walkers;
   const { runs } = fields;
   const counters = new Int32Array(new SharedArrayBuffer(16));
-  const job = { ...fields, id: (jobs += 1), ahead: 4 * threads, counters: counters.buffer as SharedArrayBuffer } as WalkJob;
-  for (const walker of walkers) walker.jobs.postMessage(job);
-  const arrived = new Map<number, RunOutcome>();
-  try {
-    for (let index = 0; index < runs; index += 1) {
-      const outcome = awaitRun(index, job.id, counters, arrived);
-      arrived.delete(index);
-      Atomics.store(counters, RUN_COUNTERS.JOINED, index + 1);
-      Atomics.notify(counters, RUN_COUNTERS.JOINED);
-      if (outcome === undefined || typeof outcome === 'string') return yield undefined;
-      yield outcome;
-    }
-  } finally {
-    // Whatever is left untaken is not taken: the verification no longer waits for it.
+  const job = { ...fields, id: (jobs += 1), ahead: 4 * threads, idleMs, counters: counters.buffer as SharedArrayBuffer } as WalkJob;
+  for (const walker of started) walker.jobs.postMessage(job);
+  // Whatever is left untaken is not taken: the verification no longer waits for it.
+  const cancel = (): void => {
     Atomics.store(counters, RUN_COUNTERS.CANCELLED, 1);
     Atomics.notify(counters, RUN_COUNTERS.JOINED);
+  };
+  function* join(): Generator<VerifiedRun | undefined> {
+    const arrived = new Map<number, RunOutcome>();
+    try {
+      for (let index = 0; index < runs; index += 1) {
+        const outcome = awaitRun(started, index, job.id, counters, arrived);
+        arrived.delete(index);
+        Atomics.store(counters, RUN_COUNTERS.JOINED, index + 1);
+        Atomics.notify(counters, RUN_COUNTERS.JOINED);
+        if (outcome === undefined || typeof outcome === 'string') return yield undefined;
+        yield outcome;
+      }
+    } finally {
+      cancel();
+    }
   }
+  return { cancel, [Symbol.iterator]: join };
 }
 
 /** Waits for run `index` of the job, keeping runs that arrive early; undefined when the threads went silent. */
-function awaitRun(index: number, job: number, counters: Int32Array, arrived: Map<number, RunOutcome>): RunOutcome | undefined {
+function awaitRun(threads: readonly KeptThread[], index: number, job: number, counters: Int32Array, arrived: Map<number, RunOutcome>): RunOutcome | undefined {
   for (;;) {
     const seen = Atomics.load(counters, RUN_COUNTERS.DONE);
-    drainResults<{ job: number; index: number; outcome: RunOutcome }>(walkers!, (posted) => posted.job === job, (posted) => arrived.set(posted.index, posted.outcome));
+    drainResults<{ job: number; index: number; outcome: RunOutcome }>(threads, (posted) => posted.job === job, (posted) => arrived.set(posted.index, posted.outcome));
     if (arrived.has(index)) return arrived.get(index);
     if (Atomics.wait(counters, RUN_COUNTERS.DONE, seen, STALL_MS) === 'timed-out') return undefined;
   }

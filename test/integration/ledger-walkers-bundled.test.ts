@@ -76,7 +76,7 @@ async function walkWith(script: string, job: Pick<RunsJob, 'headSeq' | 'runLengt
   try {
     const runs = Math.ceil(job.headSeq / job.runLength);
     const counters = new Int32Array(new SharedArrayBuffer(16));
-    jobs.port1.postMessage({ id: 1, file: ledger, shownKinds: [], runs, ahead: runs, counters: counters.buffer, ...job } satisfies RunsJob);
+    jobs.port1.postMessage({ id: 1, file: ledger, shownKinds: [], runs, ahead: runs, idleMs: 60_000, counters: counters.buffer, ...job } satisfies RunsJob);
     const outcomes: RunOutcome[] = [];
     while (outcomes.length < runs) {
       await Promise.race([failed, new Promise((resolve) => setTimeout(resolve, 20))]);
