@@ -6,7 +6,7 @@ import type { DrillTouchPad } from '../../app/presence/drill-touch';
 import { enrolKey } from '../../app/presence/enrolment';
 import { drillKeySource } from '../../app/presence/key-sources';
 import { custodiansOf } from '../support/circle';
-import { chromiumSuite, touchDrillKey } from '../support/renderer-harness';
+import { chromiumSuite, focusReturnsTo, touchDrillKey } from '../support/renderer-harness';
 import type { openTestSession } from '../support/session';
 
 type TestSession = ReturnType<typeof openTestSession>;
@@ -37,6 +37,8 @@ describe('signed checkpoints on the Ledger screen, in Chromium', () => {
     await touchDrillKey(page, "Bob Example's key");
     await page.getByText(/^Checkpoint 1 \(entry \d+, .*\) signed by Alice Example and Bob Example pins head [0-9a-f]{16}…/).waitFor();
     await page.getByTestId('checkpoint-due').waitFor({ state: 'detached' });
+    // The button was disabled while the keys were touched (Chromium then drops the focus to the page): it has it back.
+    await focusReturnsTo(page, 'Sign a checkpoint');
     expect(suite.s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'ledger.checkpoint'").pluck().get()).toBe(1);
     expect(verifyStoredLedger(suite.s.db)).toMatchObject({ ok: true });
   });
@@ -49,6 +51,7 @@ describe('signed checkpoints on the Ledger screen, in Chromium', () => {
     await form.getByLabel('Witness (a second custodian)').selectOption('Alice Example');
     await form.getByRole('button', { name: 'Sign a checkpoint' }).click();
     await form.getByRole('alert').filter({ hasText: 'a checkpoint is signed by two different custodians' }).waitFor();
+    await focusReturnsTo(page, 'Sign a checkpoint');
     expect(suite.s.db.prepare("SELECT count(*) FROM ledger_entries WHERE kind = 'ledger.checkpoint'").pluck().get()).toBe(0);
   });
 });

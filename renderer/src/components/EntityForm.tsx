@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Channel, ChannelArgs, ReplyError } from '../../../electron/common/channels';
 import { invoke } from '../lib/ipc';
+import { useFocusBack } from '../lib/useFocusBack';
 
 export interface FieldSpec {
   readonly name: string;
@@ -27,6 +28,7 @@ export function EntityForm<C extends Channel>({ title, channel, fields, submitLa
   const formId = useId();
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const submitButton = useFocusBack<HTMLButtonElement>(busy);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -100,7 +102,7 @@ export function EntityForm<C extends Channel>({ title, channel, fields, submitLa
           );
         })}
       </div>
-      <button type="submit" disabled={busy}>
+      <button ref={submitButton} type="submit" disabled={busy}>
         {busy ? 'Saving…' : submitLabel}
       </button>
     </form>

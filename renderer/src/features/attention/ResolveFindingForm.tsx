@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import type { ReplyError } from '../../../../electron/common/channels';
 import { allowedChoices, type Finding, type ResolutionChoice } from '../../../../electron/common/findings';
 import { invoke } from '../../lib/ipc';
+import { useFocusBack } from '../../lib/useFocusBack';
 import { ApprovalSteps, useApprovals } from '../custody/useApprovals';
 import { CHOICE_LABELS, sentence } from './severity';
 
@@ -30,6 +31,7 @@ export function ResolveFindingForm({ finding, custodians, onCancel, onResolved }
   const [busy, setBusy] = useState<{ custodian: string; witness: string } | undefined>(undefined);
   const [events, clearEvents] = useApprovals();
   const form = useRef<HTMLFormElement>(null);
+  const submitButton = useFocusBack<HTMLButtonElement>(busy !== undefined);
   const choices = allowedChoices(finding.kind);
   const asksChoice = choices.some((c) => c !== 'none');
   const set = (name: keyof Values) => (event: { currentTarget: { value: string } }) => {
@@ -134,7 +136,9 @@ export function ResolveFindingForm({ finding, custodians, onCancel, onResolved }
             </fieldset>
           )}
           <div className="button-row">
-            <button type="submit">{busy ? 'Waiting for the touches…' : 'Ask for the touches'}</button>
+            <button ref={submitButton} type="submit">
+              {busy ? 'Waiting for the touches…' : 'Ask for the touches'}
+            </button>
             <button type="button" className="secondary" onClick={onCancel}>
               Cancel
             </button>

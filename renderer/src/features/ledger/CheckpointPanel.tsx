@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ChannelResults, ReplyError } from '../../../../electron/common/channels';
 import { invoke, onLedgerAppended } from '../../lib/ipc';
 import { formatRecordedAt } from '../../lib/format';
+import { useFocusBack } from '../../lib/useFocusBack';
 import { PeopleSelect } from '../custody/PeopleSelect';
 import { ApprovalSteps, useApprovals } from '../custody/useApprovals';
 
@@ -20,6 +21,7 @@ export function CheckpointPanel({ ready = true }: { readonly ready?: boolean }) 
   const [error, setError] = useState<ReplyError | undefined>(undefined);
   const [busy, setBusy] = useState<{ custodian: string; witness: string } | undefined>(undefined);
   const [events, clearEvents] = useApprovals();
+  const signButton = useFocusBack<HTMLButtonElement>(busy !== undefined);
 
   async function load() {
     const [checkpoints, inventory] = await Promise.all([invoke('ledger:checkpoints', {}), invoke('inventory:overview', {})]);
@@ -73,7 +75,9 @@ export function CheckpointPanel({ ready = true }: { readonly ready?: boolean }) 
             <PeopleSelect id={`${id}-custodian`} name="custodian" label="Custodian" people={names} />
             <PeopleSelect id={`${id}-witness`} name="witness" label="Witness (a second custodian)" people={names} />
           </div>
-          <button type="submit">{busy ? 'Waiting for the touches…' : 'Sign a checkpoint'}</button>
+          <button ref={signButton} type="submit">
+            {busy ? 'Waiting for the touches…' : 'Sign a checkpoint'}
+          </button>
         </fieldset>
       </form>
       {busy && (
