@@ -3,7 +3,7 @@ import { addAccount, addCustodian, addPlace } from '../app/inventory/inventory';
 import { ACCOUNT_1, ACCOUNT_2, openTestSession } from '../test/support/session';
 import { swapRows, tamper } from '../test/support/tamper';
 import { openDatabase } from './connection';
-import { appendEntry, readHead, verifyLedger } from './ledger';
+import { appendEntry, readHead, toLedgerEntry, verifyLedger } from './ledger';
 
 type TestSession = ReturnType<typeof openTestSession>;
 
@@ -35,6 +35,13 @@ describe('the ledger', () => {
     }));
     rows.slice(1).forEach((row, i) => expect(row.prevHash).toBe(rows[i]!.hash));
     expect(result.headHash).toBe(rows.at(-1)!.hash);
+  });
+
+  it('reads an entry back with its stored hash, and a body that is no object (an edited file) as its hash alone', () => {
+    const row = s.db.prepare('SELECT body, hash FROM ledger_entries WHERE seq = 2').get() as { body: string; hash: string };
+    expect(toLedgerEntry(row)).toEqual({ ...(JSON.parse(row.body) as object), hash: row.hash });
+    expect(toLedgerEntry({ body: `{"hash":"written","seq":2}`, hash: row.hash })).toEqual({ seq: 2, hash: row.hash });
+    for (const body of ['null', '"text"', '7', '[1]']) expect(toLedgerEntry({ body, hash: row.hash })).toEqual({ ...(JSON.parse(body) as object), hash: row.hash });
   });
 
   it('stores the UTC instant and the local offset of every entry', () => {

@@ -126,7 +126,9 @@ export function readHead(db: KeywardDatabase): LedgerHead {
 
 export function toLedgerEntry(row: StoredEntryRow): LedgerEntry {
   // The parsed object takes the hash as its last field: copying it into a new one took twice as long.
-  const entry = JSON.parse(row.body) as { -readonly [K in keyof LedgerEntry]: LedgerEntry[K] };
+  const entry = JSON.parse(row.body) as { -readonly [K in keyof LedgerEntry]: LedgerEntry[K] } | null;
+  // A body that is no object (only an edited database holds one) reads as before: its hash alone.
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return { ...(entry as object), hash: row.hash } as LedgerEntry;
   entry.hash = row.hash;
   return entry;
 }

@@ -12,7 +12,7 @@ import { drillKeySource, type KeySource } from '../presence/key-sources';
 import { exportAuditBundle } from './audit-export';
 import { verifyAuditBundle, verifyAuditBundleBytes, type BundleReading } from './audit-verify';
 import { rowOfLine } from './bundle-lines';
-import { bundleRunsOnWalkers } from '../ledger/ledger-walkers';
+import { bundleRunsOnWalkers, IDLE_JOB_MS, STALL_MS } from '../ledger/ledger-walkers';
 import { readTar, writeTar } from './ustar';
 
 // A bundle past the size from which its chain is walked in runs on the walking threads (50,000
@@ -142,15 +142,32 @@ describe('a large audit bundle walked in runs on the walking threads', () => {
     expect(verifyAuditBundleBytes(shared(sound), SPLIT)).toMatchObject({ ok: true, threads: 2 });
   });
 
-  it('lets the threads drop a job nobody joins or cancels, so that the next verification has them', () => {
+  /** Runs of the sound bundle sent to the threads by hand, with their idle time. */
+  function sendRuns(idleMs: number) {
     const bytes = shared(sound);
     const ledger = readTar(bytes)[1]!.data;
-    const runs = bundleRunsOnWalkers({ threads: 2, runLength: RUN, idleMs: 1_000 })!;
     const starts = [ledger.byteOffset];
     for (let at = ledger.indexOf(0x0a), line = 1; at !== -1; at = ledger.indexOf(0x0a, at + 1), line += 1) if (line % RUN === 0) starts.push(ledger.byteOffset + at + 1);
+    const runs = bundleRunsOnWalkers({ threads: 2, runLength: RUN, idleMs })!;
+    return { bytes, runs: runs.walk({ lines: bytes.buffer as SharedArrayBuffer, starts, runLength: RUN, shownKinds: [] }), count: starts.length };
+  }
+
+  it('lets the threads drop a job nobody joins or cancels, so that the next verification has them', () => {
     // Sent and then forgotten: the threads take runs until they are too far ahead, then wait.
-    runs.walk({ lines: bytes.buffer as SharedArrayBuffer, starts, runLength: RUN, shownKinds: [] });
+    const { bytes } = sendRuns(1_000);
     expect(verifyAuditBundleBytes(bytes, SPLIT)).toMatchObject({ ok: true, threads: 2 });
+    // A forgotten job frees the threads before a verification waiting for them would give them up.
+    expect(IDLE_JOB_MS).toBeLessThan(STALL_MS);
+  });
+
+  it('tells a verification that comes back to a job the threads dropped at once, not after its stall check', { timeout: 15_000 }, async () => {
+    const { runs, count } = sendRuns(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // The runs walked before the threads gave up, then the one they did not walk: this thread walks it and the rest.
+    const joined = [...runs];
+    expect(joined.length).toBeLessThan(count - 1);
+    expect(joined.at(-1)).toBeUndefined();
+    expect(joined.slice(0, -1).every((run) => run !== undefined)).toBe(true);
   });
 
   it.each(tampered)('names the same finding for %s', (_, bundle, finding) => {

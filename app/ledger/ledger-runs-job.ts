@@ -44,8 +44,9 @@ export interface BundleRunsJob extends JobOfRuns {
 export type WalkJob = RunsJob | BundleRunsJob;
 
 /**
- * NEXT: the next run to take; DONE: runs posted; CANCELLED: the verification stopped waiting;
- * JOINED: runs the verification has joined. A thread takes no run more than `ahead` past JOINED, so
+ * NEXT: the next run to take; DONE: runs posted (and once more when a thread drops the job);
+ * CANCELLED: the verification stopped waiting, or a thread dropped the job (it joined nothing for
+ * `idleMs`: see ledger-walk-worker.ts); JOINED: runs the verification has joined. A thread takes no run more than `ahead` past JOINED, so
  * that runs posted early and waiting to be joined stay few, whatever the ledger's size.
  */
 export const RUN_COUNTERS = { NEXT: 0, DONE: 1, CANCELLED: 2, JOINED: 3 } as const;

@@ -69,13 +69,20 @@ jobs.on('message', (job: WalkJob) => {
     // A verification that joins nothing for `idleMs` has stopped waiting without saying so: the job
     // is dropped, so that the next one is not held up behind it.
     let still = 0;
-    for (let joined = Atomics.load(counters, JOINED); index - joined > job.ahead && Atomics.load(counters, CANCELLED) === 0 && still < job.idleMs; ) {
+    for (let joined = Atomics.load(counters, JOINED); index - joined > job.ahead && Atomics.load(counters, CANCELLED) === 0; ) {
       if (Atomics.wait(counters, JOINED, joined, IDLE_STEP_MS) === 'timed-out') still += IDLE_STEP_MS;
       const now = Atomics.load(counters, JOINED);
       if (now !== joined) still = 0;
       joined = now;
+      if (still >= job.idleMs) {
+        // Said to the verification, should it come back to join: it walks the rest itself at once
+        // (DONE moves, so that it wakes however it was waiting).
+        Atomics.store(counters, CANCELLED, 1);
+        Atomics.add(counters, DONE, 1);
+        Atomics.notify(counters, DONE);
+      }
     }
-    if (Atomics.load(counters, CANCELLED) !== 0 || still >= job.idleMs) break;
+    if (Atomics.load(counters, CANCELLED) !== 0) break;
     let outcome: RunOutcome;
     try {
       outcome = runs.walk(index);

@@ -13,9 +13,14 @@ const RUN_LENGTH = 8192;
 /** Below this many entries, starting the walk elsewhere costs more than it saves. */
 const PARALLEL_FROM = 50_000;
 /** A verification that hears nothing from the threads for this long walks the rest itself. */
-const STALL_MS = 30_000;
-/** How long a thread waits for a verification that joins none of its runs, and leaves none to take, before dropping the job. */
-const IDLE_JOB_MS = 60_000;
+export const STALL_MS = 30_000;
+/**
+ * How long a thread waits for a verification that joins none of its runs, and leaves none to take,
+ * before dropping the job: shorter than STALL_MS, so that a job nobody joins any more frees the
+ * threads before the next verification would give them up; long enough for a bundle's members of
+ * several gigabytes to be hashed while its runs wait (app/audit/audit-verify.ts).
+ */
+export const IDLE_JOB_MS = 20_000;
 /** How long the first verification waits for a new thread to load before walking alone. */
 const LOAD_MS = 15_000;
 
@@ -114,13 +119,14 @@ export function bundleRunsOnWalkers(options: { threads?: number; runLength?: num
 
 type JobFields = Omit<RunsJob, 'id' | 'ahead' | 'counters' | 'idleMs'> | Omit<BundleRunsJob, 'id' | 'ahead' | 'counters' | 'idleMs'>;
 
-function walkRuns(threads: number, fields: JobFields, idleMs = IDLE_JOB_MS): RunsUnderWay<VerifiedRun> {
+function walkRuns(threads: number, fields: JobFields, idleMs?: number): RunsUnderWay<VerifiedRun> {
   if (walkers === undefined) walkers = startWalkers(threads);
   if (!walkers) return { cancel: () => undefined, *[Symbol.iterator]() { yield undefined; } };
   const started: readonly KeptThread[] = walkers;
   const { runs } = fields;
   const counters = new Int32Array(new SharedArrayBuffer(16));
-  const job = { ...fields, id: (jobs += 1), ahead: 4 * threads, idleMs, counters: counters.buffer as SharedArrayBuffer } as WalkJob;
+  const idle = idleMs !== undefined && Number.isFinite(idleMs) && idleMs > 0 ? idleMs : IDLE_JOB_MS;
+  const job = { ...fields, id: (jobs += 1), ahead: 4 * threads, idleMs: idle, counters: counters.buffer as SharedArrayBuffer } as WalkJob;
   for (const walker of started) walker.jobs.postMessage(job);
   // Whatever is left untaken is not taken: the verification no longer waits for it.
   const cancel = (): void => {
@@ -151,6 +157,8 @@ function awaitRun(threads: readonly KeptThread[], index: number, job: number, co
     const seen = Atomics.load(counters, RUN_COUNTERS.DONE);
     drainResults<{ job: number; index: number; outcome: RunOutcome }>(threads, (posted) => posted.job === job, (posted) => arrived.set(posted.index, posted.outcome));
     if (arrived.has(index)) return arrived.get(index);
+    // A thread dropped the job (nothing was joined for its idle time): the rest is walked here.
+    if (Atomics.load(counters, RUN_COUNTERS.CANCELLED) !== 0) return undefined;
     if (Atomics.wait(counters, RUN_COUNTERS.DONE, seen, STALL_MS) === 'timed-out') return undefined;
   }
 }

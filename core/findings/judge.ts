@@ -66,7 +66,11 @@ export const DUE_NOTICE_DAYS = 14;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
 const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY).toISOString();
-/** Whether `days` after `iso` were up before `at`; in milliseconds, without writing the date out (judged for every check). */
+/**
+ * Whether `days` after `iso` were up before `at`; in milliseconds, without writing the date out
+ * (judged for every check). A time that is no date (only an edited ledger holds one) is never
+ * past: writing it out would throw, and the ledger's verification names the edited entry.
+ */
 const upBefore = (iso: string, days: number, at: string): boolean => Date.parse(iso) + days * DAY < Date.parse(at);
 
 /** When each expected item entered the checks, by id (the first of an id, as a search of the list finds it). */
