@@ -1,4 +1,4 @@
-import { KeywardError } from '../../core/errors';
+import { KeywardError, isKeywardError } from '../../core/errors';
 import { parseText, type Custodian } from '../../core/inventory/inventory';
 import type { Approval, UnsealedEntry } from '../../core/ledger/ledger';
 import { summariseEntry } from '../../core/ledger/entry-summary';
@@ -7,9 +7,12 @@ import { findCustodianCredential, saveCustodianDrillKey, updateCustodianSignCoun
 import { findCustodianByName } from '../../db/custodians';
 import { appendPreparedEntry } from '../../db/ledger';
 import { getAssertion } from '../../native/client/webauthn-client';
+import { CtapStatus } from '../../native/ctap2/constants';
+import { CtapError } from '../../native/ctap2/errors';
 import { approvalChallenge } from '../ledger/approval-verification';
 import type { KeySource } from '../presence/key-sources';
 import { touchPrompt } from '../presence/keyward-credential';
+import { personAnswer } from '../presence/touch-answers';
 import type { Session } from '../ports';
 
 export interface CollectedApproval {
@@ -58,7 +61,9 @@ export async function collectApprovalWith(
       key.ctap2,
       { rpId: KEYWARD_RP_ID, origin: KEYWARD_ORIGIN, challenge: new Uint8Array(Buffer.from(challenge, 'base64url')), credentialId: new Uint8Array(Buffer.from(credential.credentialId, 'base64url')) },
       { timeoutMs: 60_000, ...touchPrompt(onTouch) },
-    );
+    ).catch((error: unknown) => {
+      throw approvalNotGiven(custodian, role, error);
+    });
     const verified = await verifyAuthenticationResponse({
       response: authentication,
       expectedChallenge: challenge,
@@ -86,6 +91,21 @@ export async function collectApprovalWith(
   } finally {
     await key.close().catch(() => undefined);
   }
+}
+
+/**
+ * Why a custodian's key gave no approval, in words for the custodians at the desk and at the role's
+ * field: a refused or missing touch, another key than theirs, or a key that could not be used.
+ * Nothing was written: the entry is written only once every approval is in.
+ */
+function approvalNotGiven(custodian: Custodian, role: Approval['role'], error: unknown): KeywardError {
+  if (isKeywardError(error)) return error;
+  const person = personAnswer(error);
+  if (person) return new KeywardError('device', `${custodian.name} gave no approval: ${person}; nothing was written`, role);
+  if (error instanceof CtapError && error.status === CtapStatus.NO_CREDENTIALS) {
+    return new KeywardError('device', `the key touched for ${custodian.name} does not hold their enrolled credential (${error.statusName}), so it is not their key; nothing was written`, role);
+  }
+  return new KeywardError('device', `${custodian.name}'s key could not give an approval (${error instanceof Error ? error.message : String(error)}); nothing was written`, role);
 }
 
 /** What a custodian signs, shown before they touch: the entry's place in the chain, its summary, and the digest their key signs. */

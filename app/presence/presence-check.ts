@@ -11,6 +11,7 @@ import { CtapStatus } from '../../native/ctap2/constants';
 import { CtapError } from '../../native/ctap2/errors';
 import { readKeyState } from './fido-key-state';
 import { touchPrompt, withEncodingNote } from './keyward-credential';
+import { personAnswer } from './touch-answers';
 import type { KeySource, OpenedKey } from './key-sources';
 import { recorded, type Session } from '../ports';
 
@@ -216,16 +217,10 @@ function learntNotes(credential: FidoCredential, key: OpenedKey): string[] | und
   return notes.length === credential.notes.length && notes.every((n, i) => n === credential.notes[i]) ? undefined : notes;
 }
 
-/** What the person at the desk did, for the statuses that are about them rather than the key. */
-const PERSON_STATUS: Partial<Record<number, string>> = {
-  [CtapStatus.OPERATION_DENIED]: 'the touch was refused',
-  [CtapStatus.USER_ACTION_TIMEOUT]: 'nobody touched the key in time',
-  [CtapStatus.KEEPALIVE_CANCEL]: 'the wait for a touch was cancelled',
-};
-
 function reason(error: unknown): string {
   if (isKeywardError(error)) return error.message;
-  if (error instanceof CtapError && PERSON_STATUS[error.status]) return `${PERSON_STATUS[error.status]} (${error.statusName})`;
+  const person = personAnswer(error);
+  if (person) return person;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

@@ -221,14 +221,16 @@ describe('resolving a finding from Attention in Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOTS}attention-resolve-error-full.png`, fullPage: true });
 
     await witness.selectOption('Bob Example');
-    // Bob refuses his touch: nothing is written, the refusal stands above the form, and its button
-    // has the focus back (Chromium dropped it to the page when the form was disabled for the touches).
+    // Bob refuses his touch: nothing is written, and the refusal is said in words at the witness,
+    // which has the focus (Chromium dropped it to the page when the form was disabled for the touches).
     await form.getByRole('button', { name: 'Ask for the touches' }).press('Enter');
     await touchDrillKey(page, "Alice Example's key");
     await touchDrillKey(page, "Bob Example's key", 'refuse');
-    await form.locator('.form-error').waitFor();
-    await focusReturnsTo(page, 'Ask for the touches');
+    await expect.poll(() => witness.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator(`[id="${await witness.getAttribute('aria-describedby')}"]`).textContent()).toBe('Bob Example gave no approval: the touch was refused (CTAP2_ERR_OPERATION_DENIED); nothing was written');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe('witness');
     expect(s.db.prepare('SELECT max(seq) FROM ledger_entries').pluck().get()).toBe(before);
+    await screenshots(page, 'attention-resolve-refused');
 
     await form.getByRole('button', { name: 'Ask for the touches' }).press('Enter');
     await page.getByText('Custodian Alice Example: touch your key now').waitFor();
