@@ -151,7 +151,7 @@ function walkRuns(threads: number, fields: JobFields, idleMs?: number): RunsUnde
   return { cancel, [Symbol.iterator]: join };
 }
 
-/** Waits for run `index` of the job, keeping runs that arrive early; undefined when the threads went silent. */
+/** Waits for run `index` of the job, keeping runs that arrive early; undefined when the threads went silent or one of them dropped the job. */
 function awaitRun(threads: readonly KeptThread[], index: number, job: number, counters: Int32Array, arrived: Map<number, RunOutcome>): RunOutcome | undefined {
   for (;;) {
     const seen = Atomics.load(counters, RUN_COUNTERS.DONE);
